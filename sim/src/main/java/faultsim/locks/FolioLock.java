@@ -1,0 +1,132 @@
+package faultsim.locks;
+
+import faultsim.machine.CacheLine;
+import faultsim.machine.Machine;
+import faultsim.machine.Task;
+import java.util.ArrayDeque;
+
+/**
+ * The folio lock, {@code PG_locked} (mm/filemap.c; kernel-paths.md §B): a bit in the folio's
+ * flags with no owner, so any task may unlock it.
+ *
+ * <ul>
+ *   <li>{@code folio_trylock} is a test-and-set on the flags line;
+ *   <li>{@code folio_lock} sleeps on a bucket of the hashed wait-queue table
+ *       ({@code folio_waitqueue}, its spinlock one more cache line) in FIFO order;
+ *   <li>{@code folio_unlock} clears the bit and, when someone waits, wakes the first exclusive
+ *       waiter, which tries again; a waiter that has lost the lock to a stealer
+ *       {@code sysctl_page_lock_unfairness} times (5) gets it handed over by the waker
+ *       ({@code WQ_FLAG_CUSTOM}: the wake function takes {@code PG_locked} on its behalf).
+ * </ul>
+ */
+public final class FolioLock extends Lock {
+  private final CacheLine waitBucket;
+  private boolean locked;
+  private Task holder;
+  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+
+  /**
+   * @param waitBucket the spinlock line of this folio's bucket in the hashed wait table, shared
+   *     with every folio that hashes there
+   */
+  public FolioLock(Machine machine, LockClass cls, CacheLine waitBucket) {
+    super(machine, cls);
+    this.waitBucket = waitBucket;
+  }
+
+  public boolean locked() {
+    return locked;
+  }
+
+  @Override
+  public int waiters() {
+    return waiters.size();
+  }
+
+  @Override
+  public void acquire(Task t, boolean write) {
+    requireExclusive(t, write, "folio_lock");
+    t.mightSleep("folio_lock");
+    long cost = atomic(t);
+    if (!locked) {
+      take(t, null);
+      t.busy(cost);
+      return;
+    }
+    Waiter w = waiter(t, true);
+    // folio_wait_bit_common() queues the waiter under the bucket's spinlock: the bucket line
+    // moves to this core, and the unlocker pays for bringing it back.
+    waitBucket.atomic(machine, t.core());
+    waiters.addLast(w);
+    t.sleep("folio_lock", null);
+  }
+
+  @Override
+  public void tryAcquire(Task t, boolean write) {
+    requireExclusive(t, write, "folio_trylock");
+    long cost = atomic(t);
+    if (!locked) {
+      take(t, null);
+      t.setResult(1);
+    } else {
+      t.setResult(0);
+    }
+    t.busy(cost);
+  }
+
+  @Override
+  public void release(Task t, boolean write) {
+    requireExclusive(t, write, "folio_unlock");
+    if (!locked) {
+      throw t.fault("folio_unlock() of a folio that is not locked");
+    }
+    Task h = holder;
+    if (h != null) {
+      var entry = h.removeHeldIfPresent(this);
+      if (entry != null) {
+        cls.write().released(now() - entry.acquiredAtNs());
+      }
+    }
+    locked = false;
+    holder = null;
+    long cost = atomic(t);
+    Waiter head = waiters.peekFirst();
+    if (head != null) {
+      cost += waitBucket.atomic(machine, t.core());
+      if (!head.woken) {
+        if (head.steals >= machine.costs().folioLockUnfairness()) {
+          waiters.pollFirst();
+          locked = true;
+          holder = head.task;
+          head.task.setContinuation(task -> take(task, head));
+          head.task.wake();
+        } else {
+          head.woken = true;
+          head.task.setContinuation(task -> retry(head));
+          head.task.wake();
+        }
+      }
+    }
+    t.busy(cost);
+  }
+
+  private void take(Task t, Waiter w) {
+    locked = true;
+    holder = t;
+    acquiredNow(t, true, w);
+  }
+
+  private void retry(Waiter w) {
+    w.woken = false;
+    Task t = w.task;
+    long cost = atomic(t);
+    if (!locked) {
+      waiters.remove(w);
+      take(t, w);
+      t.busy(cost);
+      return;
+    }
+    w.steals++;
+    t.sleep("folio_lock", null);
+  }
+}

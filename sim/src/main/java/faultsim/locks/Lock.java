@@ -1,0 +1,120 @@
+package faultsim.locks;
+
+import faultsim.machine.CacheLine;
+import faultsim.machine.HeldLock;
+import faultsim.machine.LockInstance;
+import faultsim.machine.Machine;
+import faultsim.machine.Task;
+
+/**
+ * A lock instance: its word is a {@link CacheLine}, its statistics go to its {@link LockClass}.
+ * Subclasses implement the kernel's semantics for one family.
+ *
+ * <p>Accounting follows lock_stat: a task's wait runs from the moment it found the lock taken to
+ * the moment it goes on holding it (after any handoff or wake-up latency); its hold runs from
+ * then until it releases. {@code acq-bounces} counts acquisitions whose atomic found the line last
+ * written by another CPU, {@code con-bounces} contentions that did.
+ */
+public abstract class Lock implements LockInstance {
+  protected final Machine machine;
+  protected final LockClass cls;
+  protected final CacheLine line = new CacheLine();
+
+  protected Lock(Machine machine, LockClass cls) {
+    this.machine = machine;
+    this.cls = cls;
+  }
+
+  @Override
+  public final String className() {
+    return cls.name();
+  }
+
+  public final LockClass lockClass() {
+    return cls;
+  }
+
+  @Override
+  public boolean sleeps() {
+    return cls.kind().sleeps();
+  }
+
+  /** The lock's word, for primitives that touch it. */
+  public final CacheLine line() {
+    return line;
+  }
+
+  /** Acquires, waiting as the family waits. {@code write} false asks for the shared side. */
+  public abstract void acquire(Task t, boolean write);
+
+  /** Tries once; the task's result register is 1 on success, 0 on failure. */
+  public abstract void tryAcquire(Task t, boolean write);
+
+  /** Releases a hold the task has in that mode. */
+  public abstract void release(Task t, boolean write);
+
+  /** The lock's holder went off CPU (slept or was preempted): spinners on it stop spinning. */
+  public void ownerOffCpu(Task owner) {}
+
+  /** Number of tasks waiting (spinning or sleeping) for the lock. */
+  public abstract int waiters();
+
+  protected final long now() {
+    return machine.engine().now();
+  }
+
+  /** The atomic on the lock word from the task's core: its cost; updates the line's writer. */
+  protected final long atomic(Task t) {
+    return line.atomic(machine, t.core());
+  }
+
+  /** Records an acquisition at the current time and pushes the task's held entry. */
+  protected final void acquiredNow(Task t, boolean write, Waiter w) {
+    long now = now();
+    if (w == null) {
+      cls.stats(write).acquired(-1, line.lastAccessBounced(), false);
+    } else {
+      cls.stats(write).acquired(now - w.sinceNs, w.bounced, w.bounced);
+    }
+    t.pushHeld(this, write, now);
+  }
+
+  /** Pops the task's held entry and records the hold time. */
+  protected final void releasedNow(Task t, boolean write, String op) {
+    HeldLock h = t.popHeld(this, write, op);
+    cls.stats(write).released(now() - h.acquiredAtNs());
+  }
+
+  protected final void requireExclusive(Task t, boolean write, String op) {
+    if (!write) {
+      throw t.fault(op + "(" + className() + "): a " + cls.kind().key()
+          + " has no shared (read) side");
+    }
+  }
+
+  /** A task waiting for a lock: since when, whether its first atomic bounced. */
+  protected static final class Waiter {
+    final Task task;
+    final boolean write;
+    final long sinceNs;
+    final boolean bounced;
+    boolean woken;
+    int steals;
+
+    Waiter(Task task, boolean write, long sinceNs, boolean bounced) {
+      this.task = task;
+      this.write = write;
+      this.sinceNs = sinceNs;
+      this.bounced = bounced;
+    }
+  }
+
+  protected final Waiter waiter(Task t, boolean write) {
+    return new Waiter(t, write, now(), line.lastAccessBounced());
+  }
+
+  @Override
+  public String toString() {
+    return className();
+  }
+}

@@ -1,0 +1,45 @@
+package faultsim.locks;
+
+/**
+ * A lockdep lock class: all instances that share a name, e.g. every file's
+ * {@code &mapping->invalidate_lock}. Statistics are kept per class, as {@code /proc/lock_stat}
+ * shows them, split into write ({@code -W}) and read ({@code -R}) sides for reader-writer locks.
+ */
+public final class LockClass {
+  private final String name;
+  private final LockKind kind;
+  private final LockStats write = new LockStats();
+  private final LockStats read = new LockStats();
+
+  LockClass(String name, LockKind kind) {
+    this.name = name;
+    this.kind = kind;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public LockKind kind() {
+    return kind;
+  }
+
+  /** Exclusive-side statistics (the only side of a non reader-writer lock). */
+  public LockStats write() {
+    return write;
+  }
+
+  /** Shared-side statistics; empty for locks without a read side. */
+  public LockStats read() {
+    return read;
+  }
+
+  public LockStats stats(boolean writeSide) {
+    return writeSide ? write : read;
+  }
+
+  void reset() {
+    write.reset();
+    read.reset();
+  }
+}

@@ -1,0 +1,93 @@
+package faultsim.locks;
+
+import faultsim.machine.CacheLine;
+import faultsim.machine.Machine;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The lock classes of one run and the factory for their instances. A class is created on first
+ * use with a kind; asking for the same name with another kind is an error. Also owns the hashed
+ * folio wait-queue table ({@code folio_wait_table}, 256 buckets).
+ */
+public final class Locks {
+  /** {@code PAGE_WAIT_TABLE_BITS} = 8. */
+  public static final int FOLIO_WAIT_TABLE_SIZE = 256;
+
+  private final Machine machine;
+  private final Map<String, LockClass> classes = new LinkedHashMap<>();
+  private final CacheLine[] folioWaitTable = new CacheLine[FOLIO_WAIT_TABLE_SIZE];
+
+  public Locks(Machine machine) {
+    this.machine = machine;
+    for (int i = 0; i < folioWaitTable.length; i++) {
+      folioWaitTable[i] = new CacheLine();
+    }
+  }
+
+  public Machine machine() {
+    return machine;
+  }
+
+  /** The class named {@code name}, created with {@code kind} on first use. */
+  public LockClass lockClass(String name, LockKind kind) {
+    LockClass c = classes.computeIfAbsent(name, n -> new LockClass(n, kind));
+    if (c.kind() != kind) {
+      throw new IllegalArgumentException("lock class " + name + " is a " + c.kind().key()
+          + ", used here as a " + kind.key());
+    }
+    return c;
+  }
+
+  /** A new instance of class {@code name}. */
+  public Lock create(String name, LockKind kind) {
+    LockClass c = lockClass(name, kind);
+    return switch (kind) {
+      case SPINLOCK -> new Spinlock(machine, c);
+      case MUTEX -> new Mutex(machine, c);
+      case RWSEM -> new RwSemaphore(machine, c);
+      case SEQCOUNT -> new Seqcount(machine, c);
+      case FOLIO -> new FolioLock(machine, c, folioWaitTable[0]);
+    };
+  }
+
+  /** A folio lock whose waiters hash to bucket {@code hash mod 256}. */
+  public FolioLock folioLock(long hash) {
+    LockClass c = lockClass("PG_locked", LockKind.FOLIO);
+    int bucket = (int) Math.floorMod(mix(hash), (long) FOLIO_WAIT_TABLE_SIZE);
+    return new FolioLock(machine, c, folioWaitTable[bucket]);
+  }
+
+  /** Every class, in creation order. */
+  public List<LockClass> classes() {
+    return List.copyOf(classes.values());
+  }
+
+  /**
+   * Classes as {@code /proc/lock_stat} lists them: most contentions (both sides) first; ties by
+   * name so the order is deterministic.
+   */
+  public List<LockClass> classesByContention() {
+    List<LockClass> list = new ArrayList<>(classes.values());
+    list.sort(Comparator
+        .comparingLong((LockClass c) -> -(c.write().contentions() + c.read().contentions()))
+        .thenComparing(LockClass::name));
+    return Collections.unmodifiableList(list);
+  }
+
+  /** Zeroes every class's statistics (at the end of the ramp). */
+  public void resetStats() {
+    for (LockClass c : classes.values()) {
+      c.reset();
+    }
+  }
+
+  private static long mix(long x) {
+    x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
+    return x ^ (x >>> 33);
+  }
+}

@@ -1,0 +1,156 @@
+package faultsim.locks;
+
+import faultsim.machine.Machine;
+import faultsim.machine.Task;
+import java.util.ArrayDeque;
+
+/**
+ * {@code struct mutex} (Documentation/locking/mutex-design.rst, kernel/locking/mutex.c;
+ * kernel-paths.md §B):
+ *
+ * <ul>
+ *   <li>fast path: a cmpxchg on the owner word takes a free lock, even if others sleep waiting
+ *       (unless {@code MUTEX_FLAG_HANDOFF} is set);
+ *   <li>mid path: optimistic spinning while the owner is running; spinners queue on the MCS
+ *       "osq", so they take the lock in arrival order, one transfer per handoff; when the owner
+ *       leaves its CPU they stop spinning and sleep;
+ *   <li>slow path: sleep in FIFO order on the wait list; an unlock wakes the top waiter, which
+ *       tries again; a top waiter that loses the race sets {@code MUTEX_FLAG_HANDOFF}, and the
+ *       next unlock hands ownership straight to it.
+ * </ul>
+ */
+public final class Mutex extends Lock {
+  private Task owner;
+  private boolean handoff;
+  private final ArrayDeque<Waiter> spinners = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> sleepers = new ArrayDeque<>();
+
+  public Mutex(Machine machine, LockClass cls) {
+    super(machine, cls);
+  }
+
+  public Task owner() {
+    return owner;
+  }
+
+  @Override
+  public int waiters() {
+    return spinners.size() + sleepers.size();
+  }
+
+  @Override
+  public void acquire(Task t, boolean write) {
+    requireExclusive(t, write, "mutex_lock");
+    if (owner == t) {
+      throw t.fault("mutex_lock(" + className() + ") while already holding it");
+    }
+    t.mightSleep("mutex_lock(" + className() + ")");
+    long cost = atomic(t);
+    if (owner == null && !handoff) {
+      owner = t;
+      acquiredNow(t, true, null);
+      t.busy(cost);
+      return;
+    }
+    Waiter w = waiter(t, true);
+    if (owner != null && owner.onCpu() && !handoff && machine.spinOnOwner()) {
+      spinners.addLast(w);
+      t.spin("mutex_optimistic_spin(" + className() + ")");
+    } else {
+      sleepers.addLast(w);
+      t.sleep("mutex_lock(" + className() + ")", null);
+    }
+  }
+
+  @Override
+  public void tryAcquire(Task t, boolean write) {
+    requireExclusive(t, write, "mutex_trylock");
+    long cost = atomic(t);
+    if (owner == null && !handoff) {
+      owner = t;
+      acquiredNow(t, true, null);
+      t.setResult(1);
+    } else {
+      t.setResult(0);
+    }
+    t.busy(cost);
+  }
+
+  @Override
+  public void release(Task t, boolean write) {
+    requireExclusive(t, write, "mutex_unlock");
+    if (owner != t) {
+      throw t.fault("mutex_unlock(" + className() + ") but the lock is held by "
+          + (owner == null ? "nobody" : owner.name()));
+    }
+    releasedNow(t, true, "mutex_unlock");
+    long cost = atomic(t);
+    owner = null;
+    if (handoff && !sleepers.isEmpty()) {
+      // __mutex_handoff(): ownership passes to the top waiter, which set HANDOFF. A top waiter
+      // already on its way back finds the lock free and reserved for it (retry()).
+      Waiter top = sleepers.peekFirst();
+      if (!top.woken) {
+        handoff = false;
+        sleepers.pollFirst();
+        owner = top.task;
+        top.task.setContinuation(task -> acquiredNow(task, true, top));
+        top.task.wake();
+      }
+    } else if (!spinners.isEmpty()) {
+      Waiter next = spinners.pollFirst();
+      owner = next.task;
+      line.written(next.task.core());
+      next.task.setContinuation(task -> acquiredNow(task, true, next));
+      next.task.grantAfter(machine.transferNs(t.core().id(), next.task.core().id()));
+      wakeTop();
+    } else {
+      wakeTop();
+    }
+    t.busy(cost);
+  }
+
+  /** Unlock with MUTEX_FLAG_WAITERS set wakes the top waiter, which then competes for the lock. */
+  private void wakeTop() {
+    Waiter top = sleepers.peekFirst();
+    if (top != null && !top.woken) {
+      top.woken = true;
+      top.task.setContinuation(task -> retry(top));
+      top.task.wake();
+    }
+  }
+
+  private void retry(Waiter w) {
+    w.woken = false;
+    Task t = w.task;
+    long cost = atomic(t);
+    boolean reservedForMe = handoff && sleepers.peekFirst() == w;
+    if (owner == null && (!handoff || reservedForMe)) {
+      sleepers.remove(w);
+      if (reservedForMe) {
+        handoff = false;
+      }
+      owner = t;
+      acquiredNow(t, true, w);
+      t.busy(cost);
+      return;
+    }
+    if (sleepers.peekFirst() == w) {
+      handoff = true;
+    }
+    t.sleep("mutex_lock(" + className() + ")", null);
+  }
+
+  @Override
+  public void ownerOffCpu(Task o) {
+    if (o != owner) {
+      return;
+    }
+    // mutex_spin_on_owner() gives up once the owner is not running: spinners go to sleep.
+    while (!spinners.isEmpty()) {
+      Waiter w = spinners.pollFirst();
+      sleepers.addLast(w);
+      w.task.sleep("mutex_lock(" + className() + ")", null);
+    }
+  }
+}

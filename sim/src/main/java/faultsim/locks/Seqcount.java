@@ -1,0 +1,112 @@
+package faultsim.locks;
+
+import faultsim.machine.Machine;
+import faultsim.machine.Task;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code seqcount_t} (Documentation/locking/seqlock.rst; kernel-paths.md §B): the writer makes
+ * the count odd on entry and even on exit; a reader snapshots an even count, reads, and retries if
+ * the count changed. Writers must be serialised by the caller; two overlapping write sections
+ * are a fault. A reader that finds the count odd spins until the writer finishes — an interrupted
+ * or sleeping writer makes readers spin for as long (the reason the 2003 {@code truncate_lock}
+ * needed its readers to wait on {@code i_sem} instead).
+ *
+ * <p>Statistics: write sections are the {@code -W} side (hold = section length); readers that
+ * had to spin for an even count are {@code -R} contentions.
+ */
+public final class Seqcount extends Lock {
+  private long sequence;
+  private Task writer;
+  private final List<Waiter> spinningReaders = new ArrayList<>();
+
+  public Seqcount(Machine machine, LockClass cls) {
+    super(machine, cls);
+  }
+
+  public long sequence() {
+    return sequence;
+  }
+
+  @Override
+  public int waiters() {
+    return spinningReaders.size();
+  }
+
+  /** {@code write_seqcount_begin}. */
+  @Override
+  public void acquire(Task t, boolean write) {
+    if (!write) {
+      readBegin(t);
+      return;
+    }
+    if (writer != null) {
+      throw t.fault("write_seqcount_begin(" + className() + ") while " + writer.name()
+          + " is inside a write section: writers must be serialised");
+    }
+    long cost = atomic(t);
+    sequence++;
+    writer = t;
+    acquiredNow(t, true, null);
+    t.busy(cost);
+  }
+
+  @Override
+  public void tryAcquire(Task t, boolean write) {
+    throw t.fault("a seqcount has no trylock; use read_seqcount_begin / read_seqcount_retry");
+  }
+
+  /** {@code write_seqcount_end}; readers spinning on the odd count see the even one. */
+  @Override
+  public void release(Task t, boolean write) {
+    if (!write) {
+      throw t.fault("a seqcount read section ends with read_seqcount_retry, not a release");
+    }
+    if (writer != t) {
+      throw t.fault("write_seqcount_end(" + className() + ") outside a write section");
+    }
+    releasedNow(t, true, "write_seqcount_end");
+    long cost = atomic(t);
+    sequence++;
+    writer = null;
+    for (Waiter w : spinningReaders) {
+      long snapshot = sequence;
+      w.task.setContinuation(task -> {
+        task.setResult(snapshot);
+        cls.read().acquired(now() - w.sinceNs, w.bounced, w.bounced);
+      });
+      w.task.grantAfter(machine.transferNs(t.core().id(), w.task.core().id()));
+    }
+    spinningReaders.clear();
+    t.busy(cost);
+  }
+
+  /** {@code read_seqcount_begin}: the task's result is the even sequence it read. */
+  public void readBegin(Task t) {
+    long cost = readCost(t);
+    if ((sequence & 1) == 0) {
+      cls.read().acquired(-1, line.lastWriterCore() != t.core().id(), false);
+      t.setResult(sequence);
+      t.busy(cost);
+      return;
+    }
+    spinningReaders.add(new Waiter(t, false, now(), line.lastWriterCore() != t.core().id()));
+    t.spin("read_seqcount_begin(" + className() + ")");
+  }
+
+  /** {@code read_seqcount_retry}: result 1 if the count moved since {@code snapshot}. */
+  public void readRetry(Task t, long snapshot) {
+    long cost = readCost(t);
+    t.setResult(sequence != snapshot ? 1 : 0);
+    t.busy(cost);
+  }
+
+  /** A plain load: local if this core wrote the line last, a transfer otherwise. */
+  private long readCost(Task t) {
+    int last = line.lastWriterCore();
+    return last < 0 || last == t.core().id()
+        ? machine.costs().atomicLocalNs()
+        : machine.transferNs(last, t.core().id());
+  }
+}

@@ -1,0 +1,203 @@
+package faultsim.machine;
+
+import faultsim.engine.Engine;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The simulated machine: cores grouped in sockets, a run queue for tasks that are runnable while
+ * every core is taken, and the cost profile.
+ *
+ * <p>Scheduling: a task that wakes takes its previous core if idle, else the lowest-numbered idle
+ * core, else joins the tail of one global FIFO run queue. A core freed by a sleeping, exiting or
+ * preempted task takes the head of the queue after a context switch. A task spinning on a lock
+ * keeps its core; a task sleeping on a lock, a wait queue or I/O frees it.
+ */
+public final class Machine {
+  private final Engine engine;
+  private final MachineSpec spec;
+  private final CostProfile costs;
+  private final SpinlockKind spinlockKind;
+  private final Core[] cores;
+  private final int coresPerSocket;
+  private final BitSet idle = new BitSet();
+  private final ArrayDeque<Task> runqueue = new ArrayDeque<>();
+  private final List<Task> tasks = new ArrayList<>();
+  private final List<ContextViolation> contextViolations = new ArrayList<>();
+  private int live;
+
+  public Machine(Engine engine, MachineSpec spec) {
+    this.engine = engine;
+    this.spec = spec;
+    this.costs = spec.costs();
+    this.spinlockKind = spec.spinlock();
+    this.cores = new Core[spec.cores()];
+    this.coresPerSocket = spec.cores() / spec.sockets();
+    for (int i = 0; i < cores.length; i++) {
+      this.cores[i] = new Core(i, i / coresPerSocket);
+    }
+    idle.set(0, cores.length);
+  }
+
+  public MachineSpec spec() {
+    return spec;
+  }
+
+  /** Whether mutex and rwsem writers may spin while the owner runs. */
+  public boolean spinOnOwner() {
+    return spec.spinOnOwner();
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  public CostProfile costs() {
+    return costs;
+  }
+
+  public SpinlockKind spinlockKind() {
+    return spinlockKind;
+  }
+
+  public int coreCount() {
+    return cores.length;
+  }
+
+  public Core core(int i) {
+    return cores[i];
+  }
+
+  public List<Task> tasks() {
+    return Collections.unmodifiableList(tasks);
+  }
+
+  /** Tasks that have started and not exited. */
+  public int liveTasks() {
+    return live;
+  }
+
+  /** Creates a task that becomes runnable {@code startDelayNs} from now. */
+  public Task spawn(String name, Program program, long startDelayNs) {
+    Task t = new Task(this, tasks.size(), name, program);
+    tasks.add(t);
+    live++;
+    Engine.Timer starter = new Engine.Timer(engine) {
+      @Override
+      protected void fire() {
+        t.start();
+      }
+    };
+    engine.schedule(starter, startDelayNs);
+    return t;
+  }
+
+  public Task spawn(String name, Program program) {
+    return spawn(name, program, 0);
+  }
+
+  /** Cost of moving a cache line from core {@code from} to core {@code to}. */
+  public long transferNs(int from, int to) {
+    if (from == to) {
+      return costs.atomicLocalNs();
+    }
+    return cores[from].socket() == cores[to].socket()
+        ? costs.transferSameSocketNs()
+        : costs.transferCrossSocketNs();
+  }
+
+  /** Sleeping primitives seen in atomic context so far. */
+  public List<ContextViolation> contextViolations() {
+    return Collections.unmodifiableList(contextViolations);
+  }
+
+  void invalidContext(Task t, String operation) {
+    List<String> ctx = new ArrayList<>();
+    if (t.rcuDepth() > 0) {
+      ctx.add("rcu_read_lock");
+    }
+    for (HeldLock h : t.held()) {
+      if (!h.lock().sleeps()) {
+        ctx.add(h.lock().className());
+      }
+    }
+    contextViolations.add(
+        new ContextViolation(engine.now(), t.name(), operation, String.join(", ", ctx)));
+  }
+
+  boolean hasRunnableWaiting() {
+    return !runqueue.isEmpty();
+  }
+
+  /** A task that may run: give it an idle core or queue it. */
+  void makeRunnable(Task t) {
+    int c = t.lastCoreId() >= 0 && idle.get(t.lastCoreId()) ? t.lastCoreId() : idle.nextSetBit(0);
+    if (c < 0) {
+      t.queued();
+      runqueue.addLast(t);
+      return;
+    }
+    idle.clear(c);
+    t.assignCore(cores[c], 0);
+  }
+
+  /** The task leaves its core (it sleeps, waits for I/O or exits). */
+  void releaseCore(Task t) {
+    Core c = t.takeCore();
+    if (c == null) {
+      throw new IllegalStateException(t.name() + " has no core to release");
+    }
+    c.setCurrent(null);
+    handOver(c);
+  }
+
+  /** The task's time slice ended while others wait: it goes to the tail of the run queue. */
+  void preempt(Task t) {
+    Core c = t.takeCore();
+    c.setCurrent(null);
+    t.queued();
+    runqueue.addLast(t);
+    handOver(c);
+    t.notifyOffCpu();
+  }
+
+  private void handOver(Core c) {
+    Task next = runqueue.pollFirst();
+    if (next == null) {
+      c.setActivity(Core.Activity.IDLE, engine.now());
+      idle.set(c.id());
+    } else {
+      c.setActivity(Core.Activity.BUSY, engine.now());
+      next.assignCore(c, costs.contextSwitchNs());
+    }
+  }
+
+  void exited(Task t) {
+    live--;
+  }
+
+  /** Brings every core's and task's time accounting up to now (before reading them). */
+  public void accountUpToNow() {
+    long now = engine.now();
+    for (Core c : cores) {
+      c.account(now);
+    }
+    for (Task t : tasks) {
+      t.accountUpTo(now);
+    }
+  }
+
+  /** Zeroes time accounting (at the end of the ramp). */
+  public void resetCounters() {
+    long now = engine.now();
+    for (Core c : cores) {
+      c.resetCounters(now);
+    }
+    for (Task t : tasks) {
+      t.resetCounters(now);
+    }
+  }
+}

@@ -1,0 +1,477 @@
+package faultsim.machine;
+
+import faultsim.engine.Engine;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A schedulable entity (a {@code task_struct}): runs a {@link Program} on one core at a time.
+ *
+ * <p>Operations a program performs (and the primitives in {@code faultsim.locks} use) leave the
+ * task in one of these states: {@link State#RUNNING} (done at once, take the next step),
+ * {@link State#BUSY} (occupying its core for a while), {@link State#SPINNING} (occupying its core
+ * waiting for a lock), {@link State#SLEEPING} or {@link State#IO} (its core freed), from which a
+ * wake-up passes through {@link State#WAKING} and {@link State#RUNNABLE} (queued for a core).
+ *
+ * <p>Preemption: a {@link #cpu} step runs in slices of the cost profile's time slice while other
+ * tasks wait for a core, unless the task holds a spinlock or is in an RCU read section
+ * (non-preemptible context, as with {@code CONFIG_PREEMPT_RCU=n}); primitive costs never
+ * preempt.
+ */
+public final class Task {
+  /** Scheduling state. */
+  public enum State { NEW, RUNNING, BUSY, SPINNING, SLEEPING, IO, WAKING, RUNNABLE, EXITED }
+
+  private static final int MAX_SYNC_STEPS = 1_000_000;
+
+  private enum TimerKind { NONE, BUSY_DONE, RESUME, WAKE_DONE, SLEEP_DONE, GRANTED }
+
+  private final Machine machine;
+  private final int id;
+  private final String name;
+  private final Program program;
+  private final TaskTimer timer;
+  private TimerKind timerKind = TimerKind.NONE;
+
+  private Core core;
+  private int lastCoreId = -1;
+  private State state = State.NEW;
+  private long stateSinceNs;
+  private final long[] timeInStateNs = new long[State.values().length];
+
+  private Continuation continuation;
+  private long cpuRemainingNs;
+  private long sliceUsedNs;
+  private int preemptDisabled;
+  private int rcuDepth;
+  private final List<HeldLock> held = new ArrayList<>(4);
+  private long result;
+  private String waitingOn = "";
+
+  Task(Machine machine, int id, String name, Program program) {
+    this.machine = machine;
+    this.id = id;
+    this.name = name;
+    this.program = program;
+    this.timer = new TaskTimer(machine.engine());
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Machine machine() {
+    return machine;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** The core the task runs on, or null while it is off CPU. */
+  public Core core() {
+    return core;
+  }
+
+  /** True while the task occupies a core (running, busy or spinning). */
+  public boolean onCpu() {
+    return core != null;
+  }
+
+  /** What the task waits for while sleeping or spinning, for diagnostics. */
+  public String waitingOn() {
+    return waitingOn;
+  }
+
+  /** The result register: trylock success (1/0), a sequence count snapshot, ... */
+  public long result() {
+    return result;
+  }
+
+  public void setResult(long value) {
+    result = value;
+  }
+
+  /** The locks held now, oldest first. */
+  public List<HeldLock> held() {
+    return Collections.unmodifiableList(held);
+  }
+
+  /** Time spent in {@code s} so far (updated at each state change). */
+  public long timeInStateNs(State s) {
+    return timeInStateNs[s.ordinal()];
+  }
+
+  public boolean inAtomicContext() {
+    return preemptDisabled > 0 || rcuDepth > 0;
+  }
+
+  public int rcuDepth() {
+    return rcuDepth;
+  }
+
+  // ---- operations a program performs -------------------------------------------------------
+
+  /**
+   * Computes for {@code ns} on the task's core. Preemptible unless in atomic context.
+   *
+   * @throws IllegalArgumentException if {@code ns} is negative
+   */
+  public void cpu(long ns) {
+    requireRunning("cpu");
+    if (ns < 0) {
+      throw new IllegalArgumentException(name + ": cpu time must be >= 0, was " + ns + " ns");
+    }
+    if (ns == 0) {
+      return;
+    }
+    cpuRemainingNs = ns;
+    runCpuChunk();
+  }
+
+  /** Occupies the core for {@code ns} without preemption (the cost of a primitive). */
+  public void busy(long ns) {
+    requireRunning("busy");
+    if (ns < 0) {
+      throw new IllegalArgumentException(name + ": a cost must be >= 0, was " + ns + " ns");
+    }
+    if (ns == 0) {
+      return;
+    }
+    setState(State.BUSY);
+    arm(TimerKind.BUSY_DONE, ns);
+  }
+
+  /** Sleeps for {@code ns} ({@code schedule_timeout}): frees the core, then wakes up. */
+  public void sleepFor(long ns) {
+    requireRunning("sleep");
+    if (ns < 0) {
+      throw new IllegalArgumentException(name + ": a sleep must be >= 0, was " + ns + " ns");
+    }
+    checkMaySleep("schedule_timeout");
+    waitingOn = "schedule_timeout";
+    setState(State.SLEEPING);
+    goOffCpu();
+    arm(TimerKind.SLEEP_DONE, ns);
+  }
+
+  /** Ends the task. Holding a lock at exit is a fault. */
+  public void exit() {
+    requireRunning("exit");
+    if (!held.isEmpty()) {
+      throw fault("exited holding " + describeHeld());
+    }
+    setState(State.EXITED);
+    machine.releaseCore(this);
+    machine.exited(this);
+  }
+
+  // ---- what primitives use -----------------------------------------------------------------
+
+  /** Spins on its core until a primitive calls {@link #grantAfter}. */
+  public void spin(String onWhat) {
+    requireRunning("spin");
+    waitingOn = onWhat;
+    setState(State.SPINNING);
+  }
+
+  /** A spinning task got what it spun for; it goes on after {@code ns} (the handoff). */
+  public void grantAfter(long ns) {
+    if (state != State.SPINNING) {
+      throw new IllegalStateException(name + " granted while " + state);
+    }
+    waitingOn = "";
+    arm(TimerKind.GRANTED, ns);
+  }
+
+  /**
+   * Sleeps until {@link #wake}: frees the core. When the task is back on a core,
+   * {@code onWake} runs first (null: the program simply goes on).
+   */
+  public void sleep(String onWhat, Continuation onWake) {
+    if (state != State.RUNNING && state != State.SPINNING) {
+      throw new IllegalStateException(name + " cannot sleep while " + state);
+    }
+    waitingOn = onWhat;
+    continuation = onWake;
+    setState(State.SLEEPING);
+    goOffCpu();
+  }
+
+  /** Waits for I/O ({@code io_schedule}): as {@link #sleep} but accounted as I/O wait. */
+  public void ioWait(String onWhat, Continuation onComplete) {
+    requireRunning("io");
+    checkMaySleep(onWhat);
+    waitingOn = onWhat;
+    continuation = onComplete;
+    setState(State.IO);
+    goOffCpu();
+  }
+
+  /**
+   * {@code might_sleep()}: a sleeping primitive was called; in atomic context that is an
+   * invalid-context violation even if this call would not have slept.
+   */
+  public void mightSleep(String operation) {
+    checkMaySleep(operation);
+  }
+
+  /** Leaves the core and tells the locks held that their owner is off CPU. */
+  private void goOffCpu() {
+    machine.releaseCore(this);
+    notifyOffCpu();
+  }
+
+  void notifyOffCpu() {
+    for (int i = 0; i < held.size(); i++) {
+      held.get(i).lock().ownerOffCpu(this);
+    }
+  }
+
+  /** Wakes a sleeping task: it runs again after the wake-up latency and once it has a core. */
+  public void wake() {
+    if (state != State.SLEEPING && state != State.IO) {
+      throw new IllegalStateException(name + " woken while " + state);
+    }
+    waitingOn = "";
+    setState(State.WAKING);
+    arm(TimerKind.WAKE_DONE, machine.costs().wakeupNs());
+  }
+
+  /** Sets what runs when the task is next resumed on a core (replacing any earlier one). */
+  public void setContinuation(Continuation c) {
+    continuation = c;
+  }
+
+  public void preemptDisable() {
+    preemptDisabled++;
+  }
+
+  public void preemptEnable() {
+    if (preemptDisabled == 0) {
+      throw fault("preempt_enable() without preempt_disable()");
+    }
+    preemptDisabled--;
+  }
+
+  public void rcuReadLock() {
+    rcuDepth++;
+  }
+
+  public void rcuReadUnlock() {
+    if (rcuDepth == 0) {
+      throw fault("rcu_read_unlock() outside an RCU read section");
+    }
+    rcuDepth--;
+  }
+
+  public void pushHeld(LockInstance lock, boolean write, long acquiredAtNs) {
+    held.add(new HeldLock(lock, write, acquiredAtNs));
+  }
+
+  /**
+   * Removes the most recent held entry for {@code lock} in the given mode and returns it.
+   *
+   * @throws SimulationException if the task does not hold it so
+   */
+  public HeldLock popHeld(LockInstance lock, boolean write, String op) {
+    for (int i = held.size() - 1; i >= 0; i--) {
+      HeldLock h = held.get(i);
+      if (h.lock() == lock && h.write() == write) {
+        held.remove(i);
+        return h;
+      }
+    }
+    throw fault(op + "(" + lock.className() + ") but the lock is not held"
+        + (write ? " for write" : " for read") + "; held: " + describeHeld());
+  }
+
+  /** Removes {@code lock} from the held stack if present (a folio may be unlocked by anyone). */
+  public HeldLock removeHeldIfPresent(LockInstance lock) {
+    for (int i = held.size() - 1; i >= 0; i--) {
+      if (held.get(i).lock() == lock) {
+        return held.remove(i);
+      }
+    }
+    return null;
+  }
+
+  /** A fault naming this task and the time. */
+  public SimulationException fault(String what) {
+    return new SimulationException(
+        "task " + name + " at " + machine.engine().now() + " ns: " + what);
+  }
+
+  public String describeHeld() {
+    if (held.isEmpty()) {
+      return "nothing";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (HeldLock h : held) {
+      sb.append(sb.length() == 0 ? "" : ", ").append(h.lock().className())
+          .append(h.write() ? "-W" : "-R");
+    }
+    return sb.toString();
+  }
+
+  // ---- machine side ------------------------------------------------------------------------
+
+  void start() {
+    setState(State.WAKING);
+    machine.makeRunnable(this);
+  }
+
+  /** Gives the task a core; it starts after {@code switchNs}. */
+  void assignCore(Core c, long switchNs) {
+    core = c;
+    lastCoreId = c.id();
+    c.setCurrent(this);
+    sliceUsedNs = 0;
+    // Always through the event list, even at zero cost: the task whose step freed the core is
+    // still inside that step, and must not see another task's program run within it.
+    setState(State.BUSY);
+    arm(TimerKind.RESUME, switchNs);
+  }
+
+  void queued() {
+    setState(State.RUNNABLE);
+  }
+
+  Core takeCore() {
+    Core c = core;
+    core = null;
+    return c;
+  }
+
+  int lastCoreId() {
+    return lastCoreId;
+  }
+
+  void accountUpTo(long nowNs) {
+    timeInStateNs[state.ordinal()] += nowNs - stateSinceNs;
+    stateSinceNs = nowNs;
+  }
+
+  void resetCounters(long nowNs) {
+    accountUpTo(nowNs);
+    java.util.Arrays.fill(timeInStateNs, 0);
+  }
+
+  private void run() {
+    setState(State.RUNNING);
+    if (continuation != null) {
+      Continuation c = continuation;
+      continuation = null;
+      c.resume(this);
+    }
+    int steps = 0;
+    while (state == State.RUNNING) {
+      if (++steps > MAX_SYNC_STEPS) {
+        throw fault("made " + MAX_SYNC_STEPS + " steps without simulated time passing");
+      }
+      program.step(this);
+    }
+  }
+
+  private void runCpuChunk() {
+    long chunk = cpuRemainingNs;
+    if (!inAtomicContext()) {
+      long slice = machine.costs().timeSliceNs();
+      if (sliceUsedNs >= slice) {
+        // The slice ran out in non-preemptible code: the first preemptible point yields.
+        if (machine.hasRunnableWaiting()) {
+          machine.preempt(this);
+          return;
+        }
+        sliceUsedNs = 0;
+      }
+      chunk = Math.min(chunk, slice - sliceUsedNs);
+    }
+    cpuRemainingNs -= chunk;
+    sliceUsedNs += chunk;
+    setState(State.BUSY);
+    arm(TimerKind.BUSY_DONE, chunk);
+  }
+
+  private void onTimer() {
+    TimerKind kind = timerKind;
+    timerKind = TimerKind.NONE;
+    switch (kind) {
+      case BUSY_DONE -> {
+        if (cpuRemainingNs == 0) {
+          run();
+        } else if (machine.hasRunnableWaiting()) {
+          machine.preempt(this);
+        } else {
+          sliceUsedNs = 0;
+          runCpuChunk();
+        }
+      }
+      case RESUME -> resumeOnCore();
+      case GRANTED -> run();
+      case WAKE_DONE -> machine.makeRunnable(this);
+      case SLEEP_DONE -> wake();
+      case NONE -> throw new IllegalStateException("timer fired with nothing armed");
+    }
+  }
+
+  /** Back on a core: finish a preempted cpu step, or go on with the program. */
+  private void resumeOnCore() {
+    if (cpuRemainingNs > 0) {
+      runCpuChunk();
+    } else {
+      run();
+    }
+  }
+
+  private void arm(TimerKind kind, long delayNs) {
+    if (timerKind != TimerKind.NONE) {
+      throw new IllegalStateException(name + ": timer " + kind + " while " + timerKind + " pending");
+    }
+    timerKind = kind;
+    machine.engine().schedule(timer, delayNs);
+  }
+
+  void setState(State next) {
+    long now = machine.engine().now();
+    accountUpTo(now);
+    state = next;
+    if (core != null) {
+      core.setActivity(
+          next == State.SPINNING ? Core.Activity.SPINNING : Core.Activity.BUSY, now);
+    }
+  }
+
+  private void requireRunning(String op) {
+    if (state != State.RUNNING) {
+      throw new IllegalStateException(name + ": " + op + " while " + state);
+    }
+  }
+
+  private void checkMaySleep(String what) {
+    if (preemptDisabled > 0 || rcuDepth > 0) {
+      machine.invalidContext(this, what);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
+  private final class TaskTimer extends Engine.Timer {
+    TaskTimer(Engine engine) {
+      super(engine);
+    }
+
+    @Override
+    protected void fire() {
+      onTimer();
+    }
+  }
+}
