@@ -1,5 +1,8 @@
 package faultsim.synthetic;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -11,6 +14,9 @@ public final class OpRecorder {
 
   private final String job;
   private final Histogram latencyNs = new Histogram(1, HIGHEST_TRACKABLE_NS, 3);
+  private final Histogram interval = new Histogram(1, HIGHEST_TRACKABLE_NS, 3);
+  private final List<Interval> intervals = new ArrayList<>();
+  private long intervalStartNs;
   private boolean measuring;
   private long operations;
   private long totalLatencyNs;
@@ -23,9 +29,21 @@ public final class OpRecorder {
     return job;
   }
 
-  /** Starts counting (the ramp is over); earlier operations are forgotten. */
-  public void startMeasuring() {
+  /**
+   * One interval's latencies, as an HdrHistogram interval log records them.
+   *
+   * @param startNs simulated start of the interval
+   * @param endNs simulated end
+   * @param latencyNs latencies of operations completed in it
+   */
+  public record Interval(long startNs, long endNs, Histogram latencyNs) {}
+
+  /** Starts counting at {@code nowNs} (the ramp is over); earlier operations are forgotten. */
+  public void startMeasuring(long nowNs) {
     measuring = true;
+    intervalStartNs = nowNs;
+    interval.reset();
+    intervals.clear();
     operations = 0;
     totalLatencyNs = 0;
     latencyNs.reset();
@@ -35,12 +53,32 @@ public final class OpRecorder {
     if (measuring) {
       operations++;
       totalLatencyNs += latency;
-      latencyNs.recordValue(Math.max(1, Math.min(latency, HIGHEST_TRACKABLE_NS)));
+      long v = Math.max(1, Math.min(latency, HIGHEST_TRACKABLE_NS));
+      latencyNs.recordValue(v);
+      interval.recordValue(v);
     }
   }
 
   public long operations() {
     return operations;
+  }
+
+  /** Closes the current interval at {@code nowNs} and starts the next. */
+  public void endInterval(long nowNs) {
+    if (!measuring) {
+      return;
+    }
+    Histogram copy = interval.copy();
+    copy.setStartTimeStamp(intervalStartNs);
+    copy.setEndTimeStamp(nowNs);
+    intervals.add(new Interval(intervalStartNs, nowNs, copy));
+    interval.reset();
+    intervalStartNs = nowNs;
+  }
+
+  /** The closed intervals, in time order. */
+  public List<Interval> intervals() {
+    return Collections.unmodifiableList(intervals);
   }
 
   /** Exact sum of the recorded latencies (the histogram's mean is quantised). */

@@ -12,29 +12,30 @@ import umontreal.ssj.rng.RandomStream;
 /**
  * A closed-loop synthetic job: think, then run the steps; repeat {@code loops} times (0: until
  * the run ends). An operation's latency runs from the first step to the end of the last; think
- * time is not part of it. Think time is a sleep (fio's {@code thinktime}) or, with
- * {@code thinkOnCpu}, computation on the task's core ({@code thinktime_spin}).
+ * time is not part of it. Thinking is computation on the task's core (fio's
+ * {@code thinktime_spin}) followed by a sleep ({@code thinktime}), either of them optional.
  */
 public final class SyntheticProgram implements Program {
   private final List<Step> steps;
-  private final Dist think;
-  private final boolean thinkOnCpu;
+  private final Dist thinkSpin;
+  private final Dist thinkSleep;
   private final long loops;
   private final Map<String, Lock> locks;
   private final Map<String, Device> devices;
   private final RandomStream stream;
   private final OpRecorder recorder;
 
-  private int pc = -1;
+  /** -2: about to spin-think; -1: about to sleep-think; 0..n-1: next step; n: operation done. */
+  private int pc = -2;
   private long opStartNs;
   private long done;
 
-  public SyntheticProgram(List<Step> steps, Dist think, boolean thinkOnCpu, long loops,
+  public SyntheticProgram(List<Step> steps, Dist thinkSpin, Dist thinkSleep, long loops,
       Map<String, Lock> locks, Map<String, Device> devices, RandomStream stream,
       OpRecorder recorder) {
     this.steps = List.copyOf(steps);
-    this.think = think;
-    this.thinkOnCpu = thinkOnCpu;
+    this.thinkSpin = thinkSpin;
+    this.thinkSleep = thinkSleep;
     this.loops = loops;
     this.locks = locks;
     this.devices = devices;
@@ -61,20 +62,25 @@ public final class SyntheticProgram implements Program {
   @Override
   public void step(Task t) {
     long now = t.machine().engine().now();
-    if (pc < 0) {
+    if (pc == -2) {
       if (loops > 0 && done == loops) {
         t.exit();
         return;
       }
-      pc = 0;
-      long thinkNs = think == null ? 0 : think.sample(stream);
-      if (thinkNs > 0) {
-        if (thinkOnCpu) {
-          t.cpu(thinkNs);
-        } else {
-          t.sleepFor(thinkNs);
-        }
+      pc = -1;
+      if (thinkSpin != null) {
+        t.cpu(thinkSpin.sample(stream));
         return;
+      }
+    }
+    if (pc == -1) {
+      pc = 0;
+      if (thinkSleep != null) {
+        long ns = thinkSleep.sample(stream);
+        if (ns > 0) {
+          t.sleepFor(ns);
+          return;
+        }
       }
     }
     if (pc == 0) {
@@ -86,7 +92,7 @@ public final class SyntheticProgram implements Program {
     }
     recorder.record(now - opStartNs);
     done++;
-    pc = -1;
+    pc = -2;
   }
 
   private void execute(Task t, Step s) {

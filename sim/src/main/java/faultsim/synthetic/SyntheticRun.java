@@ -46,12 +46,18 @@ public final class SyntheticRun {
       OpRecorder rec = new OpRecorder(j.name());
       recorders.put(j.name(), rec);
       for (int i = 0; i < j.numjobs(); i++) {
-        SyntheticProgram p = new SyntheticProgram(j.steps(), j.think(), j.thinkOnCpu(), j.loops(),
+        SyntheticProgram p = new SyntheticProgram(j.steps(), j.thinktimeSpin(), j.thinktime(), j.loops(),
             lockMap, devices, streams.stream(SyntheticSpec.taskStream(j.name(), i)), rec);
         machine.spawn(j.numjobs() == 1 ? j.name() : j.name() + "/" + i, p, j.startDelayNs());
       }
     }
   }
+
+  /** Shortest latency-log interval: the HdrHistogram log format prints times to 1 ms. */
+  public static final long MIN_LOG_INTERVAL_NS = 1_000_000;
+
+  /** At most this many latency-log intervals per run. */
+  public static final int MAX_LOG_INTERVALS = 100;
 
   /** Simulates ramp then runtime; returns this run for chaining. */
   public SyntheticRun run() {
@@ -61,9 +67,18 @@ public final class SyntheticRun {
     machine.resetCounters();
     locks.resetStats();
     for (OpRecorder r : recorders.values()) {
-      r.startMeasuring();
+      r.startMeasuring(engine.now());
     }
-    engine.runUntil(spec.rampNs() + spec.runtimeNs());
+    long start = engine.now();
+    long intervals = Math.max(1,
+        Math.min(MAX_LOG_INTERVALS, spec.runtimeNs() / MIN_LOG_INTERVAL_NS));
+    for (long i = 1; i <= intervals; i++) {
+      long end = start + spec.runtimeNs() * i / intervals;
+      engine.runUntil(end);
+      for (OpRecorder r : recorders.values()) {
+        r.endInterval(end);
+      }
+    }
     machine.accountUpToNow();
     return this;
   }

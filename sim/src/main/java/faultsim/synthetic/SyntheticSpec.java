@@ -66,13 +66,13 @@ public record SyntheticSpec(
    *
    * @param name job name
    * @param numjobs how many tasks
-   * @param think think time before each operation (null: none)
-   * @param thinkOnCpu think on the CPU ({@code thinktime_spin}) rather than asleep
+   * @param thinktimeSpin computation on the CPU before each operation (null: none)
+   * @param thinktime sleep before each operation, after any spin (null: none)
    * @param loops operations per task, 0 for unlimited
    * @param steps the operation
    * @param startDelayNs when the job's tasks start
    */
-  public record JobSpec(String name, int numjobs, Dist think, boolean thinkOnCpu, long loops,
+  public record JobSpec(String name, int numjobs, Dist thinktimeSpin, Dist thinktime, long loops,
       List<Step> steps, long startDelayNs) {
     public JobSpec {
       steps = List.copyOf(steps);

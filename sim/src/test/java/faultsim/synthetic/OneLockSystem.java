@@ -14,7 +14,7 @@ final class OneLockSystem {
 
   static SyntheticSpec spec(MachineSpec machine, LockKind kind, int n, Dist think,
       boolean thinkOnCpu, Dist hold, long rampNs, long runtimeNs) {
-    JobSpec job = new JobSpec("worker", n, think, thinkOnCpu, 0,
+    JobSpec job = new JobSpec("worker", n, thinkOnCpu ? think : null, thinkOnCpu ? null : think, 0,
         List.of(new Step.Acquire("L", true), new Step.Cpu(hold), new Step.Release("L", true)), 0);
     return new SyntheticSpec(machine, List.of(new LockSpec("L", "&test->lock", kind)), List.of(),
         List.of(job), rampNs, runtimeNs);

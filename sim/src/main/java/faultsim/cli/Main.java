@@ -1,0 +1,228 @@
+package faultsim.cli;
+
+import faultsim.results.ResultsWriter;
+import faultsim.results.Version;
+import faultsim.run.Experiment;
+import faultsim.run.ReplicationResult;
+import faultsim.workload.Diagnostic;
+import faultsim.workload.InputException;
+import faultsim.workload.Options;
+import faultsim.workload.Workload;
+import faultsim.workload.WorkloadLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code faultsim} command line. Exit status: 0 success, 2 bad input (a message naming the
+ * file, line and column, no stack trace, no results directory), 1 internal error.
+ */
+@Command(name = "faultsim", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+    description = "Discrete-event simulator of Linux page-fault throughput under locking designs.",
+    subcommands = {Main.Run.class, Main.Validate.class, Main.OptionsCmd.class})
+public final class Main implements Callable<Integer> {
+  static final int BAD_INPUT = 2;
+  static final int INTERNAL = 1;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams; returns the exit status. */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      if (ex instanceof InputException ie) {
+        for (Diagnostic d : ie.diagnostics()) {
+          err.println(d);
+        }
+        return BAD_INPUT;
+      }
+      err.println("faultsim: internal error: " + ex);
+      ex.printStackTrace(err);
+      return INTERNAL;
+    });
+    try {
+      return cl.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 0;
+  }
+
+  /** {@code --version}. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"faultsim " + Version.get()};
+    }
+  }
+
+  @Command(name = "run", description = "Simulate every design x replication of a workload and"
+      + " write its results directory.")
+  static final class Run implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "Workload file (YAML).")
+    Path file;
+
+    @Option(names = "--design", paramLabel = "D", description = "Design(s) to run instead of the"
+        + " file's designs list (repeatable).")
+    List<String> designs = new ArrayList<>();
+
+    @Option(names = "--replications", paramLabel = "N", description = "Replications per design.")
+    Integer replications;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "Override a workload key, e.g. machine.cores=8 (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "Results directory (default reports/<workload name>).")
+    Path out;
+
+    @Option(names = "--threads", paramLabel = "N",
+        description = "Runs in parallel (default: available processors).")
+    Integer threads;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Base random seed (overrides"
+        + " global.randseed).")
+    Long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      List<String> all = new ArrayList<>(sets);
+      if (replications != null) {
+        all.add("replications=" + replications);
+      }
+      if (seed != null) {
+        all.add("global.randseed=" + seed);
+      }
+      if (!designs.isEmpty()) {
+        all.add("designs=[" + String.join(",", designs) + "]");
+      }
+      int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+      if (nThreads < 1) {
+        throw new InputException(new Diagnostic("--threads " + nThreads, 0, 0,
+            "expected a number of threads >= 1"));
+      }
+      if (replications != null && replications < 1) {
+        throw new InputException(new Diagnostic("--replications " + replications, 0, 0,
+            "expected a number of replications >= 1"));
+      }
+      Workload w = new WorkloadLoader().load(file, all);
+      Path dir = out != null ? out : Path.of("reports", w.name());
+      PrintWriter o = spec.commandLine().getOut();
+      int total = w.designs().size() * w.replications();
+      Instant started = Instant.now();
+      long t0 = System.nanoTime();
+      List<ReplicationResult> results;
+      if (System.console() != null) {
+        try (ProgressBar pb = new ProgressBarBuilder().setTaskName(w.name()).setInitialMax(total)
+            .setStyle(ProgressBarStyle.ASCII).setUnit(" runs", 1).build()) {
+          results = Experiment.run(w, nThreads, (done, n, simNs) -> {
+            pb.stepTo(done);
+            pb.setExtraMessage(String.format(Locale.ROOT, "%s simulated per run",
+                faultsim.workload.Units.formatTime(simNs)));
+          });
+        }
+      } else {
+        results = Experiment.run(w, nThreads, (done, n, simNs) -> {
+          synchronized (o) {
+            o.printf(Locale.ROOT, "%s: run %d/%d done (%.1f s wall)%n", w.name(), done, n,
+                (System.nanoTime() - t0) / 1e9);
+          }
+        });
+      }
+      double wall = (System.nanoTime() - t0) / 1e9;
+      Map<String, Object> info = new LinkedHashMap<>();
+      info.put("started", started.truncatedTo(ChronoUnit.SECONDS).toString());
+      info.put("wall_seconds", Math.round(wall * 1000) / 1000.0);
+      info.put("threads", nThreads);
+      ResultsWriter.write(dir, w, results, info);
+      printSummary(o, w, results);
+      o.println("results: " + dir);
+      return 0;
+    }
+
+    private static void printSummary(PrintWriter o, Workload w, List<ReplicationResult> results) {
+      o.printf(Locale.ROOT, "%-24s %-16s %14s %12s %12s%n", "design", "job", "ops/s", "p50",
+          "p99");
+      Map<String, List<ReplicationResult>> byDesign = new LinkedHashMap<>();
+      for (ReplicationResult r : results) {
+        byDesign.computeIfAbsent(r.design(), k -> new ArrayList<>()).add(r);
+      }
+      for (var e : byDesign.entrySet()) {
+        for (int j = 0; j < e.getValue().get(0).jobs().size(); j++) {
+          int jj = j;
+          double ops = e.getValue().stream().mapToDouble(r -> r.jobs().get(jj).throughput())
+              .average().orElse(0);
+          double p50 = e.getValue().stream()
+              .mapToDouble(r -> r.jobs().get(jj).latencyNs().getValueAtPercentile(50)).average()
+              .orElse(0);
+          double p99 = e.getValue().stream()
+              .mapToDouble(r -> r.jobs().get(jj).latencyNs().getValueAtPercentile(99)).average()
+              .orElse(0);
+          o.printf(Locale.ROOT, "%-24s %-16s %14.0f %10.2fus %10.2fus%n", e.getKey(),
+              e.getValue().get(0).jobs().get(j).job(), ops, p50 / 1e3, p99 / 1e3);
+        }
+      }
+    }
+  }
+
+  @Command(name = "validate", description = "Check a workload file; print nothing but errors.")
+  static final class Validate implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "Workload file (YAML).")
+    Path file;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a workload key.")
+    List<String> sets = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      Workload w = new WorkloadLoader().load(file, sets);
+      spec.commandLine().getOut().printf(Locale.ROOT, "%s: ok (%d job%s, %d design%s x %d"
+          + " replication%s)%n", file, w.spec().jobs().size(), w.spec().jobs().size() == 1 ? "" : "s",
+          w.designs().size(), w.designs().size() == 1 ? "" : "s", w.replications(),
+          w.replications() == 1 ? "" : "s");
+      return 0;
+    }
+  }
+
+  @Command(name = "options", description = "List every workload key with its meaning.")
+  static final class OptionsCmd implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().getOut().print(Options.format());
+      return 0;
+    }
+  }
+}

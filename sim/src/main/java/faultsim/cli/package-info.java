@@ -1,0 +1,2 @@
+/** The {@code faultsim} command line (picocli): run, validate, options. */
+package faultsim.cli;

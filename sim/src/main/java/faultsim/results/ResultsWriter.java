@@ -1,0 +1,300 @@
+package faultsim.results;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import faultsim.machine.ContextViolation;
+import faultsim.run.JobResult;
+import faultsim.run.ReplicationResult;
+import faultsim.stats.ConfidenceInterval;
+import faultsim.stats.Csv;
+import faultsim.stats.LockStatFormat;
+import faultsim.stats.LockStatRow;
+import faultsim.synthetic.OpRecorder;
+import faultsim.workload.Workload;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+
+/**
+ * Writes a results directory, the contract that reports and other tools read:
+ *
+ * <ul>
+ *   <li>{@code manifest.json}: version, the workload (text and resolved), designs, seeds,
+ *       streams, wall-clock time, simulated events;
+ *   <li>{@code summary.csv}: {@code design,job,metric,mean,ci99,unit,n}, the mean across
+ *       replications and the half-width of its 99 % Student-t interval;
+ *   <li>{@code lock_stat/<design>.txt} in the {@code /proc/lock_stat} layout, and
+ *       {@code locks.csv} with the same numbers in nanoseconds, summed over replications;
+ *   <li>{@code hlog/<design>/<job>.<op>.hlog}: HdrHistogram interval logs (tag
+ *       {@code design/job/op/r<replication>}, timestamps in simulated seconds from 0, values in
+ *       ns), and {@code .hgrm}: the percentile distribution of all replications together, in
+ *       microseconds;
+ *   <li>{@code violations.txt}.
+ * </ul>
+ *
+ * Everything but the manifest's wall-clock fields is a function of the workload and the seed.
+ * The directory is written under a temporary name beside the target and moved into place at the
+ * end, so an interrupted run never leaves a directory that looks complete.
+ */
+public final class ResultsWriter {
+  /** Oracle kinds with a {@code violations_<kind>} metric, in this order. */
+  public static final List<String> VIOLATION_KINDS = List.of(
+      "stale_data", "beyond_eof", "punch_guarantee", "no_progress", "lock_order",
+      "invalid_context");
+
+  private ResultsWriter() {}
+
+  /** Writes the results of {@code runs} to {@code dir}, replacing any earlier results there. */
+  public static void write(Path dir, Workload w, List<ReplicationResult> runs, Map<String, Object> runInfo)
+      throws IOException {
+    Path parent = dir.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".partial-");
+    try {
+      writeInto(tmp, w, runs, runInfo);
+      if (Files.exists(dir)) {
+        deleteTree(dir);
+      }
+      Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      deleteTree(tmp);
+      throw e;
+    }
+  }
+
+  static void writeInto(Path dir, Workload w, List<ReplicationResult> runs,
+      Map<String, Object> runInfo) throws IOException {
+    Map<String, List<ReplicationResult>> byDesign = new LinkedHashMap<>();
+    for (ReplicationResult r : runs) {
+      byDesign.computeIfAbsent(r.design(), k -> new ArrayList<>()).add(r);
+    }
+    writeSummary(dir.resolve("summary.csv"), byDesign);
+    writeLocks(dir, byDesign);
+    writeHistograms(dir, byDesign);
+    writeViolations(dir.resolve("violations.txt"), byDesign);
+    writeManifest(dir.resolve("manifest.json"), w, runs, runInfo);
+  }
+
+  // ---- summary.csv --------------------------------------------------------------------------
+
+  static void writeSummary(Path file, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    StringBuilder sb = new StringBuilder("design,job,metric,mean,ci99,unit,n\n");
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      List<ReplicationResult> reps = e.getValue();
+      String design = e.getKey();
+      for (int j = 0; j < reps.get(0).jobs().size(); j++) {
+        int jobIndex = j;
+        String job = reps.get(0).jobs().get(j).job();
+        row(sb, design, job, "throughput", "ops/s", reps, r -> r.jobs().get(jobIndex).throughput());
+        row(sb, design, job, "operations", "ops", reps, r -> r.jobs().get(jobIndex).operations());
+        row(sb, design, job, "latency_mean", "ns", reps,
+            r -> r.jobs().get(jobIndex).meanLatencyNs());
+        double[] pcts = {50, 90, 99, 99.9};
+        String[] names = {"latency_p50", "latency_p90", "latency_p99", "latency_p999"};
+        for (int p = 0; p < pcts.length; p++) {
+          double pct = pcts[p];
+          row(sb, design, job, names[p], "ns", reps,
+              r -> percentile(r.jobs().get(jobIndex).latencyNs(), pct));
+        }
+        row(sb, design, job, "latency_max", "ns", reps,
+            r -> r.jobs().get(jobIndex).latencyNs().getTotalCount() == 0 ? 0
+                : r.jobs().get(jobIndex).latencyNs().getMaxValue());
+        row(sb, design, job, "retries", "count", reps, r -> 0);
+      }
+      for (String kind : VIOLATION_KINDS) {
+        row(sb, design, "all", "violations_" + kind, "count", reps,
+            r -> kind.equals("invalid_context") ? r.violations().size() : 0);
+      }
+      row(sb, design, "all", "cpu_busy", "fraction", reps,
+          r -> fraction(r.cpu().busyNs(), r.cpu().coreNs()));
+      row(sb, design, "all", "cpu_spinning", "fraction", reps,
+          r -> fraction(r.cpu().spinNs(), r.cpu().coreNs()));
+      row(sb, design, "all", "cpu_idle", "fraction", reps,
+          r -> fraction(r.cpu().idleNs(), r.cpu().coreNs()));
+      row(sb, design, "all", "events", "count", reps, r -> r.events());
+    }
+    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  private static double percentile(Histogram h, double p) {
+    return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(p);
+  }
+
+  private static double fraction(long part, long whole) {
+    return whole == 0 ? 0 : (double) part / whole;
+  }
+
+  private static void row(StringBuilder sb, String design, String job, String metric, String unit,
+      List<ReplicationResult> reps, ToDoubleFunction<ReplicationResult> f) {
+    double[] xs = reps.stream().mapToDouble(f).toArray();
+    sb.append(Csv.field(design)).append(',').append(Csv.field(job)).append(',').append(metric)
+        .append(',').append(Csv.number(ConfidenceInterval.mean(xs))).append(',')
+        .append(Csv.number(ConfidenceInterval.halfWidth(xs, 0.99))).append(',').append(unit)
+        .append(',').append(xs.length).append('\n');
+  }
+
+  // ---- lock_stat ----------------------------------------------------------------------------
+
+  /** Rows of all replications of one design, summed per class side, in first-seen order. */
+  public static List<LockStatRow> sumLocks(List<ReplicationResult> reps) {
+    Map<String, LockStatRow> sum = new LinkedHashMap<>();
+    for (ReplicationResult r : reps) {
+      for (LockStatRow row : r.locks()) {
+        sum.merge(row.displayName(), row, LockStatRow::plus);
+      }
+    }
+    return new ArrayList<>(sum.values());
+  }
+
+  static void writeLocks(Path dir, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    Path ls = Files.createDirectories(dir.resolve("lock_stat"));
+    StringBuilder csv = new StringBuilder(LockStatFormat.CSV_HEADER).append('\n');
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      List<LockStatRow> rows = sumLocks(e.getValue());
+      try (Writer out = Files.newBufferedWriter(ls.resolve(fileName(e.getKey()) + ".txt"),
+          StandardCharsets.UTF_8)) {
+        LockStatFormat.write(rows, out);
+      }
+      for (List<LockStatRow> group : LockStatFormat.byClass(rows)) {
+        for (LockStatRow r : group) {
+          csv.append(LockStatFormat.csvLine(e.getKey(), r)).append('\n');
+        }
+      }
+    }
+    Files.writeString(dir.resolve("locks.csv"), csv.toString(), StandardCharsets.UTF_8);
+  }
+
+  // ---- histograms ---------------------------------------------------------------------------
+
+  static void writeHistograms(Path dir, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      Path d = Files.createDirectories(dir.resolve("hlog").resolve(fileName(e.getKey())));
+      List<ReplicationResult> reps = e.getValue();
+      for (int j = 0; j < reps.get(0).jobs().size(); j++) {
+        JobResult first = reps.get(0).jobs().get(j);
+        String base = first.job() + "." + first.op();
+        Histogram all = new Histogram(1, 3_600_000_000_000L, 3);
+        try (OutputStream os = Files.newOutputStream(d.resolve(base + ".hlog"));
+            PrintStream ps = new PrintStream(os, false, StandardCharsets.UTF_8)) {
+          HistogramLogWriter log = new HistogramLogWriter(ps);
+          log.outputComment("faultsim latency log: design " + e.getKey() + ", job " + first.job()
+              + ", operation " + first.op() + "; values in ns; timestamps in simulated seconds");
+          log.outputLogFormatVersion();
+          log.setBaseTime(0);
+          log.outputBaseTime(0);
+          log.outputLegend();
+          for (ReplicationResult r : reps) {
+            JobResult jr = r.jobs().get(j);
+            all.add(jr.latencyNs());
+            for (OpRecorder.Interval iv : jr.intervals()) {
+              Histogram h = iv.latencyNs().copy();
+              h.setTag(e.getKey() + "/" + jr.job() + "/" + jr.op() + "/r" + r.replication());
+              log.outputIntervalHistogram(iv.startNs() / 1e9, iv.endNs() / 1e9, h, 1.0);
+            }
+          }
+        }
+        try (OutputStream os = Files.newOutputStream(d.resolve(base + ".hgrm"));
+            PrintStream ps = new PrintStream(os, false, StandardCharsets.UTF_8)) {
+          all.outputPercentileDistribution(ps, 5, 1000.0);
+        }
+      }
+    }
+  }
+
+  // ---- violations ---------------------------------------------------------------------------
+
+  static void writeViolations(Path file, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      long total = e.getValue().stream().mapToLong(r -> r.violations().size()).sum();
+      sb.append("design ").append(e.getKey()).append(": ").append(total)
+          .append(total == 1 ? " violation\n" : " violations\n");
+      for (ReplicationResult r : e.getValue()) {
+        int shown = 0;
+        for (ContextViolation v : r.violations()) {
+          if (shown++ == 5) {
+            sb.append("  ... ").append(r.violations().size() - 5).append(" more in replication ")
+                .append(r.replication()).append('\n');
+            break;
+          }
+          sb.append(String.format(Locale.ROOT,
+              "  invalid_context r%d t=%dns task %s: %s called in atomic context (%s)%n",
+              r.replication(), v.timeNs(), v.task(), v.operation(), v.context()));
+        }
+      }
+    }
+    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  // ---- manifest -----------------------------------------------------------------------------
+
+  static void writeManifest(Path file, Workload w, List<ReplicationResult> runs,
+      Map<String, Object> runInfo) throws IOException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("faultsim_version", Version.get());
+    Map<String, Object> wl = new LinkedHashMap<>();
+    wl.put("name", w.name());
+    wl.put("file", w.file());
+    wl.put("description", w.description());
+    wl.put("source", w.sourceText());
+    wl.put("resolved", w.doc());
+    m.put("workload", wl);
+    List<Map<String, Object>> designs = new ArrayList<>();
+    for (String d : w.designs()) {
+      Map<String, Object> dm = new LinkedHashMap<>();
+      dm.put("name", d);
+      dm.put("source", d.equals(Workload.SYNTHETIC)
+          ? "(synthetic jobs: the step lists in the workload file)" : "");
+      designs.add(dm);
+    }
+    m.put("designs", designs);
+    m.put("replications", w.replications());
+    m.put("seed", w.seed());
+    m.put("substreams", "replication r of every design uses substream r of every stream");
+    m.put("streams", w.spec().streamNames());
+    m.put("simulated_ns_per_run", w.spec().rampNs() + w.spec().runtimeNs());
+    m.put("simulated_events", runs.stream().mapToLong(ReplicationResult::events).sum());
+    m.put("simulated_faults", 0);
+    m.putAll(runInfo);
+    ObjectMapper mapper = new ObjectMapper()
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .enable(SerializationFeature.INDENT_OUTPUT);
+    Files.writeString(file, mapper.writeValueAsString(m) + "\n", StandardCharsets.UTF_8);
+  }
+
+  /** A design name as a file name: path separators and other odd characters replaced. */
+  public static String fileName(String design) {
+    return design.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package faultsim.run;
+
+import faultsim.engine.RandomStreams;
+import faultsim.machine.Core;
+import faultsim.machine.Machine;
+import faultsim.machine.Task;
+import faultsim.stats.LockStatRow;
+import faultsim.synthetic.OpRecorder;
+import faultsim.synthetic.SyntheticRun;
+import faultsim.workload.Workload;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs every design × replication of a workload, in parallel across runs on {@code threads}
+ * threads; each run is single-threaded and deterministic. Random streams for every run are
+ * created and positioned on the calling thread, in a fixed order, before any run starts
+ * (MRG32k3a's constructor is not thread-safe), and results are collected in design-major,
+ * replication-minor order, so the outcome does not depend on the number of threads.
+ */
+public final class Experiment {
+  /** Told after each finished run. */
+  public interface Progress {
+    void runDone(int done, int total, long simulatedNs);
+  }
+
+  private Experiment() {}
+
+  public static List<ReplicationResult> run(Workload w, int threads, Progress progress)
+      throws InterruptedException {
+    if (threads < 1) {
+      throw new IllegalArgumentException("--threads must be >= 1, was " + threads);
+    }
+    RandomStreams base = RandomStreams.create(w.seed(), w.spec().streamNames());
+    List<String> designs = w.designs();
+    int total = designs.size() * w.replications();
+    List<RandomStreams> perRun = new ArrayList<>(total);
+    for (int d = 0; d < designs.size(); d++) {
+      for (int r = 0; r < w.replications(); r++) {
+        // Common random numbers: replication r of every design uses substream r.
+        perRun.add(base.forReplication(r));
+      }
+    }
+    AtomicInteger done = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "faultsim-run");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<ReplicationResult>> futures = new ArrayList<>(total);
+      int i = 0;
+      for (String design : designs) {
+        for (int r = 0; r < w.replications(); r++) {
+          RandomStreams streams = perRun.get(i++);
+          int rep = r;
+          futures.add(pool.submit(() -> {
+            ReplicationResult res = runOne(w, design, rep, streams);
+            if (progress != null) {
+              progress.runDone(done.incrementAndGet(), total,
+                  w.spec().rampNs() + w.spec().runtimeNs());
+            }
+            return res;
+          }));
+        }
+      }
+      List<ReplicationResult> out = new ArrayList<>(total);
+      for (Future<ReplicationResult> f : futures) {
+        try {
+          out.add(f.get());
+        } catch (ExecutionException e) {
+          Throwable c = e.getCause();
+          if (c instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IllegalStateException(c);
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One replication of one design. */
+  public static ReplicationResult runOne(Workload w, String design, int replication,
+      RandomStreams streams) {
+    SyntheticRun run = new SyntheticRun(w.spec(), streams).run();
+    double seconds = w.spec().runtimeNs() / 1e9;
+    List<JobResult> jobs = new ArrayList<>();
+    for (OpRecorder r : run.recorders()) {
+      String op = opName(w, r.job());
+      jobs.add(new JobResult(r.job(), op, r.operations(), r.operations() / seconds,
+          r.meanLatencyNs(), r.latencyNs().copy(), List.copyOf(r.intervals())));
+    }
+    List<LockStatRow> locks = new ArrayList<>();
+    for (var c : run.locks().classes()) {
+      locks.addAll(LockStatRow.of(c));
+    }
+    Machine m = run.machine();
+    long busy = 0;
+    long spin = 0;
+    long idle = 0;
+    for (int i = 0; i < m.coreCount(); i++) {
+      Core c = m.core(i);
+      busy += c.busyNs();
+      spin += c.spinNs();
+      idle += c.idleNs();
+    }
+    long sleep = 0;
+    long io = 0;
+    long runnable = 0;
+    for (Task t : m.tasks()) {
+      sleep += t.timeInStateNs(Task.State.SLEEPING);
+      io += t.timeInStateNs(Task.State.IO);
+      runnable += t.timeInStateNs(Task.State.RUNNABLE) + t.timeInStateNs(Task.State.WAKING);
+    }
+    return new ReplicationResult(design, replication, jobs, locks,
+        new ReplicationResult.CpuTime(busy, spin, idle, sleep, io, runnable),
+        run.engine().eventsFired(), List.copyOf(m.contextViolations()));
+  }
+
+  private static String opName(Workload w, String job) {
+    var doc = w.doc().jobs().get(job);
+    return doc != null && doc.op() != null ? doc.op() : "op";
+  }
+}

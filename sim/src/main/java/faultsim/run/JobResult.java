@@ -1,0 +1,19 @@
+package faultsim.run;
+
+import faultsim.synthetic.OpRecorder;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One job's operations in one replication.
+ *
+ * @param job the job name
+ * @param op the operation name used in results ({@code <job>.<op>.hlog})
+ * @param operations operations completed while measuring
+ * @param throughput operations per second of simulated time
+ * @param meanLatencyNs exact mean latency
+ * @param latencyNs every latency, ns
+ * @param intervals latencies per log interval
+ */
+public record JobResult(String job, String op, long operations, double throughput,
+    double meanLatencyNs, Histogram latencyNs, List<OpRecorder.Interval> intervals) {}

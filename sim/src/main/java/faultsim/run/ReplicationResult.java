@@ -1,0 +1,31 @@
+package faultsim.run;
+
+import faultsim.machine.ContextViolation;
+import faultsim.stats.LockStatRow;
+import java.util.List;
+
+/**
+ * Everything measured in one replication of one design, detached from the simulation objects.
+ *
+ * @param design the design's name
+ * @param replication 0-based index; it is also the substream index of every random stream
+ * @param jobs per-job results in workload order
+ * @param locks lock statistics, one row per class side
+ * @param cpu where the cores' and tasks' time went
+ * @param events simulated events fired
+ * @param violations invalid-context violations seen
+ */
+public record ReplicationResult(String design, int replication, List<JobResult> jobs,
+    List<LockStatRow> locks, CpuTime cpu, long events, List<ContextViolation> violations) {
+
+  /**
+   * Core and task time over the measured runtime, summed over cores (busy, spinning, idle) and
+   * over tasks (sleeping on locks or timers, waiting for I/O, runnable but waiting for a core).
+   */
+  public record CpuTime(long busyNs, long spinNs, long idleNs, long sleepNs, long ioNs,
+      long runnableNs) {
+    public long coreNs() {
+      return busyNs + spinNs + idleNs;
+    }
+  }
+}

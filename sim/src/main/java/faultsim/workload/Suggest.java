@@ -1,0 +1,49 @@
+package faultsim.workload;
+
+import java.util.Collection;
+
+/** "Did you mean" for misspelt keys and names. */
+public final class Suggest {
+  private Suggest() {}
+
+  /** The candidate closest to {@code word} within an edit distance of 2 (or a third of it). */
+  public static String closest(String word, Collection<?> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (Object o : candidates) {
+      String c = String.valueOf(o);
+      int d = distance(word, c);
+      if (d < bestDistance || (d == bestDistance && best != null && c.compareTo(best) < 0)) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+    int limit = Math.max(2, word.length() / 3);
+    return bestDistance <= limit ? best : null;
+  }
+
+  /** "; did you mean 'x'?" or empty. */
+  public static String didYouMean(String word, Collection<?> candidates) {
+    String c = closest(word, candidates);
+    return c == null ? "" : "; did you mean '" + c + "'?";
+  }
+
+  static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}
