@@ -104,7 +104,7 @@ public final class WorkloadLoader {
   /** Parses workload text; {@code fileName} is used in messages. */
   public Workload parse(String fileName, String text, List<String> sets) throws InputException {
     Map<String, JsonLocation> locations = locate(fileName, text);
-    WorkloadDoc doc = bind(fileName, text);
+    WorkloadDoc doc = bind(fileName, text, locations);
     Map<String, String> overridden = new HashMap<>();
     if (!sets.isEmpty()) {
       doc = applySets(fileName, text, sets, overridden);
@@ -120,8 +120,15 @@ public final class WorkloadLoader {
     try (JsonParser p = mapper.getFactory().createParser(text)) {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
-        if (t == JsonToken.FIELD_NAME || p.getParsingContext().inArray()) {
-          JsonPointer ptr = p.getParsingContext().pathAsPointer();
+        var ctx = p.getParsingContext();
+        JsonPointer ptr = null;
+        if (t == JsonToken.FIELD_NAME || (t.isScalarValue() && ctx.inArray())) {
+          ptr = ctx.pathAsPointer();
+        } else if ((t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)
+            && ctx.getParent() != null && ctx.getParent().inArray()) {
+          ptr = ctx.getParent().pathAsPointer();
+        }
+        if (ptr != null) {
           out.putIfAbsent(ptr.toString(), p.currentTokenLocation());
         }
       }
@@ -133,7 +140,13 @@ public final class WorkloadLoader {
     return out;
   }
 
-  private WorkloadDoc bind(String fileName, String text) throws InputException {
+  private WorkloadDoc bind(String fileName, String text, Map<String, JsonLocation> locations)
+      throws InputException {
+    if (text.strip().isEmpty() || headerComment(text).length() > 0
+        && text.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
+      throw new InputException(new Diagnostic(fileName, 1, 1,
+          "the workload file is empty; expected at least global.runtime and jobs"));
+    }
     try {
       WorkloadDoc doc = mapper.readValue(text, WorkloadDoc.class);
       if (doc == null) {
@@ -142,7 +155,7 @@ public final class WorkloadLoader {
       }
       return doc;
     } catch (JsonMappingException e) {
-      throw new InputException(mappingError(fileName, e));
+      throw new InputException(mappingError(fileName, e, locations));
     } catch (JsonProcessingException e) {
       throw new InputException(syntaxError(fileName, e));
     }
@@ -194,7 +207,7 @@ public final class WorkloadLoader {
       return mapper.treeToValue(root, WorkloadDoc.class);
     } catch (JsonProcessingException e) {
       Diagnostic d = e instanceof JsonMappingException m
-          ? mappingError(fileName, m) : syntaxError(fileName, e);
+          ? mappingError(fileName, m, Map.of()) : syntaxError(fileName, e);
       throw new InputException(new Diagnostic("--set " + String.join(" --set ", sets), 0, 0,
           d.message()));
     }
@@ -211,8 +224,9 @@ public final class WorkloadLoader {
         loc == null ? 1 : loc.getColumnNr(), "malformed YAML: " + msg);
   }
 
-  private static Diagnostic mappingError(String fileName, JsonMappingException e) {
-    JsonLocation loc = e.getLocation();
+  private static Diagnostic mappingError(String fileName, JsonMappingException e,
+      Map<String, JsonLocation> locations) {
+    JsonLocation loc = locations.getOrDefault(pointer(e.getPath()), e.getLocation());
     String path = dotted(e.getPath());
     String msg;
     if (e instanceof UnrecognizedPropertyException u) {
@@ -253,6 +267,18 @@ public final class WorkloadLoader {
       return "a mapping of keys to values";
     }
     return "a " + type.getSimpleName();
+  }
+
+  private static String pointer(List<JsonMappingException.Reference> path) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference r : path) {
+      if (r.getFieldName() != null) {
+        sb.append('/').append(r.getFieldName().replace("~", "~0").replace("/", "~1"));
+      } else if (r.getIndex() >= 0) {
+        sb.append('/').append(r.getIndex());
+      }
+    }
+    return sb.toString();
   }
 
   private static String dotted(List<JsonMappingException.Reference> path) {
