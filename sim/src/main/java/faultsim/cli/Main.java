@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "faultsim", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Discrete-event simulator of Linux page-fault throughput under locking designs.",
-    subcommands = {Main.Run.class, Main.Validate.class, Main.OptionsCmd.class})
+    subcommands = {Main.Run.class, Main.SweepCmd.class, Main.Validate.class,
+        Main.OptionsCmd.class})
 public final class Main implements Callable<Integer> {
   static final int BAD_INPUT = 2;
   static final int INTERNAL = 1;
@@ -191,6 +192,53 @@ public final class Main implements Callable<Integer> {
               e.getValue().get(0).jobs().get(j).job(), ops, p50 / 1e3, p99 / 1e3);
         }
       }
+    }
+  }
+
+  @Command(name = "sweep", description = "Run a workload at every combination of swept values;"
+      + " resumes a sweep that was interrupted.")
+  static final class SweepCmd implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "Workload file (YAML).")
+    Path file;
+
+    @Option(names = "--set", paramLabel = "KEY=V1,V2,...", required = true,
+        description = "A key and its values (repeatable; every combination runs; a single value"
+            + " fixes the key for every point).")
+    List<String> sweep = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "Sweep directory (default reports/<workload name>-sweep).")
+    Path out;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Runs in parallel.")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+      int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+      if (n < 1) {
+        throw new InputException(new Diagnostic("--threads " + n, 0, 0,
+            "expected a number of threads >= 1"));
+      }
+      Workload w = new WorkloadLoader().load(file, List.of());
+      Path dir = out != null ? out : Path.of("reports", w.name() + "-sweep");
+      PrintWriter o = spec.commandLine().getOut();
+      faultsim.run.Sweep.run(file, List.of(), sweep, dir, n, -1, (p, done, total) ->
+          o.printf(Locale.ROOT, "point %d/%d %s%s%n", p.index() + 1, total,
+              String.join(" ", p.keys().isEmpty() ? List.of() : pointText(p)),
+              done ? " (already done)" : ""));
+      o.println("sweep: " + dir.resolve("sweep.csv"));
+      return 0;
+    }
+
+    private static List<String> pointText(faultsim.run.Sweep.Point p) {
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < p.keys().size(); i++) {
+        out.add(p.keys().get(i) + "=" + p.values().get(i));
+      }
+      return out;
     }
   }
 
