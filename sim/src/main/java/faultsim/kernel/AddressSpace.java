@@ -1,0 +1,248 @@
+package faultsim.kernel;
+
+import faultsim.locks.Lock;
+import faultsim.locks.LockKind;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A file: its {@code struct inode} and {@code struct address_space} together. Holds
+ * {@code i_size}, the page cache ({@code i_pages}: index → folio, or a shadow/swap value entry),
+ * the VMAs that map it ({@code i_mmap}), and its locks by lockdep name.
+ *
+ * <p>Memory grows with what is touched: the page cache is a sparse map, and the pages that are
+ * cached when the run starts (a fraction of the file, chosen by a hash of the index so the choice
+ * is the same in every design) are created on first lookup.
+ */
+public final class AddressSpace {
+  /** A value entry in {@code i_pages}: a workingset shadow or, on tmpfs, a swap entry. */
+  public record ValueEntry(boolean swap) {}
+
+  private static final Object REMOVED = new Object();
+
+  private final Kernel kernel;
+  private final int id;
+  private final String name;
+  private final FsType fs;
+  private long iSizeBytes;
+  private final double cachedFraction;
+  private final LongMap<Object> pages = new LongMap<>();
+  private final List<Vma> iMmap = new ArrayList<>();
+  private final Map<String, LockSlot> locks = new LinkedHashMap<>();
+  private final List<long[]> frees = new ArrayList<>();
+  private Object iPrivate;
+
+  AddressSpace(Kernel kernel, int id, String name, FsType fs, long sizeBytes,
+      double cachedFraction) {
+    this.kernel = kernel;
+    this.id = id;
+    this.name = name;
+    this.fs = fs;
+    this.iSizeBytes = sizeBytes;
+    this.cachedFraction = cachedFraction;
+    slot("i_rwsem", "&inode->i_rwsem", LockKind.RWSEM);
+    slot("invalidate_lock", "&mapping->invalidate_lock", LockKind.RWSEM);
+    slot("i_mmap_rwsem", "&mapping->i_mmap_rwsem", LockKind.RWSEM);
+    slot("i_mmap_mutex", "&mapping->i_mmap_mutex", LockKind.MUTEX);
+    slot("i_pages", "&mapping->i_pages", LockKind.SPINLOCK);
+    slot("i_lock", "&inode->i_lock", LockKind.SPINLOCK);
+    slot("i_mmap_sem", "&ei->i_mmap_sem", LockKind.RWSEM);
+    slot("i_data_sem", "&ei->i_data_sem", LockKind.RWSEM);
+    slot("jbd2_handle", "jbd2_handle", LockKind.MUTEX);
+    slot("truncate_lock", "&mapping->truncate_lock", LockKind.SEQCOUNT);
+    slot("truncate_count", "&mapping->truncate_count", LockKind.SEQCOUNT);
+    slot("i_sem", "&inode->i_sem", LockKind.MUTEX);
+  }
+
+  private void slot(String field, String className, LockKind kind) {
+    locks.put(field, new LockSlot(className, kind));
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public FsType fs() {
+    return fs;
+  }
+
+  /** The names of the lock fields a design may use. */
+  public List<String> lockFields() {
+    return List.copyOf(locks.keySet());
+  }
+
+  /** The lock in field {@code field}, created on first use. */
+  public Lock lock(String field) {
+    LockSlot s = locks.get(field);
+    if (s == null) {
+      throw new IllegalArgumentException("address_space has no lock field '" + field + "'");
+    }
+    return s.get(kernel.locks());
+  }
+
+  /** {@code i_size_read}, in bytes. */
+  public long iSize() {
+    return iSizeBytes;
+  }
+
+  /** {@code i_size_write}. */
+  public void setISize(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("i_size must be >= 0, was " + bytes);
+    }
+    iSizeBytes = bytes;
+  }
+
+  /** Pages in the file: {@code DIV_ROUND_UP(i_size, PAGE_SIZE)}. */
+  public long sizePages() {
+    return (iSizeBytes + Kernel.PAGE_SIZE - 1) / Kernel.PAGE_SIZE;
+  }
+
+  /** {@code inode->i_private}: tmpfs's {@code struct shmem_falloc} while a punch runs. */
+  public Object iPrivate() {
+    return iPrivate;
+  }
+
+  public void setIPrivate(Object o) {
+    iPrivate = o;
+  }
+
+  /** The VMAs mapping this file ({@code i_mmap}), in the order they were created. */
+  public List<Vma> iMmap() {
+    return Collections.unmodifiableList(iMmap);
+  }
+
+  void addMapping(Vma v) {
+    iMmap.add(v);
+  }
+
+  void removeMapping(Vma v) {
+    iMmap.remove(v);
+  }
+
+  // ---- page cache ---------------------------------------------------------------------------
+
+  /** The entry at {@code index}: a {@link Folio}, a {@link ValueEntry}, or null. */
+  public Object entry(long index) {
+    Object e = pages.get(index);
+    if (e == null) {
+      if (index < sizePages() && initiallyCached(index)) {
+        Folio f = new Folio(kernel, this, index, dataGeneration(index));
+        f.markUptodate();
+        pages.put(index, f);
+        return f;
+      }
+      return null;
+    }
+    return e == REMOVED ? null : e;
+  }
+
+  /** The folio at {@code index}, or null (a value entry is not a folio). */
+  public Folio folio(long index) {
+    return entry(index) instanceof Folio f ? f : null;
+  }
+
+  /** Inserts a new folio (locked by the caller, not uptodate) at {@code index}. */
+  public Folio addFolio(long index) {
+    if (folio(index) != null) {
+      throw new IllegalStateException(name + ": a folio is already cached at index " + index);
+    }
+    Folio f = new Folio(kernel, this, index, dataGeneration(index));
+    pages.put(index, f);
+    return f;
+  }
+
+  /** Stores a value entry (shadow or swap) at {@code index}. */
+  public void setValueEntry(long index, ValueEntry v) {
+    entry(index);
+    pages.put(index, v);
+  }
+
+  /** Removes the folio from the page cache ({@code __filemap_remove_folio}). */
+  public void removeFolio(Folio f) {
+    if (f.mapping() != this || pages.get(f.index()) != f) {
+      throw new IllegalStateException(name + ": " + f + " is not in this page cache");
+    }
+    pages.put(f.index(), REMOVED);
+    f.detach();
+  }
+
+  /** Removes a value entry at {@code index}, if one is there. */
+  public void removeValueEntry(long index) {
+    if (entry(index) instanceof ValueEntry) {
+      pages.put(index, REMOVED);
+    }
+  }
+
+  /**
+   * Folios cached in [{@code start}, {@code end}), ascending, including initially cached ones not
+   * looked up yet (which this materialises: a range walk costs time proportional to its length
+   * when part of the file starts cached).
+   */
+  public void forEachFolio(long start, long end, Consumer<Folio> action) {
+    long from = Math.max(0, start);
+    long inFile = Math.min(end, sizePages());
+    if (cachedFraction > 0 && from < inFile) {
+      for (long i = from; i < inFile; i++) {
+        Folio f = folio(i);
+        if (f != null) {
+          action.accept(f);
+        }
+      }
+      from = inFile;
+    }
+    pages.forEachInRange(from, end, e -> {
+      if (e instanceof Folio f) {
+        action.accept(f);
+      }
+    });
+  }
+
+  /** Entries materialised so far (for memory accounting and tests). */
+  public int materialisedEntries() {
+    return pages.size();
+  }
+
+  private boolean initiallyCached(long index) {
+    if (cachedFraction >= 1) {
+      return true;
+    }
+    if (cachedFraction <= 0) {
+      return false;
+    }
+    long h = (index + 0x9E3779B97F4A7C15L * (id + 1)) * 0xBF58476D1CE4E5B9L;
+    h ^= h >>> 31;
+    return (h >>> 11) * 0x1.0p-53 < cachedFraction;
+  }
+
+  // ---- data generations (stale-data oracle) -------------------------------------------------
+
+  /** The blocks of [{@code start}, {@code end}) were freed: their data generation advances. */
+  public void freeBlocks(long start, long end) {
+    frees.add(new long[] {start, end});
+  }
+
+  /** How many times the block at {@code index} has been freed: its data's generation. */
+  public long dataGeneration(long index) {
+    long g = 0;
+    for (long[] r : frees) {
+      if (index >= r[0] && index < r[1]) {
+        g++;
+      }
+    }
+    return g;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,126 @@
+package faultsim.kernel;
+
+import faultsim.locks.FolioLock;
+import faultsim.machine.CacheLine;
+
+/**
+ * A page-cache or anonymous folio ({@code struct folio}), one base page here. Flags as in
+ * {@code page-flags.h}; {@code PG_locked} is the {@link FolioLock}. {@code generation} is the
+ * version of the file data the folio holds: a truncate or hole punch advances the generation of
+ * the blocks it frees, so a folio (or a PTE mapping it) holding an older generation after the
+ * operation has finished is stale data.
+ */
+public final class Folio {
+  private final Kernel kernel;
+  private AddressSpace mapping;
+  private final long index;
+  private final long generation;
+  private boolean uptodate;
+  private boolean dirty;
+  private boolean writeback;
+  private boolean readahead;
+  private int refcount = 1;
+  private int mapcount;
+  private FolioLock lock;
+  private final CacheLine refLine = new CacheLine();
+
+  Folio(Kernel kernel, AddressSpace mapping, long index, long generation) {
+    this.kernel = kernel;
+    this.mapping = mapping;
+    this.index = index;
+    this.generation = generation;
+  }
+
+  /** {@code folio->mapping}: null once the folio has been removed from the page cache. */
+  public AddressSpace mapping() {
+    return mapping;
+  }
+
+  void detach() {
+    mapping = null;
+  }
+
+  /** {@code folio->index}: page offset in the file. */
+  public long index() {
+    return index;
+  }
+
+  public long generation() {
+    return generation;
+  }
+
+  public boolean uptodate() {
+    return uptodate;
+  }
+
+  public void markUptodate() {
+    uptodate = true;
+  }
+
+  public boolean dirty() {
+    return dirty;
+  }
+
+  public void setDirty(boolean d) {
+    dirty = d;
+  }
+
+  public boolean writeback() {
+    return writeback;
+  }
+
+  public void setWriteback(boolean w) {
+    writeback = w;
+  }
+
+  public boolean readahead() {
+    return readahead;
+  }
+
+  public void setReadahead(boolean r) {
+    readahead = r;
+  }
+
+  public int refcount() {
+    return refcount;
+  }
+
+  void get() {
+    refcount++;
+  }
+
+  void put() {
+    refcount--;
+  }
+
+  public int mapcount() {
+    return mapcount;
+  }
+
+  void mapped() {
+    mapcount++;
+  }
+
+  void unmapped() {
+    mapcount--;
+  }
+
+  /** The refcount's cache line: {@code folio_try_get} and {@code folio_put} are atomics on it. */
+  public CacheLine refLine() {
+    return refLine;
+  }
+
+  /** {@code PG_locked}, created on first use; its waiters hash by file and index. */
+  public FolioLock lock() {
+    if (lock == null) {
+      long hash = (mapping == null ? 0 : mapping.id() * 0x100000001B3L) ^ index;
+      lock = kernel.locks().folioLock(hash);
+    }
+    return lock;
+  }
+
+  @Override
+  public String toString() {
+    return "folio(" + (mapping == null ? "detached" : mapping.name()) + ":" + index + ")";
+  }
+}

@@ -1,0 +1,104 @@
+package faultsim.kernel;
+
+import faultsim.locks.Locks;
+import faultsim.machine.Device;
+import faultsim.machine.Machine;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The simulated kernel state of one run: files, processes, the storage device and the vmstat
+ * counters. It changes only through the primitives designs call, so the correctness checks see
+ * the truth whatever a design does.
+ */
+public final class Kernel {
+  /** {@code PAGE_SIZE} on x86-64. */
+  public static final long PAGE_SIZE = 4096;
+  /** {@code PMD_SIZE}: what one PTE page maps. */
+  public static final long PMD_SIZE = PAGE_SIZE * PteTable.PTRS_PER_PTE;
+
+  private final Machine machine;
+  private final Locks locks;
+  private final Map<String, AddressSpace> files = new LinkedHashMap<>();
+  private final List<MmStruct> mms = new ArrayList<>();
+  private final Map<String, Long> vmstat = new LinkedHashMap<>();
+  private Device device;
+
+  public Kernel(Machine machine, Locks locks) {
+    this.machine = machine;
+    this.locks = locks;
+  }
+
+  public Machine machine() {
+    return machine;
+  }
+
+  public Locks locks() {
+    return locks;
+  }
+
+  /** Creates a file of {@code sizeBytes} with {@code cachedFraction} of its pages cached. */
+  public AddressSpace createFile(String name, FsType fs, long sizeBytes, double cachedFraction) {
+    if (files.containsKey(name)) {
+      throw new IllegalArgumentException("file '" + name + "' created twice");
+    }
+    if (cachedFraction < 0 || cachedFraction > 1) {
+      throw new IllegalArgumentException("cached fraction must be in [0, 1], was "
+          + cachedFraction);
+    }
+    AddressSpace a = new AddressSpace(this, files.size(), name, fs, sizeBytes, cachedFraction);
+    files.put(name, a);
+    return a;
+  }
+
+  public AddressSpace file(String name) {
+    AddressSpace a = files.get(name);
+    if (a == null) {
+      throw new IllegalArgumentException("no file named '" + name + "'");
+    }
+    return a;
+  }
+
+  public List<AddressSpace> files() {
+    return List.copyOf(files.values());
+  }
+
+  public MmStruct createMm(String name) {
+    MmStruct m = new MmStruct(this, mms.size(), name);
+    mms.add(m);
+    return m;
+  }
+
+  public List<MmStruct> mms() {
+    return Collections.unmodifiableList(mms);
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  public void setDevice(Device d) {
+    device = d;
+  }
+
+  /** {@code count_vm_event}. */
+  public void countVmEvent(String name) {
+    vmstat.merge(name, 1L, Long::sum);
+  }
+
+  public long vmEvent(String name) {
+    return vmstat.getOrDefault(name, 0L);
+  }
+
+  /** Every vmstat counter that has been counted, in first-counted order. */
+  public Map<String, Long> vmstat() {
+    return Collections.unmodifiableMap(vmstat);
+  }
+
+  public void resetVmstat() {
+    vmstat.clear();
+  }
+}

@@ -1,0 +1,35 @@
+package faultsim.kernel;
+
+import faultsim.locks.Lock;
+import faultsim.locks.LockKind;
+import faultsim.locks.Locks;
+
+/**
+ * A lock field of a kernel structure, created on first use so that only the locks a design
+ * actually takes appear in lock_stat. The class name is the lockdep name of the field.
+ */
+final class LockSlot {
+  private final String className;
+  private final LockKind kind;
+  private Lock lock;
+
+  LockSlot(String className, LockKind kind) {
+    this.className = className;
+    this.kind = kind;
+  }
+
+  Lock get(Locks locks) {
+    if (lock == null) {
+      lock = locks.create(className, kind);
+    }
+    return lock;
+  }
+
+  String className() {
+    return className;
+  }
+
+  LockKind kind() {
+    return kind;
+  }
+}

@@ -1,0 +1,175 @@
+package faultsim.kernel;
+
+import faultsim.locks.Lock;
+import faultsim.locks.LockKind;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A process's {@code struct mm_struct}: its VMAs, its page tables (PTE pages created on demand,
+ * one per touched 2 MiB), {@code mmap_lock} (called {@code mmap_sem} before 5.8; both fields
+ * exist so a design of either era names its own), {@code page_table_lock} and
+ * {@code mm_lock_seq}.
+ */
+public final class MmStruct {
+  private final Kernel kernel;
+  private final int id;
+  private final String name;
+  private final List<Vma> vmas = new ArrayList<>();
+  private final LongMap<PteTable> pteTables = new LongMap<>();
+  private final LockSlot mmapLock = new LockSlot("&mm->mmap_lock", LockKind.RWSEM);
+  private final LockSlot mmapSem = new LockSlot("&mm->mmap_sem", LockKind.RWSEM);
+  private final LockSlot pageTableLock = new LockSlot("&mm->page_table_lock", LockKind.SPINLOCK);
+  private long mmLockSeq;
+  private long nextFree = 0x7f00_0000_0000L;
+
+  MmStruct(Kernel kernel, int id, String name) {
+    this.kernel = kernel;
+    this.id = id;
+    this.name = name;
+  }
+
+  public Kernel kernel() {
+    return kernel;
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Lock mmapLock() {
+    return mmapLock.get(kernel.locks());
+  }
+
+  public Lock mmapSem() {
+    return mmapSem.get(kernel.locks());
+  }
+
+  public Lock pageTableLock() {
+    return pageTableLock.get(kernel.locks());
+  }
+
+  /** {@code mm->mm_lock_seq}: advanced by {@code mmap_write_unlock} (vma_end_write_all). */
+  public long mmLockSeq() {
+    return mmLockSeq;
+  }
+
+  public void advanceMmLockSeq() {
+    mmLockSeq++;
+  }
+
+  public List<Vma> vmas() {
+    return Collections.unmodifiableList(vmas);
+  }
+
+  /**
+   * {@code mmap()}: maps {@code lengthBytes} of {@code file} from page {@code pgoff} (or
+   * anonymous memory if {@code file} is null) at the next free 2 MiB-aligned address.
+   */
+  public Vma mmap(AddressSpace file, long pgoff, long lengthBytes, boolean shared) {
+    if (lengthBytes <= 0 || lengthBytes % Kernel.PAGE_SIZE != 0) {
+      throw new IllegalArgumentException("mmap length must be a positive multiple of the page"
+          + " size, was " + lengthBytes);
+    }
+    long start = nextFree;
+    long end = start + lengthBytes;
+    nextFree = (end + Kernel.PMD_SIZE - 1) / Kernel.PMD_SIZE * Kernel.PMD_SIZE + Kernel.PMD_SIZE;
+    Vma v = new Vma(this, start, end, file, pgoff, shared);
+    vmas.add(v);
+    if (file != null) {
+      file.addMapping(v);
+    }
+    return v;
+  }
+
+  /** {@code munmap()} of a whole VMA: its PTEs are cleared and it leaves the tree. */
+  public void munmap(Vma v) {
+    if (!vmas.remove(v)) {
+      throw new IllegalArgumentException(v + " is not mapped in " + name);
+    }
+    for (long a = v.start(); a < v.end(); a += Kernel.PAGE_SIZE) {
+      clearPte(a);
+    }
+    if (v.file() != null) {
+      v.file().removeMapping(v);
+    }
+    v.detach();
+  }
+
+  /** {@code find_vma}: the VMA containing {@code address}, or null. */
+  public Vma findVma(long address) {
+    for (Vma v : vmas) {
+      if (v.contains(address)) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  /** The PTE page covering {@code address}, or null if none has been allocated. */
+  public PteTable pteTable(long address) {
+    return pteTables.get(address / Kernel.PMD_SIZE);
+  }
+
+  /** {@code pte_alloc}: the PTE page covering {@code address}, allocated if missing. */
+  public PteTable pteAlloc(long address) {
+    long pmd = address / Kernel.PMD_SIZE;
+    PteTable t = pteTables.get(pmd);
+    if (t == null) {
+      t = new PteTable(this, pmd);
+      pteTables.put(pmd, t);
+    }
+    return t;
+  }
+
+  /** Number of PTE pages allocated. */
+  public int pteTables() {
+    return pteTables.size();
+  }
+
+  /** The folio mapped at {@code address}, or null ({@code pte_none}). */
+  public Folio pte(long address) {
+    PteTable t = pteTable(address);
+    return t == null ? null : t.get(slot(address));
+  }
+
+  public boolean pteWritable(long address) {
+    PteTable t = pteTable(address);
+    return t != null && t.writable(slot(address));
+  }
+
+  /** {@code set_pte_at}: maps {@code f} at {@code address}. */
+  public void setPte(long address, Folio f, boolean write) {
+    pteAlloc(address).set(slot(address), f, write);
+  }
+
+  /** Makes a present PTE writable ({@code wp_page_reuse}). */
+  public void setPteWritable(long address) {
+    PteTable t = pteTable(address);
+    if (t == null || t.get(slot(address)) == null) {
+      throw new IllegalStateException("no PTE at " + Long.toHexString(address));
+    }
+    t.setWritable(slot(address), true);
+  }
+
+  /** {@code ptep_clear}: unmaps whatever is at {@code address}; returns it. */
+  public Folio clearPte(long address) {
+    PteTable t = pteTable(address);
+    return t == null ? null : t.clear(slot(address));
+  }
+
+  /** The PTE index of {@code address} in its table. */
+  public static int slot(long address) {
+    return (int) ((address / Kernel.PAGE_SIZE) % PteTable.PTRS_PER_PTE);
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}
