@@ -15,7 +15,9 @@ import umontreal.ssj.simevents.eventlist.Henriksen;
  * <p><b>Ordering rule.</b> Events fire in order of time; events scheduled for the same time fire
  * in the order they were scheduled (every event has SSJ's default priority, and the Henriksen list
  * inserts a new event after all events that compare equal to it). Runs are therefore
- * deterministic for a given sequence of {@link #schedule} calls.
+ * deterministic for a given sequence of {@link #schedule} calls. The one exception is the event
+ * that ends {@link #runUntil}: it has the largest priority, so it fires after every event at its
+ * time, even one scheduled for that time while the run is under way.
  */
 public final class Engine {
   private final Simulator sim = new Simulator(new Henriksen());
@@ -69,6 +71,9 @@ public final class Engine {
         sim.stop();
       }
     };
+    // After every event at untilNs, including those scheduled at that time during the run:
+    // same-time events are ordered by priority (smaller first, model events keep SSJ's 1.0).
+    stopper.setPriority(Double.MAX_VALUE);
     schedule(stopper, untilNs - now());
     sim.start();
     stopper.cancel();

@@ -96,6 +96,8 @@ public final class Mutex extends Lock {
         owner = top.task;
         top.task.setContinuation(task -> acquiredNow(task, true, top));
         top.task.wake();
+        // The new owner is not running yet: optimistic spinners give up and sleep.
+        ownerOffCpu(top.task);
       }
     } else if (!spinners.isEmpty()) {
       Waiter next = spinners.pollFirst();

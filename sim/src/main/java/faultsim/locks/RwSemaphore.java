@@ -12,11 +12,13 @@ import java.util.Iterator;
  *   <li>every {@code down_read}/{@code up_read} is an atomic on the count word, so readers on
  *       different CPUs bounce its cache line;
  *   <li>reader fast path: taken when no writer holds it, nobody waits and no handoff is set;
+ *       {@code down_read_trylock} succeeds exactly when the fast path would;
  *   <li>reader slow path ({@code rwsem_down_read_slowpath}): if the lock is reader-owned and no
  *       writer holds it, the reader queues rather than steal ("to prevent a constant stream of
  *       readers from starving a sleeping writer") — so <b>once a writer waits, arriving readers
  *       wait behind it</b>; if the lock is free and no handoff is set, the reader steals it and,
- *       as first reader, wakes the readers queued;
+ *       as first reader, wakes the readers queued if a reader heads the queue (§B: "readers
+ *       at the head"; a writer at the head keeps every reader behind it waiting);
  *   <li>writers take a free lock (stealing from sleeping waiters unless handoff is set), spin
  *       optimistically while a running writer owns it, otherwise sleep in the FIFO queue;
  *   <li>wake-up ({@code rwsem_mark_wake}): a writer at the head is woken to try again; a reader at
@@ -84,13 +86,23 @@ public final class RwSemaphore extends Lock {
     }
   }
 
+  /**
+   * The reader fast path's test ({@code RWSEM_READ_FAILED_MASK}): no writer holds it, nobody waits
+   * and no handoff is set. {@code down_read_trylock} makes the same test.
+   */
+  private boolean readFastPathOpen() {
+    return writer == null && queue.isEmpty() && writerSpinners.isEmpty() && !handoff;
+  }
+
   private void downRead(Task t, long cost) {
-    boolean fast = writer == null && queue.isEmpty() && writerSpinners.isEmpty() && !handoff;
+    boolean fast = readFastPathOpen();
     boolean steal = !fast && writer == null && readers == 0 && !handoff;
     if (fast || steal) {
       readers++;
       acquiredNow(t, false, null);
-      if (steal) {
+      Waiter head = queue.peekFirst();
+      if (steal && head != null && !head.write) {
+        // rwsem_mark_wake(RWSEM_WAKE_READ_OWNED) wakes nothing when a writer heads the queue.
         wakeQueuedReaders();
       }
       t.busy(cost);
@@ -127,8 +139,8 @@ public final class RwSemaphore extends Lock {
         writer = t;
       }
     } else {
-      // down_read_trylock() succeeds whenever no writer holds it and no handoff is set.
-      ok = writer == null && !handoff;
+      // down_read_trylock() fails on RWSEM_READ_FAILED_MASK: writer, waiters or handoff.
+      ok = readFastPathOpen();
       if (ok) {
         readers++;
       }
@@ -171,6 +183,8 @@ public final class RwSemaphore extends Lock {
           writer = head.task;
           head.task.setContinuation(task -> acquiredNow(task, true, head));
           head.task.wake();
+          // The new owner is not running yet: writers spinning on the owner stop and queue.
+          ownerOffCpu(head.task);
         }
         return;
       }

@@ -1,0 +1,130 @@
+package faultsim.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@link Engine}: time order, the same-time tie rule, stopping, and bad input. */
+final class EngineTest {
+  private final Engine engine = new Engine();
+  private final List<String> log = new ArrayList<>();
+
+  private Engine.Timer timer(String name) {
+    return timer(name, () -> {});
+  }
+
+  private Engine.Timer timer(String name, Runnable then) {
+    return new Engine.Timer(engine) {
+      @Override
+      protected void fire() {
+        log.add(name + "@" + engine.now());
+        then.run();
+      }
+    };
+  }
+
+  @Test
+  void timers_sameTime_fireInSchedulingOrder() {
+    // Scheduled at 10, 5, 10, 0: by time, and the two at 10 in the order they were scheduled.
+    engine.schedule(timer("a"), 10);
+    engine.schedule(timer("b"), 5);
+    engine.schedule(timer("c"), 10);
+    engine.schedule(timer("d"), 0);
+
+    engine.runUntil(100);
+
+    assertThat(log).containsExactly("d@0", "b@5", "a@10", "c@10");
+    assertThat(engine.now()).isEqualTo(100);
+  }
+
+  @Test
+  void timer_scheduledAtZeroDelayInsideEvent_firesAfterSameTimeEventsAlreadyQueued() {
+    // a (10) schedules x at +0 while b (10) is already queued: x goes after b.
+    Engine.Timer x = timer("x");
+    engine.schedule(timer("a", () -> engine.schedule(x, 0)), 10);
+    engine.schedule(timer("b"), 10);
+
+    engine.runUntil(10);
+
+    assertThat(log).containsExactly("a@10", "b@10", "x@10");
+  }
+
+  @Test
+  void runUntil_eventsAfterLimit_stayPendingForNextRun() {
+    Engine.Timer late = timer("late");
+    engine.schedule(timer("early"), 5);
+    engine.schedule(late, 50);
+
+    engine.runUntil(20);
+
+    assertThat(log).containsExactly("early@5");
+    assertThat(engine.now()).isEqualTo(20);
+    assertThat(late.pending()).isTrue();
+
+    engine.runUntil(60);
+
+    assertThat(log).containsExactly("early@5", "late@50");
+    assertThat(late.pending()).isFalse();
+  }
+
+  @Test
+  void stop_insideEvent_stopsAfterItWithClockAtThatEvent() {
+    engine.schedule(timer("a", engine::stop), 5);
+    engine.schedule(timer("b"), 6);
+
+    engine.runUntil(100);
+
+    assertThat(log).containsExactly("a@5");
+    assertThat(engine.now()).isEqualTo(5);
+
+    engine.runUntil(100);
+
+    assertThat(log).containsExactly("a@5", "b@6");
+  }
+
+  @Test
+  void cancel_pendingTimer_neverFiresAndCanBeReused() {
+    Engine.Timer t = timer("t");
+    engine.schedule(t, 5);
+    engine.cancel(t);
+
+    engine.runUntil(10);
+
+    assertThat(log).isEmpty();
+    assertThat(t.pending()).isFalse();
+
+    engine.schedule(t, 3);
+    engine.runUntil(20);
+
+    assertThat(log).containsExactly("t@13");
+  }
+
+  @Test
+  void schedule_negativeDelay_messageNamesDelay() {
+    assertThatThrownBy(() -> engine.schedule(timer("t"), -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("cannot schedule an event -1 ns in the past");
+  }
+
+  @Test
+  void schedule_timerAlreadyPending_illegalState() {
+    Engine.Timer t = timer("t");
+    engine.schedule(t, 5);
+
+    assertThatThrownBy(() -> engine.schedule(t, 7))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already scheduled");
+  }
+
+  @Test
+  void runUntil_beforeNow_messageNamesBothTimes() {
+    engine.runUntil(10);
+
+    assertThatThrownBy(() -> engine.runUntil(5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("cannot run until 5 ns: clock is at 10");
+  }
+}
