@@ -51,18 +51,18 @@ final class DeterminismTest {
     List<DeviceSpec> devices = List.of(new DeviceSpec("nvme0n1", 2, Dist.exponential(10_000),
         new Dist.Lognormal(20_000, 0.5)));
     List<JobSpec> jobs = List.of(
-        new JobSpec("fault", 8, Dist.exponential(3_000), true, 0, List.of(
+        new JobSpec("fault", 8, Dist.exponential(3_000), null, 0, List.of(
             new Step.Acquire("mmap", false), new Step.Cpu(Dist.exponential(800)),
             new Step.Acquire("ptl", true), new Step.Cpu(new Dist.Uniform(50, 150)),
             new Step.Release("ptl", true), new Step.Release("mmap", false)), 0),
-        new JobSpec("mmap", 2, Dist.exponential(40_000), false, 0, List.of(
+        new JobSpec("mmap", 2, null, Dist.exponential(40_000), 0, List.of(
             new Step.Acquire("mmap", true), new Step.Cpu(Dist.exponential(3_000)),
             new Step.Release("mmap", true)), 0),
-        new JobSpec("truncate", 2, Dist.exponential(20_000), false, 0, List.of(
+        new JobSpec("truncate", 2, null, Dist.exponential(20_000), 0, List.of(
             new Step.Acquire("immap", true), new Step.Cpu(Dist.exponential(5_000)),
             new Step.Acquire("folio", true), new Step.Io("nvme0n1", true),
             new Step.Release("folio", true), new Step.Release("immap", true)), 0),
-        new JobSpec("reader", 3, Dist.exponential(15_000), false, 0, List.of(
+        new JobSpec("reader", 3, null, Dist.exponential(15_000), 0, List.of(
             new Step.Acquire("folio", true), new Step.Io("nvme0n1", false),
             new Step.Release("folio", true), new Step.Sleep(Dist.constant(1_000))), 1_000));
     return new SyntheticSpec(m, locks, devices, jobs, RAMP_NS, RUNTIME_NS);

@@ -24,7 +24,7 @@ final class ClosedLoop {
 
   static SyntheticRun run(MachineSpec machine, LockKind kind, int n, double thinkNs,
       double holdNs, long rampNs, long runtimeNs, long seed) {
-    JobSpec job = new JobSpec(JOB, n, Dist.exponential(thinkNs), true, 0,
+    JobSpec job = new JobSpec(JOB, n, Dist.exponential(thinkNs), null, 0,
         List.of(new Step.Acquire("L", true), new Step.Cpu(Dist.exponential(holdNs)),
             new Step.Release("L", true)), 0);
     SyntheticSpec spec = new SyntheticSpec(machine, List.of(new LockSpec("L", CLASS, kind)),
