@@ -35,6 +35,7 @@ public final class AddressSpace {
   private final Map<String, LockSlot> locks = new LinkedHashMap<>();
   private final List<long[]> frees = new ArrayList<>();
   private Object iPrivate;
+  private faultsim.machine.Device device;
 
   AddressSpace(Kernel kernel, int id, String name, FsType fs, long sizeBytes,
       double cachedFraction) {
@@ -106,6 +107,15 @@ public final class AddressSpace {
     return (iSizeBytes + Kernel.PAGE_SIZE - 1) / Kernel.PAGE_SIZE;
   }
 
+  /** The device the file's blocks are read from. */
+  public faultsim.machine.Device device() {
+    return device;
+  }
+
+  public void setDevice(faultsim.machine.Device d) {
+    device = d;
+  }
+
   /** {@code inode->i_private}: tmpfs's {@code struct shmem_falloc} while a punch runs. */
   public Object iPrivate() {
     return iPrivate;
@@ -158,6 +168,64 @@ public final class AddressSpace {
     Folio f = new Folio(kernel, this, index, dataGeneration(index));
     pages.put(index, f);
     return f;
+  }
+
+  /**
+   * {@code filemap_alloc_folio}: a new folio for {@code index}, not yet in the page cache, not
+   * uptodate; its data generation is that of the blocks now.
+   */
+  public Folio newFolio(long index) {
+    return new Folio(kernel, this, index, dataGeneration(index));
+  }
+
+  /**
+   * {@code __filemap_add_folio}: inserts {@code f} at its index; false (nothing changed) if a
+   * folio is already there ({@code -EEXIST}). A value entry there is replaced.
+   */
+  public boolean insertFolio(Folio f) {
+    if (f.mapping() != this) {
+      throw new IllegalStateException(f + " does not belong to " + name);
+    }
+    if (folio(f.index()) != null) {
+      return false;
+    }
+    pages.put(f.index(), f);
+    return true;
+  }
+
+  /**
+   * Up to {@code max} indexes in [{@code start}, {@code end}) that hold an entry (folio or value
+   * entry), ascending: one {@code find_get_entries} batch.
+   */
+  public int entryIndexes(long start, long end, long[] out, int max) {
+    long from = Math.max(0, start);
+    int n = 0;
+    long inFile = Math.min(end, sizePages());
+    if (cachedFraction > 0 && from < inFile) {
+      for (long i = from; i < inFile && n < max; i++) {
+        if (entry(i) != null) {
+          out[n++] = i;
+        }
+      }
+      if (n == max) {
+        return n;
+      }
+      from = inFile;
+    }
+    long[] batch = new long[max];
+    while (n < max && from < end) {
+      int m = pages.keysInRange(from, end, batch, max);
+      for (int i = 0; i < m && n < max; i++) {
+        if (pages.get(batch[i]) != REMOVED) {
+          out[n++] = batch[i];
+        }
+      }
+      if (m < max) {
+        break;
+      }
+      from = batch[m - 1] + 1;
+    }
+    return n;
   }
 
   /** Stores a value entry (shadow or swap) at {@code index}. */

@@ -14,7 +14,7 @@ public final class Folio {
   private final Kernel kernel;
   private AddressSpace mapping;
   private final long index;
-  private final long generation;
+  private long generation;
   private boolean uptodate;
   private boolean dirty;
   private boolean writeback;
@@ -23,12 +23,19 @@ public final class Folio {
   private int mapcount;
   private FolioLock lock;
   private final CacheLine refLine = new CacheLine();
+  private final boolean anon;
 
   Folio(Kernel kernel, AddressSpace mapping, long index, long generation) {
     this.kernel = kernel;
     this.mapping = mapping;
     this.index = index;
     this.generation = generation;
+    this.anon = mapping == null;
+  }
+
+  /** An anonymous folio (anonymous memory or a private mapping's COW copy). */
+  public boolean isAnon() {
+    return anon;
   }
 
   /** {@code folio->mapping}: null once the folio has been removed from the page cache. */
@@ -47,6 +54,11 @@ public final class Folio {
 
   public long generation() {
     return generation;
+  }
+
+  /** The folio was filled from the blocks as they are now (a read completed, or zeroing). */
+  public void setGeneration(long g) {
+    generation = g;
   }
 
   public boolean uptodate() {
@@ -85,11 +97,13 @@ public final class Folio {
     return refcount;
   }
 
-  void get() {
+  /** {@code folio_get}. */
+  public void get() {
     refcount++;
   }
 
-  void put() {
+  /** {@code folio_put}. */
+  public void put() {
     refcount--;
   }
 

@@ -66,6 +66,13 @@ public final class Kernel {
     return List.copyOf(files.values());
   }
 
+  /** A new anonymous folio (zero-filled or a COW copy) for {@code index}. */
+  public Folio newAnonFolio(long index) {
+    Folio f = new Folio(this, null, index, 0);
+    f.markUptodate();
+    return f;
+  }
+
   public MmStruct createMm(String name) {
     MmStruct m = new MmStruct(this, mms.size(), name);
     mms.add(m);

@@ -125,6 +125,38 @@ final class LongMap<V> {
     }
   }
 
+  /**
+   * Up to {@code max} keys with {@code from <= key < to}, ascending, into {@code out}; returns
+   * how many. The page cache's batched lookups ({@code find_get_entries} fills a folio_batch)
+   * use it.
+   */
+  int keysInRange(long from, long to, long[] out, int max) {
+    long span = to - from;
+    if (span <= 0 || max <= 0) {
+      return 0;
+    }
+    int n = 0;
+    if (span <= 4L * size + 64) {
+      for (long k = from; k < to && n < max; k++) {
+        if (get(k) != null) {
+          out[n++] = k;
+        }
+      }
+      return n;
+    }
+    long[] found = new long[size];
+    int m = 0;
+    for (long k : keys) {
+      if (k != EMPTY && k >= from && k < to) {
+        found[m++] = k;
+      }
+    }
+    Arrays.sort(found, 0, m);
+    n = Math.min(m, max);
+    System.arraycopy(found, 0, out, 0, n);
+    return n;
+  }
+
   private void grow() {
     long[] oldKeys = keys;
     Object[] oldValues = values;

@@ -62,7 +62,7 @@ public final class FolioLock extends Lock {
   }
 
   @Override
-  public void tryAcquire(Task t, boolean write) {
+  protected void doTryAcquire(Task t, boolean write) {
     requireExclusive(t, write, "folio_trylock");
     long cost = atomic(t);
     if (!locked) {

@@ -47,8 +47,22 @@ public abstract class Lock implements LockInstance {
   /** Acquires, waiting as the family waits. {@code write} false asks for the shared side. */
   public abstract void acquire(Task t, boolean write);
 
-  /** Tries once; the task's result register is 1 on success, 0 on failure. */
-  public abstract void tryAcquire(Task t, boolean write);
+  /**
+   * Tries once; the task's result register is 1 on success, 0 on failure. An acquisition made
+   * by a trylock is marked as such for the lock-order checker (lockdep adds no dependency for a
+   * trylock, which cannot wait).
+   */
+  public final void tryAcquire(Task t, boolean write) {
+    t.beginTrylock();
+    try {
+      doTryAcquire(t, write);
+    } finally {
+      t.endTrylock();
+    }
+  }
+
+  /** The family's trylock. */
+  protected abstract void doTryAcquire(Task t, boolean write);
 
   /** Releases a hold the task has in that mode. */
   public abstract void release(Task t, boolean write);

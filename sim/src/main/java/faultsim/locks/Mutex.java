@@ -63,7 +63,7 @@ public final class Mutex extends Lock {
   }
 
   @Override
-  public void tryAcquire(Task t, boolean write) {
+  protected void doTryAcquire(Task t, boolean write) {
     requireExclusive(t, write, "mutex_trylock");
     long cost = atomic(t);
     if (owner == null && !handoff) {

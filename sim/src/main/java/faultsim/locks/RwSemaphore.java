@@ -130,7 +130,7 @@ public final class RwSemaphore extends Lock {
   }
 
   @Override
-  public void tryAcquire(Task t, boolean write) {
+  protected void doTryAcquire(Task t, boolean write) {
     long cost = atomic(t);
     boolean ok;
     if (write) {

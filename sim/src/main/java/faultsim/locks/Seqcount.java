@@ -53,7 +53,7 @@ public final class Seqcount extends Lock {
   }
 
   @Override
-  public void tryAcquire(Task t, boolean write) {
+  protected void doTryAcquire(Task t, boolean write) {
     throw t.fault("a seqcount has no trylock; use read_seqcount_begin / read_seqcount_retry");
   }
 

@@ -54,7 +54,7 @@ public final class Spinlock extends Lock {
   }
 
   @Override
-  public void tryAcquire(Task t, boolean write) {
+  protected void doTryAcquire(Task t, boolean write) {
     requireExclusive(t, write, "spin_trylock");
     long cost = atomic(t);
     if (owner == null) {

@@ -109,6 +109,33 @@ public final class Machine {
         : costs.transferCrossSocketNs();
   }
 
+  /** Told of every lock acquisition: the lock-order checker. */
+  public interface LockListener {
+    /**
+     * {@code t} now holds {@code lock} (in {@code write} mode), on top of {@code t.held()};
+     * {@code trylock} if it was taken by a trylock.
+     */
+    void acquired(Task t, LockInstance lock, boolean write, boolean trylock);
+  }
+
+  private LockListener lockListener;
+  private java.util.function.BiConsumer<Task, ContextViolation> contextListener;
+
+  /** Told of each invalid-context violation as it happens, with the task. */
+  public void setContextListener(java.util.function.BiConsumer<Task, ContextViolation> l) {
+    contextListener = l;
+  }
+
+  public void setLockListener(LockListener l) {
+    lockListener = l;
+  }
+
+  void lockAcquired(Task t, LockInstance lock, boolean write, boolean trylock) {
+    if (lockListener != null) {
+      lockListener.acquired(t, lock, write, trylock);
+    }
+  }
+
   /** Sleeping primitives seen in atomic context so far. */
   public List<ContextViolation> contextViolations() {
     return Collections.unmodifiableList(contextViolations);
@@ -124,8 +151,12 @@ public final class Machine {
         ctx.add(h.lock().className());
       }
     }
-    contextViolations.add(
-        new ContextViolation(engine.now(), t.name(), operation, String.join(", ", ctx)));
+    ContextViolation v =
+        new ContextViolation(engine.now(), t.name(), operation, String.join(", ", ctx));
+    contextViolations.add(v);
+    if (contextListener != null) {
+      contextListener.accept(t, v);
+    }
   }
 
   boolean hasRunnableWaiting() {

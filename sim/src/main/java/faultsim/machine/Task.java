@@ -48,6 +48,8 @@ public final class Task {
   private final List<HeldLock> held = new ArrayList<>(4);
   private long result;
   private String waitingOn = "";
+  private boolean trylock;
+  private Object attachment;
 
   Task(Machine machine, int id, String name, Program program) {
     this.machine = machine;
@@ -95,6 +97,15 @@ public final class Task {
 
   public void setResult(long value) {
     result = value;
+  }
+
+  /** What the program driving this task attaches to it (its interpreter state, for traces). */
+  public Object attachment() {
+    return attachment;
+  }
+
+  public void setAttachment(Object o) {
+    attachment = o;
   }
 
   /** The locks held now, oldest first. */
@@ -271,7 +282,17 @@ public final class Task {
   }
 
   public void pushHeld(LockInstance lock, boolean write, long acquiredAtNs) {
+    machine.lockAcquired(this, lock, write, trylock);
     held.add(new HeldLock(lock, write, acquiredAtNs));
+  }
+
+  /** A trylock is in progress: an acquisition now is not a dependency for lock ordering. */
+  public void beginTrylock() {
+    trylock = true;
+  }
+
+  public void endTrylock() {
+    trylock = false;
   }
 
   /**

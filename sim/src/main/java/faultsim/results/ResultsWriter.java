@@ -3,7 +3,7 @@ package faultsim.results;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import faultsim.machine.ContextViolation;
+import faultsim.oracle.Violation;
 import faultsim.run.JobResult;
 import faultsim.run.ReplicationResult;
 import faultsim.stats.ConfidenceInterval;
@@ -116,11 +116,11 @@ public final class ResultsWriter {
         row(sb, design, job, "latency_max", "ns", reps,
             r -> r.jobs().get(jobIndex).latencyNs().getTotalCount() == 0 ? 0
                 : r.jobs().get(jobIndex).latencyNs().getMaxValue());
-        row(sb, design, job, "retries", "count", reps, r -> 0);
+        row(sb, design, job, "retries", "count", reps, r -> r.jobs().get(jobIndex).retries());
       }
       for (String kind : VIOLATION_KINDS) {
         row(sb, design, "all", "violations_" + kind, "count", reps,
-            r -> kind.equals("invalid_context") ? r.violations().size() : 0);
+            r -> r.violationCounts().getOrDefault(kind, 0L));
       }
       row(sb, design, "all", "cpu_busy", "fraction", reps,
           r -> fraction(r.cpu().busyNs(), r.cpu().coreNs()));
@@ -129,6 +129,13 @@ public final class ResultsWriter {
       row(sb, design, "all", "cpu_idle", "fraction", reps,
           r -> fraction(r.cpu().idleNs(), r.cpu().coreNs()));
       row(sb, design, "all", "events", "count", reps, r -> r.events());
+      java.util.Set<String> counters = new java.util.TreeSet<>();
+      for (ReplicationResult r : reps) {
+        counters.addAll(r.vmstat().keySet());
+      }
+      for (String c : counters) {
+        row(sb, design, "vmstat", c, "count", reps, r -> r.vmstat().getOrDefault(c, 0L));
+      }
     }
     Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
   }
@@ -226,20 +233,39 @@ public final class ResultsWriter {
       throws IOException {
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
-      long total = e.getValue().stream().mapToLong(r -> r.violations().size()).sum();
-      sb.append("design ").append(e.getKey()).append(": ").append(total)
-          .append(total == 1 ? " violation\n" : " violations\n");
+      Map<String, Long> totals = new LinkedHashMap<>();
+      for (String k : VIOLATION_KINDS) {
+        totals.put(k, 0L);
+      }
       for (ReplicationResult r : e.getValue()) {
-        int shown = 0;
-        for (ContextViolation v : r.violations()) {
-          if (shown++ == 5) {
-            sb.append("  ... ").append(r.violations().size() - 5).append(" more in replication ")
-                .append(r.replication()).append('\n');
-            break;
+        r.violationCounts().forEach((k, v) -> totals.merge(k, v, Long::sum));
+      }
+      long total = totals.values().stream().mapToLong(Long::longValue).sum();
+      sb.append("design ").append(e.getKey()).append(": ").append(total)
+          .append(total == 1 ? " violation" : " violations");
+      if (total > 0) {
+        StringBuilder kinds = new StringBuilder();
+        totals.forEach((k, v) -> {
+          if (v > 0) {
+            kinds.append(kinds.length() == 0 ? "" : ", ").append(k).append(' ').append(v);
           }
-          sb.append(String.format(Locale.ROOT,
-              "  invalid_context r%d t=%dns task %s: %s called in atomic context (%s)%n",
-              r.replication(), v.timeNs(), v.task(), v.operation(), v.context()));
+        });
+        sb.append(" (").append(kinds).append(')');
+      }
+      sb.append('\n');
+      for (ReplicationResult r : e.getValue()) {
+        for (Violation v : r.violations()) {
+          sb.append(String.format(Locale.ROOT, "  %s r%d t=%.3fus: %s%n", v.kind(),
+              r.replication(), v.timeNs() / 1000.0, v.summary()));
+          if (!v.timeline().isEmpty()) {
+            sb.append(v.timeline()).append('\n');
+          }
+        }
+        long kept = r.violations().size();
+        long all = r.violationCounts().values().stream().mapToLong(Long::longValue).sum();
+        if (all > kept) {
+          sb.append("  ... ").append(all - kept).append(" more in replication ")
+              .append(r.replication()).append('\n');
         }
       }
     }

@@ -1,5 +1,15 @@
 package faultsim.run;
 
+import faultsim.engine.Engine;
+import faultsim.fault.Designs;
+import faultsim.fault.KernelRun;
+import faultsim.locks.Locks;
+import faultsim.machine.ContextViolation;
+import faultsim.oracle.Violation;
+import faultsim.results.ResultsWriter;
+import faultsim.workload.InputException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import faultsim.engine.RandomStreams;
 import faultsim.machine.Core;
 import faultsim.machine.Machine;
@@ -32,11 +42,14 @@ public final class Experiment {
   private Experiment() {}
 
   public static List<ReplicationResult> run(Workload w, int threads, Progress progress)
-      throws InterruptedException {
+      throws InterruptedException, InputException {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be >= 1, was " + threads);
     }
-    RandomStreams base = RandomStreams.create(w.seed(), w.spec().streamNames());
+    Map<String, KernelRun.Binding> bindings = Designs.bindings(w);
+    List<String> streamNames = new ArrayList<>(w.streamNames());
+    streamNames.add(KernelRun.DESIGN_STREAM);
+    RandomStreams base = RandomStreams.create(w.seed(), streamNames);
     List<String> designs = w.designs();
     int total = designs.size() * w.replications();
     List<RandomStreams> perRun = new ArrayList<>(total);
@@ -60,7 +73,7 @@ public final class Experiment {
           RandomStreams streams = perRun.get(i++);
           int rep = r;
           futures.add(pool.submit(() -> {
-            ReplicationResult res = runOne(w, design, rep, streams);
+            ReplicationResult res = runOne(w, design, bindings.get(design), rep, streams);
             if (progress != null) {
               progress.runDone(done.incrementAndGet(), total,
                   w.spec().rampNs() + w.spec().runtimeNs());
@@ -87,22 +100,57 @@ public final class Experiment {
     }
   }
 
-  /** One replication of one design. */
-  public static ReplicationResult runOne(Workload w, String design, int replication,
-      RandomStreams streams) {
-    SyntheticRun run = new SyntheticRun(w.spec(), streams).run();
+  /** One replication of one design; {@code binding} is null for the design 'synthetic'. */
+  public static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
+      int replication, RandomStreams streams) {
+    Machine m;
+    Locks locks;
+    Engine engine;
+    List<OpRecorder> recorders;
+    java.util.function.Function<String, String> opName;
+    Map<String, Long> counts = new LinkedHashMap<>();
+    List<Violation> violations = new ArrayList<>();
+    Map<String, Long> vmstat = new LinkedHashMap<>();
+    if (binding == null) {
+      SyntheticRun run = new SyntheticRun(w.spec(), streams).run();
+      m = run.machine();
+      locks = run.locks();
+      engine = run.engine();
+      recorders = run.recorders();
+      opName = job -> opName(w, job);
+      for (String k : ResultsWriter.VIOLATION_KINDS) {
+        counts.put(k, 0L);
+      }
+      counts.put(Violation.INVALID_CONTEXT, (long) m.contextViolations().size());
+      for (ContextViolation v : m.contextViolations()) {
+        if (violations.size() < faultsim.oracle.Oracle.SHOWN_PER_KIND) {
+          violations.add(new Violation(Violation.INVALID_CONTEXT, v.timeNs(), String.format(
+              java.util.Locale.ROOT, "task %s: %s called in atomic context (%s)", v.task(),
+              v.operation(), v.context()), ""));
+        }
+      }
+    } else {
+      KernelRun run = new KernelRun(w, binding, streams).run();
+      m = run.machine();
+      locks = run.locks();
+      engine = run.engine();
+      recorders = run.recorders();
+      opName = run::opName;
+      counts.putAll(run.oracle().counts());
+      violations.addAll(run.oracle().shown());
+      vmstat.putAll(run.kernel().vmstat());
+    }
     double seconds = w.spec().runtimeNs() / 1e9;
     List<JobResult> jobs = new ArrayList<>();
-    for (OpRecorder r : run.recorders()) {
-      String op = opName(w, r.job());
-      jobs.add(new JobResult(r.job(), op, r.operations(), r.operations() / seconds,
-          r.meanLatencyNs(), r.latencyNs().copy(), List.copyOf(r.intervals())));
+    for (OpRecorder r : recorders) {
+      jobs.add(new JobResult(r.job(), opName.apply(r.job()), r.operations(),
+          r.operations() / seconds, r.meanLatencyNs(), r.latencyNs().copy(),
+          List.copyOf(r.intervals()), r.retries(), List.copyOf(r.spans())));
     }
-    List<LockStatRow> locks = new ArrayList<>();
-    for (var c : run.locks().classes()) {
-      locks.addAll(LockStatRow.of(c));
+    List<LockStatRow> lockRows = new ArrayList<>();
+    for (var c : locks.classes()) {
+      lockRows.addAll(LockStatRow.of(c));
     }
-    Machine m = run.machine();
     long busy = 0;
     long spin = 0;
     long idle = 0;
@@ -120,9 +168,9 @@ public final class Experiment {
       io += t.timeInStateNs(Task.State.IO);
       runnable += t.timeInStateNs(Task.State.RUNNABLE) + t.timeInStateNs(Task.State.WAKING);
     }
-    return new ReplicationResult(design, replication, jobs, locks,
+    return new ReplicationResult(design, replication, jobs, lockRows,
         new ReplicationResult.CpuTime(busy, spin, idle, sleep, io, runnable),
-        run.engine().eventsFired(), List.copyOf(m.contextViolations()));
+        engine.eventsFired(), counts, violations, vmstat);
   }
 
   private static String opName(Workload w, String job) {

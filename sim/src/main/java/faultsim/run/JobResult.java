@@ -14,6 +14,9 @@ import org.HdrHistogram.Histogram;
  * @param meanLatencyNs exact mean latency
  * @param latencyNs every latency, ns
  * @param intervals latencies per log interval
+ * @param retries retries made by the operations (VM_FAULT_RETRY, a punch's rescans)
+ * @param spans start and end of the first operations (for timelines)
  */
 public record JobResult(String job, String op, long operations, double throughput,
-    double meanLatencyNs, Histogram latencyNs, List<OpRecorder.Interval> intervals) {}
+    double meanLatencyNs, Histogram latencyNs, List<OpRecorder.Interval> intervals, long retries,
+    List<OpRecorder.Span> spans) {}

@@ -1,6 +1,7 @@
 package faultsim.run;
 
-import faultsim.machine.ContextViolation;
+import faultsim.oracle.Violation;
+import java.util.Map;
 import faultsim.stats.LockStatRow;
 import java.util.List;
 
@@ -13,10 +14,14 @@ import java.util.List;
  * @param locks lock statistics, one row per class side
  * @param cpu where the cores' and tasks' time went
  * @param events simulated events fired
- * @param violations invalid-context violations seen
+ * @param violationCounts violations found by the oracle, by kind (every kind present)
+ * @param violations the first few of each kind, with their interleavings
+ * @param vmstat vmstat counters counted while measuring ({@code PGFAULT}, {@code PGMAJFAULT},
+ *     ...), in first-counted order
  */
 public record ReplicationResult(String design, int replication, List<JobResult> jobs,
-    List<LockStatRow> locks, CpuTime cpu, long events, List<ContextViolation> violations) {
+    List<LockStatRow> locks, CpuTime cpu, long events, Map<String, Long> violationCounts,
+    List<Violation> violations, Map<String, Long> vmstat) {
 
   /**
    * Core and task time over the measured runtime, summed over cores (busy, spinning, idle) and

@@ -45,12 +45,29 @@ public final class OpRecorder {
     interval.reset();
     intervals.clear();
     operations = 0;
+    retries = 0;
+    spans.clear();
     totalLatencyNs = 0;
     latencyNs.reset();
   }
 
   public void record(long latency) {
+    record(latency, 0);
+  }
+
+  /** Most operation spans kept for timelines (truncates and punches are few). */
+  public static final int MAX_SPANS = 1000;
+
+  /** One operation from start to end, simulated ns. */
+  public record Span(long startNs, long endNs) {}
+
+  private final List<Span> spans = new ArrayList<>();
+  private long retries;
+
+  /** Records an operation that ended now after {@code latency} ns and {@code retries} retries. */
+  public void record(long latency, long retries) {
     if (measuring) {
+      this.retries += retries;
       operations++;
       totalLatencyNs += latency;
       long v = Math.max(1, Math.min(latency, HIGHEST_TRACKABLE_NS));
@@ -61,6 +78,23 @@ public final class OpRecorder {
 
   public long operations() {
     return operations;
+  }
+
+  /** Retries of the operations recorded. */
+  public long retries() {
+    return retries;
+  }
+
+  /** Keeps the span of an operation (for the first {@link #MAX_SPANS} while measuring). */
+  public void recordSpan(long startNs, long endNs) {
+    if (measuring && spans.size() < MAX_SPANS) {
+      spans.add(new Span(startNs, endNs));
+    }
+  }
+
+  /** Operation spans kept, in completion order. */
+  public List<Span> spans() {
+    return Collections.unmodifiableList(spans);
   }
 
   /** Closes the current interval at {@code nowNs} and starts the next. */

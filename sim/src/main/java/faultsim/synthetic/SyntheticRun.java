@@ -37,11 +37,16 @@ public final class SyntheticRun {
     for (LockSpec l : spec.locks()) {
       lockMap.put(l.name(), locks.create(l.className(), l.kind()));
     }
-    Map<String, Device> devices = new LinkedHashMap<>();
-    for (DeviceSpec d : spec.devices()) {
-      devices.put(d.name(), new Device(machine, d.name(), d.queueDepth(), d.readLatency(),
-          d.writeLatency(), streams.stream(SyntheticSpec.deviceStream(d.name()))));
-    }
+    Map<String, Device> devices = devices(spec, machine, streams);
+    spawnJobs(spec, machine, lockMap, devices, streams, recorders);
+  }
+
+  /**
+   * Starts the tasks of {@code spec}'s synthetic jobs on {@code machine}, one recorder per job
+   * added to {@code recorders}.
+   */
+  public static void spawnJobs(SyntheticSpec spec, Machine machine, Map<String, Lock> lockMap,
+      Map<String, Device> devices, RandomStreams streams, Map<String, OpRecorder> recorders) {
     for (JobSpec j : spec.jobs()) {
       OpRecorder rec = new OpRecorder(j.name());
       recorders.put(j.name(), rec);
@@ -53,32 +58,29 @@ public final class SyntheticRun {
     }
   }
 
+  /** Builds the devices of {@code spec} on {@code machine}. */
+  public static Map<String, Device> devices(SyntheticSpec spec, Machine machine,
+      RandomStreams streams) {
+    Map<String, Device> devices = new LinkedHashMap<>();
+    for (DeviceSpec d : spec.devices()) {
+      devices.put(d.name(), new Device(machine, d.name(), d.queueDepth(), d.readLatency(),
+          d.writeLatency(), streams.stream(SyntheticSpec.deviceStream(d.name()))));
+    }
+    return devices;
+  }
+
   /** Shortest latency-log interval: the HdrHistogram log format prints times to 1 ms. */
-  public static final long MIN_LOG_INTERVAL_NS = 1_000_000;
+  public static final long MIN_LOG_INTERVAL_NS = Measurement.MIN_LOG_INTERVAL_NS;
 
   /** At most this many latency-log intervals per run. */
-  public static final int MAX_LOG_INTERVALS = 100;
+  public static final int MAX_LOG_INTERVALS = Measurement.MAX_LOG_INTERVALS;
 
   /** Simulates ramp then runtime; returns this run for chaining. */
   public SyntheticRun run() {
-    if (spec.rampNs() > 0) {
-      engine.runUntil(spec.rampNs());
-    }
-    machine.resetCounters();
-    locks.resetStats();
-    for (OpRecorder r : recorders.values()) {
-      r.startMeasuring(engine.now());
-    }
-    long start = engine.now();
-    long intervals = Math.max(1,
-        Math.min(MAX_LOG_INTERVALS, spec.runtimeNs() / MIN_LOG_INTERVAL_NS));
-    for (long i = 1; i <= intervals; i++) {
-      long end = start + spec.runtimeNs() * i / intervals;
-      engine.runUntil(end);
-      for (OpRecorder r : recorders.values()) {
-        r.endInterval(end);
-      }
-    }
+    Measurement.run(engine, spec.rampNs(), spec.runtimeNs(), () -> {
+      machine.resetCounters();
+      locks.resetStats();
+    }, recorders.values());
     machine.accountUpToNow();
     return this;
   }

@@ -109,6 +109,41 @@ public final class Units {
     return ns + "ns";
   }
 
+  /**
+   * A rate {@code N/s}, {@code N/ms} or {@code N/us} (operations per unit of time), as the
+   * period between operations in nanoseconds.
+   */
+  public static long parseRatePeriod(String text) {
+    String t = text.strip();
+    int slash = t.indexOf('/');
+    if (slash < 0) {
+      throw new IllegalArgumentException("a rate needs a unit, e.g. 100/s, 5/ms; got '" + text
+          + "'");
+    }
+    double n;
+    try {
+      n = Double.parseDouble(t.substring(0, slash).strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("a rate is a number per unit, e.g. 100/s; got '" + text
+          + "'");
+    }
+    long unit = switch (t.substring(slash + 1).strip()) {
+      case "s" -> 1_000_000_000L;
+      case "ms" -> 1_000_000L;
+      case "us" -> 1_000L;
+      default -> throw new IllegalArgumentException("a rate's unit is s, ms or us; got '" + text
+          + "'");
+    };
+    if (!(n > 0) || Double.isInfinite(n)) {
+      throw new IllegalArgumentException("a rate must be > 0, got '" + text + "'");
+    }
+    long period = Math.round(unit / n);
+    if (period < 1) {
+      throw new IllegalArgumentException("rate '" + text + "' is faster than one per ns");
+    }
+    return period;
+  }
+
   /** Parses a distribution of times. */
   public static Dist parseDist(String text) {
     String s = text.trim().toLowerCase(Locale.ROOT);

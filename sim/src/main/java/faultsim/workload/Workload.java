@@ -1,5 +1,6 @@
 package faultsim.workload;
 
+import faultsim.fault.KernelSpec;
 import faultsim.synthetic.SyntheticSpec;
 import java.util.List;
 
@@ -11,7 +12,8 @@ import java.util.List;
  * @param sourceText the file's text
  * @param description the file's leading comment: the question it asks
  * @param doc the file as bound, after command-line overrides
- * @param spec what is simulated
+ * @param spec the machine, synthetic locks, devices and jobs
+ * @param kernel files and the jobs that run through a design
  * @param designs the designs to compare; {@code [synthetic]} for a purely synthetic workload
  * @param replications replications per design
  * @param seed the base random seed
@@ -23,9 +25,31 @@ public record Workload(
     String description,
     WorkloadDoc doc,
     SyntheticSpec spec,
+    KernelSpec kernel,
     List<String> designs,
     int replications,
     long seed) {
+
+  /** The design a workload with kernel jobs runs when it names none. */
+  public static final String DEFAULT_DESIGN = "linux_6_6";
+
+  /** Whether a design runs: the workload has fault or operation jobs. */
+  public boolean hasKernelJobs() {
+    return !kernel.empty();
+  }
+
+  /** Every random stream the workload draws from, in a fixed order independent of designs. */
+  public List<String> streamNames() {
+    List<String> names = new java.util.ArrayList<>(spec.streamNames());
+    names.addAll(kernel.streamNames());
+    return names;
+  }
+
+  /** The directory relative design paths are resolved against. */
+  public java.nio.file.Path baseDir() {
+    java.nio.file.Path p = java.nio.file.Path.of(file).toAbsolutePath().getParent();
+    return p == null ? java.nio.file.Path.of(".") : p;
+  }
 
   /** The design name a workload without kernel jobs runs under. */
   public static final String SYNTHETIC = "synthetic";

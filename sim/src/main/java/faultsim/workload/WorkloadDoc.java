@@ -14,11 +14,15 @@ public record WorkloadDoc(
     @Doc("The simulated machine.") MachineDoc machine,
     @Doc("Lock instances that synthetic steps name, by name: {kind, class}.")
         Map<String, LockDoc> locks,
-    @Doc("Storage devices that synthetic steps name, by name.") Map<String, DeviceDoc> devices,
+    @Doc("Storage devices that synthetic steps and files name, by name.")
+        Map<String, DeviceDoc> devices,
+    @Doc("Kernel tunables and the correctness oracle's bounds.") KernelDoc kernel,
+    @Doc("Files that fault and operation jobs use, by name.") Map<String, FileDoc> files,
     @Doc("Defaults for every job, and run-wide settings.") GlobalDoc global,
     @Doc("Jobs by name; a job's keys override global's.") Map<String, JobDoc> jobs,
-    @Doc("Designs to compare (built-in names or design file paths); synthetic-only workloads"
-        + " may omit it.") List<String> designs,
+    @Doc("Designs to compare: built-in names (faultsim designs) or design file paths relative"
+        + " to the workload file (default [linux_6_6]; synthetic-only workloads run under"
+        + " 'synthetic').") List<String> designs,
     @Doc("Replications per design (default 3); each uses its own substream of every random"
         + " stream.") Integer replications) {
 
@@ -42,6 +46,23 @@ public record WorkloadDoc(
       @Doc("RWSEM_WAIT_TIMEOUT before a waiting writer sets handoff (default 4ms).")
           String rwsemWaitTimeout,
       @Doc("sysctl_page_lock_unfairness (default 5).") Integer folioLockUnfairness) {}
+
+  /** Kernel tunables and oracle bounds. */
+  public record KernelDoc(
+      @Doc("Bytes mapped around a read fault: a power of two from 4k (off) to 2M (default 64k).")
+          String faultAroundBytes,
+      @Doc("Retries of one fault or operation before the oracle reports no progress (default"
+          + " 100).") Long maxRetries,
+      @Doc("How long a truncate or hole punch may run before the oracle reports no progress"
+          + " (default 10ms).") String noProgressTime) {}
+
+  /** A file. */
+  public record FileDoc(
+      @Doc("i_size at the start (required), e.g. 1G.") String size,
+      @Doc("File system: ext4, xfs, tmpfs or dax (default ext4).") String fs,
+      @Doc("Fraction of its pages cached at the start, 0 to 1 (default 1).") Double cached,
+      @Doc("Device its blocks are read from (default disk: queue depth 32, reads exp(80us),"
+          + " writes exp(20us)).") String device) {}
 
   /** A lock instance used by synthetic steps. */
   public record LockDoc(
@@ -75,7 +96,23 @@ public record WorkloadDoc(
       @Doc("Computation on the CPU before each operation.") String thinktimeSpin,
       @Doc("Operations per task; 0 = until the run ends.") Long loops,
       @Doc("When the job's tasks start.") String startDelay,
-      @Doc("Name of the operation in results (default op).") String op,
+      @Doc("A file operation: truncate (to size, then back), punch_hole (offset, size), mmap"
+          + " or munmap (of size); for a synthetic step list, the operation's name in results"
+          + " (default op).") String op,
+      @Doc("Fault job: read, write, randread, randwrite, rw or randrw (rw mixes by"
+          + " rwmixread).") String rw,
+      @Doc("Percentage of reads for rw and randrw (default 50).") Integer rwmixread,
+      @Doc("Fault job: shared, private or anon (default shared).") String mapping,
+      @Doc("The file a fault or operation job uses (a name under files:).") String file,
+      @Doc("Region size for faults and mmap, the new size for truncate, the length for"
+          + " punch_hole (default: the whole file).") String size,
+      @Doc("Start of the region or hole in the file (default 0).") String offset,
+      @Doc("Order of touched pages: sequential, stride:N, uniform or zipf:THETA (default"
+          + " sequential for read/write/rw, uniform for rand*).") String randomDistribution,
+      @Doc("Operations per second per task, evenly spaced (default: back to back).")
+          String rate,
+      @Doc("Process the job's tasks belong to; jobs of one process share an mm_struct (default"
+          + " main).") String process,
       @Doc("The operation, a list of steps, each a one-key map: cpu: DIST, sleep: DIST,"
           + " read: DEVICE, write: DEVICE, or a lock primitive on a named lock: spin_lock,"
           + " spin_unlock, mutex_lock, mutex_unlock, down_read, up_read, down_write, up_write,"

@@ -21,10 +21,22 @@ import faultsim.locks.LockKind;
 import faultsim.machine.CostProfile;
 import faultsim.machine.MachineSpec;
 import faultsim.machine.SpinlockKind;
+import faultsim.fault.KernelSpec;
+import faultsim.fault.KernelSpec.FaultJob;
+import faultsim.fault.KernelSpec.FileSpec;
+import faultsim.fault.KernelSpec.MappingKind;
+import faultsim.fault.KernelSpec.OpJob;
+import faultsim.fault.KernelSpec.OpKind;
+import faultsim.fault.KernelSpec.Rw;
+import faultsim.kernel.AccessPattern;
+import faultsim.kernel.FsType;
+import faultsim.kernel.Kernel;
 import faultsim.synthetic.Step;
 import faultsim.synthetic.SyntheticSpec;
 import faultsim.workload.WorkloadDoc.CostsDoc;
 import faultsim.workload.WorkloadDoc.DeviceDoc;
+import faultsim.workload.WorkloadDoc.FileDoc;
+import faultsim.workload.WorkloadDoc.KernelDoc;
 import faultsim.workload.WorkloadDoc.GlobalDoc;
 import faultsim.workload.WorkloadDoc.JobDoc;
 import faultsim.workload.WorkloadDoc.LockDoc;
@@ -67,6 +79,12 @@ public final class WorkloadLoader {
   }
 
   private record LockOp(LockKind kind, boolean write, boolean acquire) {}
+
+  /** The device a file reads from when it names none. */
+  static final String DEFAULT_DEVICE = "disk";
+
+  private static final JobDoc EMPTY_JOB = new JobDoc(null, null, null, null, null, null, null,
+      null, null, null, null, null, null, null, null, null);
 
   private final YAMLMapper mapper;
 
@@ -388,24 +406,65 @@ public final class WorkloadLoader {
       if (doc.jobs() == null || doc.jobs().isEmpty()) {
         throw error("/jobs", "jobs: at least one job is required");
       }
+      Map<String, FileSpec> files = files(doc.files(), devDocs.keySet());
       List<SyntheticSpec.JobSpec> jobs = new ArrayList<>();
+      List<FaultJob> faultJobs = new ArrayList<>();
+      List<OpJob> opJobs = new ArrayList<>();
       for (Map.Entry<String, JobDoc> e : doc.jobs().entrySet()) {
-        jobs.add(job(e.getKey(), e.getValue() == null
-            ? new JobDoc(null, null, null, null, null, null, null) : e.getValue(), g, lockKinds,
-            devDocs.keySet()));
+        JobDoc j = e.getValue() == null ? EMPTY_JOB : e.getValue();
+        String ptr = "/jobs/" + e.getKey();
+        boolean synthetic = j.steps() != null
+            || (g.steps() != null && j.rw() == null && OpKind.parseOrNull(j.op()) == null);
+        if (synthetic) {
+          jobs.add(job(e.getKey(), j, g, lockKinds, devDocs.keySet()));
+        } else if (j.op() != null) {
+          opJobs.add(opJob(e.getKey(), j, g, files));
+        } else if (j.rw() != null) {
+          faultJobs.add(faultJob(e.getKey(), j, g, files));
+        } else {
+          throw error(ptr, "jobs." + e.getKey() + ": say what the job does: rw (a fault job:"
+              + " read, write, randread, randwrite, rw, randrw), op (truncate, punch_hole, mmap,"
+              + " munmap) or steps (a synthetic step list)");
+        }
       }
+      boolean usesDefaultDisk = false;
+      for (FileSpec f : files.values()) {
+        usesDefaultDisk |= f.device().equals(DEFAULT_DEVICE) && !devDocs.containsKey(DEFAULT_DEVICE);
+      }
+      if (usesDefaultDisk) {
+        devices.add(new SyntheticSpec.DeviceSpec(DEFAULT_DEVICE, 32, Dist.exponential(80_000),
+            Dist.exponential(20_000)));
+      }
+      KernelSpec kernel = kernel(doc.kernel(), files, faultJobs, opJobs);
       SyntheticSpec spec;
       try {
         spec = new SyntheticSpec(machine, locks, devices, jobs, ramp, runtime);
       } catch (IllegalArgumentException ex) {
         throw error("", ex.getMessage());
       }
-      List<String> designs = doc.designs() == null || doc.designs().isEmpty()
-          ? List.of(Workload.SYNTHETIC) : List.copyOf(doc.designs());
-      for (int i = 0; i < designs.size(); i++) {
-        if (!designs.get(i).equals(Workload.SYNTHETIC)) {
-          throw error("/designs/" + i, "design '" + designs.get(i) + "' not found: this workload"
-              + " has only synthetic jobs, which run under the design 'synthetic'");
+      List<String> designs;
+      if (kernel.empty()) {
+        designs = doc.designs() == null || doc.designs().isEmpty()
+            ? List.of(Workload.SYNTHETIC) : List.copyOf(doc.designs());
+        for (int i = 0; i < designs.size(); i++) {
+          if (!designs.get(i).equals(Workload.SYNTHETIC)) {
+            throw error("/designs/" + i, "design '" + designs.get(i) + "' not found: this"
+                + " workload has only synthetic jobs, which run under the design 'synthetic'");
+          }
+        }
+      } else {
+        designs = doc.designs() == null || doc.designs().isEmpty()
+            ? List.of(Workload.DEFAULT_DESIGN) : List.copyOf(doc.designs());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < designs.size(); i++) {
+          if (designs.get(i).equals(Workload.SYNTHETIC)) {
+            throw error("/designs/" + i, "design 'synthetic' runs only synthetic jobs; this"
+                + " workload has fault or operation jobs: name kernel designs (faultsim designs"
+                + " lists them)");
+          }
+          if (!seen.add(designs.get(i))) {
+            throw error("/designs/" + i, "design '" + designs.get(i) + "' is listed twice");
+          }
         }
       }
       String name = doc.name() != null ? doc.name() : baseName(file);
@@ -413,8 +472,229 @@ public final class WorkloadLoader {
         throw error("/name", "name '" + name + "' may contain only letters, digits, '.', '_'"
             + " and '-' (it names the results directory)");
       }
-      return new Workload(name, file, text, headerComment(text), doc, spec, designs,
+      return new Workload(name, file, text, headerComment(text), doc, spec, kernel, designs,
           replications, seed);
+    }
+
+    Map<String, FileSpec> files(Map<String, FileDoc> docs, java.util.Set<String> devices)
+        throws InputException {
+      Map<String, FileSpec> out = new LinkedHashMap<>();
+      if (docs == null) {
+        return out;
+      }
+      for (Map.Entry<String, FileDoc> e : docs.entrySet()) {
+        String ptr = "/files/" + e.getKey();
+        FileDoc f = e.getValue();
+        if (f == null || f.size() == null) {
+          throw error(ptr, "files." + e.getKey() + ".size is required, e.g. size: 1G");
+        }
+        long size = convert(ptr + "/size", f.size(), Units::parseSize);
+        if (size <= 0 || size % Kernel.PAGE_SIZE != 0) {
+          throw error(ptr + "/size", "files." + e.getKey() + ".size must be a positive multiple"
+              + " of 4k, got " + f.size());
+        }
+        FsType fs = f.fs() == null ? FsType.EXT4 : convert(ptr + "/fs", f.fs(), v -> {
+          try {
+            return FsType.parse(v);
+          } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(ex.getMessage() + Suggest.didYouMean(v,
+                List.of("ext4", "xfs", "tmpfs", "dax")));
+          }
+        });
+        double cached = f.cached() == null ? 1.0 : f.cached();
+        if (!(cached >= 0 && cached <= 1)) {
+          throw error(ptr + "/cached", "files." + e.getKey() + ".cached must be between 0 and 1,"
+              + " got " + f.cached());
+        }
+        String device = f.device() == null ? DEFAULT_DEVICE : f.device();
+        if (f.device() != null && !devices.contains(device)) {
+          throw error(ptr + "/device", "files." + e.getKey() + ".device: no device named '"
+              + device + "'" + Suggest.didYouMean(device, devices) + " (define it under devices:)");
+        }
+        out.put(e.getKey(), new FileSpec(e.getKey(), fs, size, cached, device));
+      }
+      return out;
+    }
+
+    KernelSpec kernel(KernelDoc k, Map<String, FileSpec> files, List<FaultJob> faultJobs,
+        List<OpJob> opJobs) throws InputException {
+      KernelDoc d = k == null ? new KernelDoc(null, null, null) : k;
+      long fab = KernelSpec.DEFAULT_FAULT_AROUND_BYTES;
+      if (d.faultAroundBytes() != null) {
+        fab = convert("/kernel/fault_around_bytes", d.faultAroundBytes(), Units::parseSize);
+        if (fab < Kernel.PAGE_SIZE || fab > Kernel.PMD_SIZE || Long.bitCount(fab) != 1) {
+          throw error("/kernel/fault_around_bytes", "kernel.fault_around_bytes must be a power"
+              + " of two from 4k to 2M, got " + d.faultAroundBytes());
+        }
+      }
+      long maxRetries = d.maxRetries() == null ? KernelSpec.DEFAULT_MAX_RETRIES : d.maxRetries();
+      if (maxRetries < 1) {
+        throw error("/kernel/max_retries", "kernel.max_retries must be >= 1, got " + maxRetries);
+      }
+      long noProgress = d.noProgressTime() == null ? KernelSpec.DEFAULT_NO_PROGRESS_NS
+          : convert("/kernel/no_progress_time", d.noProgressTime(), Units::parseTime);
+      if (noProgress <= 0) {
+        throw error("/kernel/no_progress_time", "kernel.no_progress_time must be > 0");
+      }
+      return new KernelSpec(fab, maxRetries, noProgress, List.copyOf(files.values()), faultJobs,
+          opJobs);
+    }
+
+    /** The value of a job key, falling back to global's; with the pointer it came from. */
+    private record Inherited<T>(T value, String pointer) {}
+
+    private static <T> Inherited<T> inherit(T own, String ownPtr, T global, String globalPtr) {
+      return own != null ? new Inherited<>(own, ownPtr) : new Inherited<>(global, globalPtr);
+    }
+
+    KernelSpec.Pacing pacing(String name, JobDoc j, GlobalDoc g) throws InputException {
+      String ptr = "/jobs/" + name;
+      Dist think = dist(j.thinktime(), ptr + "/thinktime", g.thinktime(), "/global/thinktime");
+      Dist spin = dist(j.thinktimeSpin(), ptr + "/thinktime_spin", g.thinktimeSpin(),
+          "/global/thinktime_spin");
+      long loops = j.loops() != null ? j.loops() : g.loops() != null ? g.loops() : 0;
+      if (loops < 0) {
+        throw error(j.loops() != null ? ptr + "/loops" : "/global/loops", "loops must be >= 0");
+      }
+      Inherited<String> delay = inherit(j.startDelay(), ptr + "/start_delay", g.startDelay(),
+          "/global/start_delay");
+      long delayNs = delay.value() == null ? 0 : convert(delay.pointer(), delay.value(),
+          Units::parseTime);
+      long period = 0;
+      if (j.rate() != null) {
+        period = convert(ptr + "/rate", j.rate(), Units::parseRatePeriod);
+      }
+      return new KernelSpec.Pacing(spin, think, period, loops, delayNs);
+    }
+
+    int numjobs(String name, JobDoc j, GlobalDoc g) throws InputException {
+      int numjobs = j.numjobs() != null ? j.numjobs() : g.numjobs() != null ? g.numjobs() : 1;
+      if (numjobs < 1) {
+        throw error(j.numjobs() != null ? "/jobs/" + name + "/numjobs" : "/global/numjobs",
+            "numjobs must be >= 1, got " + numjobs);
+      }
+      return numjobs;
+    }
+
+    FileSpec fileOf(String name, JobDoc j, Map<String, FileSpec> files) throws InputException {
+      String ptr = "/jobs/" + name;
+      if (j.file() == null) {
+        throw error(ptr, "jobs." + name + ".file is required: the name of a file under files:"
+            + (files.isEmpty() ? " (there are none yet)" : " (" + String.join(", ",
+            files.keySet()) + ")"));
+      }
+      FileSpec f = files.get(j.file());
+      if (f == null) {
+        throw error(ptr + "/file", "jobs." + name + ".file: no file named '" + j.file() + "'"
+            + Suggest.didYouMean(j.file(), files.keySet()) + " (define it under files:)");
+      }
+      return f;
+    }
+
+    long bytes(String ptr, String value, long dflt) throws InputException {
+      if (value == null) {
+        return dflt;
+      }
+      long b = convert(ptr, value, Units::parseSize);
+      if (b < 0 || b % Kernel.PAGE_SIZE != 0) {
+        throw error(ptr, key(ptr) + " must be a non-negative multiple of 4k, got " + value);
+      }
+      return b;
+    }
+
+    FaultJob faultJob(String name, JobDoc j, GlobalDoc g, Map<String, FileSpec> files)
+        throws InputException {
+      String ptr = "/jobs/" + name;
+      Rw rw = convert(ptr + "/rw", j.rw(), v -> {
+        try {
+          return Rw.parse(v);
+        } catch (IllegalArgumentException ex) {
+          throw new IllegalArgumentException(ex.getMessage() + Suggest.didYouMean(v,
+              List.of("read", "write", "randread", "randwrite", "rw", "randrw")));
+        }
+      });
+      int mix = j.rwmixread() == null ? 50 : j.rwmixread();
+      if (mix < 0 || mix > 100) {
+        throw error(ptr + "/rwmixread", "jobs." + name + ".rwmixread must be 0..100, got " + mix);
+      }
+      MappingKind mapping = j.mapping() == null ? MappingKind.SHARED
+          : convert(ptr + "/mapping", j.mapping(), MappingKind::parse);
+      String file = null;
+      long fileSize;
+      if (mapping == MappingKind.ANON) {
+        if (j.file() != null) {
+          throw error(ptr + "/file", "jobs." + name + ": an anon mapping has no file");
+        }
+        if (j.size() == null) {
+          throw error(ptr, "jobs." + name + ".size is required for an anon mapping");
+        }
+        fileSize = Long.MAX_VALUE;
+      } else {
+        FileSpec f = fileOf(name, j, files);
+        file = f.name();
+        fileSize = f.sizeBytes();
+      }
+      long offset = bytes(ptr + "/offset", j.offset(), 0);
+      long size = bytes(ptr + "/size", j.size(), fileSize - offset);
+      if (size <= 0) {
+        throw error(ptr + "/size", "jobs." + name + ": the region is empty");
+      }
+      if (mapping != MappingKind.ANON && offset + size > fileSize) {
+        throw error(j.size() != null ? ptr + "/size" : ptr + "/offset", "jobs." + name
+            + ": the region [" + offset + ", " + (offset + size) + ") goes past the end of file '"
+            + file + "' (" + fileSize + " bytes)");
+      }
+      String pattern = j.randomDistribution() != null ? j.randomDistribution()
+          : rw.random() ? "uniform" : "sequential";
+      String patternPtr = ptr + "/random_distribution";
+      convert(patternPtr, pattern, v -> AccessPattern.parse(v, size / Kernel.PAGE_SIZE));
+      return new FaultJob(name, numjobs(name, j, g), process(j), rw, mix, mapping, file, offset,
+          size, pattern, pacing(name, j, g));
+    }
+
+    OpJob opJob(String name, JobDoc j, GlobalDoc g, Map<String, FileSpec> files)
+        throws InputException {
+      String ptr = "/jobs/" + name;
+      OpKind op = OpKind.parseOrNull(j.op());
+      if (op == null) {
+        throw error(ptr + "/op", "jobs." + name + ".op: unknown operation '" + j.op() + "'"
+            + Suggest.didYouMean(j.op(), List.of("truncate", "punch_hole", "mmap", "munmap"))
+            + " Expected truncate, punch_hole, mmap or munmap (or give steps for a synthetic"
+            + " job)");
+      }
+      if (j.rw() != null) {
+        throw error(ptr + "/rw", "jobs." + name + ": a job has either op or rw, not both");
+      }
+      FileSpec f = fileOf(name, j, files);
+      long offset = bytes(ptr + "/offset", j.offset(), 0);
+      long size = bytes(ptr + "/size", j.size(), op == OpKind.TRUNCATE ? 0
+          : f.sizeBytes() - offset);
+      String where = j.size() != null ? ptr + "/size" : ptr;
+      switch (op) {
+        case TRUNCATE -> {
+          if (size >= f.sizeBytes()) {
+            throw error(where, "jobs." + name + ": truncate to " + size + " bytes does not"
+                + " shrink file '" + f.name() + "' (" + f.sizeBytes() + " bytes)");
+          }
+        }
+        case PUNCH_HOLE, MMAP, MUNMAP -> {
+          if (size <= 0) {
+            throw error(where, "jobs." + name + ": " + op.key() + " of an empty range");
+          }
+          if (offset + size > f.sizeBytes()) {
+            throw error(where, "jobs." + name + ": " + op.key() + " of [" + offset + ", "
+                + (offset + size) + ") goes past the end of file '" + f.name() + "' ("
+                + f.sizeBytes() + " bytes)");
+          }
+        }
+        default -> throw new IllegalStateException(op.toString());
+      }
+      return new OpJob(name, numjobs(name, j, g), process(j), op, f.name(), offset, size,
+          pacing(name, j, g));
+    }
+
+    static String process(JobDoc j) {
+      return j.process() == null ? "main" : j.process();
     }
 
     MachineSpec machine(MachineDoc m) throws InputException {
@@ -474,21 +754,16 @@ public final class WorkloadLoader {
     SyntheticSpec.JobSpec job(String name, JobDoc j, GlobalDoc g, Map<String, LockKind> locks,
         java.util.Set<String> devices) throws InputException {
       String ptr = "/jobs/" + name;
-      int numjobs = j.numjobs() != null ? j.numjobs() : g.numjobs() != null ? g.numjobs() : 1;
-      if (numjobs < 1) {
-        throw error(j.numjobs() != null ? ptr + "/numjobs" : "/global/numjobs",
-            "numjobs must be >= 1, got " + numjobs);
+      int numjobs = numjobs(name, j, g);
+      KernelSpec.Pacing pacing = pacing(name, j, g);
+      if (pacing.ratePeriodNs() > 0) {
+        throw error(ptr + "/rate", "jobs." + name + ".rate: a synthetic job is a closed loop;"
+            + " pace it with thinktime");
       }
-      Dist think = dist(j.thinktime(), ptr + "/thinktime", g.thinktime(), "/global/thinktime");
-      Dist spin = dist(j.thinktimeSpin(), ptr + "/thinktime_spin", g.thinktimeSpin(),
-          "/global/thinktime_spin");
-      long loops = j.loops() != null ? j.loops() : g.loops() != null ? g.loops() : 0;
-      if (loops < 0) {
-        throw error(j.loops() != null ? ptr + "/loops" : "/global/loops", "loops must be >= 0");
-      }
-      String delayText = j.startDelay() != null ? j.startDelay() : g.startDelay();
-      long delay = delayText == null ? 0 : convert(j.startDelay() != null ? ptr + "/start_delay"
-          : "/global/start_delay", delayText, Units::parseTime);
+      Dist think = pacing.thinktime();
+      Dist spin = pacing.thinktimeSpin();
+      long loops = pacing.loops();
+      long delay = pacing.startDelayNs();
       List<Map<String, String>> stepDocs = j.steps() != null ? j.steps() : g.steps();
       String stepsPtr = j.steps() != null ? ptr + "/steps" : "/global/steps";
       if (stepDocs == null || stepDocs.isEmpty()) {

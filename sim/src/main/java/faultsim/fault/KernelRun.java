@@ -1,0 +1,153 @@
+package faultsim.fault;
+
+import faultsim.engine.Engine;
+import faultsim.engine.RandomStreams;
+import faultsim.kernel.AddressSpace;
+import faultsim.kernel.Kernel;
+import faultsim.kernel.MmStruct;
+import faultsim.kernel.Vma;
+import faultsim.locks.Lock;
+import faultsim.locks.Locks;
+import faultsim.machine.Device;
+import faultsim.machine.Machine;
+import faultsim.oracle.Oracle;
+import faultsim.synthetic.Measurement;
+import faultsim.synthetic.OpRecorder;
+import faultsim.synthetic.SyntheticRun;
+import faultsim.synthetic.SyntheticSpec;
+import faultsim.workload.Workload;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One replication of one design of a workload with kernel jobs: the machine, the kernel state
+ * (files, processes, device), the oracle, the fault and operation tasks driving the design, and
+ * any synthetic jobs beside them. Fault tasks map their regions before the run starts; the ramp
+ * is simulated, every statistic reset, then the runtime measured.
+ */
+public final class KernelRun {
+  /** Binds a design to one run: how its entry functions are called. */
+  @FunctionalInterface
+  public interface Binding {
+    DesignRunner bind(KernelContext ctx, RandomStreams streams);
+  }
+
+  /** Name of the random stream a design's own {@code cpu(dist)} samples. */
+  public static final String DESIGN_STREAM = "design";
+
+  private final Workload workload;
+  private final Engine engine = new Engine();
+  private final Machine machine;
+  private final Locks locks;
+  private final Kernel kernel;
+  private final Oracle oracle;
+  private final KernelContext ctx;
+  private final Map<String, OpRecorder> recorders = new LinkedHashMap<>();
+  private final Map<String, String> opNames = new LinkedHashMap<>();
+
+  public KernelRun(Workload w, Binding binding, RandomStreams streams) {
+    this.workload = w;
+    SyntheticSpec spec = w.spec();
+    KernelSpec ks = w.kernel();
+    this.machine = new Machine(engine, spec.machine());
+    this.locks = new Locks(machine);
+    this.kernel = new Kernel(machine, locks);
+    this.oracle = new Oracle(machine, ks.maxRetries(), ks.noProgressNs());
+    this.ctx = new KernelContext(kernel, oracle, ks);
+    Map<String, Device> devices = SyntheticRun.devices(spec, machine, streams);
+    Map<String, Lock> lockMap = new LinkedHashMap<>();
+    for (SyntheticSpec.LockSpec l : spec.locks()) {
+      lockMap.put(l.name(), locks.create(l.className(), l.kind()));
+    }
+    for (KernelSpec.FileSpec f : ks.files()) {
+      AddressSpace a = kernel.createFile(f.name(), f.fs(), f.sizeBytes(), f.cached());
+      a.setDevice(devices.get(f.device()));
+    }
+    DesignRunner design = binding.bind(ctx, streams);
+    Map<String, MmStruct> processes = new LinkedHashMap<>();
+    for (KernelSpec.FaultJob j : ks.faultJobs()) {
+      OpRecorder rec = recorder(j.name(), "fault");
+      MmStruct mm = processes.computeIfAbsent(j.process(), kernel::createMm);
+      for (int i = 0; i < j.numjobs(); i++) {
+        AddressSpace file = j.file() == null ? null : kernel.file(j.file());
+        Vma vma = mm.mmap(file, j.offset() / Kernel.PAGE_SIZE, j.size(),
+            j.mapping() == KernelSpec.MappingKind.SHARED);
+        FaultProgram p = new FaultProgram(j, vma, design, ctx,
+            streams.stream(KernelSpec.taskStream(j.name(), i)), rec);
+        machine.spawn(taskName(j.name(), j.numjobs(), i), p, j.pacing().startDelayNs());
+      }
+    }
+    for (KernelSpec.OpJob j : ks.opJobs()) {
+      OpRecorder rec = recorder(j.name(), j.op().key());
+      MmStruct mm = processes.computeIfAbsent(j.process(), kernel::createMm);
+      for (int i = 0; i < j.numjobs(); i++) {
+        OpProgram p = new OpProgram(j, kernel.file(j.file()), mm, design, ctx,
+            streams.stream(KernelSpec.taskStream(j.name(), i)), rec);
+        machine.spawn(taskName(j.name(), j.numjobs(), i), p, j.pacing().startDelayNs());
+      }
+    }
+    Map<String, OpRecorder> synthetic = new LinkedHashMap<>();
+    SyntheticRun.spawnJobs(spec, machine, lockMap, devices, streams, synthetic);
+    for (Map.Entry<String, OpRecorder> e : synthetic.entrySet()) {
+      recorders.put(e.getKey(), e.getValue());
+      var doc = w.doc().jobs().get(e.getKey());
+      opNames.put(e.getKey(), doc != null && doc.op() != null ? doc.op() : "op");
+    }
+  }
+
+  private OpRecorder recorder(String job, String op) {
+    OpRecorder r = new OpRecorder(job);
+    recorders.put(job, r);
+    opNames.put(job, op);
+    return r;
+  }
+
+  private static String taskName(String job, int numjobs, int i) {
+    return numjobs == 1 ? job : job + "/" + i;
+  }
+
+  /** Simulates ramp then runtime; returns this run. */
+  public KernelRun run() {
+    Measurement.run(engine, workload.spec().rampNs(), workload.spec().runtimeNs(), () -> {
+      machine.resetCounters();
+      locks.resetStats();
+      kernel.resetVmstat();
+      oracle.resetCounts();
+    }, recorders.values());
+    machine.accountUpToNow();
+    oracle.finish();
+    return this;
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  public Machine machine() {
+    return machine;
+  }
+
+  public Locks locks() {
+    return locks;
+  }
+
+  public Kernel kernel() {
+    return kernel;
+  }
+
+  public Oracle oracle() {
+    return oracle;
+  }
+
+  /** Recorders in workload order: fault jobs, operation jobs, synthetic jobs. */
+  public List<OpRecorder> recorders() {
+    return new ArrayList<>(recorders.values());
+  }
+
+  /** The operation name of a job's results ({@code fault}, {@code punch_hole}, ...). */
+  public String opName(String job) {
+    return opNames.get(job);
+  }
+}

@@ -1,0 +1,156 @@
+package faultsim.fault;
+
+import faultsim.engine.Dist;
+import faultsim.kernel.FsType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The kernel side of a workload: tunables, files, and the jobs that fault on mappings or run file
+ * operations through a design.
+ *
+ * @param faultAroundBytes {@code fault_around_bytes} (debugfs; default 64 KiB)
+ * @param maxRetries the oracle's bound on retries of one operation before it reports no progress
+ * @param noProgressNs the oracle's bound on a truncate or punch's duration
+ * @param files the files, in workload order
+ * @param faultJobs jobs faulting on a mapping
+ * @param opJobs jobs running truncate, hole punch, mmap or munmap
+ */
+public record KernelSpec(
+    long faultAroundBytes,
+    long maxRetries,
+    long noProgressNs,
+    List<FileSpec> files,
+    List<FaultJob> faultJobs,
+    List<OpJob> opJobs) {
+
+  /** Default {@code fault_around_bytes}: 64 KiB (kernel-paths.md C.13). */
+  public static final long DEFAULT_FAULT_AROUND_BYTES = 65536;
+  /** Default bound on the retries of one operation. */
+  public static final long DEFAULT_MAX_RETRIES = 100;
+  /** Default bound on a truncate or punch's duration: 10 ms. */
+  public static final long DEFAULT_NO_PROGRESS_NS = 10_000_000;
+
+  public KernelSpec {
+    files = List.copyOf(files);
+    faultJobs = List.copyOf(faultJobs);
+    opJobs = List.copyOf(opJobs);
+  }
+
+  /** True when there is nothing for a design to run. */
+  public boolean empty() {
+    return faultJobs.isEmpty() && opJobs.isEmpty();
+  }
+
+  /**
+   * A file.
+   *
+   * @param name its name in the workload
+   * @param fs file system flavour
+   * @param sizeBytes initial {@code i_size}
+   * @param cached fraction of its pages in the page cache at the start
+   * @param device the device its blocks are read from (a name under {@code devices:})
+   */
+  public record FileSpec(String name, FsType fs, long sizeBytes, double cached, String device) {}
+
+  /** fio's {@code rw}. */
+  public enum Rw {
+    READ, WRITE, RANDREAD, RANDWRITE, RW, RANDRW;
+
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public boolean random() {
+      return this == RANDREAD || this == RANDWRITE || this == RANDRW;
+    }
+
+    public static Rw parse(String s) {
+      for (Rw r : values()) {
+        if (r.key().equals(s)) {
+          return r;
+        }
+      }
+      throw new IllegalArgumentException("expected one of read, write, randread, randwrite, rw,"
+          + " randrw; got '" + s + "'");
+    }
+  }
+
+  /** What a fault job's region maps. */
+  public enum MappingKind {
+    SHARED, PRIVATE, ANON;
+
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static MappingKind parse(String s) {
+      for (MappingKind m : values()) {
+        if (m.key().equals(s)) {
+          return m;
+        }
+      }
+      throw new IllegalArgumentException("expected shared, private or anon; got '" + s + "'");
+    }
+  }
+
+  /** A file operation job's operation. */
+  public enum OpKind {
+    TRUNCATE, PUNCH_HOLE, MMAP, MUNMAP;
+
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static OpKind parseOrNull(String s) {
+      for (OpKind o : values()) {
+        if (o.key().equals(s)) {
+          return o;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** Pacing shared by both job kinds: think time, a rate, a count, a start. */
+  public record Pacing(Dist thinktimeSpin, Dist thinktime, long ratePeriodNs, long loops,
+      long startDelayNs) {}
+
+  /**
+   * {@code numjobs} tasks each mapping [{@code offset}, {@code offset + size}) of {@code file}
+   * (or anonymous memory) and touching its pages in {@code pattern} order; a touch whose PTE is
+   * missing (or read-only, for a write) faults. After touching as many pages as the region has,
+   * a task discards its mapping's pages ({@code MADV_DONTNEED}) so that the next pass faults
+   * again.
+   */
+  public record FaultJob(String name, int numjobs, String process, Rw rw, int rwmixread,
+      MappingKind mapping, String file, long offset, long size, String pattern, Pacing pacing) {}
+
+  /**
+   * {@code numjobs} tasks running {@code op} on {@code file}: truncate to {@code size} (and back),
+   * punch [{@code offset}, {@code offset + size}), or mmap/munmap a region of {@code size}.
+   */
+  public record OpJob(String name, int numjobs, String process, OpKind op, String file,
+      long offset, long size, Pacing pacing) {}
+
+  /** Random streams this spec draws from, in a fixed order: one per task. */
+  public List<String> streamNames() {
+    List<String> names = new ArrayList<>();
+    for (FaultJob j : faultJobs) {
+      for (int i = 0; i < j.numjobs(); i++) {
+        names.add(taskStream(j.name(), i));
+      }
+    }
+    for (OpJob j : opJobs) {
+      for (int i = 0; i < j.numjobs(); i++) {
+        names.add(taskStream(j.name(), i));
+      }
+    }
+    return names;
+  }
+
+  public static String taskStream(String job, int index) {
+    return "kjob/" + job + "/" + index;
+  }
+}

@@ -1,0 +1,491 @@
+package faultsim.oracle;
+
+import faultsim.kernel.AddressSpace;
+import faultsim.kernel.Folio;
+import faultsim.kernel.Kernel;
+import faultsim.kernel.MmStruct;
+import faultsim.kernel.PteTable;
+import faultsim.kernel.Vma;
+import faultsim.machine.ContextViolation;
+import faultsim.machine.HeldLock;
+import faultsim.machine.LockInstance;
+import faultsim.machine.Machine;
+import faultsim.machine.Task;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The correctness oracle of one run (PRODUCT.md, "Correctness oracle"). It sees the kernel state
+ * directly, not through any design's locks, and checks:
+ *
+ * <ul>
+ *   <li><b>stale data</b>: after a truncate or hole punch has finished, a page-cache folio or a
+ *       PTE in its range holding data older than the blocks (a folio read before the blocks were
+ *       freed), or a PTE mapping a folio that is no longer in the file (seed 000); a PTE set
+ *       while no such operation covers the page is checked at once;
+ *   <li><b>beyond EOF</b>: a PTE at or past {@code i_size} after a truncate finished;
+ *   <li><b>punch guarantee</b>: a folio in the hole when the punch started still there when it
+ *       ended (seed 001); folios created behind the cursor are counted apart;
+ *   <li><b>no progress</b>: an operation retried more than {@code max_retries} times, or a
+ *       truncate / punch running longer than {@code no_progress_time};
+ *   <li><b>lock order</b>: lockdep's rule, a cycle in the graph "class B taken while holding
+ *       class A" over every task of the run (trylocks add no edge), reported with both chains;
+ *   <li><b>invalid context</b>: a sleeping primitive in an RCU read section or under a spinlock
+ *       (from the machine).
+ * </ul>
+ *
+ * Each kind is counted; the first {@value #SHOWN_PER_KIND} of each keep their interleaving.
+ */
+public final class Oracle implements Machine.LockListener {
+  /** Violations of one kind kept with their interleaving. */
+  public static final int SHOWN_PER_KIND = 5;
+
+  private final Machine machine;
+  private final long maxRetries;
+  private final long noProgressNs;
+  private final List<TaskTrace> traces = new ArrayList<>();
+  private final Map<String, Long> counts = new LinkedHashMap<>();
+  private final List<Violation> shown = new ArrayList<>();
+  private final List<Op> inFlight = new ArrayList<>();
+  private final Map<String, Map<String, Edge>> graph = new HashMap<>();
+  private final Set<String> cyclesReported = new TreeSet<>();
+  private long punchRecreated;
+  private boolean measuring = true;
+
+  public Oracle(Machine machine, long maxRetries, long noProgressNs) {
+    this.machine = machine;
+    this.maxRetries = maxRetries;
+    this.noProgressNs = noProgressNs;
+    for (String k : List.of(Violation.STALE_DATA, Violation.BEYOND_EOF,
+        Violation.PUNCH_GUARANTEE, Violation.NO_PROGRESS, Violation.LOCK_ORDER,
+        Violation.INVALID_CONTEXT)) {
+      counts.put(k, 0L);
+    }
+    machine.setLockListener(this);
+    machine.setContextListener(this::invalidContext);
+  }
+
+  // ---- tracing --------------------------------------------------------------------------------
+
+  private TaskTrace trace(Task t) {
+    while (traces.size() <= t.id()) {
+      traces.add(null);
+    }
+    TaskTrace tr = traces.get(t.id());
+    if (tr == null) {
+      tr = new TaskTrace(t.name());
+      traces.set(t.id(), tr);
+    }
+    return tr;
+  }
+
+  /** A design function is entered by {@code t}. */
+  public void enter(Task t, String function) {
+    trace(t).enter(now(), function);
+  }
+
+  public void exit(Task t) {
+    trace(t).exit();
+  }
+
+  /** {@code t} calls primitive {@code name}. */
+  public void primitive(Task t, String name, Object[] args) {
+    trace(t).primitive(now(), name, args);
+  }
+
+  private long now() {
+    return machine.engine().now();
+  }
+
+  // ---- counting -------------------------------------------------------------------------------
+
+  /** Counts start from zero again at the end of the ramp. */
+  public void resetCounts() {
+    counts.replaceAll((k, v) -> 0L);
+    shown.clear();
+    punchRecreated = 0;
+  }
+
+  private void report(String kind, String summary, List<TaskTrace> tasks, long fromNs) {
+    counts.merge(kind, 1L, Long::sum);
+    long seen = shown.stream().filter(v -> v.kind().equals(kind)).count();
+    if (seen < SHOWN_PER_KIND) {
+      shown.add(new Violation(kind, now(), summary, Timeline.render(tasks, fromNs, now())));
+    }
+  }
+
+  /** Violations counted, by kind, in the order of {@link Violation}'s kinds. */
+  public Map<String, Long> counts() {
+    return java.util.Collections.unmodifiableMap(counts);
+  }
+
+  /** The first few violations of each kind with their interleavings, in the order found. */
+  public List<Violation> shown() {
+    return List.copyOf(shown);
+  }
+
+  /** Folios created in a hole behind a punch's cursor (allowed, counted). */
+  public long punchRecreated() {
+    return punchRecreated;
+  }
+
+  // ---- invalid context ------------------------------------------------------------------------
+
+  private void invalidContext(Task t, ContextViolation v) {
+    report(Violation.INVALID_CONTEXT, String.format(Locale.ROOT,
+        "task %s: %s called in atomic context (%s)", t.name(), v.operation(), v.context()),
+        List.of(trace(t)), 0);
+  }
+
+  // ---- lock order -----------------------------------------------------------------------------
+
+  /** An edge of the lock-class graph: first seen where. */
+  private record Edge(String from, String to, Task task, long timeNs, String chain,
+      List<TaskTrace.Step> steps) {}
+
+  @Override
+  public void acquired(Task t, LockInstance lock, boolean write, boolean trylock) {
+    if (trylock || t.held().isEmpty()) {
+      return;
+    }
+    String to = lock.className();
+    for (HeldLock h : t.held()) {
+      String from = h.lock().className();
+      if (from.equals(to)) {
+        continue;
+      }
+      Map<String, Edge> out = graph.computeIfAbsent(from, k -> new HashMap<>());
+      if (out.containsKey(to)) {
+        continue;
+      }
+      String chain = t.describeHeld() + " -> " + to + (write ? "-W" : "-R");
+      Edge e = new Edge(from, to, t, now(), chain, trace(t).steps(0, now()));
+      out.put(to, e);
+      List<Edge> back = path(to, from);
+      if (back != null) {
+        cycle(e, back);
+      }
+    }
+  }
+
+  /** A path of edges from {@code a} to {@code b}, or null. */
+  private List<Edge> path(String a, String b) {
+    Map<String, Edge> via = new HashMap<>();
+    java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>();
+    queue.add(a);
+    via.put(a, null);
+    while (!queue.isEmpty()) {
+      String c = queue.poll();
+      if (c.equals(b)) {
+        List<Edge> p = new ArrayList<>();
+        for (String x = b; via.get(x) != null; x = via.get(x).from()) {
+          p.add(0, via.get(x));
+        }
+        return p;
+      }
+      Map<String, Edge> out = graph.get(c);
+      if (out == null) {
+        continue;
+      }
+      for (String n : new TreeSet<>(out.keySet())) {
+        if (!via.containsKey(n)) {
+          via.put(n, out.get(n));
+          queue.add(n);
+        }
+      }
+    }
+    return null;
+  }
+
+  private void cycle(Edge closing, List<Edge> back) {
+    TreeSet<String> classes = new TreeSet<>();
+    classes.add(closing.from());
+    for (Edge e : back) {
+      classes.add(e.from());
+    }
+    if (!cyclesReported.add(String.join(" ", classes))) {
+      return;
+    }
+    StringBuilder summary = new StringBuilder("possible circular locking dependency: ");
+    summary.append(closing.from()).append(" -> ").append(closing.to());
+    for (Edge e : back) {
+      summary.append(" -> ").append(e.to());
+    }
+    summary.append("; task ").append(closing.task().name()).append(" took ").append(closing.chain())
+        .append(", task ").append(back.get(0).task().name()).append(" took ")
+        .append(back.get(0).chain());
+    TaskTrace a = new TaskTrace(closing.task().name() + " (" + closing.from() + " -> "
+        + closing.to() + ")");
+    TaskTrace b = new TaskTrace(back.get(0).task().name() + " (" + back.get(0).from() + " -> "
+        + back.get(0).to() + ")");
+    List<TaskTrace.Step> steps = new ArrayList<>();
+    for (TaskTrace.Step s : closing.steps()) {
+      steps.add(new TaskTrace.Step(s.timeNs(), a.task(), s.text()));
+    }
+    for (TaskTrace.Step s : back.get(0).steps()) {
+      steps.add(new TaskTrace.Step(s.timeNs(), b.task(), s.text()));
+    }
+    counts.merge(Violation.LOCK_ORDER, 1L, Long::sum);
+    long seen = shown.stream().filter(v -> v.kind().equals(Violation.LOCK_ORDER)).count();
+    if (seen < SHOWN_PER_KIND) {
+      shown.add(new Violation(Violation.LOCK_ORDER, now(), summary.toString(),
+          Timeline.renderSteps(List.of(a.task(), b.task()), steps)));
+    }
+  }
+
+  // ---- truncate and punch ---------------------------------------------------------------------
+
+  /** A truncate or punch in progress. */
+  private static final class Op {
+    final Task task;
+    final String kind;
+    final AddressSpace mapping;
+    final long start;
+    final long end;
+    final long startNs;
+    final Map<Folio, Long> presentAtStart;
+    boolean reportedSlow;
+
+    Op(Task task, String kind, AddressSpace mapping, long start, long end, long startNs,
+        Map<Folio, Long> presentAtStart) {
+      this.task = task;
+      this.kind = kind;
+      this.mapping = mapping;
+      this.start = start;
+      this.end = end;
+      this.startNs = startNs;
+      this.presentAtStart = presentAtStart;
+    }
+
+    boolean covers(AddressSpace m, long index) {
+      return m == mapping && index >= start && index < end;
+    }
+  }
+
+  /**
+   * A truncate ({@code kind} "truncate") or punch ("punch_hole") of pages [{@code start},
+   * {@code end}) of {@code mapping} begins.
+   */
+  public Object opStart(Task t, String kind, AddressSpace mapping, long start, long end) {
+    Map<Folio, Long> present = new IdentityHashMap<>();
+    if (kind.equals("punch_hole")) {
+      long[] idx = new long[64];
+      long from = start;
+      while (true) {
+        int n = mapping.entryIndexes(from, end, idx, idx.length);
+        for (int i = 0; i < n; i++) {
+          Folio f = mapping.folio(idx[i]);
+          if (f != null) {
+            present.put(f, idx[i]);
+          }
+        }
+        if (n < idx.length) {
+          break;
+        }
+        from = idx[n - 1] + 1;
+      }
+    }
+    trace(t).note(now(), kind + " of " + mapping.name() + " pages [" + start + ", " + end
+        + ") starts");
+    Op op = new Op(t, kind, mapping, start, end, now(), present);
+    lastOpTask.put(mapping, t);
+    inFlight.add(op);
+    return op;
+  }
+
+  /** The operation {@code token} (from {@link #opStart}) has finished: check its range. */
+  public void opEnd(Object token) {
+    Op op = (Op) token;
+    inFlight.remove(op);
+    trace(op.task).note(now(), op.kind + " of " + op.mapping.name() + " ends");
+    long took = now() - op.startNs;
+    if (took > noProgressNs && !op.reportedSlow) {
+      report(Violation.NO_PROGRESS, String.format(Locale.ROOT,
+          "task %s: %s of %s pages [%d, %d) took %s (bound %s)", op.task.name(), op.kind,
+          op.mapping.name(), op.start, op.end, Timeline.formatTime(took),
+          Timeline.formatTime(noProgressNs)), tasksNear(op.task), op.startNs);
+    }
+    AddressSpace m = op.mapping;
+    if (op.kind.equals("punch_hole")) {
+      for (Map.Entry<Folio, Long> e : op.presentAtStart.entrySet()) {
+        if (m.folio(e.getValue()) == e.getKey()) {
+          report(Violation.PUNCH_GUARANTEE, String.format(Locale.ROOT,
+              "task %s: %s index %d was in the hole when the punch started and is still cached"
+                  + " when it ended", op.task.name(), m.name(), e.getValue()),
+              tasksNear(op.task), op.startNs);
+        }
+      }
+    }
+    // Page cache in the range.
+    long[] idx = new long[64];
+    long from = op.start;
+    while (true) {
+      int n = m.entryIndexes(from, op.end, idx, idx.length);
+      for (int i = 0; i < n; i++) {
+        Folio f = m.folio(idx[i]);
+        if (f == null) {
+          continue;
+        }
+        if (op.kind.equals("punch_hole") && !op.presentAtStart.containsKey(f)) {
+          punchRecreated++;
+        }
+        if (f.generation() < m.dataGeneration(f.index())) {
+          report(Violation.STALE_DATA, String.format(Locale.ROOT,
+              "%s index %d: the page cache holds data read before the blocks were freed by"
+                  + " task %s's %s", m.name(), f.index(), op.task.name(), op.kind),
+              tasksNear(op.task), op.startNs);
+        }
+      }
+      if (n < idx.length) {
+        break;
+      }
+      from = idx[n - 1] + 1;
+    }
+    checkPtes(op, m);
+  }
+
+  private void checkPtes(Op op, AddressSpace m) {
+    boolean truncate = op.kind.equals("truncate");
+    for (Vma v : m.iMmap()) {
+      long first = Math.max(op.start, v.pgoff());
+      long last = Math.min(op.end, v.pgoff() + (v.end() - v.start()) / Kernel.PAGE_SIZE);
+      MmStruct mm = v.mm();
+      long i = first;
+      while (i < last) {
+        long addr = v.address(i);
+        if (mm.pteTable(addr) == null) {
+          long nextTable = (addr / Kernel.PMD_SIZE + 1) * Kernel.PMD_SIZE;
+          i += (nextTable - addr) / Kernel.PAGE_SIZE;
+          continue;
+        }
+        Folio f = mm.pte(addr);
+        if (f != null) {
+          String problem = problem(v, i, f, truncate);
+          if (problem != null) {
+            report(kindOf(problem), String.format(Locale.ROOT,
+                "%s of %s maps index %d to %s after task %s's %s finished", mm.name(), m.name(),
+                i, problem, op.task.name(), op.kind), tasksNear(op.task), op.startNs);
+          }
+        }
+        i++;
+      }
+    }
+  }
+
+  private static final String GONE = "a folio no longer in the page cache";
+  private static final String OLD = "data read before its blocks were freed";
+  private static final String PAST_EOF = "a page at or past i_size";
+
+  private static String kindOf(String problem) {
+    return problem.startsWith(PAST_EOF) ? Violation.BEYOND_EOF : Violation.STALE_DATA;
+  }
+
+  /**
+   * What is wrong with {@code v} mapping file index {@code index} to {@code f}, or null. A
+   * private mapping's COW copy (an anonymous folio) is not the file's page: only its position
+   * past EOF matters, and only after a truncate (a punch keeps private copies).
+   */
+  private static String problem(Vma v, long index, Folio f, boolean eofMatters) {
+    AddressSpace m = v.file();
+    boolean cowCopy = f.mapping() == null && !v.shared() && f.isAnon();
+    if (!cowCopy && f.mapping() != m) {
+      return GONE;
+    }
+    if (!cowCopy && f.generation() < m.dataGeneration(index)) {
+      return OLD;
+    }
+    if (eofMatters && index >= m.sizePages()) {
+      return PAST_EOF + " (" + m.sizePages() + " pages)";
+    }
+    return null;
+  }
+
+  /**
+   * A PTE was just set by {@code t} at {@code index} of {@code v}'s file to {@code f}. Unless a
+   * truncate or punch covering the page is in flight (its end checks the range), it must map
+   * current data inside the file.
+   */
+  public void mapped(Task t, Vma v, long index, Folio f) {
+    if (v.anonymous()) {
+      return;
+    }
+    for (Op op : inFlight) {
+      if (op.covers(v.file(), index)) {
+        return;
+      }
+    }
+    String problem = problem(v, index, f, true);
+    if (problem != null) {
+      List<TaskTrace> tasks = new ArrayList<>();
+      tasks.add(trace(t));
+      tasks.addAll(recentOpTasks(v.file()));
+      report(kindOf(problem), String.format(Locale.ROOT,
+          "task %s mapped %s index %d to %s, with no truncate or punch in flight", t.name(),
+          v.file().name(), index, problem), tasks, 0);
+    }
+  }
+
+  private final Map<AddressSpace, Task> lastOpTask = new IdentityHashMap<>();
+
+  private List<TaskTrace> recentOpTasks(AddressSpace m) {
+    Task t = lastOpTask.get(m);
+    return t == null ? List.of() : List.of(trace(t));
+  }
+
+  /** The op task and the fault tasks whose traces are most recent. */
+  private List<TaskTrace> tasksNear(Task opTask) {
+    List<TaskTrace> out = new ArrayList<>();
+    if (opTask != null) {
+      out.add(trace(opTask));
+    }
+    TaskTrace best = null;
+    long bestTime = -1;
+    for (TaskTrace tr : traces) {
+      if (tr == null || (opTask != null && tr.task().equals(opTask.name()))) {
+        continue;
+      }
+      List<TaskTrace.Step> s = tr.steps(0, Long.MAX_VALUE);
+      if (!s.isEmpty() && s.get(s.size() - 1).timeNs() > bestTime) {
+        bestTime = s.get(s.size() - 1).timeNs();
+        best = tr;
+      }
+    }
+    if (best != null) {
+      out.add(best);
+    }
+    return out;
+  }
+
+  // ---- retries --------------------------------------------------------------------------------
+
+  /** One operation of {@code t} finished after {@code retries} retries. */
+  public void retries(Task t, String what, long retries) {
+    if (retries > maxRetries) {
+      report(Violation.NO_PROGRESS, String.format(Locale.ROOT,
+          "task %s: %s retried %d times (bound %d)", t.name(), what, retries, maxRetries),
+          List.of(trace(t)), 0);
+    }
+  }
+
+  /** The run ends: operations still running past the bound made no progress. */
+  public void finish() {
+    for (Op op : inFlight) {
+      long took = now() - op.startNs;
+      if (took > noProgressNs) {
+        op.reportedSlow = true;
+        report(Violation.NO_PROGRESS, String.format(Locale.ROOT,
+            "task %s: %s of %s pages [%d, %d) still running after %s (bound %s)",
+            op.task.name(), op.kind, op.mapping.name(), op.start, op.end,
+            Timeline.formatTime(took), Timeline.formatTime(noProgressNs)), tasksNear(op.task),
+            now() - 20_000);
+      }
+    }
+  }
+}

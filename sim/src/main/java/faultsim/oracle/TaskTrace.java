@@ -1,0 +1,105 @@
+package faultsim.oracle;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The last few things one task did: design functions entered and primitives called, with
+ * simulated times and call depth. A ring, so that recording costs a few stores; text is made only
+ * when a violation needs the interleaving.
+ */
+final class TaskTrace {
+  static final int CAPACITY = 64;
+
+  private final String task;
+  private final long[] times = new long[CAPACITY];
+  private final int[] depths = new int[CAPACITY];
+  private final String[] names = new String[CAPACITY];
+  private final Object[][] args = new Object[CAPACITY][];
+  private int next;
+  private long count;
+  private int depth;
+
+  TaskTrace(String task) {
+    this.task = task;
+  }
+
+  String task() {
+    return task;
+  }
+
+  void enter(long now, String function) {
+    add(now, function, null);
+    depth++;
+  }
+
+  void exit() {
+    if (depth > 0) {
+      depth--;
+    }
+  }
+
+  void primitive(long now, String name, Object[] a) {
+    add(now, name, a == null ? new Object[0] : a);
+  }
+
+  /** A note made by the oracle itself (e.g. "punch_hole starts"). */
+  void note(long now, String text) {
+    add(now, "# " + text, null);
+  }
+
+  /** Appends a step rendered elsewhere (its text kept as is). */
+  void replay(Step s) {
+    add(s.timeNs(), s.text(), null);
+  }
+
+  private void add(long now, String name, Object[] a) {
+    int i = next;
+    times[i] = now;
+    depths[i] = depth;
+    names[i] = name;
+    args[i] = a;
+    next = (i + 1) % CAPACITY;
+    count++;
+  }
+
+  /** One recorded step. */
+  record Step(long timeNs, String task, String text) {}
+
+  /** Steps recorded at or after {@code fromNs} and at or before {@code toNs}, oldest first. */
+  List<Step> steps(long fromNs, long toNs) {
+    List<Step> out = new ArrayList<>();
+    int n = (int) Math.min(count, CAPACITY);
+    for (int k = 0; k < n; k++) {
+      int i = (int) ((next - n + k + CAPACITY) % CAPACITY);
+      if (times[i] < fromNs || times[i] > toNs) {
+        continue;
+      }
+      out.add(new Step(times[i], task, text(i)));
+    }
+    return out;
+  }
+
+  private String text(int i) {
+    String indent = "  ".repeat(Math.min(depths[i], 8));
+    if (args[i] == null) {
+      return indent + names[i];
+    }
+    StringBuilder sb = new StringBuilder(indent).append(names[i]).append('(');
+    for (int a = 0; a < args[i].length; a++) {
+      sb.append(a == 0 ? "" : ", ").append(describe(args[i][a]));
+    }
+    return sb.append(')').toString();
+  }
+
+  static String describe(Object o) {
+    if (o == null) {
+      return "NULL";
+    }
+    if (o instanceof Long l) {
+      long v = l;
+      return v >= 0x10000 ? "0x" + Long.toHexString(v) : Long.toString(v);
+    }
+    return o.toString();
+  }
+}

@@ -1,0 +1,81 @@
+package faultsim.oracle;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders the steps of two (or more) tasks as the "Process A / Process B" table of the seed
+ * threads: one column per task, rows in simulated-time order.
+ */
+final class Timeline {
+  private static final int WIDTH = 56;
+  private static final int MAX_ROWS = 40;
+
+  private Timeline() {}
+
+  static String render(List<TaskTrace> tasks, long fromNs, long toNs) {
+    List<TaskTrace.Step> all = new ArrayList<>();
+    List<String> columns = new ArrayList<>();
+    for (TaskTrace t : tasks) {
+      if (t == null || columns.contains(t.task())) {
+        continue;
+      }
+      columns.add(t.task());
+      all.addAll(t.steps(fromNs, toNs));
+    }
+    if (all.isEmpty()) {
+      return "";
+    }
+    all.sort(Comparator.comparingLong(TaskTrace.Step::timeNs));
+    if (all.size() > MAX_ROWS) {
+      all = all.subList(all.size() - MAX_ROWS, all.size());
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "    %12s", "time"));
+    for (String c : columns) {
+      sb.append("  ").append(pad(c, WIDTH));
+    }
+    sb.append('\n');
+    for (TaskTrace.Step s : all) {
+      sb.append(String.format(Locale.ROOT, "    %12s", formatTime(s.timeNs())));
+      for (String c : columns) {
+        sb.append("  ").append(pad(c.equals(s.task()) ? s.text() : "", WIDTH));
+      }
+      int end = sb.length();
+      while (end > 0 && sb.charAt(end - 1) == ' ') {
+        end--;
+      }
+      sb.setLength(end);
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** Renders steps already gathered, in columns named {@code columns}. */
+  static String renderSteps(List<String> columns, List<TaskTrace.Step> steps) {
+    List<TaskTrace> tasks = new ArrayList<>();
+    for (String c : columns) {
+      TaskTrace t = new TaskTrace(c);
+      for (TaskTrace.Step s : steps) {
+        if (s.task().equals(c)) {
+          t.replay(s);
+        }
+      }
+      tasks.add(t);
+    }
+    return render(tasks, 0, Long.MAX_VALUE);
+  }
+
+  static String formatTime(long ns) {
+    return String.format(Locale.ROOT, "%.3fus", ns / 1000.0);
+  }
+
+  private static String pad(String s, int w) {
+    if (s.length() > w) {
+      return s.substring(0, w - 1) + "~";
+    }
+    return s + " ".repeat(w - s.length());
+  }
+}

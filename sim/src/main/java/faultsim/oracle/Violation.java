@@ -1,0 +1,20 @@
+package faultsim.oracle;
+
+/**
+ * One finding of the correctness oracle.
+ *
+ * @param kind {@code stale_data}, {@code beyond_eof}, {@code punch_guarantee},
+ *     {@code no_progress}, {@code lock_order} or {@code invalid_context}
+ * @param timeNs simulated time it was found
+ * @param summary one line: what is wrong, with task, file and index
+ * @param timeline the interleaving that led to it, as a two-column table of the tasks involved
+ *     (empty if none was recorded)
+ */
+public record Violation(String kind, long timeNs, String summary, String timeline) {
+  public static final String STALE_DATA = "stale_data";
+  public static final String BEYOND_EOF = "beyond_eof";
+  public static final String PUNCH_GUARANTEE = "punch_guarantee";
+  public static final String NO_PROGRESS = "no_progress";
+  public static final String LOCK_ORDER = "lock_order";
+  public static final String INVALID_CONTEXT = "invalid_context";
+}
