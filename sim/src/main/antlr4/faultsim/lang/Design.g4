@@ -46,8 +46,7 @@ statement
     | RETURN value=expr? ';'                                 # returnStmt
     | BREAK ';'                                              # breakStmt
     | CONTINUE ';'                                           # continueStmt
-    | target=expr '=' value=expr ';'                         # assignStmt
-    | expr ';'                                               # exprStmt
+    | target=expr ('=' value=expr)? ';'                      # exprStmt
     ;
 
 // C precedence, highest first. '->' and '.' are the same field access; a prefix '&' is

@@ -30,7 +30,9 @@ final class DesignCompiler {
     Map<String, FunctionDecl> table = new LinkedHashMap<>();
     for (DesignLevel level : levels) {
       for (FunctionDecl d : level.functions.values()) {
-        table.put(d.name, d);
+        if (!d.badOverride) {
+          table.put(d.name, d);
+        }
         d.code = new FunctionCode(d.name, level.name, level.source, d.returnType, d.paramTypes,
             d.ctx.name.getLine(), d.ctx.name.getCharPositionInLine() + 1);
       }
@@ -88,6 +90,7 @@ final class DesignCompiler {
       if (base != null && !decl.sameSignature(base) && resolved(decl) && resolved(base)) {
         diags.error(src, f.name, "'" + name + "' overrides " + base.level.name + "'s "
             + base.signatureText + " with a different signature: " + decl.signatureText);
+        decl.badOverride = true;
       }
       level.functions.put(name, decl);
     }

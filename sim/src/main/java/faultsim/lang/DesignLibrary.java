@@ -212,7 +212,7 @@ public final class DesignLibrary {
   }
 
   private static DesignSource parseFile(Path p, String text, Diagnostics diags) {
-    Path dir = p.toAbsolutePath().getParent();
+    Path dir = p.getParent() == null ? Path.of("") : p.getParent();
     return DesignSource.parse(p.toString(), p.toString(), false, dir, text, diags);
   }
 

@@ -5,6 +5,7 @@ import org.antlr.v4.runtime.CharStream;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.misc.Interval;
 
 /**
@@ -47,9 +48,18 @@ final class DesignSource {
     SyntaxErrors listener = new SyntaxErrors(diagnosticFile, diags);
     lexer.removeErrorListeners();
     lexer.addErrorListener(listener);
-    DesignParser parser = new DesignParser(new CommonTokenStream(lexer));
+    CommonTokenStream tokens = new CommonTokenStream(lexer);
+    DesignParser parser = new DesignParser(tokens);
     parser.removeErrorListeners();
-    parser.addErrorListener(listener);
+    Token first = tokens.LT(1);
+    if (first.getType() == DesignLexer.DESIGN) {
+      parser.addErrorListener(listener);
+    } else {
+      // Not a design at all: one clear message rather than the parser's recovery attempts.
+      diags.error(diagnosticFile, first.getLine(), first.getCharPositionInLine() + 1,
+          "a design file starts with 'design NAME;', found "
+              + (first.getType() == Token.EOF ? "end of file" : "'" + first.getText() + "'"));
+    }
     DesignParser.DesignFileContext tree = parser.designFile();
     return new DesignSource(label, diagnosticFile, builtin, dir, text, input, tree);
   }

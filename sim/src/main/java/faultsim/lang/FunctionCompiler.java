@@ -266,8 +266,22 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
   }
 
   @Override
-  public Type visitAssignStmt(DesignParser.AssignStmtContext ctx) {
+  public Type visitExprStmt(DesignParser.ExprStmtContext ctx) {
     statement(ctx);
+    if (ctx.value != null) {
+      assign(ctx);
+      return null;
+    }
+    Type t = expr(ctx.target);
+    if (t.isScalar()) {
+      cb.emit(-1, Op.POP);
+    } else if (t.kind() != Type.Kind.VOID && t != Type.ERROR) {
+      cb.emit(-1, Op.APOP);
+    }
+    return null;
+  }
+
+  private void assign(DesignParser.ExprStmtContext ctx) {
     DesignParser.ExprContext target = unwrap(ctx.target);
     if (target instanceof DesignParser.PrimaryExprContext p
         && p.primary() instanceof DesignParser.NameRefContext n) {
@@ -282,7 +296,7 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
               + Suggest.didYouMean(name, visibleNames()));
         }
         expr(ctx.value);
-        return null;
+        return;
       }
       Type v = expr(ctx.value);
       if (!local.type.accepts(v)) {
@@ -290,40 +304,27 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
             + "' of type " + local.type.declaration());
       }
       store(local);
-      return null;
+      return;
     }
     if (target instanceof DesignParser.FieldExprContext f) {
       Type owner = expr(f.expr());
       HostField field = field(owner, f);
       Type v = expr(ctx.value);
       if (field == null) {
-        return null;
+        return;
       }
       if (!field.writable()) {
-        diags.error(src, f.field, "field '" + field.name() + "' of " + owner.declaration()
+        diags.error(src, f.field, "field '" + field.name() + "' of struct " + owner.name()
             + " is read-only");
       } else if (!field.type().accepts(v)) {
         diags.error(src, ctx.value.start, "cannot assign a " + v.declaration() + " to field '"
             + field.name() + "' of type " + field.type().declaration());
       }
       cb.emit(-2, Op.PUTF, cb.constant(field));
-      return null;
+      return;
     }
     diags.error(src, ctx.target.start, "cannot assign to '" + src.textOf(ctx.target)
         + "'; expected a variable or a field");
-    return null;
-  }
-
-  @Override
-  public Type visitExprStmt(DesignParser.ExprStmtContext ctx) {
-    statement(ctx);
-    Type t = expr(ctx.expr());
-    if (t.isScalar()) {
-      cb.emit(-1, Op.POP);
-    } else if (t.kind() != Type.Kind.VOID && t != Type.ERROR) {
-      cb.emit(-1, Op.APOP);
-    }
-    return null;
   }
 
   // ---- expressions -------------------------------------------------------------------------
@@ -432,10 +433,12 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
       boolean lvalue = inner instanceof DesignParser.FieldExprContext
           || (inner instanceof DesignParser.PrimaryExprContext p
               && p.primary() instanceof DesignParser.NameRefContext);
+      Type t = expr(ctx.expr());
       if (!lvalue) {
         diags.error(src, ctx.op, "'&' must be followed by a variable or a field");
+        return Type.ERROR;
       }
-      return expr(ctx.expr());
+      return t;
     }
     Type t = expr(ctx.expr());
     switch (op) {

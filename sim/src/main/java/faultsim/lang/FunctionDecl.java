@@ -14,6 +14,8 @@ final class FunctionDecl {
   final List<Type> paramTypes;
   final List<String> paramNames;
   final String signatureText;
+  /** Set when it overrides with another signature: callers keep the ancestor's definition. */
+  boolean badOverride;
   FunctionCode code;
 
   FunctionDecl(DesignLevel level, DesignParser.FunctionDefContext ctx, Type returnType,

@@ -110,11 +110,9 @@ final class LockOrder {
         exits.addAll(held);
         return held;
       }
-      if (s instanceof DesignParser.AssignStmtContext a) {
-        return expr(a.value, expr(a.target, held));
-      }
       if (s instanceof DesignParser.ExprStmtContext e) {
-        return expr(e.expr(), held);
+        held = expr(e.target, held);
+        return e.value == null ? held : expr(e.value, held);
       }
       return held;
     }

@@ -34,9 +34,28 @@ final class SyntaxErrors extends BaseErrorListener {
     this.diags = diags;
   }
 
+  private static final int[] OPERATORS = {DesignLexer.ARROW, DesignLexer.DOT, DesignLexer.STAR,
+      DesignLexer.DIV, DesignLexer.MOD, DesignLexer.PLUS, DesignLexer.MINUS, DesignLexer.SHL,
+      DesignLexer.SHR, DesignLexer.LT, DesignLexer.LE, DesignLexer.GT, DesignLexer.GE,
+      DesignLexer.EQ, DesignLexer.NE, DesignLexer.AMP, DesignLexer.CARET, DesignLexer.PIPE,
+      DesignLexer.LAND, DesignLexer.LOR};
+
   @Override
   public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line,
       int charPositionInLine, String msg, RecognitionException e) {
+    if (recognizer instanceof Parser parser && offendingSymbol instanceof Token found) {
+      // A ';' missing at the end of a line: say so where it is missing, as C compilers do.
+      IntervalSet expected = e != null && e.getExpectedTokens() != null
+          ? e.getExpectedTokens() : parser.getExpectedTokens();
+      Token prev = parser.getTokenStream().index() > 0 ? parser.getTokenStream().LT(-1) : null;
+      if (expected.contains(DesignLexer.SEMI) && prev != null && prev.getType() != Token.EOF
+          && found.getLine() > prev.getLine()) {
+        diags.error(file, prev.getLine(),
+            prev.getCharPositionInLine() + prev.getText().length() + 1,
+            "expected ';' after '" + shorten(prev.getText()) + "'");
+        return;
+      }
+    }
     diags.error(file, line, charPositionInLine + 1, message(recognizer, offendingSymbol, msg, e));
   }
 
@@ -96,8 +115,13 @@ final class SyntaxErrors extends BaseErrorListener {
       words.add("a type");
       types.removeAll(boxed(TYPE_START));
     }
+    boolean operators = types.containsAll(boxed(OPERATORS));
+    types.removeAll(boxed(OPERATORS));
     for (int type : types) {
       words.add(tokenWord(type, parser));
+    }
+    if (operators) {
+      words.add("an operator");
     }
     if (words.isEmpty()) {
       return "something else";
