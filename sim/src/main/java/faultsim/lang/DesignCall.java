@@ -1,0 +1,605 @@
+package faultsim.lang;
+
+import faultsim.locks.WaitQueue;
+import faultsim.machine.Task;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One task's interpreter for design functions: {@link #start} a call, then {@link #step} it each
+ * time the task is on its core and ready, until {@link #finished()}. A step runs instructions
+ * until a primitive suspends the task (it took time, or waits for a lock, I/O or a wake-up) or
+ * the called function returns; the next step goes on at the following instruction, even in the
+ * middle of an expression such as {@code if (down_read_trylock(l) && x)}. All state is in
+ * arrays here: a task is never a Java thread.
+ *
+ * <p>Values: integer and boolean values live in {@code long} slots (booleans as 0/1) and
+ * references in parallel {@code Object} slots, chosen statically by the checker, so arithmetic
+ * and comparisons never box. Values cross the API as {@link Long}, {@link Boolean} and host
+ * objects.
+ *
+ * <pre>{@code
+ * // a driver Program: think, call, measure
+ * public void step(Task t) {
+ *   if (!call.running()) { call.start(fault, vmf); startNs = now; }
+ *   call.step(t);
+ *   if (call.finished()) { record(now - startNs); t.cpu(think); }
+ * }
+ * }</pre>
+ */
+public final class DesignCall {
+  /** Instructions one step may run without simulated time passing before it faults. */
+  public static final long INSTRUCTION_LIMIT = 10_000_000;
+  /** Deepest design call nesting before a fault (runaway recursion). */
+  public static final int MAX_DEPTH = 1_000;
+
+  private static final int NO_PENDING = 0;
+  private static final int PENDING_INT = 1;
+  private static final int PENDING_BOOL = 2;
+
+  private final RunEnv env;
+  private long[] lv = new long[64];
+  private Object[] rv = new Object[64];
+  private FunctionCode[] frames = new FunctionCode[16];
+  private int[] framePc = new int[16];
+  private int[] frameBp = new int[16];
+  private int depth;
+
+  private FunctionCode fn;
+  private int pc;
+  private int bp;
+  private int sp;
+  private int pending;
+  private boolean running;
+  private boolean finished;
+  private boolean enterTrace;
+  private Object returnValue;
+
+  public DesignCall(RunEnv env) {
+    this.env = env;
+  }
+
+  /**
+   * Starts a call of {@code function} (replacing any finished one).
+   *
+   * @param args one per parameter: a {@link Number} for int, a {@link Boolean} for bool, a
+   *     {@link faultsim.engine.Dist} for dist, a host object (or null) for host types
+   * @throws IllegalStateException if a call is still running
+   * @throws IllegalArgumentException if the arguments do not match the parameters
+   */
+  public void start(FunctionHandle function, Object... args) {
+    if (running) {
+      throw new IllegalStateException("a call of " + fn.name + " is still running");
+    }
+    FunctionCode f = function.code();
+    if (args.length != f.paramTypes.size()) {
+      throw new IllegalArgumentException(function.signature() + " takes "
+          + f.paramTypes.size() + " arguments, given " + args.length);
+    }
+    depth = 0;
+    bp = 0;
+    sp = 0;
+    ensure(f.locals + f.maxStack);
+    for (int i = 0; i < args.length; i++) {
+      Type t = f.paramTypes.get(i);
+      Object a = args[i];
+      switch (t.kind()) {
+        case INT -> {
+          if (!(a instanceof Number n)) {
+            throw badArg(function, i, a);
+          }
+          lv[i] = n.longValue();
+        }
+        case BOOL -> {
+          if (!(a instanceof Boolean b)) {
+            throw badArg(function, i, a);
+          }
+          lv[i] = b ? 1 : 0;
+        }
+        default -> {
+          if (a != null && !t.javaClass().isInstance(a)) {
+            throw badArg(function, i, a);
+          }
+          rv[i] = a;
+        }
+      }
+    }
+    fn = f;
+    pc = 0;
+    sp = f.locals;
+    pending = NO_PENDING;
+    running = true;
+    finished = false;
+    returnValue = null;
+    enterTrace = true;
+  }
+
+  private static IllegalArgumentException badArg(FunctionHandle f, int i, Object a) {
+    return new IllegalArgumentException("argument " + (i + 1) + " of " + f.signature()
+        + " must be a " + f.paramTypes().get(i).declaration() + ", given "
+        + (a == null ? "null" : a.getClass().getSimpleName()));
+  }
+
+  /** True between {@link #start} and the return of the called function. */
+  public boolean running() {
+    return running;
+  }
+
+  /** True once the called function has returned. */
+  public boolean finished() {
+    return finished;
+  }
+
+  /** What the called function returned: Long, Boolean, a host object, or null (void). */
+  public Object returnValue() {
+    if (!finished) {
+      throw new IllegalStateException("the call has not finished");
+    }
+    return returnValue;
+  }
+
+  /**
+   * The design call stack now, innermost first: {@code function (file:line)} with the line of
+   * the statement each frame is at.
+   */
+  public List<String> callStack() {
+    List<String> stack = new ArrayList<>();
+    if (!running) {
+      return stack;
+    }
+    stack.add(fn.frameAt(pc > 0 ? pc - 1 : 0));
+    for (int d = depth - 1; d >= 0; d--) {
+      stack.add(frames[d].frameAt(framePc[d] - 1));
+    }
+    return stack;
+  }
+
+  /**
+   * Runs the call for {@code t} until the task is suspended by a primitive or the function
+   * returns.
+   *
+   * @throws DesignFault on a fault in the design program
+   * @throws IllegalStateException if no call is running or the task is not running
+   */
+  public void step(Task t) {
+    if (!running) {
+      throw new IllegalStateException("no design call is running");
+    }
+    DesignTrace trace = env.trace();
+    if (enterTrace) {
+      enterTrace = false;
+      if (trace != null) {
+        trace.enter(t, fn.name, fn.location);
+      }
+    }
+    if (pending != NO_PENDING) {
+      long r = t.result();
+      lv[sp++] = pending == PENDING_BOOL ? (r != 0 ? 1 : 0) : r;
+      pending = NO_PENDING;
+    }
+    run(t, trace);
+  }
+
+  private void run(Task t, DesignTrace trace) {
+    FunctionCode f = fn;
+    int[] code = f.code;
+    Object[] k = f.constants;
+    long[] lv = this.lv;
+    Object[] rv = this.rv;
+    int pc = this.pc;
+    int sp = this.sp;
+    int bp = this.bp;
+    int at = pc;
+    long budget = INSTRUCTION_LIMIT;
+    try {
+      while (true) {
+        if (--budget < 0) {
+          throw fault(t, f, at, "ran " + INSTRUCTION_LIMIT + " instructions without simulated"
+              + " time passing (a loop that never calls a primitive that takes time?)", null);
+        }
+        at = pc;
+        switch (code[pc++]) {
+          case Op.ICONST -> lv[sp++] = code[pc++];
+          case Op.LCONST -> lv[sp++] = (Long) k[code[pc++]];
+          case Op.ACONST -> rv[sp++] = k[code[pc++]];
+          case Op.ANULL -> rv[sp++] = null;
+          case Op.LLOAD -> lv[sp++] = lv[bp + code[pc++]];
+          case Op.LSTORE -> lv[bp + code[pc++]] = lv[--sp];
+          case Op.ALOAD -> rv[sp++] = rv[bp + code[pc++]];
+          case Op.ASTORE -> {
+            rv[bp + code[pc++]] = rv[--sp];
+            rv[sp] = null;
+          }
+          case Op.ADD -> {
+            sp--;
+            lv[sp - 1] += lv[sp];
+          }
+          case Op.SUB -> {
+            sp--;
+            lv[sp - 1] -= lv[sp];
+          }
+          case Op.MUL -> {
+            sp--;
+            lv[sp - 1] *= lv[sp];
+          }
+          case Op.DIV, Op.REM -> {
+            sp--;
+            if (lv[sp] == 0) {
+              this.pc = pc;
+              throw fault(t, f, at, "division by zero", null);
+            }
+            lv[sp - 1] = code[at] == Op.DIV ? lv[sp - 1] / lv[sp] : lv[sp - 1] % lv[sp];
+          }
+          case Op.SHL -> {
+            sp--;
+            lv[sp - 1] <<= lv[sp];
+          }
+          case Op.SHR -> {
+            sp--;
+            lv[sp - 1] >>= lv[sp];
+          }
+          case Op.AND -> {
+            sp--;
+            lv[sp - 1] &= lv[sp];
+          }
+          case Op.OR -> {
+            sp--;
+            lv[sp - 1] |= lv[sp];
+          }
+          case Op.XOR -> {
+            sp--;
+            lv[sp - 1] ^= lv[sp];
+          }
+          case Op.NEG -> lv[sp - 1] = -lv[sp - 1];
+          case Op.BNOT -> lv[sp - 1] = ~lv[sp - 1];
+          case Op.LNOT -> lv[sp - 1] = lv[sp - 1] == 0 ? 1 : 0;
+          case Op.EQ -> {
+            sp--;
+            lv[sp - 1] = lv[sp - 1] == lv[sp] ? 1 : 0;
+          }
+          case Op.NE -> {
+            sp--;
+            lv[sp - 1] = lv[sp - 1] != lv[sp] ? 1 : 0;
+          }
+          case Op.LT -> {
+            sp--;
+            lv[sp - 1] = lv[sp - 1] < lv[sp] ? 1 : 0;
+          }
+          case Op.LE -> {
+            sp--;
+            lv[sp - 1] = lv[sp - 1] <= lv[sp] ? 1 : 0;
+          }
+          case Op.GT -> {
+            sp--;
+            lv[sp - 1] = lv[sp - 1] > lv[sp] ? 1 : 0;
+          }
+          case Op.GE -> {
+            sp--;
+            lv[sp - 1] = lv[sp - 1] >= lv[sp] ? 1 : 0;
+          }
+          case Op.AEQ, Op.ANE -> {
+            sp--;
+            boolean same = rv[sp - 1] == rv[sp];
+            rv[sp - 1] = null;
+            rv[sp] = null;
+            lv[sp - 1] = same == (code[at] == Op.AEQ) ? 1 : 0;
+          }
+          case Op.JMP -> pc = code[pc];
+          case Op.JZ -> pc = lv[--sp] == 0 ? code[pc] : pc + 1;
+          case Op.JNZ -> pc = lv[--sp] != 0 ? code[pc] : pc + 1;
+          case Op.POP -> sp--;
+          case Op.APOP -> rv[--sp] = null;
+          case Op.CALL -> {
+            FunctionCode callee = (FunctionCode) k[code[pc++]];
+            if (depth == MAX_DEPTH) {
+              this.pc = pc;
+              throw fault(t, f, at, "design calls nested " + MAX_DEPTH + " deep (runaway"
+                  + " recursion?)", null);
+            }
+            pushFrame(f, pc, bp);
+            bp = sp - callee.paramTypes.size();
+            sp = bp + callee.locals;
+            ensure(sp + callee.maxStack);
+            lv = this.lv;
+            rv = this.rv;
+            f = callee;
+            code = f.code;
+            k = f.constants;
+            pc = 0;
+            if (trace != null) {
+              trace.enter(t, f.name, f.location);
+            }
+          }
+          case Op.RET, Op.LRET, Op.ARET -> {
+            int op = code[at];
+            long lret = op == Op.LRET ? lv[sp - 1] : 0;
+            Object aret = op == Op.ARET ? rv[sp - 1] : null;
+            Arrays.fill(rv, bp, sp, null);
+            if (trace != null) {
+              trace.exit(t, f.name, box(f.returnType, lret, aret));
+            }
+            if (depth == 0) {
+              returnValue = box(f.returnType, lret, aret);
+              running = false;
+              finished = true;
+              this.sp = 0;
+              return;
+            }
+            sp = bp;
+            depth--;
+            f = frames[depth];
+            frames[depth] = null;
+            pc = framePc[depth];
+            bp = frameBp[depth];
+            code = f.code;
+            k = f.constants;
+            if (op == Op.LRET) {
+              lv[sp++] = lret;
+            } else if (op == Op.ARET) {
+              rv[sp++] = aret;
+            }
+          }
+          case Op.NORET -> {
+            this.pc = pc;
+            throw fault(t, f, at, "'" + f.name + "' reached its end without returning a "
+                + f.returnType.declaration(), null);
+          }
+          case Op.PRIM -> {
+            PrimSite site = (PrimSite) k[code[pc++]];
+            byte[] kinds = site.argKinds;
+            Object[] args = new Object[kinds.length];
+            sp -= kinds.length;
+            for (int i = 0; i < kinds.length; i++) {
+              int s = sp + i;
+              switch (kinds[i]) {
+                case PrimSite.INT -> args[i] = lv[s];
+                case PrimSite.BOOL -> args[i] = lv[s] != 0;
+                default -> {
+                  args[i] = rv[s];
+                  rv[s] = null;
+                }
+              }
+            }
+            this.fn = f;
+            this.pc = pc;
+            this.sp = sp;
+            this.bp = bp;
+            if (trace != null) {
+              trace.primitive(t, site.primitive.name(), args.clone(), site.location);
+            }
+            Object result;
+            try {
+              result = site.impl.call(env, t, args);
+            } catch (DesignFault e) {
+              throw e;
+            } catch (RuntimeException e) {
+              throw fault(t, f, at, site.primitive.name() + ": " + message(e), e);
+            }
+            if (!site.returnsVoid) {
+              if (result == Primitive.RESULT) {
+                if (t.state() != Task.State.RUNNING) {
+                  pending = site.returnKind == PrimSite.BOOL ? PENDING_BOOL : PENDING_INT;
+                  return;
+                }
+                long r = t.result();
+                lv[sp++] = site.returnKind == PrimSite.BOOL ? (r != 0 ? 1 : 0) : r;
+              } else {
+                sp = push(t, f, at, sp, site.returnKind, result, site.primitive.name());
+              }
+            }
+            if (t.state() != Task.State.RUNNING) {
+              this.sp = sp;
+              return;
+            }
+          }
+          case Op.GETF -> {
+            HostField field = (HostField) k[code[pc++]];
+            Object o = rv[--sp];
+            rv[sp] = null;
+            if (o == null) {
+              this.pc = pc;
+              throw fault(t, f, at, "NULL dereference: reading ->" + field.name() + " of a NULL "
+                  + field.owner().declaration(), null);
+            }
+            Object v;
+            try {
+              v = field.getter().apply(o);
+            } catch (RuntimeException e) {
+              this.pc = pc;
+              throw fault(t, f, at, "reading ->" + field.name() + ": " + message(e), e);
+            }
+            sp = push(t, f, at, sp, PrimSite.kindOf(field.type()), v, "->" + field.name());
+          }
+          case Op.PUTF -> {
+            HostField field = (HostField) k[code[pc++]];
+            byte kind = PrimSite.kindOf(field.type());
+            Object v;
+            sp--;
+            if (kind == PrimSite.INT) {
+              v = lv[sp];
+            } else if (kind == PrimSite.BOOL) {
+              v = lv[sp] != 0;
+            } else {
+              v = rv[sp];
+              rv[sp] = null;
+            }
+            Object o = rv[--sp];
+            rv[sp] = null;
+            if (o == null) {
+              this.pc = pc;
+              throw fault(t, f, at, "NULL dereference: assigning ->" + field.name() + " of a NULL "
+                  + field.owner().declaration(), null);
+            }
+            try {
+              field.setter().accept(o, v);
+            } catch (RuntimeException e) {
+              this.pc = pc;
+              throw fault(t, f, at, "assigning ->" + field.name() + ": " + message(e), e);
+            }
+          }
+          case Op.GLOBAL -> {
+            HostGlobal g = (HostGlobal) k[code[pc++]];
+            Object v;
+            try {
+              v = env.global(g);
+            } catch (RuntimeException e) {
+              this.pc = pc;
+              throw fault(t, f, at, "reading " + g.name() + ": " + message(e), e);
+            }
+            sp = push(t, f, at, sp, PrimSite.kindOf(g.type()), v, g.name());
+          }
+          case Op.NEXT -> {
+            Cursor c = (Cursor) rv[bp + code[pc]];
+            boolean ref = code[pc + 1] == 1;
+            int end = code[pc + 2];
+            pc += 3;
+            if (c == null) {
+              this.pc = pc;
+              throw fault(t, f, at, "NULL dereference: iterating a NULL cursor", null);
+            }
+            this.fn = f;
+            this.pc = pc;
+            this.sp = sp;
+            this.bp = bp;
+            Object v;
+            try {
+              v = c.next(env, t);
+            } catch (DesignFault e) {
+              throw e;
+            } catch (RuntimeException e) {
+              throw fault(t, f, at, "advancing the cursor: " + message(e), e);
+            }
+            if (v == null) {
+              pc = end;
+            } else {
+              sp = push(t, f, at, sp, ref ? PrimSite.REF : PrimSite.INT, v, "cursor");
+            }
+            if (t.state() != Task.State.RUNNING) {
+              this.pc = pc;
+              this.sp = sp;
+              return;
+            }
+          }
+          case Op.WAITQ -> {
+            String location = (String) k[code[pc++]];
+            WaitQueue q = (WaitQueue) rv[--sp];
+            rv[sp] = null;
+            this.fn = f;
+            this.pc = pc;
+            this.sp = sp;
+            this.bp = bp;
+            if (q == null) {
+              throw fault(t, f, at, "wait_event(NULL): argument 1 is NULL", null);
+            }
+            if (trace != null) {
+              trace.primitive(t, "wait_event", new Object[] {q}, location);
+            }
+            try {
+              q.waitEvent(t, new SleepOnce());
+            } catch (RuntimeException e) {
+              throw fault(t, f, at, "wait_event: " + message(e), e);
+            }
+            if (t.state() != Task.State.RUNNING) {
+              return;
+            }
+          }
+          default -> throw new IllegalStateException("bad opcode " + code[at] + " at " + at
+              + " in " + f.name);
+        }
+      }
+    } finally {
+      if (running) {
+        this.fn = f;
+      }
+    }
+  }
+
+  /** Pushes a primitive's, field's or global's value into the slot its type says. */
+  private int push(Task t, FunctionCode f, int at, int sp, byte kind, Object v,
+      String what) {
+    switch (kind) {
+      case PrimSite.INT -> {
+        if (!(v instanceof Number n)) {
+          throw fault(t, f, at, what + " gave " + describe(v) + " where an int was expected", null);
+        }
+        lv[sp] = n.longValue();
+      }
+      case PrimSite.BOOL -> {
+        if (!(v instanceof Boolean b)) {
+          throw fault(t, f, at, what + " gave " + describe(v) + " where a bool was expected", null);
+        }
+        lv[sp] = b ? 1 : 0;
+      }
+      default -> rv[sp] = v;
+    }
+    return sp + 1;
+  }
+
+  private static String describe(Object v) {
+    return v == null ? "null" : "a " + v.getClass().getSimpleName();
+  }
+
+  private static Object box(Type t, long l, Object a) {
+    return switch (t.kind()) {
+      case INT -> l;
+      case BOOL -> l != 0;
+      case VOID -> null;
+      default -> a;
+    };
+  }
+
+  private static String message(RuntimeException e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  private void pushFrame(FunctionCode f, int returnPc, int frameBase) {
+    if (depth == frames.length) {
+      frames = Arrays.copyOf(frames, depth * 2);
+      framePc = Arrays.copyOf(framePc, depth * 2);
+      frameBp = Arrays.copyOf(frameBp, depth * 2);
+    }
+    frames[depth] = f;
+    framePc[depth] = returnPc;
+    frameBp[depth] = frameBase;
+    depth++;
+  }
+
+  private void ensure(int size) {
+    if (size > lv.length) {
+      int n = Math.max(size, lv.length * 2);
+      lv = Arrays.copyOf(lv, n);
+      rv = Arrays.copyOf(rv, n);
+    }
+  }
+
+  /** A fault at instruction {@code at} of the current function; ends the call. */
+  private DesignFault fault(Task t, FunctionCode f, int at, String what, Throwable cause) {
+    List<String> stack = new ArrayList<>();
+    stack.add(f.frameAt(at));
+    for (int d = depth - 1; d >= 0; d--) {
+      stack.add(frames[d].frameAt(framePc[d] - 1));
+    }
+    String detail = cause instanceof faultsim.machine.SimulationException ? what
+        : "task " + t.name() + " at " + t.machine().engine().now() + " ns: " + what;
+    running = false;
+    return new DesignFault(f.locationAt(at), stack, detail, cause);
+  }
+
+  /**
+   * The condition handed to {@link WaitQueue#waitEvent}: false when the task goes to sleep,
+   * true when the queue re-checks it after a wake-up, so that the task runs again and the
+   * design re-evaluates its own condition.
+   */
+  private static final class SleepOnce implements BooleanSupplier {
+    private boolean asked;
+
+    @Override
+    public boolean getAsBoolean() {
+      boolean wake = asked;
+      asked = true;
+      return wake;
+    }
+  }
+}

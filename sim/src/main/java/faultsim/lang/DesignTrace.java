@@ -1,0 +1,30 @@
+package faultsim.lang;
+
+import faultsim.machine.Task;
+
+/**
+ * Observes what design programs do, for timelines of interleavings (the correctness oracle's
+ * "Process A / Process B" tables). Set per run with {@link RunEnv#setTrace}; when none is set the
+ * interpreter does no work for it.
+ *
+ * <p>Locations are {@code file:line:column}, the file being the design's name for built-in
+ * designs and the path otherwise.
+ */
+public interface DesignTrace {
+  /**
+   * A design function is entered.
+   *
+   * @param location where the function is defined
+   */
+  void enter(Task t, String function, String location);
+
+  /** A design function returns {@code ret} (a Long, a Boolean, a host object, or null for void). */
+  void exit(Task t, String function, Object ret);
+
+  /**
+   * A primitive is about to be called with {@code args} (the array is the caller's to keep).
+   *
+   * @param location where the call is written
+   */
+  void primitive(Task t, String name, Object[] args, String location);
+}

@@ -1,0 +1,51 @@
+package faultsim.lang;
+
+import java.util.List;
+
+/**
+ * One design function compiled for the interpreter: instructions ({@link Op}), constant pool,
+ * the number of local slots (parameters first) and the operand stack depth it needs, and for every
+ * instruction word the line and column of the statement it belongs to.
+ */
+final class FunctionCode {
+  final String name;
+  final String design;
+  final DesignSource source;
+  final Type returnType;
+  final List<Type> paramTypes;
+  final int line;
+  final int column;
+  /** "name (file:line)"-style definition location for traces: {@code file:line:column}. */
+  final String location;
+
+  int[] code;
+  Object[] constants;
+  int[] lines;
+  int[] columns;
+  int locals;
+  int maxStack;
+
+  FunctionCode(String name, String design, DesignSource source, Type returnType,
+      List<Type> paramTypes, int line, int column) {
+    this.name = name;
+    this.design = design;
+    this.source = source;
+    this.returnType = returnType;
+    this.paramTypes = List.copyOf(paramTypes);
+    this.line = line;
+    this.column = column;
+    this.location = source.label() + ":" + line + ":" + column;
+  }
+
+  /** {@code file:line:column} of the statement at {@code pc}. */
+  String locationAt(int pc) {
+    int i = Math.max(0, Math.min(pc, lines.length - 1));
+    return source.label() + ":" + lines[i] + ":" + columns[i];
+  }
+
+  /** {@code name (file:line)} for a call stack, at {@code pc}. */
+  String frameAt(int pc) {
+    int i = Math.max(0, Math.min(pc, lines.length - 1));
+    return name + " (" + source.label() + ":" + lines[i] + ")";
+  }
+}

@@ -1,0 +1,35 @@
+package faultsim.lang;
+
+import java.util.List;
+
+/**
+ * A function as one design defines it: signature (resolved types and the text as written) and
+ * its parse tree; {@link #code} once compiled.
+ */
+final class FunctionDecl {
+  final DesignLevel level;
+  final DesignParser.FunctionDefContext ctx;
+  final String name;
+  final Type returnType;
+  final List<Type> paramTypes;
+  final List<String> paramNames;
+  final String signatureText;
+  /** Set when it overrides with another signature: callers keep the ancestor's definition. */
+  boolean badOverride;
+  FunctionCode code;
+
+  FunctionDecl(DesignLevel level, DesignParser.FunctionDefContext ctx, Type returnType,
+      List<Type> paramTypes, List<String> paramNames, String signatureText) {
+    this.level = level;
+    this.ctx = ctx;
+    this.name = ctx.name.getText();
+    this.returnType = returnType;
+    this.paramTypes = List.copyOf(paramTypes);
+    this.paramNames = List.copyOf(paramNames);
+    this.signatureText = signatureText;
+  }
+
+  boolean sameSignature(FunctionDecl other) {
+    return returnType == other.returnType && paramTypes.equals(other.paramTypes);
+  }
+}

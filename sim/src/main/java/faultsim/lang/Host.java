@@ -1,0 +1,235 @@
+package faultsim.lang;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The vocabulary designs are written in, as Java code defines it: host types (kernel objects and
+ * locks), their fields, named constants, read-only globals and primitives. The kernel model binds
+ * itself through this class; a design is checked against one host when it is loaded.
+ *
+ * <pre>{@code
+ * Host host = Host.withCorePrimitives();
+ * Type folio = host.defineType("folio", Folio.class);
+ * host.field(folio, "index", Type.INT, o -> ((Folio) o).index());
+ * host.constant("VM_FAULT_RETRY", 0x400);
+ * host.primitive("filemap_get_folio").params(mapping, Type.INT).returns(folio)
+ *     .impl((env, task, args) -> ...).add();
+ * }</pre>
+ *
+ * <p>A host is filled once, before designs are loaded, and then only read, so it may be shared by
+ * runs on several threads.
+ */
+public final class Host {
+  /** Names that designs use with a meaning of their own: keywords and special forms. */
+  static final Set<String> RESERVED = Set.of("design", "extends", "struct", "unsigned", "if",
+      "else", "while", "for", "in", "return", "break", "continue", "true", "false", "NULL",
+      "super", "wait_event");
+
+  private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z_0-9]*");
+
+  private final Map<String, Type> types = new LinkedHashMap<>();
+  private final Map<Type, Map<String, HostField>> fields = new LinkedHashMap<>();
+  private final Map<String, Long> constants = new LinkedHashMap<>();
+  private final Map<String, HostGlobal> globals = new LinkedHashMap<>();
+  private final Map<String, List<Primitive>> primitives = new LinkedHashMap<>();
+
+  /** A host with only the language's own types: the integer aliases, bool, void, dist. */
+  public Host() {
+    for (String alias : List.of("int", "long", "pgoff_t", "loff_t", "vm_fault_t", "size_t")) {
+      types.put(alias, Type.INT);
+    }
+    types.put("bool", Type.BOOL);
+    types.put("void", Type.VOID);
+    types.put("dist", Type.DIST);
+  }
+
+  /**
+   * A host with the core primitives: locks ({@code spin_lock}, {@code mutex_lock},
+   * {@code down_read}, seqcounts, RCU, preemption), {@code wake_up_all}, {@code cpu},
+   * {@code schedule_timeout}, {@code range} and the distributions {@code exp}, {@code uniform},
+   * {@code lognormal}, {@code const}; lock types {@code spinlock_t}, {@code mutex},
+   * {@code rw_semaphore}, {@code seqcount_t}, {@code wait_queue_head}.
+   */
+  public static Host withCorePrimitives() {
+    Host h = new Host();
+    CorePrimitives.addTo(h);
+    return h;
+  }
+
+  /**
+   * Defines a host type whose values are instances of {@code javaClass}.
+   *
+   * @throws IllegalArgumentException if the name is taken or not an identifier
+   */
+  public Type defineType(String name, Class<?> javaClass) {
+    Objects.requireNonNull(javaClass, "javaClass");
+    Type t = Type.host(name, javaClass);
+    putType(name, t);
+    return t;
+  }
+
+  /** Defines a cursor type yielding {@code element} values ({@link Cursor} objects). */
+  public Type cursorType(String name, Type element) {
+    if (element.kind() == Type.Kind.VOID || element.kind() == Type.Kind.NULL) {
+      throw new IllegalArgumentException("a cursor cannot yield " + element);
+    }
+    Type t = Type.cursor(name, element);
+    putType(name, t);
+    return t;
+  }
+
+  /** Makes {@code alias} another name of {@code type} (e.g. {@code gfp_t} for int). */
+  public void typeAlias(String alias, Type type) {
+    putType(alias, Objects.requireNonNull(type, "type"));
+  }
+
+  /** Defines a read-only field {@code owner->name}. */
+  public void field(Type owner, String name, Type type, Function<Object, Object> getter) {
+    field(owner, name, type, getter, null);
+  }
+
+  /**
+   * Defines a field {@code owner->name}; designs may assign it when {@code setter} is not null.
+   * Integer fields' getters may return any {@link Number}; setters receive a {@link Long}.
+   */
+  public void field(Type owner, String name, Type type, Function<Object, Object> getter,
+      BiConsumer<Object, Object> setter) {
+    if (owner.kind() != Type.Kind.HOST) {
+      throw new IllegalArgumentException("fields belong to host types, not " + owner);
+    }
+    requireValueType(type);
+    checkName(name);
+    Objects.requireNonNull(getter, "getter");
+    Map<String, HostField> map = fields.computeIfAbsent(owner, k -> new LinkedHashMap<>());
+    if (map.putIfAbsent(name, new HostField(owner, name, type, getter, setter)) != null) {
+      throw new IllegalArgumentException(owner + "->" + name + " defined twice");
+    }
+  }
+
+  /** Defines an integer constant such as {@code VM_FAULT_RETRY}. */
+  public void constant(String name, long value) {
+    checkName(name);
+    checkValueNameFree(name);
+    constants.put(name, value);
+  }
+
+  /** Defines a read-only global whose value {@code value} computes once per run. */
+  public void global(String name, Type type, Function<RunEnv, Object> value) {
+    checkName(name);
+    checkValueNameFree(name);
+    requireValueType(type);
+    globals.put(name, new HostGlobal(globals.size(), name, type, Objects.requireNonNull(value)));
+  }
+
+  /** Starts defining a primitive; finish with {@link Primitive.Builder#add()}. */
+  public Primitive.Builder primitive(String name) {
+    checkName(name);
+    return new Primitive.Builder(this, name);
+  }
+
+  /**
+   * The type called {@code name}.
+   *
+   * @throws IllegalArgumentException if there is none
+   */
+  public Type type(String name) {
+    Type t = types.get(name);
+    if (t == null) {
+      throw new IllegalArgumentException("no type named '" + name + "'");
+    }
+    return t;
+  }
+
+  /** The primitives called {@code name} (overloads in definition order; empty if none). */
+  public List<Primitive> primitives(String name) {
+    return primitives.getOrDefault(name, List.of());
+  }
+
+  // ---- used by the compiler ----------------------------------------------------------------
+
+  void register(Primitive p) {
+    List<Primitive> list = primitives.computeIfAbsent(p.name(), k -> new ArrayList<>());
+    for (Primitive q : list) {
+      if (q.params().equals(p.params())) {
+        throw new IllegalArgumentException("primitive " + p.signature() + " defined twice");
+      }
+    }
+    list.add(p);
+  }
+
+  Type lookupType(String name) {
+    return types.get(name);
+  }
+
+  Collection<String> typeNames() {
+    return Collections.unmodifiableSet(types.keySet());
+  }
+
+  HostField fieldOf(Type owner, String name) {
+    Map<String, HostField> map = fields.get(owner);
+    return map == null ? null : map.get(name);
+  }
+
+  Collection<String> fieldNames(Type owner) {
+    Map<String, HostField> map = fields.get(owner);
+    return map == null ? List.of() : map.keySet();
+  }
+
+  Long constantValue(String name) {
+    return constants.get(name);
+  }
+
+  HostGlobal globalNamed(String name) {
+    return globals.get(name);
+  }
+
+  /** Every name a design may use as a value besides its locals: constants and globals. */
+  Collection<String> valueNames() {
+    List<String> names = new ArrayList<>(constants.keySet());
+    names.addAll(globals.keySet());
+    return names;
+  }
+
+  Collection<String> primitiveNames() {
+    return Collections.unmodifiableSet(primitives.keySet());
+  }
+
+  private void putType(String name, Type t) {
+    checkName(name);
+    if (types.putIfAbsent(name, t) != null) {
+      throw new IllegalArgumentException("type '" + name + "' defined twice");
+    }
+  }
+
+  private void checkValueNameFree(String name) {
+    if (constants.containsKey(name) || globals.containsKey(name)) {
+      throw new IllegalArgumentException("'" + name + "' is already a constant or global");
+    }
+  }
+
+  private static void requireValueType(Type type) {
+    if (type == null || type.kind() == Type.Kind.VOID || type.kind() == Type.Kind.NULL
+        || type.kind() == Type.Kind.ERROR) {
+      throw new IllegalArgumentException("not a value type: " + type);
+    }
+  }
+
+  private static void checkName(String name) {
+    if (name == null || !IDENT.matcher(name).matches()) {
+      throw new IllegalArgumentException("'" + name + "' is not an identifier");
+    }
+    if (RESERVED.contains(name)) {
+      throw new IllegalArgumentException("'" + name + "' is reserved by the design language");
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package faultsim.lang;
+
+import java.util.Arrays;
+import umontreal.ssj.rng.RandomStream;
+
+/**
+ * What design programs see of one run (one simulated machine): the random stream that
+ * {@code cpu(dist)} samples, the trace hook, the binding's context object (for example the
+ * kernel model) and the values of host globals, computed once per run on first use. Shared by
+ * every {@link DesignCall} of the run; like the run itself it belongs to one thread.
+ */
+public final class RunEnv {
+  private static final Object UNSET = new Object();
+
+  private final RandomStream stream;
+  private DesignTrace trace;
+  private Object context;
+  private Object[] globals = new Object[0];
+
+  /** @param stream the stream {@code cpu(dist)} and the dist constructors sample from */
+  public RunEnv(RandomStream stream) {
+    this.stream = stream;
+  }
+
+  public RandomStream stream() {
+    return stream;
+  }
+
+  /** The trace hook, or null. */
+  public DesignTrace trace() {
+    return trace;
+  }
+
+  /** Sets the trace hook (null: none, at no cost). */
+  public void setTrace(DesignTrace trace) {
+    this.trace = trace;
+  }
+
+  /** Sets the binding's context object, e.g. the kernel model of this run. */
+  public void setContext(Object context) {
+    this.context = context;
+  }
+
+  /**
+   * The context object as a {@code type}.
+   *
+   * @throws IllegalStateException if no context of that type was set
+   */
+  public <T> T context(Class<T> type) {
+    if (!type.isInstance(context)) {
+      throw new IllegalStateException("the run's context is "
+          + (context == null ? "not set" : "a " + context.getClass().getSimpleName())
+          + ", not a " + type.getSimpleName());
+    }
+    return type.cast(context);
+  }
+
+  /** The value of a global in this run, computed on first use. */
+  Object global(HostGlobal g) {
+    int i = g.index();
+    if (i >= globals.length) {
+      int old = globals.length;
+      globals = Arrays.copyOf(globals, Math.max(i + 1, old * 2));
+      Arrays.fill(globals, old, globals.length, UNSET);
+    }
+    Object v = globals[i];
+    if (v == UNSET) {
+      v = g.value().apply(this);
+      globals[i] = v;
+    }
+    return v;
+  }
+}

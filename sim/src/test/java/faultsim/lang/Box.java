@@ -1,0 +1,28 @@
+package faultsim.lang;
+
+import faultsim.locks.LockKind;
+import faultsim.locks.Locks;
+import faultsim.locks.Mutex;
+import faultsim.locks.Seqcount;
+import faultsim.locks.Spinlock;
+import faultsim.locks.WaitQueue;
+
+/** A test host object: a struct with one lock of each family, a wait queue and two fields. */
+final class Box {
+  final Mutex lock;
+  final Spinlock spin;
+  final Seqcount seq;
+  final WaitQueue wq;
+  final long id;
+  long value;
+  boolean ready;
+  Box next;
+
+  Box(Locks locks, long id) {
+    this.id = id;
+    this.lock = (Mutex) locks.create("&box->lock", LockKind.MUTEX);
+    this.spin = (Spinlock) locks.create("&box->spin", LockKind.SPINLOCK);
+    this.seq = (Seqcount) locks.create("&box->seq", LockKind.SEQCOUNT);
+    this.wq = new WaitQueue(locks.machine(), "box->wq");
+  }
+}

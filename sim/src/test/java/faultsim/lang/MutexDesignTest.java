@@ -1,0 +1,138 @@
+package faultsim.lang;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import faultsim.machine.CostProfile;
+import faultsim.machine.MachineSpec;
+import faultsim.machine.Scenario;
+import faultsim.machine.SpinlockKind;
+import org.junit.jupiter.api.Test;
+import umontreal.ssj.rng.MRG32k3a;
+
+/**
+ * Two tasks on a 2-core machine run a design function that takes a mutex around {@code cpu(1us)}:
+ * the exact order of design events and the completion times, with the default cost profile
+ * (atomic on an owned line 5 ns, line transfer within a socket 47 ns, wake-up 2 us).
+ */
+final class MutexDesignTest {
+  private static final String DESIGN = """
+      design mutex_demo;
+      // one mutex around a microsecond of work
+      void critical(struct box *b) {
+          mutex_lock(&b->lock);
+          cpu(1us);
+          mutex_unlock(&b->lock);
+      }
+
+      int try_critical(struct box *b) {
+          if (!mutex_trylock(&b->lock)) {
+              cpu(100ns);
+              return 0;
+          }
+          cpu(1us);
+          mutex_unlock(&b->lock);
+          return 1;
+      }
+      """;
+
+  private record Run(Scenario s, TraceLog log, DesignProgram a, DesignProgram b, Box box) {}
+
+  private static Run run(boolean spinOnOwner, String function) throws Exception {
+    CompiledDesign d = TestHost.compile(DESIGN);
+    Scenario s = new Scenario(new MachineSpec(2, 1, SpinlockKind.QUEUED, spinOnOwner,
+        CostProfile.DEFAULT));
+    Box box = new Box(s.locks(), 1);
+    RunEnv env = new RunEnv(new MRG32k3a());
+    TraceLog log = new TraceLog();
+    env.setTrace(log);
+    DesignProgram a = new DesignProgram(env, d.function(function), () -> new Object[] {box}, 0, 1);
+    DesignProgram b = new DesignProgram(env, d.function(function), () -> new Object[] {box}, 0, 1);
+    s.machine().spawn("A", a, 0);
+    s.machine().spawn("B", b, 0);
+    s.run();
+    return new Run(s, log, a, b, box);
+  }
+
+  @Test
+  void critical_secondTaskSleeps_wokenAfterUnlockAndWakeupLatency() throws Exception {
+    // No optimistic spinning. Both tasks start at 0, A on cpu0, B on cpu1.
+    //   0     A mutex_lock: the line was never written -> fetched at 47; A owns, busy to 47
+    //   0     B mutex_lock: owner A -> B sleeps on the wait list (its atomic moved the line)
+    //   47    A cpu(1us) to 1047
+    //   1047  A mutex_unlock: line last written by cpu1 -> 47; wakes B (wake-up 2 us); A
+    //         returns at 1094
+    //   3047  B back on cpu1, retries: line last written by cpu0 -> 47; takes the free lock,
+    //         goes on at 3094
+    //   3094  B cpu(1us) to 4094; mutex_unlock on its own line: 5 -> returns at 4099
+    Run r = run(false, "critical");
+
+    assertThat(r.log.lines).containsExactly(
+        "0 A enter critical",
+        "0 A mutex_lock @test.design:4:5",
+        "0 B enter critical",
+        "0 B mutex_lock @test.design:4:5",
+        "47 A cpu @test.design:5:5",
+        "1047 A mutex_unlock @test.design:6:5",
+        "1094 A exit critical",
+        "3094 B cpu @test.design:5:5",
+        "4094 B mutex_unlock @test.design:6:5",
+        "4099 B exit critical");
+    assertThat(r.a.finishTimes()).containsExactly(1094L);
+    assertThat(r.b.finishTimes()).containsExactly(4099L);
+    // lock_stat: B waited 0 -> 3047 (it holds the lock from its retry's atomic on).
+    assertThat(r.box.lock.lockClass().write().contentions()).isEqualTo(1);
+    assertThat(r.box.lock.lockClass().write().waitTotalNs()).isEqualTo(3047);
+  }
+
+  @Test
+  void critical_ownerRunning_secondTaskSpinsAndGetsHandoffAfterOneTransfer() throws Exception {
+    // Optimistic spinning on.
+    //   0     A takes the lock (47); B finds the owner running and spins on cpu1
+    //   47    A cpu(1us) to 1047
+    //   1047  A unlocks (47, the line is cpu1's): the lock passes to spinner B, which goes on
+    //         after one transfer, at 1094; A is busy to 1094 too, and its event was scheduled
+    //         after B's grant, so B runs first
+    //   1094  B cpu(1us) to 2094; unlock on the line B owns (handoff wrote it): 5 -> 2099
+    Run r = run(true, "critical");
+
+    assertThat(r.log.lines).containsExactly(
+        "0 A enter critical",
+        "0 A mutex_lock @test.design:4:5",
+        "0 B enter critical",
+        "0 B mutex_lock @test.design:4:5",
+        "47 A cpu @test.design:5:5",
+        "1047 A mutex_unlock @test.design:6:5",
+        "1094 B cpu @test.design:5:5",
+        "1094 A exit critical",
+        "2094 B mutex_unlock @test.design:6:5",
+        "2099 B exit critical");
+    assertThat(r.a.finishTimes()).containsExactly(1094L);
+    assertThat(r.b.finishTimes()).containsExactly(2099L);
+    assertThat(r.s.machine().core(1).spinNs()).isEqualTo(1094);
+  }
+
+  @Test
+  void tryCritical_lockTaken_trylockFailsAndTakesTheShortPath() throws Exception {
+    //   0     A mutex_trylock: free -> taken, result 1 after the atomic (47)
+    //   0     B mutex_trylock: owner A -> result 0 after the atomic (47, bounced from cpu0)
+    //   47    A reads 1: cpu(1us) to 1047, unlock 47 (line is cpu1's) -> returns 1 at 1094
+    //   47    B reads 0: cpu(100ns) to 147 -> returns 0 at 147
+    Run r = run(false, "try_critical");
+
+    assertThat(r.log.lines).containsExactly(
+        "0 A enter try_critical",
+        "0 A mutex_trylock @test.design:10:10",
+        "0 B enter try_critical",
+        "0 B mutex_trylock @test.design:10:10",
+        "47 A cpu @test.design:14:5",
+        "47 B cpu @test.design:11:9",
+        "147 B exit try_critical = 0",
+        "1047 A mutex_unlock @test.design:15:5",
+        "1094 A exit try_critical = 1");
+    assertThat(r.a.results()).containsExactly(1L);
+    assertThat(r.b.results()).containsExactly(0L);
+    assertThat(r.a.finishTimes()).containsExactly(1094L);
+    assertThat(r.b.finishTimes()).containsExactly(147L);
+    assertThat(r.box.lock.lockClass().write().acquisitions()).isEqualTo(1);
+  }
+}
