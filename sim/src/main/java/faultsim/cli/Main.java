@@ -57,6 +57,12 @@ public final class Main implements Callable<Integer> {
         }
         return BAD_INPUT;
       }
+      if (ex instanceof faultsim.machine.SimulationException se) {
+        // A design did something the kernel forbids (released a lock it does not hold, ...):
+        // the message names the design's file and line and the task's call stack.
+        err.println("faultsim: a run stopped: " + se.getMessage());
+        return BAD_INPUT;
+      }
       err.println("faultsim: internal error: " + ex);
       ex.printStackTrace(err);
       return INTERNAL;
@@ -255,8 +261,10 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       Workload w = new WorkloadLoader().load(file, sets);
+      faultsim.fault.Designs.compile(w);
+      int jobs = w.doc().jobs().size();
       spec.commandLine().getOut().printf(Locale.ROOT, "%s: ok (%d job%s, %d design%s x %d"
-          + " replication%s)%n", file, w.spec().jobs().size(), w.spec().jobs().size() == 1 ? "" : "s",
+          + " replication%s)%n", file, jobs, jobs == 1 ? "" : "s",
           w.designs().size(), w.designs().size() == 1 ? "" : "s", w.replications(),
           w.replications() == 1 ? "" : "s");
       return 0;

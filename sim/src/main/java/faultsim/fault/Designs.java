@@ -1,13 +1,38 @@
 package faultsim.fault;
 
+import faultsim.engine.RandomStreams;
+import faultsim.lang.CompiledDesign;
+import faultsim.lang.DesignCall;
+import faultsim.lang.DesignLibrary;
+import faultsim.lang.DesignTrace;
+import faultsim.lang.FunctionHandle;
+import faultsim.lang.Host;
+import faultsim.lang.RunEnv;
+import faultsim.lang.Type;
+import faultsim.machine.Task;
+import faultsim.oracle.Oracle;
 import faultsim.workload.InputException;
 import faultsim.workload.Workload;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Compiles a workload's designs once, before its runs, into bindings for {@link KernelRun}. */
+/**
+ * Compiles a workload's designs once, before its runs, against the kernel host, checks that each
+ * has the entry functions the drivers call, and binds them to runs: one interpreter per task,
+ * the run's kernel as context, the oracle as trace.
+ */
 public final class Designs {
+  /** The shared kernel host: filled once, then only read. */
+  private static final Host HOST = KernelHost.create();
+
   private Designs() {}
+
+  /** The kernel host designs are checked against. */
+  public static Host host() {
+    return HOST;
+  }
 
   /** A binding per design name; empty for a synthetic-only workload. */
   public static Map<String, KernelRun.Binding> bindings(Workload w) throws InputException {
@@ -15,7 +40,139 @@ public final class Designs {
     if (!w.hasKernelJobs()) {
       return out;
     }
-    throw new InputException(new faultsim.workload.Diagnostic(w.file(), 1, 1,
-        "kernel designs are not available in this build"));
+    for (CompiledDesign d : compile(w)) {
+      out.put(d.name(), binding(d));
+    }
+    return out;
+  }
+
+  /** The compiled designs of {@code w}, in its order, keyed by the name the workload uses. */
+  public static List<CompiledDesign> compile(Workload w) throws InputException {
+    List<CompiledDesign> out = new ArrayList<>();
+    if (!w.hasKernelJobs()) {
+      return out;
+    }
+    for (String name : w.designs()) {
+      out.add(load(name, w));
+    }
+    return out;
+  }
+
+  /** Loads one design and checks its entry points. */
+  public static CompiledDesign load(String nameOrPath, Workload w) throws InputException {
+    CompiledDesign d = DesignLibrary.load(nameOrPath, w == null ? null : w.baseDir(), HOST);
+    requireEntryPoints(d);
+    return d;
+  }
+
+  /** The functions the drivers call, with their signatures. */
+  static void requireEntryPoints(CompiledDesign d) throws InputException {
+    Type mm = HOST.type("mm_struct");
+    Type vma = HOST.type("vm_area_struct");
+    Type mapping = HOST.type("address_space");
+    d.requireFunction("do_user_addr_fault", Type.INT, mm, Type.INT, Type.INT);
+    d.requireFunction("do_madvise_dontneed", Type.VOID, mm, vma);
+    d.requireFunction("do_truncate", Type.VOID, mapping, Type.INT);
+    d.requireFunction("vfs_fallocate", Type.INT, mapping, Type.INT, Type.INT, Type.INT);
+    d.requireFunction("vm_mmap", vma, mm, mapping, Type.INT, Type.INT);
+    d.requireFunction("vm_munmap", Type.VOID, mm, vma);
+  }
+
+  /** How runs call {@code d}. */
+  public static KernelRun.Binding binding(CompiledDesign d) {
+    Map<String, FunctionHandle> entries = new LinkedHashMap<>();
+    for (String f : List.of("do_user_addr_fault", "do_madvise_dontneed", "do_truncate",
+        "vfs_fallocate", "vm_mmap", "vm_munmap")) {
+      entries.put(f, d.function(f));
+    }
+    return (ctx, streams) -> {
+      RunEnv env = new RunEnv(streams.stream(KernelRun.DESIGN_STREAM));
+      env.setContext(ctx);
+      env.setTrace(new OracleTrace(ctx.oracle()));
+      return new Runner(env, entries);
+    };
+  }
+
+  /** One interpreter per task, reused across its calls. */
+  private static final class Runner implements DesignRunner {
+    private final RunEnv env;
+    private final Map<String, FunctionHandle> entries;
+
+    Runner(RunEnv env, Map<String, FunctionHandle> entries) {
+      this.env = env;
+      this.entries = entries;
+    }
+
+    @Override
+    public Call start(Task t, String function, Object... args) {
+      Object a = t.attachment();
+      InterpretedCall c;
+      if (a instanceof InterpretedCall existing) {
+        c = existing;
+      } else {
+        c = new InterpretedCall(new DesignCall(env));
+        t.setAttachment(c);
+      }
+      FunctionHandle f = entries.get(function);
+      if (f == null) {
+        throw new IllegalArgumentException("no entry function " + function);
+      }
+      c.call.start(f, args);
+      return c;
+    }
+  }
+
+  private static final class InterpretedCall implements DesignRunner.Call {
+    final DesignCall call;
+
+    InterpretedCall(DesignCall call) {
+      this.call = call;
+    }
+
+    @Override
+    public void step(Task t) {
+      call.step(t);
+    }
+
+    @Override
+    public boolean finished() {
+      return call.finished();
+    }
+
+    @Override
+    public Object returnValue() {
+      return call.returnValue();
+    }
+  }
+
+  /** Primitives too small to show in an interleaving: arithmetic helpers and counters. */
+  private static final java.util.Set<String> UNTRACED = java.util.Set.of("min", "max",
+      "pmd_addr_end", "vma_address", "linear_page_index", "count_vm_event", "count_retry",
+      "fault_entry", "pte_table_present", "i_size_read", "vmf_init", "range");
+
+  /** Feeds the oracle's per-task traces. */
+  private static final class OracleTrace implements DesignTrace {
+    private final Oracle oracle;
+
+    OracleTrace(Oracle oracle) {
+      this.oracle = oracle;
+    }
+
+    @Override
+    public void enter(Task t, String function, String location) {
+      oracle.enter(t, function);
+    }
+
+    @Override
+    public void exit(Task t, String function, Object ret) {
+      oracle.exit(t);
+    }
+
+    @Override
+    public void primitive(Task t, String name, Object[] args, String location) {
+      if (!UNTRACED.contains(name)) {
+        oracle.primitive(t, name, args);
+      }
+    }
   }
 }

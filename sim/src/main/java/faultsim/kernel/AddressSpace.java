@@ -45,22 +45,41 @@ public final class AddressSpace {
     this.fs = fs;
     this.iSizeBytes = sizeBytes;
     this.cachedFraction = cachedFraction;
-    slot("i_rwsem", "&inode->i_rwsem", LockKind.RWSEM);
-    slot("invalidate_lock", "&mapping->invalidate_lock", LockKind.RWSEM);
-    slot("i_mmap_rwsem", "&mapping->i_mmap_rwsem", LockKind.RWSEM);
-    slot("i_mmap_mutex", "&mapping->i_mmap_mutex", LockKind.MUTEX);
-    slot("i_pages", "&mapping->i_pages", LockKind.SPINLOCK);
-    slot("i_lock", "&inode->i_lock", LockKind.SPINLOCK);
-    slot("i_mmap_sem", "&ei->i_mmap_sem", LockKind.RWSEM);
-    slot("i_data_sem", "&ei->i_data_sem", LockKind.RWSEM);
-    slot("jbd2_handle", "jbd2_handle", LockKind.MUTEX);
-    slot("truncate_lock", "&mapping->truncate_lock", LockKind.SEQCOUNT);
-    slot("truncate_count", "&mapping->truncate_count", LockKind.SEQCOUNT);
-    slot("i_sem", "&inode->i_sem", LockKind.MUTEX);
+    for (Map.Entry<String, LockField> e : LOCK_FIELDS.entrySet()) {
+      locks.put(e.getKey(), new LockSlot(e.getValue().className(), e.getValue().kind()));
+    }
   }
 
-  private void slot(String field, String className, LockKind kind) {
-    locks.put(field, new LockSlot(className, kind));
+  /** A lock field: its lockdep class name and family. */
+  public record LockField(String className, LockKind kind) {}
+
+  /**
+   * The lock fields of an inode / address_space (and of the file system's private inode) that
+   * designs of every era name, with their lockdep names (kernel-paths.md A): {@code i_rwsem}
+   * (4.7+), {@code i_mutex} (before), {@code i_sem} (2.4/2.6), {@code invalidate_lock} (5.15+;
+   * XFS's MMAPLOCK), {@code i_mmap_rwsem} (3.19+) and {@code i_mmap_mutex} (before),
+   * {@code i_pages} (the xarray lock), {@code i_lock}, ext4's {@code i_mmap_sem} (4.5-5.14) and
+   * {@code i_data_sem}, the journal handle as lockdep sees it ({@code jbd2_handle}, taken shared
+   * by every handle), and the 2003 / 2.6 truncate sequence counts.
+   */
+  public static final Map<String, LockField> LOCK_FIELDS = lockFieldTable();
+
+  private static Map<String, LockField> lockFieldTable() {
+    Map<String, LockField> m = new LinkedHashMap<>();
+    m.put("i_rwsem", new LockField("&inode->i_rwsem", LockKind.RWSEM));
+    m.put("i_mutex", new LockField("&inode->i_mutex", LockKind.MUTEX));
+    m.put("i_sem", new LockField("&inode->i_sem", LockKind.MUTEX));
+    m.put("invalidate_lock", new LockField("&mapping->invalidate_lock", LockKind.RWSEM));
+    m.put("i_mmap_rwsem", new LockField("&mapping->i_mmap_rwsem", LockKind.RWSEM));
+    m.put("i_mmap_mutex", new LockField("&mapping->i_mmap_mutex", LockKind.MUTEX));
+    m.put("i_pages", new LockField("&mapping->i_pages", LockKind.SPINLOCK));
+    m.put("i_lock", new LockField("&inode->i_lock", LockKind.SPINLOCK));
+    m.put("i_mmap_sem", new LockField("&ei->i_mmap_sem", LockKind.RWSEM));
+    m.put("i_data_sem", new LockField("&ei->i_data_sem", LockKind.RWSEM));
+    m.put("jbd2_handle", new LockField("jbd2_handle", LockKind.RWSEM));
+    m.put("truncate_lock", new LockField("&mapping->truncate_lock", LockKind.SEQCOUNT));
+    m.put("truncate_count", new LockField("&mapping->truncate_count", LockKind.SEQCOUNT));
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   public int id() {
@@ -105,6 +124,16 @@ public final class AddressSpace {
   /** Pages in the file: {@code DIV_ROUND_UP(i_size, PAGE_SIZE)}. */
   public long sizePages() {
     return (iSizeBytes + Kernel.PAGE_SIZE - 1) / Kernel.PAGE_SIZE;
+  }
+
+  private faultsim.locks.WaitQueue fallocWaitq;
+
+  /** The wait queue a tmpfs hole punch publishes for faults into the hole to sleep on. */
+  public faultsim.locks.WaitQueue fallocWaitq() {
+    if (fallocWaitq == null) {
+      fallocWaitq = new faultsim.locks.WaitQueue(kernel.machine(), "shmem_falloc_waitq");
+    }
+    return fallocWaitq;
   }
 
   /** The device the file's blocks are read from. */

@@ -25,6 +25,11 @@ final class LockSlot {
     return lock;
   }
 
+  /** The lock if it has been created, else null (looking must not create it). */
+  Lock peek() {
+    return lock;
+  }
+
   String className() {
     return className;
   }

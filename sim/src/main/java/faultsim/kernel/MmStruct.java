@@ -54,6 +54,21 @@ public final class MmStruct {
     return pageTableLock.get(kernel.locks());
   }
 
+  /** {@code mmap_lock} if any task has used it, else null. */
+  public Lock mmapLockIfUsed() {
+    return mmapLock.peek();
+  }
+
+  /** {@code mmap_sem} if any task has used it, else null. */
+  public Lock mmapSemIfUsed() {
+    return mmapSem.peek();
+  }
+
+  /** {@code page_table_lock} if any task has used it, else null. */
+  public Lock pageTableLockIfUsed() {
+    return pageTableLock.peek();
+  }
+
   /** {@code mm->mm_lock_seq}: advanced by {@code mmap_write_unlock} (vma_end_write_all). */
   public long mmLockSeq() {
     return mmLockSeq;

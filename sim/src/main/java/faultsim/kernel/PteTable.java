@@ -33,6 +33,11 @@ public final class PteTable {
     return ptl.get(mm.kernel().locks());
   }
 
+  /** The split PTL if it has been used, else null. */
+  public Lock ptlIfUsed() {
+    return ptl.peek();
+  }
+
   public Folio get(int slot) {
     return entries[slot];
   }

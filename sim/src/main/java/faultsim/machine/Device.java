@@ -53,7 +53,15 @@ public final class Device {
 
   /** Submits a read or write for {@code t} and puts it to sleep until the request completes. */
   public void submitAndWait(Task t, boolean write) {
-    Request r = new Request(t, write);
+    submitAndWait(t, write, null);
+  }
+
+  /**
+   * As {@link #submitAndWait(Task, boolean)}; {@code onComplete} runs when the request
+   * completes, before the task is woken (the bio's end_io: e.g. marking a folio uptodate).
+   */
+  public void submitAndWait(Task t, boolean write, Runnable onComplete) {
+    Request r = new Request(t, write, onComplete);
     t.ioWait((write ? "submit_bio(WRITE) " : "submit_bio(READ) ") + name, null);
     if (inFlight < queueDepth) {
       start(r);
@@ -72,16 +80,22 @@ public final class Device {
     final Task task;
     final boolean write;
 
-    Request(Task task, boolean write) {
+    final Runnable onComplete;
+
+    Request(Task task, boolean write, Runnable onComplete) {
       super(machine.engine());
       this.task = task;
       this.write = write;
+      this.onComplete = onComplete;
     }
 
     @Override
     protected void fire() {
       inFlight--;
       completed++;
+      if (onComplete != null) {
+        onComplete.run();
+      }
       task.wake();
       Request next = queued.pollFirst();
       if (next != null) {

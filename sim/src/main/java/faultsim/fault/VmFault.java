@@ -1,0 +1,56 @@
+package faultsim.fault;
+
+import faultsim.kernel.Folio;
+import faultsim.kernel.Kernel;
+import faultsim.kernel.Vma;
+
+/**
+ * {@code struct vm_fault}: the fault being handled, as designs see it through
+ * {@code vmf->field}.
+ */
+public final class VmFault {
+  private final Vma vma;
+  private final long address;
+  private final long pgoff;
+  private long flags;
+  private Folio folio;
+
+  public VmFault(Vma vma, long address, long flags) {
+    this.vma = vma;
+    this.address = address & -Kernel.PAGE_SIZE;
+    this.pgoff = vma.pageIndex(this.address);
+    this.flags = flags;
+  }
+
+  public Vma vma() {
+    return vma;
+  }
+
+  /** {@code vmf->address}, page aligned. */
+  public long address() {
+    return address;
+  }
+
+  /** {@code vmf->pgoff}: the file page of the address. */
+  public long pgoff() {
+    return pgoff;
+  }
+
+  /** {@code vmf->flags}: {@code FAULT_FLAG_*}. */
+  public long flags() {
+    return flags;
+  }
+
+  public void setFlags(long f) {
+    flags = f;
+  }
+
+  /** {@code vmf->page}'s folio: what {@code ->fault} returned. */
+  public Folio folio() {
+    return folio;
+  }
+
+  public void setFolio(Folio f) {
+    folio = f;
+  }
+}
