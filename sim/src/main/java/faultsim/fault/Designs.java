@@ -34,26 +34,34 @@ public final class Designs {
     return HOST;
   }
 
-  /** A binding per design name; empty for a synthetic-only workload. */
+  /**
+   * A binding per design, keyed by the design's own name (from its header; results are named
+   * after it), in the workload's order; empty for a synthetic-only workload.
+   */
   public static Map<String, KernelRun.Binding> bindings(Workload w) throws InputException {
     Map<String, KernelRun.Binding> out = new LinkedHashMap<>();
-    if (!w.hasKernelJobs()) {
-      return out;
-    }
     for (CompiledDesign d : compile(w)) {
       out.put(d.name(), binding(d));
     }
     return out;
   }
 
-  /** The compiled designs of {@code w}, in its order, keyed by the name the workload uses. */
+  /** The compiled designs of {@code w}, in its order. Two designs may not share a name. */
   public static List<CompiledDesign> compile(Workload w) throws InputException {
     List<CompiledDesign> out = new ArrayList<>();
     if (!w.hasKernelJobs()) {
       return out;
     }
-    for (String name : w.designs()) {
-      out.add(load(name, w));
+    Map<String, String> seen = new LinkedHashMap<>();
+    for (String entry : w.designs()) {
+      CompiledDesign d = load(entry, w);
+      String earlier = seen.putIfAbsent(d.name(), entry);
+      if (earlier != null) {
+        throw new InputException(new faultsim.workload.Diagnostic(w.file(), 1, 1,
+            "designs '" + earlier + "' and '" + entry + "' are both called '" + d.name()
+                + "'; results are named after designs, so give one another name"));
+      }
+      out.add(d);
     }
     return out;
   }

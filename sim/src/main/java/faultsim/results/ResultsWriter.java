@@ -274,6 +274,19 @@ public final class ResultsWriter {
 
   // ---- manifest -----------------------------------------------------------------------------
 
+  /** Each design's source files, leaf first, as compiled for the runs. */
+  private static Map<String, List<faultsim.lang.SourceText>> designSources(Workload w) {
+    Map<String, List<faultsim.lang.SourceText>> out = new LinkedHashMap<>();
+    try {
+      for (faultsim.lang.CompiledDesign d : faultsim.fault.Designs.compile(w)) {
+        out.put(d.name(), d.source());
+      }
+    } catch (faultsim.workload.InputException e) {
+      throw new IllegalStateException("designs compiled for the run no longer compile", e);
+    }
+    return out;
+  }
+
   static void writeManifest(Path file, Workload w, List<ReplicationResult> runs,
       Map<String, Object> runInfo) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -286,21 +299,37 @@ public final class ResultsWriter {
     wl.put("resolved", w.doc());
     m.put("workload", wl);
     List<Map<String, Object>> designs = new ArrayList<>();
-    for (String d : w.designs()) {
+    Map<String, List<faultsim.lang.SourceText>> sources = designSources(w);
+    List<String> names = sources.isEmpty() ? w.designs() : new ArrayList<>(sources.keySet());
+    for (int i = 0; i < names.size(); i++) {
+      String d = names.get(i);
       Map<String, Object> dm = new LinkedHashMap<>();
       dm.put("name", d);
-      dm.put("source", d.equals(Workload.SYNTHETIC)
-          ? "(synthetic jobs: the step lists in the workload file)" : "");
+      dm.put("as_given", w.designs().get(i));
+      if (d.equals(Workload.SYNTHETIC)) {
+        dm.put("source", "(synthetic jobs: the step lists in the workload file)");
+      } else {
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (faultsim.lang.SourceText st : sources.getOrDefault(d, List.of())) {
+          Map<String, Object> fm = new LinkedHashMap<>();
+          fm.put("design", st.design());
+          fm.put("file", st.file());
+          fm.put("text", st.text());
+          files.add(fm);
+        }
+        dm.put("source", files);
+      }
       designs.add(dm);
     }
     m.put("designs", designs);
     m.put("replications", w.replications());
     m.put("seed", w.seed());
     m.put("substreams", "replication r of every design uses substream r of every stream");
-    m.put("streams", w.spec().streamNames());
+    m.put("streams", w.streamNames());
     m.put("simulated_ns_per_run", w.spec().rampNs() + w.spec().runtimeNs());
     m.put("simulated_events", runs.stream().mapToLong(ReplicationResult::events).sum());
-    m.put("simulated_faults", 0);
+    m.put("simulated_faults", runs.stream().mapToLong(r -> r.vmstat().getOrDefault("PGFAULT",
+        0L)).sum());
     m.putAll(runInfo);
     ObjectMapper mapper = new ObjectMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

@@ -47,10 +47,13 @@ public final class Experiment {
       throw new IllegalArgumentException("--threads must be >= 1, was " + threads);
     }
     Map<String, KernelRun.Binding> bindings = Designs.bindings(w);
+    List<String> designs = new ArrayList<>(bindings.keySet());
+    if (designs.isEmpty()) {
+      designs.addAll(w.designs());
+    }
     List<String> streamNames = new ArrayList<>(w.streamNames());
     streamNames.add(KernelRun.DESIGN_STREAM);
     RandomStreams base = RandomStreams.create(w.seed(), streamNames);
-    List<String> designs = w.designs();
     int total = designs.size() * w.replications();
     List<RandomStreams> perRun = new ArrayList<>(total);
     for (int d = 0; d < designs.size(); d++) {
