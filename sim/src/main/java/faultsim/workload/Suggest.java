@@ -6,8 +6,29 @@ import java.util.Collection;
 public final class Suggest {
   private Suggest() {}
 
-  /** The candidate closest to {@code word} within an edit distance of 2 (or a third of it). */
+  /**
+   * The candidate closest to {@code word} within an edit distance of 2 (or a third of it), else
+   * the only candidate that {@code word} (of three letters or more) begins.
+   */
   public static String closest(String word, Collection<?> candidates) {
+    String within = closestWithin(word, candidates);
+    if (within != null || word.length() < 3) {
+      return within;
+    }
+    String prefixed = null;
+    for (Object o : candidates) {
+      String c = String.valueOf(o);
+      if (c.startsWith(word)) {
+        if (prefixed != null) {
+          return null;
+        }
+        prefixed = c;
+      }
+    }
+    return prefixed;
+  }
+
+  private static String closestWithin(String word, Collection<?> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (Object o : candidates) {

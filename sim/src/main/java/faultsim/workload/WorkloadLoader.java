@@ -465,6 +465,7 @@ public final class WorkloadLoader {
           if (!seen.add(designs.get(i))) {
             throw error("/designs/" + i, "design '" + designs.get(i) + "' is listed twice");
           }
+          checkDesignExists("/designs/" + i, designs.get(i), file);
         }
       }
       String name = doc.name() != null ? doc.name() : baseName(file);
@@ -695,6 +696,30 @@ public final class WorkloadLoader {
 
     static String process(JobDoc j) {
       return j.process() == null ? "main" : j.process();
+    }
+
+    /**
+     * A design entry names a built-in design or an existing file (relative to the workload's
+     * directory); its text is checked when it is compiled, with errors in the design file.
+     */
+    void checkDesignExists(String ptr, String entry, String workloadFile) throws InputException {
+      if (faultsim.lang.DesignLibrary.isPath(entry)) {
+        Path base = Path.of(workloadFile).toAbsolutePath().getParent();
+        Path p = base == null ? Path.of(entry) : base.resolve(entry);
+        if (!Files.isRegularFile(p)) {
+          throw error(ptr, "design file '" + entry + "' not found (looked for " + p + ")");
+        }
+        return;
+      }
+      List<String> names = new ArrayList<>();
+      for (faultsim.lang.BuiltinDesign b : faultsim.lang.DesignLibrary.builtins()) {
+        names.add(b.name());
+      }
+      if (!names.contains(entry)) {
+        throw error(ptr, "unknown design '" + entry + "'" + Suggest.didYouMean(entry, names)
+            + " Built-in designs: " + String.join(", ", names)
+            + "; a design file's path ends in .design");
+      }
     }
 
     MachineSpec machine(MachineDoc m) throws InputException {
