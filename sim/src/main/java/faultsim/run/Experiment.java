@@ -96,7 +96,7 @@ public final class Experiment {
     for (OpRecorder r : run.recorders()) {
       String op = opName(w, r.job());
       jobs.add(new JobResult(r.job(), op, r.operations(), r.operations() / seconds,
-          r.meanLatencyNs(), r.latencyNs().copy(), List.copyOf(r.intervals())));
+          r.meanLatencyNs(), r.latencyNs().copy(), List.copyOf(r.intervals()), r.timeline()));
     }
     List<LockStatRow> locks = new ArrayList<>();
     for (var c : run.locks().classes()) {
@@ -106,11 +106,13 @@ public final class Experiment {
     long busy = 0;
     long spin = 0;
     long idle = 0;
+    long ioWait = 0;
     for (int i = 0; i < m.coreCount(); i++) {
       Core c = m.core(i);
       busy += c.busyNs();
       spin += c.spinNs();
       idle += c.idleNs();
+      ioWait += c.ioWaitNs();
     }
     long sleep = 0;
     long io = 0;
@@ -121,7 +123,7 @@ public final class Experiment {
       runnable += t.timeInStateNs(Task.State.RUNNABLE) + t.timeInStateNs(Task.State.WAKING);
     }
     return new ReplicationResult(design, replication, jobs, locks,
-        new ReplicationResult.CpuTime(busy, spin, idle, sleep, io, runnable),
+        new ReplicationResult.CpuTime(busy, spin, idle, sleep, io, runnable, ioWait),
         run.engine().eventsFired(), List.copyOf(m.contextViolations()));
   }
 

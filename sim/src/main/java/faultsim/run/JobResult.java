@@ -14,6 +14,17 @@ import org.HdrHistogram.Histogram;
  * @param meanLatencyNs exact mean latency
  * @param latencyNs every latency, ns
  * @param intervals latencies per log interval
+ * @param timeline operations completed per fixed bucket of the measured run, and each
+ *     operation's start and end while there are few of them
  */
 public record JobResult(String job, String op, long operations, double throughput,
-    double meanLatencyNs, Histogram latencyNs, List<OpRecorder.Interval> intervals) {}
+    double meanLatencyNs, Histogram latencyNs, List<OpRecorder.Interval> intervals,
+    OpRecorder.Timeline timeline) {
+
+  /** Without a timeline. */
+  public JobResult(String job, String op, long operations, double throughput,
+      double meanLatencyNs, Histogram latencyNs, List<OpRecorder.Interval> intervals) {
+    this(job, op, operations, throughput, meanLatencyNs, latencyNs, intervals,
+        OpRecorder.Timeline.EMPTY);
+  }
+}

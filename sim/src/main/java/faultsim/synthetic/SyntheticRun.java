@@ -67,7 +67,7 @@ public final class SyntheticRun {
     machine.resetCounters();
     locks.resetStats();
     for (OpRecorder r : recorders.values()) {
-      r.startMeasuring(engine.now());
+      r.startMeasuring(engine.now(), spec.runtimeNs());
     }
     long start = engine.now();
     long intervals = Math.max(1,
