@@ -43,7 +43,8 @@ final class Fmt {
       scale = 1e3;
       prefix = "k";
     }
-    int d = decimals(mean / scale, digits);
+    boolean counts = mean == Math.rint(mean) && (Double.isNaN(ci) || ci == Math.rint(ci));
+    int d = counts && scale == 1 ? 0 : decimals(mean / scale, digits);
     String m = fixed(mean / scale, d) + prefix;
     String c = Double.isNaN(ci) ? "" : fixed(ci / scale, d) + prefix;
     return new String[] {m, c};
@@ -60,29 +61,35 @@ final class Fmt {
     return (p > 0 && !s.matches("0\\.0+") ? "+" : "") + s.replace('-', '\u2212') + " %";
   }
 
-  /** A p-value: three significant digits, or {@code < 0.0001}. */
+  /** A p-value to three decimals, or {@code < 0.001}. */
   static String pValue(double p) {
     if (Double.isNaN(p)) {
       return "n/a";
     }
-    if (p < 1e-4) {
-      return "< 0.0001";
+    if (p < 1e-3) {
+      return "< 0.001";
     }
-    return String.format(Locale.ROOT, "%.4f", p);
+    return String.format(Locale.ROOT, "%.3f", p);
   }
 
-  /** Simulated time in the largest unit that keeps it above 1. */
+  /** Simulated time in the largest unit that keeps it at or above 1, e.g. {@code 1.1 µs}. */
   static String time(long ns) {
     if (ns >= 1_000_000_000L) {
-      return fixed(ns / 1e9, decimals(ns / 1e9, 4)) + " s";
+      return trim(ns / 1e9) + " s";
     }
     if (ns >= 1_000_000L) {
-      return fixed(ns / 1e6, decimals(ns / 1e6, 4)) + " ms";
+      return trim(ns / 1e6) + " ms";
     }
     if (ns >= 1_000L) {
-      return fixed(ns / 1e3, decimals(ns / 1e3, 4)) + " \u00b5s";
+      return trim(ns / 1e3) + " \u00b5s";
     }
     return ns + " ns";
+  }
+
+  /** Four significant digits without trailing zeros. */
+  private static String trim(double v) {
+    String s = fixed(v, decimals(v, 4));
+    return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
   }
 
   /** Nanoseconds as lock_stat prints them: microseconds with two decimals. */

@@ -31,7 +31,7 @@ public record SummaryTable(List<Column> columns, List<Group> groups) {
    * @param value the mean
    * @param ci the 99 % half-width, empty when there is none (one replication)
    * @param change relative difference from the baseline, empty for the baseline
-   * @param verdict {@code significant}, {@code not significant}, or why there is no test
+   * @param verdict {@code significant}, {@code n.s.} (not significant), or why there is no test
    * @param p the paired test's p-value, or empty
    * @param css {@code better}, {@code worse} (significant either way), {@code same} or empty
    */
@@ -116,7 +116,7 @@ public record SummaryTable(List<Column> columns, List<Group> groups) {
     } else {
       css = (c.difference() > 0) == m.higherIsBetter() ? "better" : "worse";
     }
-    return new Cell(mc[0], mc[1], change, c.significant() ? "significant" : "not significant",
+    return new Cell(mc[0], mc[1], change, c.significant() ? "significant" : "n.s.",
         Fmt.pValue(c.pValue()), css);
   }
 
