@@ -108,6 +108,24 @@ final class SweepData {
     return List.copyOf(out);
   }
 
+  /**
+   * The key charts put on the x axis: the first that takes more than one value (the others
+   * with several values tell series apart; those with one value were fixed for every point).
+   */
+  int xKey() {
+    for (int k = 0; k < keys.size(); k++) {
+      if (values(k).size() > 1) {
+        return k;
+      }
+    }
+    return 0;
+  }
+
+  /** Whether key {@code k} takes more than one value. */
+  boolean varies(int k) {
+    return values(k).size() > 1;
+  }
+
   /** Whether every value of key {@code k} is a number. */
   boolean numeric(int k) {
     for (String v : values(k)) {

@@ -69,23 +69,25 @@ final class SweepReport {
     if (data.keys.isEmpty()) {
       return out;
     }
+    String x = data.keys.get(data.xKey());
     for (SweptMetric m : METRICS) {
       List<Figure> figs = new ArrayList<>();
       for (String job : data.jobs) {
         figs.add(new Figure("sweep-" + m.metric() + "-" + ResultsWriter.fileName(job),
-            m.label() + " against " + data.keys.get(0) + ": " + job,
+            m.label() + " against " + x + ": " + job,
             "Mean of each point with its 99 % confidence interval; one line per design.",
             chart(data, job, m)));
       }
-      out.put(m.label() + " against " + data.keys.get(0), figs);
+      out.put(m.label() + " against " + x, figs);
     }
     return out;
   }
 
-  /** {@code metric} of {@code job} against the first swept key, one series per design. */
+  /** {@code metric} of {@code job} against the swept key, one series per design. */
   static JFreeChart chart(SweepData data, String job, SweptMetric m) {
-    boolean numeric = data.numeric(0);
-    List<String> xs = data.values(0);
+    int xk = data.xKey();
+    boolean numeric = data.numeric(xk);
+    List<String> xs = data.values(xk);
     Map<String, YIntervalSeries> series = new LinkedHashMap<>();
     Map<String, Integer> seriesDesign = new LinkedHashMap<>();
     Map<String, Integer> seriesVariant = new LinkedHashMap<>();
@@ -94,7 +96,7 @@ final class SweepReport {
       if (!r.job().equals(job) || !r.metric().equals(m.metric())) {
         continue;
       }
-      String rest = String.join(", ", restOf(data.keys, r.values()));
+      String rest = String.join(", ", restOf(data, xk, r.values()));
       if (!variants.contains(rest)) {
         variants.add(rest);
       }
@@ -102,7 +104,8 @@ final class SweepReport {
       YIntervalSeries s = series.computeIfAbsent(key, k -> new YIntervalSeries(k, false, true));
       seriesDesign.putIfAbsent(key, data.designs.indexOf(r.design()));
       seriesVariant.putIfAbsent(key, variants.indexOf(rest));
-      double x = numeric ? Double.parseDouble(r.values().get(0)) : xs.indexOf(r.values().get(0));
+      double x = numeric ? Double.parseDouble(r.values().get(xk))
+          : xs.indexOf(r.values().get(xk));
       double y = r.mean() / m.scale();
       double ci = Double.isNaN(r.ci99()) ? 0 : r.ci99() / m.scale();
       s.add(x, y, y - ci, y + ci);
@@ -124,23 +127,26 @@ final class SweepReport {
     }
     ValueAxis x;
     if (numeric) {
-      NumberAxis n = new NumberAxis(data.keys.get(0));
+      NumberAxis n = new NumberAxis(data.keys.get(xk));
       n.setAutoRangeIncludesZero(false);
       x = n;
     } else {
-      x = new SymbolAxis(data.keys.get(0), xs.toArray(new String[0]));
+      x = new SymbolAxis(data.keys.get(xk), xs.toArray(new String[0]));
     }
     NumberAxis y = new NumberAxis(m.axis());
     XYPlot plot = new XYPlot(ds, x, y, renderer);
     JFreeChart chart = new JFreeChart(job + ": " + m.label().toLowerCase(java.util.Locale.ROOT)
-        + " against " + data.keys.get(0), null, plot, true);
+        + " against " + data.keys.get(xk), null, plot, true);
     return ChartStyle.apply(chart);
   }
 
-  private static List<String> restOf(List<String> keys, List<String> values) {
+  /** The other keys that vary, as {@code key=value}. */
+  private static List<String> restOf(SweepData data, int xk, List<String> values) {
     List<String> out = new ArrayList<>();
-    for (int k = 1; k < keys.size(); k++) {
-      out.add(keys.get(k) + "=" + values.get(k));
+    for (int k = 0; k < data.keys.size(); k++) {
+      if (k != xk && data.varies(k)) {
+        out.add(data.keys.get(k) + "=" + values.get(k));
+      }
     }
     return out;
   }
