@@ -164,7 +164,8 @@ public final class Main implements Callable<Integer> {
       info.put("started", started.truncatedTo(ChronoUnit.SECONDS).toString());
       info.put("wall_seconds", Math.round(wall * 1000) / 1000.0);
       info.put("threads", nThreads);
-      ResultsWriter.write(dir, w, results, info, faultsim.report.Report::render);
+      ResultsWriter.write(dir, w, results, info,
+          faultsim.report.Report.finisher(spec.commandLine().getErr()));
       printSummary(o, w, results);
       o.println("results: " + dir);
       return 0;

@@ -6,6 +6,7 @@ import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,23 @@ public final class Report {
   /** Whether {@code dir} is a run's results directory or a sweep's. */
   public static boolean isResultsDir(Path dir) {
     return ResultsData.isResultsDir(dir) || SweepData.isSweepDir(dir);
+  }
+
+  /**
+   * What {@code run} gives {@link ResultsWriter#write} to render the report before the results
+   * directory is moved into place. A report that fails to render must not cost the results: the
+   * failure is told on {@code err} and the directory is kept, to be rendered again with
+   * {@code faultsim report}.
+   */
+  public static ResultsWriter.Finisher finisher(PrintWriter err) {
+    return dir -> {
+      try {
+        render(dir);
+      } catch (IOException | RuntimeException e) {
+        err.println("faultsim: warning: the report was not rendered (" + e + "); the results are"
+            + " complete, and 'faultsim report DIR' renders it again");
+      }
+    };
   }
 
   /** Renders the report of a run's or a sweep's results directory. */

@@ -117,6 +117,16 @@ final class ReportGoldenTest {
         .contains("mutex_lock: i_mmap");
   }
 
+  @Test
+  void finisher_renderFails_warnsInsteadOfFailingTheRun(@TempDir Path tmp) throws IOException {
+    java.io.StringWriter err = new java.io.StringWriter();
+
+    Report.finisher(new java.io.PrintWriter(err, true)).finish(tmp);
+
+    assertThat(err.toString()).contains("warning: the report was not rendered",
+        "not a results directory", "faultsim report DIR");
+  }
+
   static List<String> files(Path dir) throws IOException {
     List<String> out = new ArrayList<>();
     try (Stream<Path> s = Files.walk(dir)) {
