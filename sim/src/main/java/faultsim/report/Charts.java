@@ -68,7 +68,15 @@ final class Charts {
     }
     sections.put("Where the time goes", time);
     List<Figure> timeline = new ArrayList<>();
+    // Jobs with few operations (those with spans) are drawn as bands on the others' timelines,
+    // not as a throughput of their own, which would be mostly 0 and 1 per slice.
+    Set<String> banded = new LinkedHashSet<>();
+    data.timeline.stream().filter(t -> t.kind().equals("op")).forEach(t -> banded.add(t.job()));
+    boolean anyUnbanded = data.jobs.stream().anyMatch(j -> !banded.contains(j));
     for (String job : data.jobs) {
+      if (anyUnbanded && banded.contains(job)) {
+        continue;
+      }
       if (data.timeline.stream().anyMatch(t -> t.job().equals(job) && t.kind().equals("bucket"))) {
         timeline.add(new Figure("timeline-" + ResultsWriter.fileName(job),
             "Throughput over time: " + job,
