@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Renders the steps of two (or more) tasks as the "Process A / Process B" table of the seed
- * threads: one column per task, rows in simulated-time order.
+ * Renders the steps of two (or more) tasks in simulated-time order, one line per step tagged
+ * with its task ({@code    [task] time  step}): the report draws them as the "Process A /
+ * Process B" table of the seed threads, one column per task.
  */
 final class Timeline {
-  private static final int WIDTH = 56;
   private static final int MAX_ROWS = 40;
 
   private Timeline() {}
@@ -33,22 +33,10 @@ final class Timeline {
       all = all.subList(all.size() - MAX_ROWS, all.size());
     }
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "    %12s", "time"));
-    for (String c : columns) {
-      sb.append("  ").append(pad(c, WIDTH));
-    }
-    sb.append('\n');
-    for (TaskTrace.Step s : all) {
-      sb.append(String.format(Locale.ROOT, "    %12s", formatTime(s.timeNs())));
-      for (String c : columns) {
-        sb.append("  ").append(pad(c.equals(s.task()) ? s.text() : "", WIDTH));
-      }
-      int end = sb.length();
-      while (end > 0 && sb.charAt(end - 1) == ' ') {
-        end--;
-      }
-      sb.setLength(end);
-      sb.append('\n');
+    for (TaskTrace.Step st : all) {
+      sb.append("    [").append(st.task()).append("] ")
+          .append(String.format(Locale.ROOT, "%12s", formatTime(st.timeNs()))).append("  ")
+          .append(st.text().stripTrailing()).append('\n');
     }
     return sb.toString();
   }
@@ -72,10 +60,4 @@ final class Timeline {
     return String.format(Locale.ROOT, "%.3fus", ns / 1000.0);
   }
 
-  private static String pad(String s, int w) {
-    if (s.length() > w) {
-      return s.substring(0, w - 1) + "~";
-    }
-    return s + " ".repeat(w - s.length());
-  }
 }
