@@ -77,7 +77,7 @@ final class ComparisonTest {
     RandomStreams streams = RandomStreams.create(w.seed(), w.spec().streamNames());
     double[] out = new double[w.replications()];
     for (int r = 0; r < out.length; r++) {
-      out[r] = Experiment.runOne(w, "synthetic", r, streams.forReplication(r + offset))
+      out[r] = Experiment.runOne(w, "synthetic", null, r, streams.forReplication(r + offset))
           .jobs().get(0).throughput();
     }
     return out;

@@ -59,11 +59,11 @@ final class ReportFixture {
       String design = w == base ? BASELINE : VARIANT;
       RandomStreams streams = RandomStreams.create(w.seed(), w.spec().streamNames());
       for (int r = 0; r < w.replications(); r++) {
-        runs.add(Experiment.runOne(w, design, r, streams.forReplication(r)));
+        runs.add(Experiment.runOne(w, design, null, r, streams.forReplication(r)));
       }
     }
     Workload both = new Workload(base.name(), "fixture-baseline.yaml", base.sourceText(),
-        base.description(), base.doc(), base.spec(), List.of(BASELINE, VARIANT),
+        base.description(), base.doc(), base.spec(), base.kernel(), List.of(BASELINE, VARIANT),
         base.replications(), base.seed());
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("started", "2026-01-01T00:00:00Z");
