@@ -22,6 +22,7 @@ final class TestHost {
     Type box = h.defineType("box", Box.class);
     h.field(box, "lock", h.type("mutex"), o -> ((Box) o).lock);
     h.field(box, "spin", h.type("spinlock_t"), o -> ((Box) o).spin);
+    h.field(box, "sem", h.type("rw_semaphore"), o -> ((Box) o).sem);
     h.field(box, "seq", h.type("seqcount_t"), o -> ((Box) o).seq);
     h.field(box, "wq", h.type("wait_queue_head"), o -> ((Box) o).wq);
     h.field(box, "value", Type.INT, o -> ((Box) o).value, (o, v) -> ((Box) o).value = (Long) v);
