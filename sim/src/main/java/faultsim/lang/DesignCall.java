@@ -452,7 +452,7 @@ public final class DesignCall {
           }
           case Op.NEXT -> {
             Cursor c = (Cursor) rv[bp + code[pc]];
-            boolean ref = code[pc + 1] == 1;
+            byte kind = (byte) code[pc + 1];
             int end = code[pc + 2];
             pc += 3;
             if (c == null) {
@@ -474,7 +474,7 @@ public final class DesignCall {
             if (v == null) {
               pc = end;
             } else {
-              sp = push(t, f, at, sp, ref ? PrimSite.REF : PrimSite.INT, v, "cursor");
+              sp = push(t, f, at, sp, kind, v, "cursor");
             }
             if (t.state() != Task.State.RUNNING) {
               this.pc = pc;
