@@ -379,6 +379,10 @@ public final class DesignCall {
             }
             if (!site.returnsVoid) {
               if (result == Primitive.RESULT) {
+                if (site.returnKind == PrimSite.REF) {
+                  throw fault(t, f, at, site.primitive.name() + " returned RESULT, but the"
+                      + " result register holds an int, not a " + site.primitive.returns(), null);
+                }
                 if (t.state() != Task.State.RUNNING) {
                   pending = site.returnKind == PrimSite.BOOL ? PENDING_BOOL : PENDING_INT;
                   return;
