@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  * member with the most free threads (every worker announces its thread count); two runs per
  * thread are kept in flight so no worker waits for the next one. A run whose member leaves, shuts
  * down or cannot be reached is reported lost, and the sweep hands it out again; that member gets
- * no more work.
+ * no more work. Not thread-safe: one sweep's thread uses it.
  */
 public final class ClusterRunPool implements RunPool {
   /** How long connecting waits for a first member, and reconnecting for any member. */
@@ -138,8 +138,7 @@ public final class ClusterRunPool implements RunPool {
       return kind;
     }
     lost.add(m.getUuid());
-    return "member " + m.getAddress().getHost() + ":" + m.getAddress().getPort() + " was lost: "
-        + kind;
+    return "member " + Worker.address(m) + " was lost: " + kind;
   }
 
   /** The name of the Hazelcast failure that means a member went away, or null. */

@@ -90,7 +90,6 @@ public final class ClusterSettings {
     quietLogging();
     ClientConfig c = new ClientConfig();
     c.setClusterName(clusterName);
-    c.setInstanceName(clusterName + "-sweep-" + ProcessHandle.current().pid());
     commonProperties(c.getProperties());
     ClientNetworkConfig net = c.getNetworkConfig();
     net.setAddresses(List.copyOf(addresses));

@@ -61,12 +61,12 @@ public final class Worker {
     hz.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent e) {
-        print(out, "member joined: " + e.getMember().getAddress(), e);
+        print(out, "member joined: " + address(e.getMember()), e);
       }
 
       @Override
       public void memberRemoved(MembershipEvent e) {
-        print(out, "member left: " + e.getMember().getAddress(), e);
+        print(out, "member left: " + address(e.getMember()), e);
       }
     });
     synchronized (out) {
@@ -87,8 +87,11 @@ public final class Worker {
   }
 
   private static String addresses(java.util.Collection<Member> members) {
-    return String.join(" ", members.stream().map(m -> m.getAddress().getHost() + ":"
-        + m.getAddress().getPort()).toList());
+    return String.join(" ", members.stream().map(Worker::address).toList());
+  }
+
+  static String address(Member m) {
+    return m.getAddress().getHost() + ":" + m.getAddress().getPort();
   }
 
   /**

@@ -1,11 +1,15 @@
 package faultsim.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.HazelcastInstance;
 import faultsim.cli.Main;
+import faultsim.workload.InputException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Serializable;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.net.InetAddress;
@@ -15,6 +19,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +114,32 @@ final class ClusterSweepTest {
     }
     assertThat(found).containsExactly(true, false, false);
     SameResults.assertSameResults(resumed, whole);
+  }
+
+  @Test
+  void workers_refuseJavaSerialisedTasksFromOutsideFaultsim() throws Exception {
+    List<String> addresses = startTwoWorkers();
+    HazelcastInstance client = HazelcastClient.newHazelcastClient(
+        ClusterSettings.client(clusterName, addresses, 10_000));
+    try {
+      // A serialisable lambda travels as java.lang.invoke.SerializedLambda.
+      Callable<String> foreign = (Callable<String> & Serializable) () -> "ran";
+      Future<String> f = client.getExecutorService(ClusterSettings.EXECUTOR)
+          .submitToMember(foreign, members.get(0).getCluster().getLocalMember());
+      assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS))
+          .hasStackTraceContaining("is not allowed");
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void sweepWithAnotherClusterName_failsWithBadInput(@TempDir Path dir) throws Exception {
+    List<String> addresses = startTwoWorkers();
+    assertThatThrownBy(() -> ClusterRunPool.connect(addresses, clusterName + "-other", 2_000))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("no faultsim worker of cluster '" + clusterName + "-other'")
+        .hasMessageContaining("./faultsim worker --cluster-name " + clusterName + "-other");
   }
 
   // ---- helpers ------------------------------------------------------------------------------
