@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * {@code sweep --cluster}. The cluster code lives in {@code faultsim.cluster} and is loaded only
  * when a worker starts, never by the other commands.
  */
-@Command(name = "worker", description = "Join a cluster of faultsim workers and run the"
+@Command(name = "worker", mixinStandardHelpOptions = true, description = "Join a cluster of faultsim workers and run the"
     + " simulations that sweeps started with --cluster hand out, until stopped (Ctrl-C).")
 public final class WorkerCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
