@@ -146,7 +146,7 @@ public final class KernelHost {
       h.field(folio, "index", Type.INT, o -> ((Folio) o).index());
       h.field(folio, "mapping", mapping, o -> ((Folio) o).mapping());
       h.field(folio, "uptodate", Type.BOOL, o -> ((Folio) o).uptodate());
-      h.field(folio, "locked", Type.BOOL, o -> ((Folio) o).lock().locked());
+      h.field(folio, "locked", Type.BOOL, o -> ((Folio) o).isLocked());
       h.field(folio, "dirty", Type.BOOL, o -> ((Folio) o).dirty());
       h.field(folio, "readahead", Type.BOOL, o -> ((Folio) o).readahead());
       h.field(folio, "writeback", Type.BOOL, o -> ((Folio) o).writeback());
@@ -296,6 +296,9 @@ public final class KernelHost {
           }).add();
       h.primitive("__folio_set_locked").params(folio).tryAcquires(0, true)
           .impl((env, t, a) -> {
+            if (((Folio) a[0]).isLocked()) {
+              throw t.fault("__folio_set_locked(" + a[0] + ") on a folio already locked");
+            }
             FolioLock l = ((Folio) a[0]).lock();
             if (l.locked()) {
               throw t.fault("__folio_set_locked(" + a[0] + ") on a folio already locked");
@@ -398,7 +401,9 @@ public final class KernelHost {
             return Primitive.RESULT;
           }).add();
       h.primitive("folio_unlock").params(folio).releases(0, true).impl((env, t, a) -> {
-        ((Folio) a[0]).lock().release(t, true);
+        Folio f = (Folio) a[0];
+        f.lock().release(t, true);
+        f.dropIdleLock();
         return null;
       }).add();
       h.primitive("pagecache_range").params(mapping, Type.INT, Type.INT).returns(folioCursor)
@@ -598,7 +603,7 @@ public final class KernelHost {
   }
 
   static void requireFolioLocked(Task t, Folio f, String op) {
-    if (!f.lock().locked()) {
+    if (!f.isLocked()) {
       throw t.fault(op + "(" + f + ") needs the folio locked");
     }
   }

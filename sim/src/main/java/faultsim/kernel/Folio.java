@@ -119,6 +119,22 @@ public final class Folio {
     mapcount--;
   }
 
+  /**
+   * Forgets the lock object while it is unlocked and nobody waits: its state is then only its
+   * cache line, which is the folio's ({@code refLine}), so nothing is lost, and a large page
+   * cache does not keep a lock object per folio.
+   */
+  /** {@code folio_test_locked}: without creating a lock object. */
+  public boolean isLocked() {
+    return lock != null && lock.locked();
+  }
+
+  public void dropIdleLock() {
+    if (lock != null && lock.idle()) {
+      lock = null;
+    }
+  }
+
   /** The refcount's cache line: {@code folio_try_get} and {@code folio_put} are atomics on it. */
   public CacheLine refLine() {
     return refLine;
@@ -128,7 +144,7 @@ public final class Folio {
   public FolioLock lock() {
     if (lock == null) {
       long hash = (mapping == null ? 0 : mapping.id() * 0x100000001B3L) ^ index;
-      lock = kernel.locks().folioLock(hash);
+      lock = kernel.locks().folioLock(hash, refLine);
     }
     return lock;
   }

@@ -34,6 +34,20 @@ public final class FolioLock extends Lock {
     this.waitBucket = waitBucket;
   }
 
+  /**
+   * A folio lock whose {@code PG_locked} bit lives on {@code line}: the folio's flags word shares
+   * its struct page cache line with the refcount.
+   */
+  public FolioLock(Machine machine, LockClass cls, CacheLine waitBucket, CacheLine line) {
+    super(machine, cls, line);
+    this.waitBucket = waitBucket;
+  }
+
+  /** Unlocked with nobody waiting: the lock holds no state beyond its cache line. */
+  public boolean idle() {
+    return !locked && waiters.isEmpty();
+  }
+
   public boolean locked() {
     return locked;
   }

@@ -18,11 +18,17 @@ import faultsim.machine.Task;
 public abstract class Lock implements LockInstance {
   protected final Machine machine;
   protected final LockClass cls;
-  protected final CacheLine line = new CacheLine();
+  protected final CacheLine line;
 
   protected Lock(Machine machine, LockClass cls) {
+    this(machine, cls, new CacheLine());
+  }
+
+  /** A lock whose word lives on {@code line}, shared with other fields of its structure. */
+  protected Lock(Machine machine, LockClass cls, CacheLine line) {
     this.machine = machine;
     this.cls = cls;
+    this.line = line;
   }
 
   @Override
