@@ -16,6 +16,8 @@ final class TaskTrace {
   private final int[] depths = new int[CAPACITY];
   private final String[] names = new String[CAPACITY];
   private final Object[][] args = new Object[CAPACITY][];
+  private final String[] functions = new String[CAPACITY];
+  private String[] stack = new String[16];
   private int next;
   private long count;
   private int depth;
@@ -30,12 +32,17 @@ final class TaskTrace {
 
   void enter(long now, String function) {
     add(now, function, null);
+    if (depth == stack.length) {
+      stack = java.util.Arrays.copyOf(stack, depth * 2);
+    }
+    stack[depth] = function;
     depth++;
   }
 
   void exit() {
     if (depth > 0) {
       depth--;
+      stack[depth] = null;
     }
   }
 
@@ -51,6 +58,7 @@ final class TaskTrace {
   /** Appends a step rendered elsewhere (its text kept as is). */
   void replay(Step s) {
     add(s.timeNs(), s.text(), null);
+    functions[(next + CAPACITY - 1) % CAPACITY] = s.function();
   }
 
   private void add(long now, String name, Object[] a) {
@@ -59,12 +67,18 @@ final class TaskTrace {
     depths[i] = depth;
     names[i] = name;
     args[i] = a;
+    functions[i] = depth > 0 ? stack[depth - 1] : null;
     next = (i + 1) % CAPACITY;
     count++;
   }
 
-  /** One recorded step. */
-  record Step(long timeNs, String task, String text) {}
+  /**
+   * One recorded step.
+   *
+   * @param function the design function the task was in when it took the step (null at the top
+   *     level)
+   */
+  record Step(long timeNs, String task, String text, String function) {}
 
   /** Steps recorded at or after {@code fromNs} and at or before {@code toNs}, oldest first. */
   List<Step> steps(long fromNs, long toNs) {
@@ -75,7 +89,7 @@ final class TaskTrace {
       if (times[i] < fromNs || times[i] > toNs) {
         continue;
       }
-      out.add(new Step(times[i], task, text(i)));
+      out.add(new Step(times[i], task, text(i), functions[i]));
     }
     return out;
   }

@@ -7,7 +7,9 @@ import java.util.Locale;
 
 /**
  * Renders the steps of two (or more) tasks as the "Process A / Process B" table of the seed
- * threads: one column per task, rows in simulated-time order.
+ * threads: one column per task, rows in simulated-time order. The first line says where each
+ * task was at its last step: the design function it was in ({@code punch in ext4_punch_hole,
+ * reader/0 in filemap_fault}).
  */
 final class Timeline {
   private static final int WIDTH = 56;
@@ -29,10 +31,23 @@ final class Timeline {
       return "";
     }
     all.sort(Comparator.comparingLong(TaskTrace.Step::timeNs));
+    StringBuilder sb = new StringBuilder("   ");
+    String sep = " ";
+    for (String c : columns) {
+      List<TaskTrace.Step> own = new ArrayList<>();
+      for (TaskTrace.Step s : all) {
+        if (s.task().equals(c)) {
+          own.add(s);
+        }
+      }
+      String fn = where(own);
+      sb.append(sep).append(c).append(fn == null ? " (no design function)" : " in " + fn);
+      sep = ", ";
+    }
+    sb.append('\n');
     if (all.size() > MAX_ROWS) {
       all = all.subList(all.size() - MAX_ROWS, all.size());
     }
-    StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "    %12s", "time"));
     for (String c : columns) {
       sb.append("  ").append(pad(c, WIDTH));
@@ -66,6 +81,22 @@ final class Timeline {
       tasks.add(t);
     }
     return render(tasks, 0, Long.MAX_VALUE);
+  }
+
+  /**
+   * The design function a task was in at its last step (notes aside): the function that step
+   * entered, or the one it was taken in. Null if the task was at the top level.
+   */
+  static String where(List<TaskTrace.Step> steps) {
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      String text = steps.get(i).text().strip();
+      if (text.startsWith("#")) {
+        continue;
+      }
+      // Function entries are recorded by name alone; primitives with their arguments.
+      return text.indexOf('(') < 0 ? text : steps.get(i).function();
+    }
+    return null;
   }
 
   static String formatTime(long ns) {
