@@ -16,8 +16,8 @@ final class TaskTrace {
   private final int[] depths = new int[CAPACITY];
   private final String[] names = new String[CAPACITY];
   private final Object[][] args = new Object[CAPACITY][];
-  private final String[] functions = new String[CAPACITY];
-  private String[] stack = new String[16];
+  private final Frame[] frames = new Frame[CAPACITY];
+  private Frame frame = Frame.ROOT;
   private int next;
   private long count;
   private int depth;
@@ -32,17 +32,14 @@ final class TaskTrace {
 
   void enter(long now, String function) {
     add(now, function, null);
-    if (depth == stack.length) {
-      stack = java.util.Arrays.copyOf(stack, depth * 2);
-    }
-    stack[depth] = function;
+    frame = frame.child(function);
     depth++;
   }
 
   void exit() {
     if (depth > 0) {
       depth--;
-      stack[depth] = null;
+      frame = frame.parent == null ? Frame.ROOT : frame.parent;
     }
   }
 
@@ -58,7 +55,8 @@ final class TaskTrace {
   /** Appends a step rendered elsewhere (its text kept as is). */
   void replay(Step s) {
     add(s.timeNs(), s.text(), null);
-    functions[(next + CAPACITY - 1) % CAPACITY] = s.function();
+    frames[(next + CAPACITY - 1) % CAPACITY] = s.stack() == null ? Frame.ROOT
+        : new Frame(null, s.stack());
   }
 
   private void add(long now, String name, Object[] a) {
@@ -67,7 +65,7 @@ final class TaskTrace {
     depths[i] = depth;
     names[i] = name;
     args[i] = a;
-    functions[i] = depth > 0 ? stack[depth - 1] : null;
+    frames[i] = frame;
     next = (i + 1) % CAPACITY;
     count++;
   }
@@ -75,10 +73,47 @@ final class TaskTrace {
   /**
    * One recorded step.
    *
-   * @param function the design function the task was in when it took the step (null at the top
-   *     level)
+   * @param stack the design functions the task was in when it took the step, outermost first,
+   *     joined by {@code " > "} (null at the top level)
    */
-  record Step(long timeNs, String task, String text, String function) {}
+  record Step(long timeNs, String task, String text, String stack) {}
+
+  /**
+   * A design call path: a function and the frame it was called from. Frames are shared between
+   * the calls that take the same path, so entering a function allocates only the first time.
+   */
+  static final class Frame {
+    static final Frame ROOT = new Frame(null, null);
+
+    final Frame parent;
+    final String function;
+    private Frame[] children = new Frame[0];
+
+    Frame(Frame parent, String function) {
+      this.parent = parent;
+      this.function = function;
+    }
+
+    Frame child(String fn) {
+      for (Frame c : children) {
+        if (c.function.equals(fn)) {
+          return c;
+        }
+      }
+      Frame c = new Frame(this == ROOT ? null : this, fn);
+      children = java.util.Arrays.copyOf(children, children.length + 1);
+      children[children.length - 1] = c;
+      return c;
+    }
+
+    /** The path, outermost first, or null for the top level. */
+    String path() {
+      if (function == null) {
+        return null;
+      }
+      return parent == null ? function : parent.path() + " > " + function;
+    }
+  }
 
   /** Steps recorded at or after {@code fromNs} and at or before {@code toNs}, oldest first. */
   List<Step> steps(long fromNs, long toNs) {
@@ -89,7 +124,7 @@ final class TaskTrace {
       if (times[i] < fromNs || times[i] > toNs) {
         continue;
       }
-      out.add(new Step(times[i], task, text(i), functions[i]));
+      out.add(new Step(times[i], task, text(i), frames[i].path()));
     }
     return out;
   }

@@ -8,8 +8,9 @@ import java.util.Locale;
 /**
  * Renders the steps of two (or more) tasks as the "Process A / Process B" table of the seed
  * threads: one column per task, rows in simulated-time order. The first line says where each
- * task was at its last step: the design function it was in ({@code punch in ext4_punch_hole,
- * reader/0 in filemap_fault}).
+ * task was at its last step, as the design functions it was in, outermost first
+ * ({@code punch: vfs_fallocate > ext4_punch_hole | reader/0: do_user_addr_fault > ... >
+ * filemap_fault}).
  */
 final class Timeline {
   private static final int WIDTH = 56;
@@ -41,8 +42,8 @@ final class Timeline {
         }
       }
       String fn = where(own);
-      sb.append(sep).append(c).append(fn == null ? " (no design function)" : " in " + fn);
-      sep = ", ";
+      sb.append(sep).append(c).append(": ").append(fn == null ? "(no design function)" : fn);
+      sep = " | ";
     }
     sb.append('\n');
     if (all.size() > MAX_ROWS) {
@@ -84,8 +85,8 @@ final class Timeline {
   }
 
   /**
-   * The design function a task was in at its last step (notes aside): the function that step
-   * entered, or the one it was taken in. Null if the task was at the top level.
+   * The design functions a task was in at its last step (notes aside), outermost first: with the
+   * function that step entered, if it entered one. Null if the task was at the top level.
    */
   static String where(List<TaskTrace.Step> steps) {
     for (int i = steps.size() - 1; i >= 0; i--) {
@@ -94,7 +95,11 @@ final class Timeline {
         continue;
       }
       // Function entries are recorded by name alone; primitives with their arguments.
-      return text.indexOf('(') < 0 ? text : steps.get(i).function();
+      String stack = steps.get(i).stack();
+      if (text.indexOf('(') >= 0) {
+        return stack;
+      }
+      return stack == null ? text : stack + " > " + text;
     }
     return null;
   }
