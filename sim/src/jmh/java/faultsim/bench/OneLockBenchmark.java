@@ -80,7 +80,7 @@ public class OneLockBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     MachineSpec machine = new MachineSpec(tasks, 1, spinlock, true, CostProfile.DEFAULT);
-    JobSpec job = new JobSpec(JOB, tasks, Dist.exponential(THINK_MEAN_NS), true, 0,
+    JobSpec job = new JobSpec(JOB, tasks, Dist.exponential(THINK_MEAN_NS), null, 0,
         List.of(new Step.Acquire("L", true), new Step.Cpu(Dist.exponential(HOLD_MEAN_NS)),
             new Step.Release("L", true)),
         0);

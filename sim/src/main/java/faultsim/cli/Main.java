@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "faultsim", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Discrete-event simulator of Linux page-fault throughput under locking designs.",
     subcommands = {Main.Run.class, Main.SweepCmd.class, Main.Validate.class,
-        Main.OptionsCmd.class, DesignCommands.List_.class, DesignCommands.Explain.class})
+        Main.OptionsCmd.class, DesignCommands.List_.class, DesignCommands.Explain.class,
+        ReportCommand.class})
 public final class Main implements Callable<Integer> {
   static final int BAD_INPUT = 2;
   static final int INTERNAL = 1;
@@ -170,7 +171,8 @@ public final class Main implements Callable<Integer> {
       info.put("started", started.truncatedTo(ChronoUnit.SECONDS).toString());
       info.put("wall_seconds", Math.round(wall * 1000) / 1000.0);
       info.put("threads", nThreads);
-      ResultsWriter.write(dir, w, results, info);
+      ResultsWriter.write(dir, w, results, info,
+          faultsim.report.Report.finisher(spec.commandLine().getErr()));
       printSummary(o, w, results);
       o.println("results: " + dir);
       return 0;
@@ -235,6 +237,7 @@ public final class Main implements Callable<Integer> {
           o.printf(Locale.ROOT, "point %d/%d %s%s%n", p.index() + 1, total,
               String.join(" ", p.keys().isEmpty() ? List.of() : pointText(p)),
               done ? " (already done)" : ""));
+      faultsim.report.Report.render(dir);
       o.println("sweep: " + dir.resolve("sweep.csv"));
       return 0;
     }

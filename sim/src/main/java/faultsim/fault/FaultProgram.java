@@ -70,7 +70,7 @@ final class FaultProgram implements Program {
         zapping = false;
       } else {
         long retries = ctx.takeRetries(t);
-        recorder.record(t.machine().engine().now() - faultStartNs, retries);
+        recorder.record(faultStartNs, t.machine().engine().now(), retries);
         ctx.oracle().retries(t, "fault at " + Long.toHexString(faultAddress), retries);
         faults++;
       }

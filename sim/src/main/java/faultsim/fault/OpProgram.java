@@ -125,8 +125,7 @@ final class OpProgram implements Program {
     }
     if (timed) {
       long retries = ctx.takeRetries(t);
-      recorder.record(now - startNs, retries);
-      recorder.recordSpan(startNs, now);
+      recorder.record(startNs, now, retries);
       ctx.oracle().retries(t, job.op().key() + " of " + mapping.name(), retries);
       done++;
       timed = false;

@@ -14,8 +14,13 @@ public final class PteTable {
 
   private final MmStruct mm;
   private final long pmdIndex;
-  private final Folio[] entries = new Folio[PTRS_PER_PTE];
-  private final boolean[] writable = new boolean[PTRS_PER_PTE];
+  /** Dense form, once more than {@link #SPARSE_MAX} entries are present: index = slot. */
+  private Folio[] entries;
+  private boolean[] writable;
+  /** Sparse form while few entries are present (random faults over a huge file). */
+  private short[] sparseSlots = new short[4];
+  private Folio[] sparseFolios = new Folio[4];
+  private boolean[] sparseWritable = new boolean[4];
   private final LockSlot ptl = new LockSlot("ptlock_ptr(ptdesc)", faultsim.locks.LockKind.SPINLOCK);
   private int present;
 
@@ -38,41 +43,114 @@ public final class PteTable {
     return ptl.peek();
   }
 
+  /** Entries kept in the sparse form before switching to one 512-entry array. */
+  static final int SPARSE_MAX = 16;
+
   public Folio get(int slot) {
-    return entries[slot];
+    if (entries != null) {
+      return entries[slot];
+    }
+    int i = sparseIndex(slot);
+    return i < 0 ? null : sparseFolios[i];
   }
 
   public boolean writable(int slot) {
-    return writable[slot];
+    if (entries != null) {
+      return writable[slot];
+    }
+    int i = sparseIndex(slot);
+    return i >= 0 && sparseWritable[i];
   }
 
   public int present() {
     return present;
   }
 
-  void set(int slot, Folio f, boolean write) {
-    if (entries[slot] == null) {
-      present++;
-    } else {
-      entries[slot].unmapped();
+  private int sparseIndex(int slot) {
+    for (int i = 0; i < present; i++) {
+      if (sparseSlots[i] == slot) {
+        return i;
+      }
     }
-    entries[slot] = f;
-    writable[slot] = write;
+    return -1;
+  }
+
+  void set(int slot, Folio f, boolean write) {
+    Folio old = get(slot);
+    if (old != null) {
+      old.unmapped();
+      store(slot, f, write);
+    } else {
+      if (entries == null && present == SPARSE_MAX) {
+        densify();
+      }
+      if (entries == null) {
+        if (present == sparseSlots.length) {
+          int n = present * 2;
+          sparseSlots = java.util.Arrays.copyOf(sparseSlots, n);
+          sparseFolios = java.util.Arrays.copyOf(sparseFolios, n);
+          sparseWritable = java.util.Arrays.copyOf(sparseWritable, n);
+        }
+        sparseSlots[present] = (short) slot;
+        sparseFolios[present] = f;
+        sparseWritable[present] = write;
+      } else {
+        entries[slot] = f;
+        writable[slot] = write;
+      }
+      present++;
+    }
     f.mapped();
   }
 
+  private void store(int slot, Folio f, boolean write) {
+    if (entries != null) {
+      entries[slot] = f;
+      writable[slot] = write;
+    } else {
+      int i = sparseIndex(slot);
+      sparseFolios[i] = f;
+      sparseWritable[i] = write;
+    }
+  }
+
+  private void densify() {
+    entries = new Folio[PTRS_PER_PTE];
+    writable = new boolean[PTRS_PER_PTE];
+    for (int i = 0; i < present; i++) {
+      entries[sparseSlots[i]] = sparseFolios[i];
+      writable[sparseSlots[i]] = sparseWritable[i];
+    }
+    sparseSlots = null;
+    sparseFolios = null;
+    sparseWritable = null;
+  }
+
   void setWritable(int slot, boolean write) {
-    writable[slot] = write;
+    if (get(slot) == null) {
+      return;
+    }
+    store(slot, get(slot), write);
   }
 
   Folio clear(int slot) {
-    Folio f = entries[slot];
-    if (f != null) {
+    Folio f = get(slot);
+    if (f == null) {
+      return null;
+    }
+    if (entries != null) {
       entries[slot] = null;
       writable[slot] = false;
-      present--;
-      f.unmapped();
+    } else {
+      int i = sparseIndex(slot);
+      int last = present - 1;
+      sparseSlots[i] = sparseSlots[last];
+      sparseFolios[i] = sparseFolios[last];
+      sparseWritable[i] = sparseWritable[last];
+      sparseFolios[last] = null;
     }
+    present--;
+    f.unmapped();
     return f;
   }
 }

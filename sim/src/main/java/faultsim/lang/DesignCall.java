@@ -379,6 +379,10 @@ public final class DesignCall {
             }
             if (!site.returnsVoid) {
               if (result == Primitive.RESULT) {
+                if (site.returnKind == PrimSite.REF) {
+                  throw fault(t, f, at, site.primitive.name() + " returned RESULT, but the"
+                      + " result register holds an int, not a " + site.primitive.returns(), null);
+                }
                 if (t.state() != Task.State.RUNNING) {
                   pending = site.returnKind == PrimSite.BOOL ? PENDING_BOOL : PENDING_INT;
                   return;
@@ -452,7 +456,7 @@ public final class DesignCall {
           }
           case Op.NEXT -> {
             Cursor c = (Cursor) rv[bp + code[pc]];
-            boolean ref = code[pc + 1] == 1;
+            byte kind = (byte) code[pc + 1];
             int end = code[pc + 2];
             pc += 3;
             if (c == null) {
@@ -474,7 +478,7 @@ public final class DesignCall {
             if (v == null) {
               pc = end;
             } else {
-              sp = push(t, f, at, sp, ref ? PrimSite.REF : PrimSite.INT, v, "cursor");
+              sp = push(t, f, at, sp, kind, v, "cursor");
             }
             if (t.state() != Task.State.RUNNING) {
               this.pc = pc;

@@ -182,7 +182,7 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
       Local var = declare(ctx.var, element);
       cb.place(top);
       cb.place(next);
-      cb.emit(1, Op.NEXT, cursor, element.isScalar() ? 0 : 1, -1);
+      cb.emit(1, Op.NEXT, cursor, PrimSite.kindOf(element), -1);
       cb.patchHere(cb.size() - 1, end);
       store(var);
       body(ctx.body, end, next);
@@ -526,8 +526,8 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
   }
 
   private void binaryInts(Type a, Type b, String op, DesignParser.BinaryExprContext ctx) {
-    if ((a.kind() == Type.Kind.INT || a == Type.ERROR)
-        && (b.kind() == Type.Kind.INT || b == Type.ERROR)) {
+    if (a == Type.ERROR || b == Type.ERROR
+        || (a.kind() == Type.Kind.INT && b.kind() == Type.Kind.INT)) {
       return;
     }
     diags.error(src, ctx.op, "operator '" + op + "' needs int operands, found "

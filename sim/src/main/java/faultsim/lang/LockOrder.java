@@ -32,13 +32,58 @@ final class LockOrder {
     this.design = design;
   }
 
-  /** {@code "A -> B"} pairs, sorted. */
+  /**
+   * {@code "A -> B"} pairs, sorted, from walking every entry point: each function no other
+   * function calls (or every function, if all are called).
+   */
   static SortedSet<String> of(CompiledDesign design) {
     LockOrder lo = new LockOrder(design);
-    for (FunctionDecl d : design.table().values()) {
+    for (FunctionDecl d : entryPoints(design)) {
       lo.function(d, new LinkedHashSet<>(), Map.of());
     }
     return lo.edges;
+  }
+
+  private static List<FunctionDecl> entryPoints(CompiledDesign design) {
+    Set<FunctionDecl> called = new HashSet<>();
+    List<FunctionDecl> work = new ArrayList<>(design.table().values());
+    Set<FunctionDecl> seen = new HashSet<>(work);
+    while (!work.isEmpty()) {
+      FunctionDecl d = work.remove(work.size() - 1);
+      for (FunctionDecl callee : callees(design, d, d.ctx)) {
+        called.add(callee);
+        if (seen.add(callee)) {
+          work.add(callee);
+        }
+      }
+    }
+    List<FunctionDecl> roots = new ArrayList<>();
+    for (FunctionDecl d : design.table().values()) {
+      if (!called.contains(d)) {
+        roots.add(d);
+      }
+    }
+    return roots.isEmpty() ? new ArrayList<>(design.table().values()) : roots;
+  }
+
+  private static List<FunctionDecl> callees(CompiledDesign design, FunctionDecl from,
+      org.antlr.v4.runtime.tree.ParseTree t) {
+    List<FunctionDecl> out = new ArrayList<>();
+    if (t instanceof DesignParser.CallContext c) {
+      FunctionDecl d = design.table().get(c.name.getText());
+      if (d != null) {
+        out.add(d);
+      }
+    } else if (t instanceof DesignParser.SuperCallContext c) {
+      FunctionDecl d = from.level.inAncestors(c.name.getText());
+      if (d != null) {
+        out.add(d);
+      }
+    }
+    for (int i = 0; i < t.getChildCount(); i++) {
+      out.addAll(callees(design, from, t.getChild(i)));
+    }
+    return out;
   }
 
   /** Walks {@code d} entered with {@code held}; returns the locks held when it returns. */
@@ -201,6 +246,7 @@ final class LockOrder {
     }
   }
 
+  /** The pairs as a list, sorted. */
   static List<String> lines(CompiledDesign design) {
     return new ArrayList<>(of(design));
   }

@@ -73,7 +73,7 @@ final class Op {
   static final int APOP = 44;
   /**
    * NEXT s r t: advance the cursor in reference local s; at its end jump to t; otherwise push the
-   * element (r = 1: a reference, r = 0: an integer).
+   * element, r being its {@link PrimSite} kind (integer, boolean or reference).
    */
   static final int NEXT = 45;
   /** WAITQ k: pop a wait queue and sleep on it ({@code wait_event}); k is the site's location. */

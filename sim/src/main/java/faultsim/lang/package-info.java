@@ -13,5 +13,10 @@
  * Errors at load time are {@link faultsim.workload.InputException}s naming file, line and column;
  * faults at run time are {@link faultsim.lang.DesignFault}s naming the statement and the design
  * call stack.
+ *
+ * <p>{@code wait_event(wq, cond)} is a special form: {@code cond} is evaluated, and while it is
+ * false the task sleeps on {@code wq} and evaluates it again after each wake-up. As in the
+ * kernel, the condition should be a plain check: a wake-up issued while a condition that takes
+ * simulated time is being evaluated is not seen until the next one.
  */
 package faultsim.lang;

@@ -1,6 +1,10 @@
 package faultsim.machine;
 
-/** One CPU. Accounts busy, spinning and idle time from the moments its state changes. */
+/**
+ * One CPU. Accounts busy, spinning and idle time from the moments its state changes, and, as
+ * Linux's {@code /proc/stat} iowait, the part of its idle time during which a task that last ran
+ * on it waits for I/O.
+ */
 public final class Core {
   /** What a core is doing. */
   public enum Activity { IDLE, BUSY, SPINNING }
@@ -13,6 +17,8 @@ public final class Core {
   private long busyNs;
   private long spinNs;
   private long idleNs;
+  private long ioWaitNs;
+  private int nrIoWait;
 
   Core(int id, int socket) {
     this.id = id;
@@ -47,7 +53,12 @@ public final class Core {
   void account(long nowNs) {
     long d = nowNs - sinceNs;
     switch (activity) {
-      case IDLE -> idleNs += d;
+      case IDLE -> {
+        idleNs += d;
+        if (nrIoWait > 0) {
+          ioWaitNs += d;
+        }
+      }
       case BUSY -> busyNs += d;
       case SPINNING -> spinNs += d;
     }
@@ -59,6 +70,13 @@ public final class Core {
     busyNs = 0;
     spinNs = 0;
     idleNs = 0;
+    ioWaitNs = 0;
+  }
+
+  /** A task that last ran here starts ({@code +1}) or stops ({@code -1}) waiting for I/O. */
+  void ioWaitChange(int delta, long nowNs) {
+    account(nowNs);
+    nrIoWait += delta;
   }
 
   public long busyNs() {
@@ -69,8 +87,14 @@ public final class Core {
     return spinNs;
   }
 
+  /** Idle time, including {@link #ioWaitNs}. */
   public long idleNs() {
     return idleNs;
+  }
+
+  /** Idle time while a task that last ran on this core waited for I/O (Linux's iowait). */
+  public long ioWaitNs() {
+    return ioWaitNs;
   }
 
   @Override

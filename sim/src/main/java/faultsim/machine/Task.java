@@ -461,6 +461,9 @@ public final class Task {
   void setState(State next) {
     long now = machine.engine().now();
     accountUpTo(now);
+    if ((state == State.IO) != (next == State.IO) && lastCoreId >= 0) {
+      machine.core(lastCoreId).ioWaitChange(next == State.IO ? 1 : -1, now);
+    }
     state = next;
     if (core != null) {
       core.setActivity(

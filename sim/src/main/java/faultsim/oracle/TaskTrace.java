@@ -17,7 +17,8 @@ final class TaskTrace {
   private final String[] names = new String[CAPACITY];
   private final Object[][] args = new Object[CAPACITY][];
   private final Frame[] frames = new Frame[CAPACITY];
-  private Frame frame = Frame.ROOT;
+  private final Frame root = new Frame(null, null);
+  private Frame frame = root;
   private int next;
   private long count;
   private int depth;
@@ -39,7 +40,7 @@ final class TaskTrace {
   void exit() {
     if (depth > 0) {
       depth--;
-      frame = frame.parent == null ? Frame.ROOT : frame.parent;
+      frame = frame.parent == null ? root : frame.parent;
     }
   }
 
@@ -55,7 +56,7 @@ final class TaskTrace {
   /** Appends a step rendered elsewhere (its text kept as is). */
   void replay(Step s) {
     add(s.timeNs(), s.text(), null);
-    frames[(next + CAPACITY - 1) % CAPACITY] = s.stack() == null ? Frame.ROOT
+    frames[(next + CAPACITY - 1) % CAPACITY] = s.stack() == null ? root
         : new Frame(null, s.stack());
   }
 
@@ -79,12 +80,11 @@ final class TaskTrace {
   record Step(long timeNs, String task, String text, String stack) {}
 
   /**
-   * A design call path: a function and the frame it was called from. Frames are shared between
-   * the calls that take the same path, so entering a function allocates only the first time.
+   * A design call path: a function and the frame it was called from (the task's root frame has
+   * no function). Frames are shared between the calls that take the same path, so entering a
+   * function allocates only the first time the task takes that path.
    */
   static final class Frame {
-    static final Frame ROOT = new Frame(null, null);
-
     final Frame parent;
     final String function;
     private Frame[] children = new Frame[0];
@@ -100,7 +100,7 @@ final class TaskTrace {
           return c;
         }
       }
-      Frame c = new Frame(this == ROOT ? null : this, fn);
+      Frame c = new Frame(this, fn);
       children = java.util.Arrays.copyOf(children, children.length + 1);
       children[children.length - 1] = c;
       return c;
@@ -111,7 +111,8 @@ final class TaskTrace {
       if (function == null) {
         return null;
       }
-      return parent == null ? function : parent.path() + " > " + function;
+      String above = parent == null ? null : parent.path();
+      return above == null ? function : above + " > " + function;
     }
   }
 

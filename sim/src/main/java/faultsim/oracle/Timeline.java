@@ -6,14 +6,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Renders the steps of two (or more) tasks as the "Process A / Process B" table of the seed
- * threads: one column per task, rows in simulated-time order. The first line says where each
- * task was at its last step, as the design functions it was in, outermost first
- * ({@code punch: vfs_fallocate > ext4_punch_hole | reader/0: do_user_addr_fault > ... >
- * filemap_fault}).
+ * Renders the steps of two (or more) tasks in simulated-time order, one line per step tagged
+ * with its task ({@code    [task] time  step}): the report draws them as the "Process A /
+ * Process B" table of the seed threads, one column per task. First comes one line per task
+ * saying where it was at its last step, as the design functions it was in, outermost first
+ * ({@code    [punch] in vfs_fallocate > ext4_punch_hole}).
  */
 final class Timeline {
-  private static final int WIDTH = 56;
   private static final int MAX_ROWS = 40;
 
   private Timeline() {}
@@ -32,8 +31,7 @@ final class Timeline {
       return "";
     }
     all.sort(Comparator.comparingLong(TaskTrace.Step::timeNs));
-    StringBuilder sb = new StringBuilder("   ");
-    String sep = " ";
+    StringBuilder sb = new StringBuilder();
     for (String c : columns) {
       List<TaskTrace.Step> own = new ArrayList<>();
       for (TaskTrace.Step s : all) {
@@ -41,30 +39,18 @@ final class Timeline {
           own.add(s);
         }
       }
-      String fn = where(own);
-      sb.append(sep).append(c).append(": ").append(fn == null ? "(no design function)" : fn);
-      sep = " | ";
+      String where = where(own);
+      if (where != null) {
+        sb.append("    [").append(c).append("] in ").append(where).append('\n');
+      }
     }
-    sb.append('\n');
     if (all.size() > MAX_ROWS) {
       all = all.subList(all.size() - MAX_ROWS, all.size());
     }
-    sb.append(String.format(Locale.ROOT, "    %12s", "time"));
-    for (String c : columns) {
-      sb.append("  ").append(pad(c, WIDTH));
-    }
-    sb.append('\n');
-    for (TaskTrace.Step s : all) {
-      sb.append(String.format(Locale.ROOT, "    %12s", formatTime(s.timeNs())));
-      for (String c : columns) {
-        sb.append("  ").append(pad(c.equals(s.task()) ? s.text() : "", WIDTH));
-      }
-      int end = sb.length();
-      while (end > 0 && sb.charAt(end - 1) == ' ') {
-        end--;
-      }
-      sb.setLength(end);
-      sb.append('\n');
+    for (TaskTrace.Step st : all) {
+      sb.append("    [").append(st.task()).append("] ")
+          .append(String.format(Locale.ROOT, "%12s", formatTime(st.timeNs()))).append("  ")
+          .append(st.text().stripTrailing()).append('\n');
     }
     return sb.toString();
   }
@@ -108,10 +94,4 @@ final class Timeline {
     return String.format(Locale.ROOT, "%.3fus", ns / 1000.0);
   }
 
-  private static String pad(String s, int w) {
-    if (s.length() > w) {
-      return s.substring(0, w - 1) + "~";
-    }
-    return s + " ".repeat(w - s.length());
-  }
 }

@@ -45,7 +45,11 @@ import org.HdrHistogram.HistogramLogWriter;
  *       {@code design/job/op/r<replication>}, timestamps in simulated seconds from 0, values in
  *       ns), and {@code .hgrm}: the percentile distribution of all replications together, in
  *       microseconds;
- *   <li>{@code violations.txt}.
+ *   <li>{@code violations.txt};
+ *   <li>{@code replications.csv}: every {@code summary.csv} metric per replication, for paired
+ *       comparisons between designs; {@code cpu.csv}: core time per state and replication;
+ *       {@code timeline.csv}: operations per bucket of replication 0's measured run, and the
+ *       spans of operations of jobs with few of them.
  * </ul>
  *
  * Everything but the manifest's wall-clock fields is a function of the workload and the seed.
@@ -60,14 +64,26 @@ public final class ResultsWriter {
 
   private ResultsWriter() {}
 
+  /** Adds to a complete results directory before it is moved into place (e.g. a report). */
+  public interface Finisher {
+    void finish(Path dir) throws IOException;
+  }
+
   /** Writes the results of {@code runs} to {@code dir}, replacing any earlier results there. */
   public static void write(Path dir, Workload w, List<ReplicationResult> runs, Map<String, Object> runInfo)
       throws IOException {
+    write(dir, w, runs, runInfo, d -> { });
+  }
+
+  /** As {@link #write(Path, Workload, List, Map)}, running {@code finisher} before the move. */
+  public static void write(Path dir, Workload w, List<ReplicationResult> runs,
+      Map<String, Object> runInfo, Finisher finisher) throws IOException {
     Path parent = dir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".partial-");
     try {
       writeInto(tmp, w, runs, runInfo);
+      finisher.finish(tmp);
       if (Files.exists(dir)) {
         deleteTree(dir);
       }
@@ -89,13 +105,15 @@ public final class ResultsWriter {
     writeHistograms(dir, byDesign);
     writeViolations(dir.resolve("violations.txt"), byDesign);
     writeManifest(dir.resolve("manifest.json"), w, runs, runInfo);
+    writeCpu(dir.resolve("cpu.csv"), byDesign);
+    writeTimeline(dir.resolve("timeline.csv"), byDesign);
   }
 
   // ---- summary.csv --------------------------------------------------------------------------
 
   static void writeSummary(Path file, Map<String, List<ReplicationResult>> byDesign)
       throws IOException {
-    StringBuilder sb = new StringBuilder("design,job,metric,mean,ci99,unit,n\n");
+    Rows sb = new Rows();
     for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
       List<ReplicationResult> reps = e.getValue();
       String design = e.getKey();
@@ -137,7 +155,15 @@ public final class ResultsWriter {
         row(sb, design, "vmstat", c, "count", reps, r -> r.vmstat().getOrDefault(c, 0L));
       }
     }
-    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+    Files.writeString(file, sb.summary.toString(), StandardCharsets.UTF_8);
+    Files.writeString(file.resolveSibling("replications.csv"), sb.replications.toString(),
+        StandardCharsets.UTF_8);
+  }
+
+  /** {@code summary.csv} and, row for row, each replication's value in {@code replications.csv}. */
+  private static final class Rows {
+    final StringBuilder summary = new StringBuilder("design,job,metric,mean,ci99,unit,n\n");
+    final StringBuilder replications = new StringBuilder("design,job,metric,replication,value\n");
   }
 
   private static double percentile(Histogram h, double p) {
@@ -148,9 +174,15 @@ public final class ResultsWriter {
     return whole == 0 ? 0 : (double) part / whole;
   }
 
-  private static void row(StringBuilder sb, String design, String job, String metric, String unit,
+  private static void row(Rows rows, String design, String job, String metric, String unit,
       List<ReplicationResult> reps, ToDoubleFunction<ReplicationResult> f) {
     double[] xs = reps.stream().mapToDouble(f).toArray();
+    for (int i = 0; i < xs.length; i++) {
+      rows.replications.append(Csv.field(design)).append(',').append(Csv.field(job)).append(',')
+          .append(metric).append(',').append(reps.get(i).replication()).append(',')
+          .append(Csv.number(xs[i])).append('\n');
+    }
+    StringBuilder sb = rows.summary;
     sb.append(Csv.field(design)).append(',').append(Csv.field(job)).append(',').append(metric)
         .append(',').append(Csv.number(ConfidenceInterval.mean(xs))).append(',')
         .append(Csv.number(ConfidenceInterval.halfWidth(xs, 0.99))).append(',').append(unit)
@@ -242,7 +274,7 @@ public final class ResultsWriter {
       }
       long total = totals.values().stream().mapToLong(Long::longValue).sum();
       sb.append("design ").append(e.getKey()).append(": ").append(total)
-          .append(total == 1 ? " violation" : " violations");
+          .append(total == 1 ? " violation\n" : " violations\n");
       if (total > 0) {
         StringBuilder kinds = new StringBuilder();
         totals.forEach((k, v) -> {
@@ -250,13 +282,14 @@ public final class ResultsWriter {
             kinds.append(kinds.length() == 0 ? "" : ", ").append(k).append(' ').append(v);
           }
         });
-        sb.append(" (").append(kinds).append(')');
+        sb.append("  by kind: ").append(kinds).append('\n');
       }
-      sb.append('\n');
       for (ReplicationResult r : e.getValue()) {
         for (Violation v : r.violations()) {
-          sb.append(String.format(Locale.ROOT, "  %s r%d t=%.3fus: %s%n", v.kind(),
-              r.replication(), v.timeNs() / 1000.0, v.summary()));
+          // "task T: ..." heads an invalid-context line as the report reads it.
+          sb.append(String.format(Locale.ROOT, "  %s r%d t=%dns%s%n", v.kind(),
+              r.replication(), v.timeNs(),
+              v.summary().matches("task \\S+: .*") ? " " + v.summary() : ": " + v.summary()));
           if (!v.timeline().isEmpty()) {
             sb.append(v.timeline()).append('\n');
           }
@@ -270,6 +303,78 @@ public final class ResultsWriter {
       }
     }
     Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  // ---- cpu.csv and timeline.csv -------------------------------------------------------------
+
+  /** {@code cpu.csv}: core time summed over cores, per replication and state (states add up). */
+  static void writeCpu(Path file, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    StringBuilder sb = new StringBuilder("design,replication,state,ns\n");
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      for (ReplicationResult r : e.getValue()) {
+        ReplicationResult.CpuTime c = r.cpu();
+        long[] ns = {c.busyNs(), c.spinNs(), c.idleNs() - c.ioWaitNs(), c.ioWaitNs()};
+        String[] states = {"busy", "spinning", "idle", "io_wait"};
+        for (int i = 0; i < ns.length; i++) {
+          sb.append(Csv.field(e.getKey())).append(',').append(r.replication()).append(',')
+              .append(states[i]).append(',').append(ns[i]).append('\n');
+        }
+      }
+    }
+    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@code timeline.csv}: for replication 0, each job's completed operations per bucket of the
+   * measured run ({@code kind} {@code bucket}), then one row per operation ({@code kind}
+   * {@code op}, {@code ops} 1) for jobs that kept their operations' spans.
+   */
+  static void writeTimeline(Path file, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    StringBuilder sb = new StringBuilder("design,job,kind,t_start_ns,t_end_ns,ops\n");
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      ReplicationResult r = e.getValue().stream().filter(x -> x.replication() == 0).findFirst()
+          .orElse(e.getValue().get(0));
+      String design = Csv.field(e.getKey());
+      for (JobResult j : r.jobs()) {
+        OpRecorder.Timeline t = j.timeline();
+        for (int i = 0; i < t.ops().length; i++) {
+          sb.append(design).append(',').append(Csv.field(j.job())).append(",bucket,")
+              .append(t.bucketStartNs(i)).append(',').append(t.bucketStartNs(i + 1)).append(',')
+              .append(t.ops()[i]).append('\n');
+        }
+      }
+      for (JobResult j : r.jobs()) {
+        for (OpRecorder.Span span : j.timeline().spans()) {
+          sb.append(design).append(',').append(Csv.field(j.job())).append(",op,")
+              .append(span.startNs()).append(',').append(span.endNs()).append(",1\n");
+        }
+      }
+    }
+    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  /** The machine as simulated, every default applied. */
+  static Map<String, Object> machine(Workload w) {
+    var spec = w.spec().machine();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cores", spec.cores());
+    m.put("sockets", spec.sockets());
+    m.put("spinlock", spec.spinlock().name().toLowerCase(Locale.ROOT));
+    m.put("spin_on_owner", spec.spinOnOwner());
+    var c = spec.costs();
+    Map<String, Object> costs = new LinkedHashMap<>();
+    costs.put("atomic_local_ns", c.atomicLocalNs());
+    costs.put("transfer_same_socket_ns", c.transferSameSocketNs());
+    costs.put("transfer_cross_socket_ns", c.transferCrossSocketNs());
+    costs.put("wakeup_ns", c.wakeupNs());
+    costs.put("context_switch_ns", c.contextSwitchNs());
+    costs.put("time_slice_ns", c.timeSliceNs());
+    costs.put("rwsem_wait_timeout_ns", c.rwsemWaitTimeoutNs());
+    costs.put("folio_lock_unfairness", c.folioLockUnfairness());
+    m.put("costs", costs);
+    return m;
   }
 
   // ---- manifest -----------------------------------------------------------------------------
@@ -322,6 +427,7 @@ public final class ResultsWriter {
       designs.add(dm);
     }
     m.put("designs", designs);
+    m.put("machine", machine(w));
     m.put("replications", w.replications());
     m.put("seed", w.seed());
     m.put("substreams", "replication r of every design uses substream r of every stream");

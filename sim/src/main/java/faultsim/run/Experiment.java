@@ -148,7 +148,7 @@ public final class Experiment {
     for (OpRecorder r : recorders) {
       jobs.add(new JobResult(r.job(), opName.apply(r.job()), r.operations(),
           r.operations() / seconds, r.meanLatencyNs(), r.latencyNs().copy(),
-          List.copyOf(r.intervals()), r.retries(), List.copyOf(r.spans())));
+          List.copyOf(r.intervals()), r.retries(), r.timeline()));
     }
     List<LockStatRow> lockRows = new ArrayList<>();
     for (var c : locks.classes()) {
@@ -157,11 +157,13 @@ public final class Experiment {
     long busy = 0;
     long spin = 0;
     long idle = 0;
+    long ioWait = 0;
     for (int i = 0; i < m.coreCount(); i++) {
       Core c = m.core(i);
       busy += c.busyNs();
       spin += c.spinNs();
       idle += c.idleNs();
+      ioWait += c.ioWaitNs();
     }
     long sleep = 0;
     long io = 0;
@@ -172,7 +174,7 @@ public final class Experiment {
       runnable += t.timeInStateNs(Task.State.RUNNABLE) + t.timeInStateNs(Task.State.WAKING);
     }
     return new ReplicationResult(design, replication, jobs, lockRows,
-        new ReplicationResult.CpuTime(busy, spin, idle, sleep, io, runnable),
+        new ReplicationResult.CpuTime(busy, spin, idle, sleep, io, runnable, ioWait),
         engine.eventsFired(), counts, violations, vmstat);
   }
 

@@ -15,8 +15,17 @@ import org.HdrHistogram.Histogram;
  * @param latencyNs every latency, ns
  * @param intervals latencies per log interval
  * @param retries retries made by the operations (VM_FAULT_RETRY, a punch's rescans)
- * @param spans start and end of the first operations (for timelines)
+ * @param timeline operations completed per fixed bucket of the measured run, and each
+ *     operation's start and end while there are few of them
  */
 public record JobResult(String job, String op, long operations, double throughput,
     double meanLatencyNs, Histogram latencyNs, List<OpRecorder.Interval> intervals, long retries,
-    List<OpRecorder.Span> spans) {}
+    OpRecorder.Timeline timeline) {
+
+  /** Without retries or a timeline. */
+  public JobResult(String job, String op, long operations, double throughput,
+      double meanLatencyNs, Histogram latencyNs, List<OpRecorder.Interval> intervals) {
+    this(job, op, operations, throughput, meanLatencyNs, latencyNs, intervals, 0,
+        OpRecorder.Timeline.EMPTY);
+  }
+}

@@ -24,11 +24,18 @@ public record ReplicationResult(String design, int replication, List<JobResult> 
     List<Violation> violations, Map<String, Long> vmstat) {
 
   /**
-   * Core and task time over the measured runtime, summed over cores (busy, spinning, idle) and
-   * over tasks (sleeping on locks or timers, waiting for I/O, runnable but waiting for a core).
+   * Core and task time over the measured runtime, summed over cores (busy, spinning, idle, and
+   * the part of idle that was I/O wait, as Linux's iowait) and over tasks (sleeping on locks or
+   * timers, waiting for I/O, runnable but waiting for a core).
    */
   public record CpuTime(long busyNs, long spinNs, long idleNs, long sleepNs, long ioNs,
-      long runnableNs) {
+      long runnableNs, long ioWaitNs) {
+    /** Without I/O wait accounting. */
+    public CpuTime(long busyNs, long spinNs, long idleNs, long sleepNs, long ioNs,
+        long runnableNs) {
+      this(busyNs, spinNs, idleNs, sleepNs, ioNs, runnableNs, 0);
+    }
+
     public long coreNs() {
       return busyNs + spinNs + idleNs;
     }

@@ -27,7 +27,7 @@ public final class Measurement {
     }
     resetAtRampEnd.run();
     for (OpRecorder r : recorders) {
-      r.startMeasuring(engine.now());
+      r.startMeasuring(engine.now(), runtimeNs);
     }
     long start = engine.now();
     long intervals = Math.max(1, Math.min(MAX_LOG_INTERVALS, runtimeNs / MIN_LOG_INTERVAL_NS));

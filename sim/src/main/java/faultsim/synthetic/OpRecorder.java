@@ -20,6 +20,11 @@ public final class OpRecorder {
   private boolean measuring;
   private long operations;
   private long totalLatencyNs;
+  private long timelineStartNs;
+  private long timelineRuntimeNs;
+  private long[] timelineOps = new long[0];
+  private final List<Span> spans = new ArrayList<>();
+  private boolean tooManySpans;
 
   public OpRecorder(String job) {
     this.job = job;
@@ -38,6 +43,53 @@ public final class OpRecorder {
    */
   public record Interval(long startNs, long endNs, Histogram latencyNs) {}
 
+  /** Buckets of the measured run in {@link #timeline()}. */
+  public static final int TIMELINE_BUCKETS = 100;
+
+  /** A job with more operations than this in the measured run keeps no {@link Span}s. */
+  public static final int MAX_SPANS = 1000;
+
+  /**
+   * One operation, from its first step to the end of its last.
+   *
+   * @param startNs simulated start (before the measured run if it began in the ramp)
+   * @param endNs simulated end
+   */
+  public record Span(long startNs, long endNs) {}
+
+  /**
+   * The job's operations over the measured run: how many completed in each of
+   * {@link #TIMELINE_BUCKETS} equal buckets, and, for a job with at most {@link #MAX_SPANS}
+   * operations (a truncate, a punch, an mmap; not faults), when each ran. Bucket {@code i} runs
+   * from {@link #bucketStartNs bucketStartNs(i)} to {@code bucketStartNs(i + 1)}.
+   *
+   * @param startNs start of the measured run
+   * @param runtimeNs its length
+   * @param ops operations completed per bucket (do not modify)
+   * @param spans the operations completed in the measured run, in completion order; empty if
+   *     there were more than {@link #MAX_SPANS}
+   */
+  public record Timeline(long startNs, long runtimeNs, long[] ops, List<Span> spans) {
+    /** No timeline recorded. */
+    public static final Timeline EMPTY = new Timeline(0, 0, new long[0], List.of());
+
+    /** Start of bucket {@code i}; {@code bucketStartNs(ops.length)} is the end of the run. */
+    public long bucketStartNs(int i) {
+      return startNs + (runtimeNs * i + ops.length - 1) / ops.length;
+    }
+  }
+
+  /**
+   * Starts counting at {@code nowNs} (the ramp is over), and keeps a {@link #timeline()} of the
+   * {@code runtimeNs} that follow; earlier operations are forgotten.
+   */
+  public void startMeasuring(long nowNs, long runtimeNs) {
+    startMeasuring(nowNs);
+    timelineStartNs = nowNs;
+    timelineRuntimeNs = runtimeNs;
+    timelineOps = new long[runtimeNs > 0 ? TIMELINE_BUCKETS : 0];
+  }
+
   /** Starts counting at {@code nowNs} (the ramp is over); earlier operations are forgotten. */
   public void startMeasuring(long nowNs) {
     measuring = true;
@@ -46,26 +98,59 @@ public final class OpRecorder {
     intervals.clear();
     operations = 0;
     retries = 0;
-    spans.clear();
     totalLatencyNs = 0;
     latencyNs.reset();
+    timelineOps = new long[0];
+    spans.clear();
+    tooManySpans = false;
+  }
+
+  /** Records an operation that ran from {@code startNs} to {@code endNs}. */
+  public void record(long startNs, long endNs) {
+    record(startNs, endNs, 0);
+  }
+
+  /**
+   * Records an operation that ran from {@code startNs} to {@code endNs} after {@code retries}
+   * retries.
+   */
+  public void record(long startNs, long endNs, long retries) {
+    if (!measuring) {
+      return;
+    }
+    recordLatency(endNs - startNs, retries);
+    int n = timelineOps.length;
+    if (n > 0) {
+      // Bucket i starts at ceil(runtime * i / n) past the start, so floor(x * n / runtime) is it.
+      long i = Math.max(0, endNs - timelineStartNs) * n / timelineRuntimeNs;
+      timelineOps[(int) Math.min(n - 1, i)]++;
+    }
+    if (!tooManySpans) {
+      if (spans.size() == MAX_SPANS) {
+        tooManySpans = true;
+        spans.clear();
+      } else {
+        spans.add(new Span(startNs, endNs));
+      }
+    }
+  }
+
+  /** The timeline of the measured run so far ({@link Timeline#EMPTY} without one). */
+  public Timeline timeline() {
+    if (timelineOps.length == 0) {
+      return Timeline.EMPTY;
+    }
+    return new Timeline(timelineStartNs, timelineRuntimeNs, timelineOps.clone(),
+        List.copyOf(spans));
   }
 
   public void record(long latency) {
-    record(latency, 0);
+    recordLatency(latency, 0);
   }
 
-  /** Most operation spans kept for timelines (truncates and punches are few). */
-  public static final int MAX_SPANS = 1000;
-
-  /** One operation from start to end, simulated ns. */
-  public record Span(long startNs, long endNs) {}
-
-  private final List<Span> spans = new ArrayList<>();
   private long retries;
 
-  /** Records an operation that ended now after {@code latency} ns and {@code retries} retries. */
-  public void record(long latency, long retries) {
+  private void recordLatency(long latency, long retries) {
     if (measuring) {
       this.retries += retries;
       operations++;
@@ -83,18 +168,6 @@ public final class OpRecorder {
   /** Retries of the operations recorded. */
   public long retries() {
     return retries;
-  }
-
-  /** Keeps the span of an operation (for the first {@link #MAX_SPANS} while measuring). */
-  public void recordSpan(long startNs, long endNs) {
-    if (measuring && spans.size() < MAX_SPANS) {
-      spans.add(new Span(startNs, endNs));
-    }
-  }
-
-  /** Operation spans kept, in completion order. */
-  public List<Span> spans() {
-    return Collections.unmodifiableList(spans);
   }
 
   /** Closes the current interval at {@code nowNs} and starts the next. */

@@ -90,7 +90,7 @@ public final class SyntheticProgram implements Program {
       execute(t, steps.get(pc++));
       return;
     }
-    recorder.record(now - opStartNs);
+    recorder.record(opStartNs, now);
     done++;
     pc = -2;
   }

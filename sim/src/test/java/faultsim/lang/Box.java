@@ -3,6 +3,7 @@ package faultsim.lang;
 import faultsim.locks.LockKind;
 import faultsim.locks.Locks;
 import faultsim.locks.Mutex;
+import faultsim.locks.RwSemaphore;
 import faultsim.locks.Seqcount;
 import faultsim.locks.Spinlock;
 import faultsim.locks.WaitQueue;
@@ -11,6 +12,7 @@ import faultsim.locks.WaitQueue;
 final class Box {
   final Mutex lock;
   final Spinlock spin;
+  final RwSemaphore sem;
   final Seqcount seq;
   final WaitQueue wq;
   final long id;
@@ -22,6 +24,7 @@ final class Box {
     this.id = id;
     this.lock = (Mutex) locks.create("&box->lock", LockKind.MUTEX);
     this.spin = (Spinlock) locks.create("&box->spin", LockKind.SPINLOCK);
+    this.sem = (RwSemaphore) locks.create("&box->sem", LockKind.RWSEM);
     this.seq = (Seqcount) locks.create("&box->seq", LockKind.SEQCOUNT);
     this.wq = new WaitQueue(locks.machine(), "box->wq");
   }

@@ -1,0 +1,108 @@
+package faultsim.bench;
+
+import faultsim.engine.RandomStreams;
+import faultsim.fault.Designs;
+import faultsim.fault.KernelRun;
+import faultsim.workload.Workload;
+import faultsim.workload.WorkloadLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The full model's speed: one replication of a fault-around read workload per invocation,
+ * {@code cores} tasks on as many cores, each reading its own 8 MiB of one cached 1 GiB ext4 file
+ * at random through a design ({@code linux_6_6} by default), {@value #RUNTIME} simulated.
+ *
+ * <p>The secondary score {@code faults} is simulated page faults per wall-clock second, the
+ * figure to quote; {@code events} is engine events per second. Compare a design against the
+ * synthetic {@link OneLockBenchmark} from the same run for a ratio that does not depend on the
+ * machine's speed.
+ *
+ * <pre>{@code
+ * mvn -B -q -Pbench -DskipTests package -pl sim -am && java -XX:+UseParallelGC -jar sim/target/benchmarks.jar FaultBenchmark -f 1 -wi 3 -i 5
+ * }</pre>
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = "-XX:+UseParallelGC")
+@State(Scope.Thread)
+public class FaultBenchmark {
+  static final String RUNTIME = "2ms";
+
+  @Param({"64"})
+  int cores;
+
+  @Param({"linux_6_6", "linux_3_15"})
+  String design;
+
+  private Workload workload;
+  private KernelRun.Binding binding;
+  private RandomStreams streams;
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    String yaml = """
+        machine:
+          cores: %d
+        files:
+          data:
+            size: 1G
+        global:
+          runtime: %s
+        jobs:
+          reader:
+            numjobs: %d
+            rw: randread
+            file: data
+            size: 8M
+        designs: [%s]
+        replications: 1
+        """.formatted(cores, RUNTIME, cores, design);
+    workload = new WorkloadLoader().parse("bench.yaml", yaml, List.of());
+    binding = Designs.binding(Designs.load(design, workload));
+    List<String> names = new ArrayList<>(workload.streamNames());
+    names.add(KernelRun.DESIGN_STREAM);
+    streams = RandomStreams.create(1, names);
+  }
+
+  @Benchmark
+  public KernelRun replication(Counts counts) {
+    KernelRun run = new KernelRun(workload, binding, streams.forReplication(0)).run();
+    counts.faults += run.kernel().vmEvent("PGFAULT");
+    counts.events += run.engine().eventsFired();
+    return run;
+  }
+
+  /** Simulated work, reported by JMH as rates per wall-clock second. */
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  @State(Scope.Thread)
+  public static class Counts {
+    /** Simulated page faults handled. */
+    public long faults;
+
+    /** Engine events fired. */
+    public long events;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      faults = 0;
+      events = 0;
+    }
+  }
+}

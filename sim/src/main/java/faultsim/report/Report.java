@@ -1,0 +1,250 @@
+package faultsim.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import faultsim.results.ResultsWriter;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Renders the report of a results directory into it: {@code index.html}, {@code charts/} (PNG and
+ * SVG of every chart) and {@code designs/<design>.txt} (each design's source text). Everything is
+ * read from the directory's files, never from a run in memory, so any directory can be rendered
+ * again, with the same bytes. A sweep directory ({@code sweep.csv} and {@code points/}) gets a
+ * report of its own, and each point one too.
+ */
+public final class Report {
+  private Report() {}
+
+  /** Whether {@code dir} is a run's results directory or a sweep's. */
+  public static boolean isResultsDir(Path dir) {
+    return ResultsData.isResultsDir(dir) || SweepData.isSweepDir(dir);
+  }
+
+  /**
+   * What {@code run} gives {@link ResultsWriter#write} to render the report before the results
+   * directory is moved into place. A report that fails to render must not cost the results: the
+   * failure is told on {@code err} and the directory is kept, to be rendered again with
+   * {@code faultsim report}.
+   */
+  public static ResultsWriter.Finisher finisher(PrintWriter err) {
+    return dir -> {
+      try {
+        render(dir);
+      } catch (IOException | RuntimeException e) {
+        err.println("faultsim: warning: the report was not rendered (" + e + "); the results are"
+            + " complete, and 'faultsim report DIR' renders it again");
+      }
+    };
+  }
+
+  /** Renders the report of a run's or a sweep's results directory. */
+  public static void render(Path dir) throws IOException {
+    if (SweepData.isSweepDir(dir)) {
+      SweepReport.render(dir);
+    } else if (ResultsData.isResultsDir(dir)) {
+      renderRun(dir, "");
+    } else {
+      throw new IOException(dir + " is not a results directory (no manifest.json and"
+          + " summary.csv, nor sweep.csv)");
+    }
+  }
+
+  /** Renders one run's report; {@code up} links to an enclosing page (or is empty). */
+  static void renderRun(Path dir, String up) throws IOException {
+    ResultsData data = ResultsData.read(dir);
+    Map<String, List<Figure>> figures = Charts.forRun(data);
+    Path charts = dir.resolve("charts");
+    deleteTree(charts);
+    List<Page.ChartSection> sections = new ArrayList<>();
+    for (Map.Entry<String, List<Figure>> e : figures.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        continue;
+      }
+      sections.add(new Page.ChartSection(e.getKey(), slug(e.getKey()),
+          writeCharts(e.getValue(), charts, "charts/")));
+    }
+    Page page = new Page(data.text("workload", "name"),
+        paragraphs(data.text("workload", "description")), data.text("workload", "file"),
+        data.text("workload", "source"), machine(data.manifest), runFacts(data),
+        writeDesigns(dir, data), SummaryTable.of(data), sections, lockTables(data),
+        Violations.parse(data.violations), up);
+    writeAtomically(dir.resolve("index.html"), render("index.jte", page));
+  }
+
+  static List<Page.Chart> writeCharts(List<Figure> figures, Path dir, String href)
+      throws IOException {
+    List<Page.Chart> out = new ArrayList<>();
+    for (Figure f : figures) {
+      ChartFiles.write(f, dir);
+      out.add(new Page.Chart(f.title(), f.caption(), href + f.name() + ".svg",
+          href + f.name() + ".png", f.width(), f.height()));
+    }
+    return out;
+  }
+
+  /** The page of {@code template} for {@code model}. */
+  static String render(String template, Object model) {
+    TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
+    StringOutput out = new StringOutput();
+    engine.render(template, model, out);
+    return out.toString();
+  }
+
+  static List<String> paragraphs(String text) {
+    List<String> out = new ArrayList<>();
+    for (String p : text.strip().split("\\n\\s*\\n")) {
+      String s = p.strip().replaceAll("\\s*\\n\\s*", " ");
+      if (!s.isEmpty()) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  static String slug(String s) {
+    return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+  }
+
+  /** {@code designs/<design>.txt}: each design's source text from the manifest. */
+  static List<Page.DesignLink> writeDesigns(Path dir, ResultsData data) throws IOException {
+    Path designs = dir.resolve("designs");
+    deleteTree(designs);
+    Files.createDirectories(designs);
+    List<Page.DesignLink> out = new ArrayList<>();
+    for (int i = 0; i < data.designs.size(); i++) {
+      String name = data.designs.get(i);
+      String source = "";
+      for (JsonNode d : data.manifest.path("designs")) {
+        if (d.path("name").asText().equals(name)) {
+          source = d.path("source").asText("");
+        }
+      }
+      if (source.isBlank()) {
+        source = "(the results directory does not record the source of design " + name + ")";
+      }
+      String file = ResultsWriter.fileName(name) + ".txt";
+      Files.writeString(designs.resolve(file), source.endsWith("\n") ? source : source + "\n",
+          StandardCharsets.UTF_8);
+      out.add(new Page.DesignLink(name, "designs/" + file,
+          ChartStyle.hex(ChartStyle.design(i)), i == 0));
+    }
+    return out;
+  }
+
+  /** The machine from the manifest (its effective values, or the workload's keys). */
+  static List<Page.Fact> machine(JsonNode manifest) {
+    JsonNode m = manifest.path("machine");
+    boolean effective = !m.isMissingNode();
+    if (!effective) {
+      m = manifest.path("workload").path("resolved").path("machine");
+    }
+    List<Page.Fact> out = new ArrayList<>();
+    out.add(new Page.Fact("cores", orDefault(m.path("cores"), "4")));
+    out.add(new Page.Fact("sockets", orDefault(m.path("sockets"), "1")));
+    out.add(new Page.Fact("spinlocks", orDefault(m.path("spinlock"), "queued")));
+    out.add(new Page.Fact("mutex and rwsem spin on owner",
+        orDefault(m.path("spin_on_owner"), "true").equals("true") ? "yes" : "no"));
+    JsonNode c = m.path("costs");
+    if (effective && c.isObject()) {
+      List<String> costs = new ArrayList<>();
+      costs.add("atomic " + Fmt.time(c.path("atomic_local_ns").asLong()));
+      costs.add("cache-line transfer " + Fmt.time(c.path("transfer_same_socket_ns").asLong())
+          + " within a socket, " + Fmt.time(c.path("transfer_cross_socket_ns").asLong())
+          + " across");
+      costs.add("wake-up " + Fmt.time(c.path("wakeup_ns").asLong()));
+      costs.add("context switch " + Fmt.time(c.path("context_switch_ns").asLong()));
+      costs.add("time slice " + Fmt.time(c.path("time_slice_ns").asLong()));
+      costs.add("RWSEM_WAIT_TIMEOUT " + Fmt.time(c.path("rwsem_wait_timeout_ns").asLong()));
+      costs.add("page_lock_unfairness " + c.path("folio_lock_unfairness").asText());
+      out.add(new Page.Fact("costs", String.join("; ", costs)));
+    }
+    return out;
+  }
+
+  private static String orDefault(JsonNode n, String dflt) {
+    return n.isMissingNode() || n.isNull() ? dflt : n.asText();
+  }
+
+  static List<Page.Fact> runFacts(ResultsData data) {
+    JsonNode m = data.manifest;
+    List<Page.Fact> out = new ArrayList<>();
+    if (m.path("sweep_point").isArray()) {
+      List<String> sets = new ArrayList<>();
+      m.path("sweep_point").forEach(n -> sets.add(n.asText()));
+      out.add(new Page.Fact("sweep point", String.join(" ", sets)));
+    }
+    out.add(new Page.Fact("replications", data.replicationCount()
+        + " per design; replication r of every design uses substream r of every random stream"
+        + " (common random numbers)"));
+    out.add(new Page.Fact("seed", data.text("seed")));
+    long simNs = m.path("simulated_ns_per_run").asLong();
+    if (simNs > 0) {
+      out.add(new Page.Fact("simulated per run", Fmt.time(simNs)
+          + " (ramp included)"));
+    }
+    if (m.has("simulated_events")) {
+      out.add(new Page.Fact("simulated events", String.format(Locale.ROOT, "%,d",
+          m.path("simulated_events").asLong())));
+    }
+    out.add(new Page.Fact("faultsim", data.text("faultsim_version")));
+    return out;
+  }
+
+  static List<Page.LockTable> lockTables(ResultsData data) {
+    List<String> columns = List.of("class name", "con-bounces", "contentions", "waittime-min",
+        "waittime-max", "waittime-total", "waittime-avg", "acq-bounces", "acquisitions",
+        "holdtime-min", "holdtime-max", "holdtime-total", "holdtime-avg");
+    List<Page.LockTable> out = new ArrayList<>();
+    for (int i = 0; i < data.designs.size(); i++) {
+      String design = data.designs.get(i);
+      List<Page.LockLine> rows = new ArrayList<>();
+      String lastClass = null;
+      for (ResultsData.LockRow r : data.locks) {
+        if (!r.design().equals(design)) {
+          continue;
+        }
+        rows.add(new Page.LockLine(r.displayName(), List.of(Long.toString(r.conBounces()),
+            Long.toString(r.contentions()), Fmt.lockStatUs(r.waitMinNs()),
+            Fmt.lockStatUs(r.waitMaxNs()), Fmt.lockStatUs(r.waitTotalNs()),
+            Fmt.lockStatUs(r.waitAvgNs()), Long.toString(r.acqBounces()),
+            Long.toString(r.acquisitions()), Fmt.lockStatUs(r.holdMinNs()),
+            Fmt.lockStatUs(r.holdMaxNs()), Fmt.lockStatUs(r.holdTotalNs()),
+            Fmt.lockStatUs(r.holdAvgNs())), !r.className().equals(lastClass)));
+        lastClass = r.className();
+      }
+      out.add(new Page.LockTable(design, ChartStyle.hex(ChartStyle.design(i)),
+          "lock_stat/" + ResultsWriter.fileName(design) + ".txt", columns, rows));
+    }
+    return out;
+  }
+
+  static void writeAtomically(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".partial");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package faultsim.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import faultsim.results.ResultsWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** Everything a report needs, read from the files of one results directory. */
+final class ResultsData {
+  /** A {@code summary.csv} row. */
+  record SummaryRow(String design, String job, String metric, double mean, double ci99,
+      String unit, int n) {}
+
+  /** A {@code locks.csv} row, times in ns. */
+  record LockRow(String design, String className, String side, long conBounces,
+      long contentions, long waitMinNs, long waitMaxNs, long waitTotalNs, double waitAvgNs,
+      long acqBounces, long acquisitions, long holdMinNs, long holdMaxNs, long holdTotalNs,
+      double holdAvgNs) {
+    String displayName() {
+      return side.isEmpty() ? className : className + "-" + side;
+    }
+  }
+
+  /** A {@code timeline.csv} row. */
+  record TimelineRow(String design, String job, String kind, long startNs, long endNs,
+      long ops) {}
+
+  final Path dir;
+  final JsonNode manifest;
+  final List<String> designs;
+  final List<String> jobs;
+  final List<SummaryRow> summary;
+  /** design → job → metric → replication → value. */
+  final Map<String, Map<String, Map<String, TreeMap<Integer, Double>>>> replications;
+  final List<LockRow> locks;
+  /** design → state → ns summed over replications, states in file order. */
+  final Map<String, Map<String, Long>> cpu;
+  final List<TimelineRow> timeline;
+  /** design → {@code job.op} → distribution, in file-name order. */
+  final Map<String, Map<String, Hgrm>> latency;
+  final String violations;
+
+  private ResultsData(Path dir, JsonNode manifest, List<String> designs, List<String> jobs,
+      List<SummaryRow> summary,
+      Map<String, Map<String, Map<String, TreeMap<Integer, Double>>>> replications,
+      List<LockRow> locks, Map<String, Map<String, Long>> cpu, List<TimelineRow> timeline,
+      Map<String, Map<String, Hgrm>> latency, String violations) {
+    this.dir = dir;
+    this.manifest = manifest;
+    this.designs = designs;
+    this.jobs = jobs;
+    this.summary = summary;
+    this.replications = replications;
+    this.locks = locks;
+    this.cpu = cpu;
+    this.timeline = timeline;
+    this.latency = latency;
+    this.violations = violations;
+  }
+
+  /** Whether {@code dir} holds the results of one run. */
+  static boolean isResultsDir(Path dir) {
+    return Files.isRegularFile(dir.resolve("manifest.json"))
+        && Files.isRegularFile(dir.resolve("summary.csv"));
+  }
+
+  static ResultsData read(Path dir) throws IOException {
+    JsonNode manifest = new ObjectMapper().readTree(
+        Files.readString(dir.resolve("manifest.json"), StandardCharsets.UTF_8));
+    List<SummaryRow> summary = new ArrayList<>();
+    Set<String> designs = new LinkedHashSet<>();
+    for (JsonNode d : manifest.path("designs")) {
+      designs.add(d.path("name").asText());
+    }
+    Set<String> jobs = new LinkedHashSet<>();
+    for (CsvTable.Row r : CsvTable.read(dir.resolve("summary.csv")).rows()) {
+      SummaryRow s = new SummaryRow(r.get("design"), r.get("job"), r.get("metric"),
+          r.number("mean"), r.number("ci99"), r.get("unit"), (int) r.integer("n"));
+      summary.add(s);
+      designs.add(s.design());
+      if (!s.job().equals("all")) {
+        jobs.add(s.job());
+      }
+    }
+    Map<String, Map<String, Map<String, TreeMap<Integer, Double>>>> reps = new LinkedHashMap<>();
+    for (CsvTable.Row r : CsvTable.read(dir.resolve("replications.csv")).rows()) {
+      reps.computeIfAbsent(r.get("design"), k -> new LinkedHashMap<>())
+          .computeIfAbsent(r.get("job"), k -> new LinkedHashMap<>())
+          .computeIfAbsent(r.get("metric"), k -> new TreeMap<>())
+          .put((int) r.integer("replication"), r.number("value"));
+    }
+    List<LockRow> locks = new ArrayList<>();
+    for (CsvTable.Row r : CsvTable.read(dir.resolve("locks.csv")).rows()) {
+      locks.add(new LockRow(r.get("design"), r.get("class"), r.get("side"),
+          r.integer("con-bounces"), r.integer("contentions"), r.integer("waittime-min_ns"),
+          r.integer("waittime-max_ns"), r.integer("waittime-total_ns"),
+          r.number("waittime-avg_ns"), r.integer("acq-bounces"), r.integer("acquisitions"),
+          r.integer("holdtime-min_ns"), r.integer("holdtime-max_ns"),
+          r.integer("holdtime-total_ns"), r.number("holdtime-avg_ns")));
+    }
+    Map<String, Map<String, Long>> cpu = new LinkedHashMap<>();
+    for (CsvTable.Row r : CsvTable.read(dir.resolve("cpu.csv")).rows()) {
+      cpu.computeIfAbsent(r.get("design"), k -> new LinkedHashMap<>())
+          .merge(r.get("state"), r.integer("ns"), Long::sum);
+    }
+    List<TimelineRow> timeline = new ArrayList<>();
+    for (CsvTable.Row r : CsvTable.read(dir.resolve("timeline.csv")).rows()) {
+      timeline.add(new TimelineRow(r.get("design"), r.get("job"), r.get("kind"),
+          r.integer("t_start_ns"), r.integer("t_end_ns"), r.integer("ops")));
+    }
+    Map<String, Map<String, Hgrm>> latency = new LinkedHashMap<>();
+    for (String d : designs) {
+      Path hd = dir.resolve("hlog").resolve(ResultsWriter.fileName(d));
+      Map<String, Hgrm> byOp = new LinkedHashMap<>();
+      if (Files.isDirectory(hd)) {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(hd)) {
+          files = s.filter(p -> p.getFileName().toString().endsWith(".hgrm")).sorted().toList();
+        }
+        for (Path f : files) {
+          String name = f.getFileName().toString();
+          byOp.put(name.substring(0, name.length() - ".hgrm".length()), Hgrm.read(f));
+        }
+      }
+      latency.put(d, byOp);
+    }
+    Path v = dir.resolve("violations.txt");
+    String violations = Files.isRegularFile(v) ? Files.readString(v, StandardCharsets.UTF_8) : "";
+    return new ResultsData(dir, manifest, List.copyOf(designs), List.copyOf(jobs), summary,
+        reps, locks, cpu, timeline, latency, violations);
+  }
+
+  SummaryRow summary(String design, String job, String metric) {
+    for (SummaryRow r : summary) {
+      if (r.design().equals(design) && r.job().equals(job) && r.metric().equals(metric)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** Metrics of {@code job} in {@code summary.csv} order (of the first design that has them). */
+  List<String> metrics(String job) {
+    Set<String> out = new LinkedHashSet<>();
+    for (SummaryRow r : summary) {
+      if (r.job().equals(job)) {
+        out.add(r.metric());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** Per-replication values of a metric, by replication; empty if not recorded. */
+  TreeMap<Integer, Double> perReplication(String design, String job, String metric) {
+    TreeMap<Integer, Double> m = replications.getOrDefault(design, Map.of())
+        .getOrDefault(job, Map.of()).get(metric);
+    return m == null ? new TreeMap<>() : m;
+  }
+
+  /** Every {@code job.op} with a latency distribution, in job order then name. */
+  List<String> latencyKeys() {
+    Set<String> keys = new LinkedHashSet<>();
+    for (String job : jobs) {
+      for (Map<String, Hgrm> byOp : latency.values()) {
+        for (String k : byOp.keySet()) {
+          if (k.startsWith(job + ".")) {
+            keys.add(k);
+          }
+        }
+      }
+    }
+    for (Map<String, Hgrm> byOp : latency.values()) {
+      keys.addAll(byOp.keySet());
+    }
+    return List.copyOf(keys);
+  }
+
+  String text(String... path) {
+    JsonNode n = manifest;
+    for (String p : path) {
+      n = n.path(p);
+    }
+    return n.isMissingNode() || n.isNull() ? "" : n.asText();
+  }
+
+  int replicationCount() {
+    int n = manifest.path("replications").asInt(0);
+    if (n > 0) {
+      return n;
+    }
+    return summary.isEmpty() ? 1 : Math.max(1, summary.get(0).n());
+  }
+}

@@ -1,0 +1,100 @@
+package faultsim.lang;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import faultsim.workload.InputException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** How Java code adds vocabulary to the language, and what it may not do. */
+final class HostTest {
+
+  @Test
+  void definitions_nameClashesAndReservedWordsAreRejected() {
+    Host h = Host.withCorePrimitives();
+    h.defineType("folio", Object.class);
+    assertThatThrownBy(() -> h.defineType("folio", Object.class))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("type 'folio' defined twice");
+    assertThatThrownBy(() -> h.defineType("int", Object.class))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> h.primitive("wait_event"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("'wait_event' is reserved by the design language");
+    assertThatThrownBy(() -> h.primitive("2fast")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> h.primitive("noimpl").add())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("primitive noimpl has no impl");
+    assertThatThrownBy(() -> h.primitive("cpu").params(Type.INT).impl((e, t, a) -> null).add())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("primitive cpu(int) defined twice");
+    assertThatThrownBy(() -> h.field(Type.INT, "x", Type.INT, o -> 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> h.primitive("p").params(Type.INT).acquires(1, true)
+        .impl((e, t, a) -> null).add()).isInstanceOf(IllegalArgumentException.class);
+    h.constant("X", 1);
+    assertThatThrownBy(() -> h.global("X", Type.INT, env -> 1L))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void coreHost_hasTheKernelLockApi() {
+    Host h = Host.withCorePrimitives();
+    for (String p : new String[] {"spin_lock", "spin_unlock", "spin_trylock", "mutex_lock",
+        "mutex_unlock", "mutex_trylock", "down_read", "up_read", "down_write", "up_write",
+        "down_read_trylock", "down_write_trylock", "read_seqcount_begin", "read_seqcount_retry",
+        "write_seqcount_begin", "write_seqcount_end", "rcu_read_lock", "rcu_read_unlock",
+        "preempt_disable", "preempt_enable", "might_sleep", "wake_up_all", "cpu",
+        "schedule_timeout", "range", "exp", "uniform", "lognormal", "const"}) {
+      assertThat(h.primitives(p)).as(p).isNotEmpty();
+    }
+    assertThat(h.primitives("cpu")).extracting(Primitive::signature)
+        .containsExactly("cpu(int)", "cpu(dist)");
+    assertThat(h.primitives("down_read").get(0).lockEffects())
+        .containsExactly(new Primitive.LockEffect(0, false, Primitive.LockAction.ACQUIRE));
+    assertThat(h.type("rw_semaphore").javaClass()).isEqualTo(faultsim.locks.RwSemaphore.class);
+  }
+
+  @Test
+  void globals_areComputedOncePerRun() throws InputException {
+    Host h = TestHost.host();
+    AtomicInteger evaluations = new AtomicInteger();
+    h.global("fault_around_bytes", Type.INT, env -> {
+      evaluations.incrementAndGet();
+      return env.context(Long.class);
+    });
+    h.typeAlias("gfp_t", Type.INT);
+    CompiledDesign d = DesignLibrary.compile("g.design", """
+        design g;
+        gfp_t twice() { return fault_around_bytes + fault_around_bytes; }
+        """, null, h);
+    Runs r = Runs.zeroCost();
+    r.env.setContext(64L * 1024);
+    assertThat(r.call(d, "twice")).isEqualTo(128L * 1024);
+    assertThat(evaluations).hasValue(1);
+    Runs other = Runs.zeroCost();
+    other.env.setContext(4096L);
+    assertThat(other.call(d, "twice")).isEqualTo(8192L);
+    assertThat(evaluations).hasValue(2);
+  }
+
+  @Test
+  void runEnvContext_wrongType_saysWhatItIs() {
+    RunEnv env = new RunEnv(null);
+    assertThatThrownBy(() -> env.context(String.class))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the run's context is not set, not a String");
+    env.setContext(3L);
+    assertThat(env.context(Long.class)).isEqualTo(3L);
+  }
+
+  @Test
+  void fieldGetters_mayReturnAnyNumberForInts() throws InputException {
+    Host h = Host.withCorePrimitives();
+    Type pt = h.defineType("point", int[].class);
+    h.field(pt, "x", Type.INT, o -> ((int[]) o)[0]);
+    h.primitive("origin").returns(pt).impl((e, t, a) -> new int[] {41}).add();
+    CompiledDesign d = DesignLibrary.compile("p.design",
+        "design p;\nint f() { struct point *p = origin(); return p->x + 1; }\n", null, h);
+    assertThat(Runs.zeroCost().call(d, "f")).isEqualTo(42L);
+  }
+}
