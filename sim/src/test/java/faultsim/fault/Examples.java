@@ -34,9 +34,27 @@ final class Examples {
     return r.oracle().counts().get(kind);
   }
 
-  /** The first line of a violation's interleaving: where each task was. */
+  /** The first line of a violation's interleaving: where its first task was. */
   static String firstLine(Violation v) {
     return v.timeline().lines().findFirst().orElse("").strip();
+  }
+
+  /**
+   * Where each task of a violation's interleaving was, from its leading {@code [task] in ...}
+   * lines: {@code "task: f > g | task: h"}.
+   */
+  static String where(Violation v) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : v.timeline().lines().toList()) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("^    \\[(.+)\\] in (.*)$").matcher(line);
+      if (!m.matches()) {
+        break;
+      }
+      sb.append(sb.length() == 0 ? "" : " | ").append(m.group(1)).append(": ")
+          .append(m.group(2));
+    }
+    return sb.toString();
   }
 
   /** Time {@code tasks} of {@code job} spent in {@code states}, summed. */

@@ -11,8 +11,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The seed threads' questions, asked through the example workloads of {@code workloads/} (one
  * replication, the file's own seed): what the correctness oracle must find in each design, and
- * where. Every violation asserted on comes with its interleaving, whose first line names the
- * design functions each task was in (outermost first).
+ * where. Every violation asserted on comes with its interleaving, whose first lines name the
+ * design functions each task was in, outermost first ({@code [punch] in vfs_fallocate >
+ * ext4_punch_hole}); {@link Examples#where} joins them as {@code "punch: ... | reader/0: ..."}.
  */
 final class SeedWorkloadsTest {
 
@@ -35,6 +36,8 @@ final class SeedWorkloadsTest {
     assertThat(v.summary()).startsWith("task punch: punch_hole of shm pages [64, 192) still"
         + " running after");
     assertThat(Examples.firstLine(v))
+        .startsWith("[punch] in vfs_fallocate > shmem_fallocate > shmem_undo_range");
+    assertThat(Examples.where(v))
         .startsWith("punch: vfs_fallocate > shmem_fallocate > shmem_undo_range")
         .contains("| writer/")
         .contains(": do_user_addr_fault > handle_mm_fault > handle_pte_fault > do_fault"
@@ -72,7 +75,9 @@ final class SeedWorkloadsTest {
     Violation v = Examples.shown(r, Violation.LOCK_ORDER).get(0);
     assertThat(v.summary()).startsWith("possible circular locking dependency: jbd2_handle ->"
         + " &mapping->i_mmap_mutex -> jbd2_handle");
-    assertThat(Examples.firstLine(v))
+    assertThat(Examples.firstLine(v)).isEqualTo("[punch (jbd2_handle -> &mapping->i_mmap_mutex)]"
+        + " in vfs_fallocate > ext4_punch_hole > truncate_pagecache_range > unmap_mapping_pages");
+    assertThat(Examples.where(v))
         .startsWith("punch (jbd2_handle -> &mapping->i_mmap_mutex): vfs_fallocate"
             + " > ext4_punch_hole > truncate_pagecache_range > unmap_mapping_pages | writer/")
         .endsWith("(&mapping->i_mmap_mutex -> jbd2_handle): do_user_addr_fault"
@@ -103,7 +108,8 @@ final class SeedWorkloadsTest {
     Violation v = Examples.shown(r, Violation.INVALID_CONTEXT).get(0);
     assertThat(v.summary()).endsWith(
         "down_read(&mapping->invalidate_lock) called in atomic context (rcu_read_lock)");
-    assertThat(Examples.firstLine(v)).matches("reader/\\d: do_user_addr_fault > handle_mm_fault"
+    assertThat(Examples.firstLine(v)).matches("\\[reader/\\d\\] in do_user_addr_fault"
+        + " > handle_mm_fault"
         + " > handle_pte_fault > do_fault > do_read_fault > do_fault_around"
         + " > vm_ops_map_pages > xfs_filemap_map_pages");
   }
@@ -134,7 +140,8 @@ final class SeedWorkloadsTest {
     Violation v = Examples.shown(r, Violation.STALE_DATA).get(0);
     assertThat(v.summary()).contains("the page cache holds data read before the blocks were"
         + " freed by task punch's punch_hole");
-    assertThat(Examples.firstLine(v)).matches("punch: vfs_fallocate > ext4_punch_hole"
+    assertThat(Examples.firstLine(v)).isEqualTo("[punch] in vfs_fallocate > ext4_punch_hole");
+    assertThat(Examples.where(v)).matches("punch: vfs_fallocate > ext4_punch_hole"
         + " \\| reader/\\d: do_user_addr_fault > handle_mm_fault > handle_pte_fault > do_fault"
         + " > do_read_fault > vm_ops_fault > filemap_fault");
     // The fault's read is issued before the punch frees the blocks.
