@@ -300,4 +300,101 @@ final class SeedScenariosTest {
     assertThat(r.run().oracle().counts().values()).containsOnly(0L);
     assertThat(mapped.index() * Kernel.PAGE_SIZE).isEqualTo(8192);
   }
+
+  // ---- a swap entry turning back into a page during a tmpfs punch ----------------------------
+
+  /**
+   * Reclaim and a swap-in, scripted as the one "fault" of a task: lock pages 0 and 1 of the
+   * file, 2 us of writeback preparation, put page 1 out to swap, read it back in (the swap
+   * device reads in 10 us), then let go of page 0.
+   */
+  static final String RECLAIM_SCRIPT = """
+      design swap_race extends shmem_punch_single_pass;
+      // The fault job's only fault is a scripted reclaim of page 1 and its swap-in.
+      vm_fault_t do_user_addr_fault(struct mm_struct *mm, unsigned long address,
+                                    unsigned long flags) {
+          struct address_space *inode = find_vma(mm, address)->vm_file;
+          struct folio *f0 = filemap_get_folio(inode, 0);
+          struct folio *f1 = filemap_get_folio(inode, 1);
+          folio_lock(f0);
+          folio_lock(f1);
+          cpu(2us);
+          spin_lock(&inode->i_pages);
+          shmem_writeout(f1);
+          spin_unlock(&inode->i_pages);
+          folio_unlock(f1);
+          folio_put(f1);
+          struct folio *f = shmem_swapin_folio(inode, shmem_swap_lookup(inode, 1));
+          folio_unlock(f);
+          folio_put(f);
+          folio_unlock(f0);
+          folio_put(f0);
+          return 0;
+      }
+      """;
+
+  @Test
+  void shmemSinglePass_swapEntryBecomesAPageAfterTheBatch_freeFailsAndTheIndexIsRetried()
+      throws Exception {
+    // Hugh's case in seed 001: a page the first loop meets locked (here by reclaim), which is
+    // a swap entry when the second loop gathers its batch and a page again when it gets to it.
+    //   reclaim: pages 0 and 1 locked at 234 and 281; 2 us; i_pages at 2328; page 1 becomes a
+    //            swap entry at 2375.
+    //   punch (from 2135): i_mutex, i_mmap_mutex and the interval-tree step -> shmem_undo_range
+    //            at 2264; pass 1's trylocks of pages 0 (2284) and 1 (2351) fail; pass 2
+    //            gathers [page 0, swap entry 1] at 2398, 23 ns after the writeout, and sleeps
+    //            on page 0 (2418).
+    //   reclaim: swaps page 1 back in -- a new folio, read 2739 -> 12739, running again 2 us
+    //            later -- replaces the entry at 14744 and unlocks page 0 at 14861.
+    //   punch: woken, removes page 0 at 16955; shmem_free_swap on the entry it gathered fails
+    //            at 17050 ("Swap was replaced by page"), counts a retry and walks again from
+    //            index 1: the new page is locked at 17135 and removed at 17187.
+    String yaml = """
+        machine:
+          cores: 2
+        devices:
+          swap:
+            read_latency: 10us
+        files:
+          shm:
+            size: 16k
+            fs: tmpfs
+            device: swap
+        global:
+          runtime: 100us
+        jobs:
+          reclaim:
+            rw: write
+            file: shm
+            size: 4k
+            loops: 1
+          punch:
+            op: punch_hole
+            file: shm
+            size: 8k
+            loops: 1
+            start_delay: 2135ns
+        """;
+    TracedRuns.Traced r = TracedRuns.run(yaml, RECLAIM_SCRIPT);
+
+    assertThat(r.log()).containsSubsequence(
+        "2351 punch folio_trylock(folio(shm:1))",
+        "2375 reclaim shmem_writeout(folio(shm:1))",
+        "2398 punch find_get_entries(shm, 0, 2)",
+        "2418 punch folio_lock(folio(shm:0))",
+        "14744 reclaim shmem_replace_swap(PagecacheEntry[mapping=shm, index=1,"
+            + " value=ValueEntry[swap=true], folio=null], folio(shm:1))",
+        "14861 reclaim folio_unlock(folio(shm:0))",
+        "16955 punch __filemap_remove_folio(folio(shm:0))",
+        "17050 punch shmem_free_swap(PagecacheEntry[mapping=shm, index=1,"
+            + " value=ValueEntry[swap=true], folio=null])",
+        "17115 punch count_retry()",
+        "17115 punch find_get_entries(shm, 1, 2)",
+        "17187 punch __filemap_remove_folio(folio(shm:1))");
+    faultsim.kernel.AddressSpace shm = r.run().kernel().file("shm");
+    assertThat(shm.entry(0)).isNull();
+    assertThat(shm.entry(1)).isNull();
+    assertThat(Examples.job(r.run(), "punch").retries()).isEqualTo(1);
+    assertThat(r.run().oracle().counts().values()).containsOnly(0L);
+  }
 }
