@@ -50,7 +50,7 @@ final class TracedRuns {
     }
   }
 
-  /** Runs {@code yaml} through {@code design}: a built-in name, or design text if it has a newline. */
+  /** Runs {@code yaml} through {@code design}: a built-in name, or design text (with a newline). */
   static Traced run(String yaml, String design) throws InputException {
     Workload w = KernelRuns.workload(yaml);
     CompiledDesign d;
