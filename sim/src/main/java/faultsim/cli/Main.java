@@ -49,6 +49,7 @@ public final class Main implements Callable<Integer> {
   /** Runs the command line with the given streams; returns the exit status. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Main());
+    cl.addSubcommand(new WorkerCommand());
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -223,6 +224,14 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Runs in parallel.")
     Integer threads;
 
+    @Option(names = "--cluster", paramLabel = "HOST:PORT", split = ",", description = "Hand the"
+        + " runs to the workers of a cluster (./faultsim worker) reached at these addresses.")
+    List<String> cluster = new ArrayList<>();
+
+    @Option(names = "--cluster-name", paramLabel = "N", description = "The workers' cluster"
+        + " name (default faultsim-<first 12 hex digits of sha256sum FILE>).")
+    String clusterName;
+
     @Override
     public Integer call() throws Exception {
       int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
@@ -230,14 +239,41 @@ public final class Main implements Callable<Integer> {
         throw new InputException(new Diagnostic("--threads " + n, 0, 0,
             "expected a number of threads >= 1"));
       }
+      if (!cluster.isEmpty() && threads != null) {
+        throw new InputException(new Diagnostic("--threads " + n, 0, 0, "a sweep on a cluster"
+            + " runs on its workers' threads; give those with ./faultsim worker --threads"));
+      }
+      for (String hp : cluster) {
+        WorkerCommand.checkHostPort("--cluster", hp);
+      }
       Workload w = new WorkloadLoader().load(file, List.of());
       Path dir = out != null ? out : Path.of("reports", w.name() + "-sweep");
       PrintWriter o = spec.commandLine().getOut();
-      faultsim.run.Sweep.run(file, List.of(), sweep, dir, n, -1, (p, done, total) ->
+      PrintWriter e = spec.commandLine().getErr();
+      faultsim.run.Sweep.Listener listener = new faultsim.run.Sweep.Listener() {
+        @Override
+        public void point(faultsim.run.Sweep.Point p, boolean done, int total) {
           o.printf(Locale.ROOT, "point %d/%d %s%s%n", p.index() + 1, total,
               String.join(" ", p.keys().isEmpty() ? List.of() : pointText(p)),
-              done ? " (already done)" : ""));
-      faultsim.report.Report.render(dir);
+              done ? " (already done)" : "");
+        }
+
+        @Override
+        public void rerun(faultsim.run.Sweep.Run run, String reason) {
+          e.println("faultsim: re-running " + run + " (" + reason + ")");
+        }
+      };
+      try (faultsim.run.RunPool pool = cluster.isEmpty() ? new faultsim.run.LocalRunPool(n)
+          : faultsim.cluster.ClusterRunPool.connect(cluster, clusterName != null ? clusterName
+              : faultsim.run.RunKey.defaultClusterName(w.sourceText()))) {
+        o.println("sweep: runs on " + pool.describe());
+        faultsim.run.Sweep.run(file, List.of(), sweep, dir, pool, -1, listener);
+        faultsim.report.Report.render(dir);
+      } catch (faultsim.run.RunPoolException ex) {
+        e.println("faultsim: " + ex.getMessage() + "; the points written are kept, and the same"
+            + " command resumes the sweep");
+        return INTERNAL;
+      }
       o.println("sweep: " + dir.resolve("sweep.csv"));
       return 0;
     }

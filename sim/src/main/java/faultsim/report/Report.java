@@ -97,10 +97,20 @@ public final class Report {
 
   /** The page of {@code template} for {@code model}. */
   static String render(String template, Object model) {
-    TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
-    StringOutput out = new StringOutput();
-    engine.render(template, model, out);
-    return out.toString();
+    // The templates are classes beside this one: jte must load them with its class loader
+    // (it asks the thread's context loader), so that they see the same model classes.
+    Thread thread = Thread.currentThread();
+    ClassLoader saved = thread.getContextClassLoader();
+    thread.setContextClassLoader(Report.class.getClassLoader());
+    try {
+      TemplateEngine engine = TemplateEngine.createPrecompiled(null, ContentType.Html,
+          Report.class.getClassLoader(), "faultsim.report.templates");
+      StringOutput out = new StringOutput();
+      engine.render(template, model, out);
+      return out.toString();
+    } finally {
+      thread.setContextClassLoader(saved);
+    }
   }
 
   static List<String> paragraphs(String text) {

@@ -51,9 +51,7 @@ public final class Experiment {
     if (designs.isEmpty()) {
       designs.addAll(w.designs());
     }
-    List<String> streamNames = new ArrayList<>(w.streamNames());
-    streamNames.add(KernelRun.DESIGN_STREAM);
-    RandomStreams base = RandomStreams.create(w.seed(), streamNames);
+    RandomStreams base = streams(w);
     int total = designs.size() * w.replications();
     List<RandomStreams> perRun = new ArrayList<>(total);
     for (int d = 0; d < designs.size(); d++) {
@@ -101,6 +99,16 @@ public final class Experiment {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Every random stream of {@code w}, created in a fixed order; replication r of every design
+   * uses substream r ({@link RandomStreams#forReplication}).
+   */
+  public static RandomStreams streams(Workload w) {
+    List<String> names = new ArrayList<>(w.streamNames());
+    names.add(KernelRun.DESIGN_STREAM);
+    return RandomStreams.create(w.seed(), names);
   }
 
   /** One replication of one design; {@code binding} is null for the design 'synthetic'. */

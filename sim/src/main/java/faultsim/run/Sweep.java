@@ -11,17 +11,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A sweep: the cartesian product of {@code --set key=v1,v2,...} values, one complete results
  * directory per point under {@code points/}, and {@code sweep.csv} combining their summaries with
  * one column per swept key. Points whose results directory is complete are not run again, so a
  * killed sweep resumes where it stopped; every point uses the same base seed, so the points are
- * compared on common random numbers too.
+ * compared on common random numbers too. Runs execute in a {@link RunPool}: this machine's
+ * threads, or the members of a cluster; the files written are the same either way.
  */
 public final class Sweep {
   /** One point: its index, directory name and the {@code key=value} overrides it applies. */
@@ -35,10 +43,31 @@ public final class Sweep {
     }
   }
 
-  /** Told before each point runs or is found already done. */
-  public interface Listener {
-    void point(Point p, boolean alreadyDone, int total);
+  /** One run of a sweep: one replication of one design at one point. */
+  public record Run(Point point, String design, int replication) {
+    @Override
+    public String toString() {
+      return "point " + point.id() + " design " + design + " replication " + replication;
+    }
   }
+
+  /** Told what the sweep does; every call comes from the thread that called {@code run}. */
+  public interface Listener {
+    /** Told once per point: when it is found already done, or when its results are written. */
+    void point(Point p, boolean alreadyDone, int total);
+
+    /** Told when a run's result has arrived: {@code done} of the {@code total} runs to do. */
+    default void runDone(Run run, int done, int total) {}
+
+    /** Told when a run was lost with the host running it and is handed out again. */
+    default void rerun(Run run, String reason) {}
+  }
+
+  /** How often one run may be lost with its host before the sweep gives up. */
+  static final int MAX_LOSSES = 3;
+
+  /** How long the sweep waits between looks at runs in flight when none has finished. */
+  private static final long POLL_NANOS = 2_000_000;
 
   private Sweep() {}
 
@@ -91,48 +120,198 @@ public final class Sweep {
     return out;
   }
 
-  /**
-   * Runs (or resumes) a sweep into {@code dir}. Every point's workload is loaded and checked
-   * before any point runs. {@code stopAfter} ends the sweep after that many newly run points (for
-   * interruption tests; a negative value means no limit). Returns whether every point is done.
-   */
+  /** Runs (or resumes) a sweep on {@code threads} threads of this machine; see below. */
   public static boolean run(Path file, List<String> fixedSets, List<String> sweepSets, Path dir,
       int threads, int stopAfter, Listener listener) throws InputException, IOException,
       InterruptedException {
+    try (LocalRunPool pool = new LocalRunPool(threads)) {
+      return run(file, fixedSets, sweepSets, dir, pool, stopAfter, listener);
+    }
+  }
+
+  /**
+   * Runs (or resumes) a sweep into {@code dir}, its runs executing in {@code pool}. Every point's
+   * workload is loaded and checked before any point runs. Runs are handed out in point order,
+   * design-major and replication-minor within a point, several points at once; a point's results
+   * directory is written as soon as its last run is in, and its files do not depend on where or in
+   * which order its runs executed. A run lost with the host running it is handed out again.
+   * {@code stopAfter} runs only that many of the points not yet done (for interruption tests; a
+   * negative value means no limit). Returns whether every point is done.
+   */
+  public static boolean run(Path file, List<String> fixedSets, List<String> sweepSets, Path dir,
+      RunPool pool, int stopAfter, Listener listener) throws InputException, IOException,
+      InterruptedException {
     List<Point> points = points(sweepSets);
     WorkloadLoader loader = new WorkloadLoader();
+    List<PointRuns> toRun = new ArrayList<>();
+    Map<Point, List<String>> setsOf = new LinkedHashMap<>();
     Map<Point, Workload> workloads = new LinkedHashMap<>();
     for (Point p : points) {
       List<String> sets = new ArrayList<>(fixedSets);
       sets.addAll(p.sets());
+      setsOf.put(p, sets);
       workloads.put(p, loader.load(file, sets));
     }
     Files.createDirectories(dir.resolve("points"));
-    int ran = 0;
+    boolean complete = true;
     for (Point p : points) {
       Path pointDir = dir.resolve("points").resolve(p.id());
-      boolean done = Files.isRegularFile(pointDir.resolve("summary.csv"));
-      if (listener != null) {
-        listener.point(p, done, points.size());
+      if (Files.isRegularFile(pointDir.resolve("summary.csv"))) {
+        if (listener != null) {
+          listener.point(p, true, points.size());
+        }
+      } else if (stopAfter >= 0 && toRun.size() == stopAfter) {
+        complete = false;
+      } else {
+        toRun.add(new PointRuns(p, workloads.get(p), setsOf.get(p), pointDir));
       }
-      if (done) {
-        continue;
-      }
-      if (stopAfter >= 0 && ran == stopAfter) {
-        return false;
-      }
-      Workload w = workloads.get(p);
-      long t0 = System.nanoTime();
-      List<ReplicationResult> results = Experiment.run(w, threads, null);
-      Map<String, Object> info = new LinkedHashMap<>();
-      info.put("wall_seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
-      info.put("threads", threads);
-      info.put("sweep_point", p.sets());
-      ResultsWriter.write(pointDir, w, results, info);
-      ran++;
+    }
+    execute(toRun, pool, listener, points.size());
+    if (!complete) {
+      return false;
     }
     writeSweepCsv(dir, points);
     return true;
+  }
+
+  /** A point being run: its workload, and its runs' results as they arrive. */
+  private static final class PointRuns {
+    final Point point;
+    final Workload workload;
+    final Path dir;
+    final List<Job> jobs = new ArrayList<>();
+    final ReplicationResult[] results;
+    int remaining;
+    long startNanos = -1;
+
+    PointRuns(Point point, Workload w, List<String> sets, Path dir) {
+      this.point = point;
+      this.workload = w;
+      this.dir = dir;
+      String hash = RunKey.workloadHash(w.sourceText());
+      for (String design : w.designs()) {
+        for (int r = 0; r < w.replications(); r++) {
+          jobs.add(new Job(this, jobs.size(), new Run(point, design, r),
+              RunTask.of(w, hash, sets, design, r)));
+        }
+      }
+      results = new ReplicationResult[jobs.size()];
+      remaining = jobs.size();
+    }
+  }
+
+  /** One run to do, and how often it was lost. */
+  private static final class Job {
+    final PointRuns point;
+    final int slot;
+    final Run run;
+    final RunTask task;
+    int losses;
+
+    Job(PointRuns point, int slot, Run run, RunTask task) {
+      this.point = point;
+      this.slot = slot;
+      this.run = run;
+      this.task = task;
+    }
+  }
+
+  private static void execute(List<PointRuns> points, RunPool pool, Listener listener,
+      int totalPoints) throws IOException, InterruptedException {
+    Deque<Job> pending = new ArrayDeque<>();
+    for (PointRuns pr : points) {
+      pending.addAll(pr.jobs);
+    }
+    int total = pending.size();
+    int done = 0;
+    Map<Future<byte[]>, Job> inFlight = new LinkedHashMap<>();
+    try {
+      while (!pending.isEmpty() || !inFlight.isEmpty()) {
+        int capacity = pool.capacity();
+        while (!pending.isEmpty() && inFlight.size() < capacity) {
+          Job j = pending.poll();
+          if (j.point.startNanos < 0) {
+            j.point.startNanos = System.nanoTime();
+          }
+          inFlight.put(pool.submit(j.task), j);
+        }
+        boolean progressed = false;
+        for (var it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+          var e = it.next();
+          if (!e.getKey().isDone()) {
+            continue;
+          }
+          it.remove();
+          progressed = true;
+          Job j = e.getValue();
+          byte[] bytes;
+          try {
+            bytes = e.getKey().get();
+          } catch (ExecutionException | CancellationException ex) {
+            Throwable cause = ex instanceof ExecutionException && ex.getCause() != null
+                ? ex.getCause() : ex;
+            String why = pool.lostBecause(e.getKey(), cause);
+            if (why == null) {
+              throw failure(j.run, cause);
+            }
+            if (++j.losses > MAX_LOSSES) {
+              throw new RunPoolException(j.run + " was lost " + j.losses + " times, the last"
+                  + " because " + why, cause);
+            }
+            if (listener != null) {
+              listener.rerun(j.run, why);
+            }
+            pending.addFirst(j);
+            continue;
+          }
+          ReplicationResult r = ResultCodec.decode(bytes);
+          if (!r.design().equals(j.run.design()) || r.replication() != j.run.replication()) {
+            throw new IllegalStateException("asked for " + j.run + ", got design " + r.design()
+                + " replication " + r.replication());
+          }
+          j.point.results[j.slot] = r;
+          done++;
+          if (listener != null) {
+            listener.runDone(j.run, done, total);
+          }
+          if (--j.point.remaining == 0) {
+            writePoint(j.point, pool);
+            if (listener != null) {
+              listener.point(j.point.point, false, totalPoints);
+            }
+          }
+        }
+        if (!progressed) {
+          if (Thread.interrupted()) {
+            throw new InterruptedException();
+          }
+          LockSupport.parkNanos(POLL_NANOS);
+        }
+      }
+    } finally {
+      for (Future<byte[]> f : inFlight.keySet()) {
+        try {
+          f.cancel(true);
+        } catch (RuntimeException e) {
+          // the host is gone already; nothing left to cancel
+        }
+      }
+    }
+  }
+
+  private static RuntimeException failure(Run run, Throwable cause) {
+    if (cause instanceof RuntimeException re) {
+      return re;
+    }
+    return new IllegalStateException(run + " failed: " + cause, cause);
+  }
+
+  private static void writePoint(PointRuns pr, RunPool pool) throws IOException {
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("wall_seconds", Math.round((System.nanoTime() - pr.startNanos) / 1e6) / 1000.0);
+    info.putAll(pool.manifestInfo());
+    info.put("sweep_point", pr.point.sets());
+    ResultsWriter.write(pr.dir, pr.workload, Arrays.asList(pr.results), info);
   }
 
   /** Splits at commas outside parentheses, so {@code uniform(1us,3us),2us} is two values. */

@@ -1,0 +1,12 @@
+/**
+ * Sweeps on several hosts, on Hazelcast: {@link faultsim.cluster.Worker} starts a member that
+ * runs simulation work, {@link faultsim.cluster.ClusterRunPool} hands a sweep's runs to the
+ * members as a client and submits again the runs of a member that leaves. Only
+ * {@code faultsim worker} and {@code faultsim sweep --cluster} load this package; every
+ * Hazelcast reference in faultsim is here.
+ *
+ * <p>Settings are safe by default ({@link faultsim.cluster.ClusterSettings}): members bind only
+ * the address given, join only the members listed (TCP/IP; multicast and auto-detection off),
+ * phone-home and Jet off, and accept no Java-serialised objects but faultsim's.
+ */
+package faultsim.cluster;

@@ -1,0 +1,86 @@
+package faultsim.run;
+
+import faultsim.engine.RandomStreams;
+import faultsim.workload.InputException;
+import faultsim.workload.Workload;
+import faultsim.workload.WorkloadLoader;
+import java.util.concurrent.Callable;
+
+/**
+ * One replication of one design at one sweep point, as it travels to whoever runs it: the
+ * workload text, the file name it is reported under, and the {@link RunKey}. Calling it parses
+ * the workload with the key's overrides, runs the replication on its own substreams and returns
+ * the result encoded by {@link ResultCodec}, so a run gives the same bytes on any host and in any
+ * order.
+ */
+public final class RunTask implements Callable<byte[]> {
+  private final RunKey key;
+  private final String fileName;
+  private final String workloadText;
+  /** Set where the task was made, so local runs skip parsing; never sent anywhere. */
+  private final Workload resolved;
+
+  /** A task to be run elsewhere: the workload is parsed from its text when it runs. */
+  public RunTask(RunKey key, String fileName, String workloadText) {
+    this(key, fileName, workloadText, null);
+  }
+
+  private RunTask(RunKey key, String fileName, String workloadText, Workload resolved) {
+    this.key = key;
+    this.fileName = fileName;
+    this.workloadText = workloadText;
+    this.resolved = resolved;
+  }
+
+  /** A task for {@code w}, already resolved with {@code sets}. */
+  static RunTask of(Workload w, String hash, java.util.List<String> sets, String design,
+      int replication) {
+    return new RunTask(new RunKey(hash, sets, design, replication), w.file(), w.sourceText(), w);
+  }
+
+  public RunKey key() {
+    return key;
+  }
+
+  public String fileName() {
+    return fileName;
+  }
+
+  public String workloadText() {
+    return workloadText;
+  }
+
+  /** Runs the replication. */
+  public ReplicationResult run() throws InputException {
+    Workload w = resolved;
+    if (w == null) {
+      String hash = RunKey.workloadHash(workloadText);
+      if (!hash.equals(key.workloadHash())) {
+        throw new IllegalArgumentException("workload text of " + fileName + " has hash " + hash
+            + ", the run asks for " + key.workloadHash());
+      }
+      w = new WorkloadLoader().parse(fileName, workloadText, key.sets());
+    }
+    if (!w.designs().contains(key.design())) {
+      throw new IllegalArgumentException("workload " + fileName + " has no design "
+          + key.design() + "; designs: " + w.designs());
+    }
+    RandomStreams streams = Experiment.streams(w).forReplication(key.replication());
+    if (!w.hasKernelJobs()) {
+      return Experiment.runOne(w, key.design(), null, key.replication(), streams);
+    }
+    faultsim.lang.CompiledDesign d = faultsim.fault.Designs.load(key.design(), w);
+    return Experiment.runOne(w, d.name(), faultsim.fault.Designs.binding(d), key.replication(),
+        streams);
+  }
+
+  @Override
+  public byte[] call() throws InputException {
+    return ResultCodec.encode(run());
+  }
+
+  @Override
+  public String toString() {
+    return "run " + key;
+  }
+}
