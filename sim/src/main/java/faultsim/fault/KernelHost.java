@@ -14,6 +14,7 @@ import faultsim.lang.Type;
 import faultsim.locks.FolioLock;
 import faultsim.locks.Lock;
 import faultsim.locks.LockKind;
+import faultsim.locks.Seqcount;
 import faultsim.locks.WaitQueue;
 import faultsim.machine.HeldLock;
 import faultsim.machine.SimulationException;
@@ -104,6 +105,7 @@ public final class KernelHost {
       pageCachePrimitives();
       ptePrimitives();
       filePrimitives();
+      seedPrimitives();
     }
 
     void types() {
@@ -568,12 +570,165 @@ public final class KernelHost {
           .impl((env, t, a) -> ((AddressSpace) a[0]).iPrivate() instanceof ShmemFalloc s
               && s.covers((Long) a[1])).add();
     }
+
+    // ---- primitives for the seed proposals: tmpfs swap entries, raw sequence reads -------------
+    //
+    // tmpfs keeps a swapped-out page as a swap entry (a value entry) in i_pages. A fault swaps it
+    // back in by reading it into a new folio and replacing the entry if it is still there; a hole
+    // punch gathers a batch of entries (pages and swap entries, find_get_entries) and frees each
+    // swap entry with a compare-and-exchange that fails if the entry has turned back into a page
+    // since the batch was gathered (shmem_free_swap, seed 001). Andrea's 2003 frlock and 2.6's
+    // truncate_count are read without waiting for a writer (seed 004): raw_read_seqcount.
+
+    void seedPrimitives() {
+      Type entry = h.defineType("pagecache_entry", PagecacheEntry.class);
+      h.field(entry, "index", Type.INT, o -> ((PagecacheEntry) o).index());
+      h.field(entry, "folio", folio, o -> ((PagecacheEntry) o).folio());
+      Type entryCursor = h.cursorType("entry_batch", entry);
+      // find_get_entries(): the folios and swap entries of [start, end) in index order, gathered
+      // a batch at a time; each is as it was when its batch was gathered.
+      h.primitive("find_get_entries").params(mapping, Type.INT, Type.INT).returns(entryCursor)
+          .impl((env, t, a) -> new EntryBatchCursor((AddressSpace) a[0], (Long) a[1],
+              (Long) a[2])).add();
+      // The swap entry at index, or NULL: the xa_load of shmem_get_folio.
+      h.primitive("shmem_swap_lookup").params(mapping, Type.INT).returns(entry)
+          .impl((env, t, a) -> {
+            AddressSpace m = (AddressSpace) a[0];
+            long index = (Long) a[1];
+            t.busy(KernelCosts.PAGECACHE_LOOKUP_NS);
+            return m.entry(index) instanceof AddressSpace.ValueEntry v && v.swap()
+                ? new PagecacheEntry(m, index, v, null) : null;
+          }).add();
+      // shmem_free_swap(): erases a swap entry if it is still the one looked up; false (-ENOENT)
+      // if it was swapped back in (or freed) since.
+      h.primitive("shmem_free_swap").params(entry).returns(Type.BOOL).impl((env, t, a) -> {
+        PagecacheEntry e = (PagecacheEntry) a[0];
+        if (e.value() == null) {
+          throw t.fault("shmem_free_swap(" + e.index() + "): not a swap entry");
+        }
+        requireHeld(t, e.mapping().lock("i_pages"), null, "shmem_free_swap",
+            "&mapping->i_pages");
+        t.busy(KernelCosts.XA_STORE_NS);
+        if (e.mapping().entry(e.index()) != e.value()) {
+          return false;
+        }
+        e.mapping().removeValueEntry(e.index());
+        return true;
+      }).add();
+      // shmem_add_to_page_cache(expected = swap): the swapped-in folio (locked, read) replaces
+      // the swap entry if it is still there; false if not (punched, or swapped in elsewhere).
+      h.primitive("shmem_replace_swap").params(entry, folio).returns(Type.BOOL)
+          .impl((env, t, a) -> {
+            PagecacheEntry e = (PagecacheEntry) a[0];
+            Folio f = (Folio) a[1];
+            AddressSpace m = e.mapping();
+            requireHeld(t, m.lock("i_pages"), null, "shmem_replace_swap", "&mapping->i_pages");
+            requireFolioLocked(t, f, "shmem_replace_swap");
+            if (e.value() == null || f.mapping() != m || f.index() != e.index()) {
+              throw t.fault("shmem_replace_swap(" + f + "): not a folio for the swap entry at "
+                  + e.index() + " of " + m.name());
+            }
+            t.busy(KernelCosts.XA_STORE_NS);
+            if (m.entry(e.index()) != e.value()) {
+              return false;
+            }
+            m.removeValueEntry(e.index());
+            m.insertFolio(f);
+            f.get();
+            return true;
+          }).add();
+      // shmem_writeout(): reclaim puts a locked, unmapped folio out to swap; its slot becomes a
+      // swap entry (the write to the swap device is asynchronous and not modelled).
+      h.primitive("shmem_writeout").params(folio).impl((env, t, a) -> {
+        Folio f = (Folio) a[0];
+        AddressSpace m = f.mapping();
+        if (m == null) {
+          throw t.fault("shmem_writeout(" + f + "): not in a page cache");
+        }
+        requireHeld(t, m.lock("i_pages"), null, "shmem_writeout", "&mapping->i_pages");
+        requireFolioLocked(t, f, "shmem_writeout");
+        if (f.mapcount() > 0) {
+          throw t.fault("shmem_writeout(" + f + "): the folio is still mapped");
+        }
+        long index = f.index();
+        m.removeFolio(f);
+        f.put();
+        m.setValueEntry(index, new AddressSpace.ValueEntry(true));
+        t.busy(KernelCosts.XA_STORE_NS);
+        return null;
+      }).add();
+      // raw_read_seqcount(): the count as it is, odd or even, without waiting for a writer; a
+      // plain load of the counter's line.
+      h.primitive("raw_read_seqcount").params(seqcount).returns(Type.INT)
+          .impl((env, t, a) -> {
+            Seqcount s = (Seqcount) a[0];
+            int last = s.line().lastWriterCore();
+            t.busy(last < 0 || last == t.core().id() ? t.machine().costs().atomicLocalNs()
+                : t.machine().transferNs(last, t.core().id()));
+            return s.sequence();
+          }).add();
+    }
   }
 
   /** tmpfs's on-stack {@code struct shmem_falloc}: a punch in progress over [start, next). */
   record ShmemFalloc(long start, long next) {
     boolean covers(long index) {
       return index >= start && index < next;
+    }
+  }
+
+  /**
+   * One entry of {@code i_pages} as a lookup found it: a folio, or a swap entry ({@code value}),
+   * at {@code index} of {@code mapping}.
+   */
+  record PagecacheEntry(AddressSpace mapping, long index, AddressSpace.ValueEntry value,
+      Folio folio) {}
+
+  /**
+   * {@code find_get_entries}: the folios and swap entries of [start, end), gathered
+   * {@value #BATCH} at a time, each as it was when its batch was gathered; one xarray step each.
+   * Shadow entries are skipped.
+   */
+  static final class EntryBatchCursor implements Cursor {
+    private final AddressSpace mapping;
+    private final long end;
+    private long next;
+    private final long[] batch = new long[BATCH];
+    private final PagecacheEntry[] entries = new PagecacheEntry[BATCH];
+    private int n;
+    private int i;
+
+    EntryBatchCursor(AddressSpace mapping, long start, long end) {
+      this.mapping = mapping;
+      this.next = start;
+      this.end = end;
+    }
+
+    @Override
+    public Object next(RunEnv env, Task t) {
+      while (i == n) {
+        if (next >= end) {
+          return null;
+        }
+        i = 0;
+        n = 0;
+        int got = mapping.entryIndexes(next, end, batch, BATCH);
+        if (got == 0) {
+          next = end;
+          return null;
+        }
+        next = batch[got - 1] + 1;
+        for (int k = 0; k < got; k++) {
+          Object e = mapping.entry(batch[k]);
+          if (e instanceof Folio f) {
+            entries[n++] = new PagecacheEntry(mapping, batch[k], null, f);
+          } else if (e instanceof AddressSpace.ValueEntry v && v.swap()) {
+            entries[n++] = new PagecacheEntry(mapping, batch[k], v, null);
+          }
+        }
+      }
+      t.busy(KernelCosts.XA_STEP_NS);
+      return entries[i++];
     }
   }
 

@@ -227,10 +227,10 @@ public final class Oracle implements Machine.LockListener {
         + back.get(0).to() + ")");
     List<TaskTrace.Step> steps = new ArrayList<>();
     for (TaskTrace.Step s : closing.steps()) {
-      steps.add(new TaskTrace.Step(s.timeNs(), a.task(), s.text()));
+      steps.add(new TaskTrace.Step(s.timeNs(), a.task(), s.text(), s.stack()));
     }
     for (TaskTrace.Step s : back.get(0).steps()) {
-      steps.add(new TaskTrace.Step(s.timeNs(), b.task(), s.text()));
+      steps.add(new TaskTrace.Step(s.timeNs(), b.task(), s.text(), s.stack()));
     }
     counts.merge(Violation.LOCK_ORDER, 1L, Long::sum);
     long seen = shown.stream().filter(v -> v.kind().equals(Violation.LOCK_ORDER)).count();

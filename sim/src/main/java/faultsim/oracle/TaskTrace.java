@@ -16,6 +16,9 @@ final class TaskTrace {
   private final int[] depths = new int[CAPACITY];
   private final String[] names = new String[CAPACITY];
   private final Object[][] args = new Object[CAPACITY][];
+  private final Frame[] frames = new Frame[CAPACITY];
+  private final Frame root = new Frame(null, null);
+  private Frame frame = root;
   private int next;
   private long count;
   private int depth;
@@ -30,12 +33,14 @@ final class TaskTrace {
 
   void enter(long now, String function) {
     add(now, function, null);
+    frame = frame.child(function);
     depth++;
   }
 
   void exit() {
     if (depth > 0) {
       depth--;
+      frame = frame.parent == null ? root : frame.parent;
     }
   }
 
@@ -51,6 +56,8 @@ final class TaskTrace {
   /** Appends a step rendered elsewhere (its text kept as is). */
   void replay(Step s) {
     add(s.timeNs(), s.text(), null);
+    frames[(next + CAPACITY - 1) % CAPACITY] = s.stack() == null ? root
+        : new Frame(null, s.stack());
   }
 
   private void add(long now, String name, Object[] a) {
@@ -59,12 +66,55 @@ final class TaskTrace {
     depths[i] = depth;
     names[i] = name;
     args[i] = a;
+    frames[i] = frame;
     next = (i + 1) % CAPACITY;
     count++;
   }
 
-  /** One recorded step. */
-  record Step(long timeNs, String task, String text) {}
+  /**
+   * One recorded step.
+   *
+   * @param stack the design functions the task was in when it took the step, outermost first,
+   *     joined by {@code " > "} (null at the top level)
+   */
+  record Step(long timeNs, String task, String text, String stack) {}
+
+  /**
+   * A design call path: a function and the frame it was called from (the task's root frame has
+   * no function). Frames are shared between the calls that take the same path, so entering a
+   * function allocates only the first time the task takes that path.
+   */
+  static final class Frame {
+    final Frame parent;
+    final String function;
+    private Frame[] children = new Frame[0];
+
+    Frame(Frame parent, String function) {
+      this.parent = parent;
+      this.function = function;
+    }
+
+    Frame child(String fn) {
+      for (Frame c : children) {
+        if (c.function.equals(fn)) {
+          return c;
+        }
+      }
+      Frame c = new Frame(this, fn);
+      children = java.util.Arrays.copyOf(children, children.length + 1);
+      children[children.length - 1] = c;
+      return c;
+    }
+
+    /** The path, outermost first, or null for the top level. */
+    String path() {
+      if (function == null) {
+        return null;
+      }
+      String above = parent == null ? null : parent.path();
+      return above == null ? function : above + " > " + function;
+    }
+  }
 
   /** Steps recorded at or after {@code fromNs} and at or before {@code toNs}, oldest first. */
   List<Step> steps(long fromNs, long toNs) {
@@ -75,7 +125,7 @@ final class TaskTrace {
       if (times[i] < fromNs || times[i] > toNs) {
         continue;
       }
-      out.add(new Step(times[i], task, text(i)));
+      out.add(new Step(times[i], task, text(i), frames[i].path()));
     }
     return out;
   }

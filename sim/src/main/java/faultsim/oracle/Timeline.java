@@ -8,7 +8,9 @@ import java.util.Locale;
 /**
  * Renders the steps of two (or more) tasks in simulated-time order, one line per step tagged
  * with its task ({@code    [task] time  step}): the report draws them as the "Process A /
- * Process B" table of the seed threads, one column per task.
+ * Process B" table of the seed threads, one column per task. First comes one line per task
+ * saying where it was at its last step, as the design functions it was in, outermost first
+ * ({@code    [punch] in vfs_fallocate > ext4_punch_hole}).
  */
 final class Timeline {
   private static final int MAX_ROWS = 40;
@@ -29,10 +31,22 @@ final class Timeline {
       return "";
     }
     all.sort(Comparator.comparingLong(TaskTrace.Step::timeNs));
+    StringBuilder sb = new StringBuilder();
+    for (String c : columns) {
+      List<TaskTrace.Step> own = new ArrayList<>();
+      for (TaskTrace.Step s : all) {
+        if (s.task().equals(c)) {
+          own.add(s);
+        }
+      }
+      String where = where(own);
+      if (where != null) {
+        sb.append("    [").append(c).append("] in ").append(where).append('\n');
+      }
+    }
     if (all.size() > MAX_ROWS) {
       all = all.subList(all.size() - MAX_ROWS, all.size());
     }
-    StringBuilder sb = new StringBuilder();
     for (TaskTrace.Step st : all) {
       sb.append("    [").append(st.task()).append("] ")
           .append(String.format(Locale.ROOT, "%12s", formatTime(st.timeNs()))).append("  ")
@@ -54,6 +68,26 @@ final class Timeline {
       tasks.add(t);
     }
     return render(tasks, 0, Long.MAX_VALUE);
+  }
+
+  /**
+   * The design functions a task was in at its last step (notes aside), outermost first: with the
+   * function that step entered, if it entered one. Null if the task was at the top level.
+   */
+  static String where(List<TaskTrace.Step> steps) {
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      String text = steps.get(i).text().strip();
+      if (text.startsWith("#")) {
+        continue;
+      }
+      // Function entries are recorded by name alone; primitives with their arguments.
+      String stack = steps.get(i).stack();
+      if (text.indexOf('(') >= 0) {
+        return stack;
+      }
+      return stack == null ? text : stack + " > " + text;
+    }
+    return null;
   }
 
   static String formatTime(long ns) {

@@ -1,0 +1,400 @@
+package faultsim.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import faultsim.kernel.Folio;
+import faultsim.kernel.Kernel;
+import faultsim.kernel.MmStruct;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two tasks on a 2-core machine, one kernel primitive family each, hand-worked: the exact order
+ * and times of what the design does, with the default costs (kernel-paths.md section C, as
+ * {@link KernelCosts} and the machine's profile give them): an atomic on a line this core owns
+ * 5 ns, a line last written by the other core (or never written) 47 ns, a wake-up 2 us; a fault's
+ * entry 150 ns, find_vma 40 ns, a page-cache lookup 50 ns, an xarray step 20 ns, a PTE store
+ * 40 ns, a PTE page 500 ns, a folio 150 ns and 150 ns more to zero it, anon_vma_prepare 200 ns.
+ * Every primitive call and design function entry and exit is logged as {@code "<ns> <task>
+ * <event>"}; a primitive is logged when it is called, and its cost runs after that.
+ */
+final class SeedScenariosTest {
+
+  // ---- a lock wait: two faults on one page-table lock ----------------------------------------
+
+  private static final String TWO_ANON_FAULTS = """
+      machine:
+        cores: 2
+      global:
+        runtime: 100us
+      jobs:
+        a:
+          rw: write
+          mapping: anon
+          size: 4k
+          loops: 1
+        b:
+          rw: write
+          mapping: anon
+          size: 4k
+          loops: 1
+      """;
+
+  private static List<String> ptlEvents(TracedRuns.Traced r) {
+    return r.events(e -> e.startsWith("spin_lock(") || e.startsWith("spin_unlock(")
+        || e.startsWith("set_pte_at(")).stream()
+        .map(l -> l.replaceAll("set_pte_at\\(.*", "set_pte_at"))
+        .toList();
+  }
+
+  @Test
+  void ptlPerMm_twoThreadsFaultAtOnce_secondSpinsThroughTheFirstsHold() throws Exception {
+    // Two threads of one process write-fault one page each of their own anonymous VMA, at the
+    // same instant on two cores. Both run the same path in step: VMA lock (anon_vma not set
+    // yet: VM_FAULT_RETRY at 242), mmap_lock read (242 -> 289), find_vma to 329,
+    // anon_vma_prepare to 529, a zeroed folio to 829, the PTE page to 1329. Then:
+    //   1329 a spin_lock(&mm->page_table_lock): never written -> 47, a holds it at 1376
+    //   1329 b spin_lock: held -> b spins
+    //   1376 a set_pte_at: 40 + the folio's refcount atomic 47 -> 1463
+    //   1463 a spin_unlock: the lock passes to spinner b after one transfer, b goes on at 1510
+    //   1510 b set_pte_at
+    // b waited 181 ns for a lock a held for 87 ns.
+    TracedRuns.Traced r = TracedRuns.run(TWO_ANON_FAULTS, "ptl_per_mm");
+
+    assertThat(ptlEvents(r)).containsExactly(
+        "1329 a spin_lock(&mm->page_table_lock)",
+        "1329 b spin_lock(&mm->page_table_lock)",
+        "1376 a set_pte_at",
+        "1463 a spin_unlock(&mm->page_table_lock)",
+        "1510 b set_pte_at",
+        "1597 b spin_unlock(&mm->page_table_lock)");
+    assertThat(KernelRuns.acquisitions(r.run(), "&mm->page_table_lock", true)).isEqualTo(2);
+    assertThat(contentions(r.run(), "&mm->page_table_lock")).isEqualTo(1);
+  }
+
+  @Test
+  void splitPtl_twoThreadsFaultAtOnce_neitherWaits() throws Exception {
+    // The same two faults under 6.6: each VMA starts on its own 2 MiB boundary, so each page
+    // is in its own PTE page with its own lock; both store their PTE at 1376.
+    TracedRuns.Traced r = TracedRuns.run(TWO_ANON_FAULTS, "linux_6_6");
+
+    assertThat(ptlEvents(r)).containsExactly(
+        "1329 a spin_lock(ptlock_ptr(ptdesc))",
+        "1329 b spin_lock(ptlock_ptr(ptdesc))",
+        "1376 a set_pte_at",
+        "1376 b set_pte_at",
+        "1463 a spin_unlock(ptlock_ptr(ptdesc))",
+        "1463 b spin_unlock(ptlock_ptr(ptdesc))");
+    assertThat(contentions(r.run(), "ptlock_ptr(ptdesc)")).isZero();
+  }
+
+  private static long contentions(KernelRun r, String lockClass) {
+    return r.locks().classes().stream().filter(c -> c.name().equals(lockClass))
+        .mapToLong(c -> c.stats(true).contentions()).sum();
+  }
+
+  // ---- a folio trylock failure in fault-around -----------------------------------------------
+
+  /** 3.15's filemap_map_pages, exactly: no PG_locked test before trylock_page. */
+  static final String FA_TRYLOCK_3_15 = """
+      design fa_trylock_3_15 extends linux_3_15;
+      // 3.15 filemap_map_pages: page_cache_get_speculative, uptodate, then trylock_page.
+      bool next_uptodate_folio(struct folio *folio, struct address_space *mapping) {
+          if (!folio_try_get(folio)) {
+              return false;
+          }
+          if (!folio->uptodate || folio->readahead) {
+              folio_put(folio);
+              return false;
+          }
+          if (!folio_trylock(folio)) {
+              folio_put(folio);
+              return false;
+          }
+          if (folio->mapping != mapping || folio->index >= i_size_pages(mapping)) {
+              folio_unlock(folio);
+              folio_put(folio);
+              return false;
+          }
+          return true;
+      }
+      """;
+
+  @Test
+  void faultAround_pageLockedByAnotherBatch_trylockFails_faultFallsBackToFilemapFault()
+      throws Exception {
+    // Two processes map the same cached 16-page file and read-fault its first page, b 50 ns
+    // after a, each on its own core; fault-around (3.15: under each one's own PTL) walks pages
+    // 0..15 of the page cache. a: PTL at 737 (its PTE page took 500 ns), held at 784; the
+    // first xarray step to 804; folio_try_get on a never-written refcount line, 47 -> 851;
+    // folio_trylock of folio 0 at 851 (47) -> locked, checks pass at 898; set_pte_at 40 + 47
+    // -> 985 folio_unlock.
+    // b, 50 ns behind: folio_try_get at 854 (the line is a's: 47) -> folio_trylock at 901 finds
+    // PG_locked set by a at 851: fails; folio_put (47) at 948; next_uptodate_folio returns
+    // false at 995 and b skips page 0 -- its faulting page. Its batch maps other pages, and
+    // since the faulting PTE is still none, b takes the ->fault path (filemap_fault), which
+    // locks folio 0 with a sleeping lock and maps it.
+    String yaml = """
+        machine:
+          cores: 2
+        files:
+          data:
+            size: 64k
+        global:
+          runtime: 100us
+        jobs:
+          a:
+            rw: read
+            file: data
+            loops: 1
+            process: pa
+          b:
+            rw: read
+            file: data
+            loops: 1
+            process: pb
+            start_delay: 50ns
+        """;
+    TracedRuns.Traced r = TracedRuns.run(yaml, FA_TRYLOCK_3_15);
+
+    assertThat(r.log()).containsSubsequence(
+        "851 a folio_trylock(folio(data:0))",
+        "898 a exit next_uptodate_folio = true",
+        "901 b folio_trylock(folio(data:0))",
+        "948 b folio_put(folio(data:0))",
+        "985 a folio_unlock(folio(data:0))",
+        "995 b exit next_uptodate_folio = false");
+    assertThat(r.events(e -> e.equals("enter filemap_fault")))
+        .as("only b falls back to ->fault").hasSize(1).allMatch(l -> l.contains(" b "));
+    long fallback = r.timeOf("b", "enter filemap_fault");
+    assertThat(r.events(e -> e.startsWith("set_pte_at(") && e.contains(", folio(data:0),")))
+        .hasSize(2)
+        .anyMatch(l -> l.startsWith("898 a "))
+        .anyMatch(l -> l.contains(" b ") && Long.parseLong(l.split(" ")[0]) > fallback);
+  }
+
+  // ---- VM_FAULT_RETRY: sleeping on a locked folio with mmap_lock dropped ---------------------
+
+  @Test
+  void filemapFault_folioLockedForRead_dropsMmapLockSleepsThenRetries() throws Exception {
+    // Two processes map an uncached file; the device reads in exactly 20 us. Both faults miss
+    // fault-around and, in 6.6, retry from the VMA lock under mmap_lock (->fault needs it).
+    //   a: filemap_fault misses, adds a locked folio for page 0, drops mmap_lock (1245) and
+    //      reads it: 1250 -> I/O done at 21250, a wakes 2 us later and unlocks it at 23250.
+    //   b (5 us later): finds the folio, not uptodate; folio_trylock fails at 5971;
+    //      lock_folio_maybe_drop_mmap drops mmap_lock (5976) and sleeps in folio_lock (5981).
+    //      a's unlock hands b the lock; b runs after its wake-up, at 25250: it dropped
+    //      mmap_lock, so it unlocks (25255) and returns VM_FAULT_RETRY (0x400 = 1024) at 25270;
+    //      do_user_addr_fault retakes mmap_lock at once and the retry maps the page with
+    //      fault-around, now that it is uptodate.
+    String yaml = """
+        machine:
+          cores: 2
+        devices:
+          disk:
+            read_latency: 20us
+        files:
+          data:
+            size: 64k
+            cached: 0
+        global:
+          runtime: 100us
+        jobs:
+          a:
+            rw: read
+            file: data
+            size: 4k
+            loops: 1
+            process: pa
+          b:
+            rw: read
+            file: data
+            size: 4k
+            loops: 1
+            process: pb
+            start_delay: 5us
+        """;
+    TracedRuns.Traced r = TracedRuns.run(yaml, "linux_6_6");
+
+    assertThat(r.log()).containsSubsequence(
+        "1245 a up_read(&mm->mmap_lock)",
+        "1250 a filemap_read_folio(folio(data:0))",
+        "5971 b folio_trylock(folio(data:0))",
+        "5976 b up_read(&mm->mmap_lock)",
+        "5981 b folio_lock(folio(data:0))",
+        "23250 a folio_unlock(folio(data:0))",
+        "25255 b folio_unlock(folio(data:0))",
+        "25270 b exit filemap_fault = 1024",
+        "25270 b down_read(&mm->mmap_lock)",
+        "25345 b exit next_uptodate_folio = true");
+    assertThat(r.log()).anyMatch(l -> l.startsWith("25392 b set_pte_at("));
+    // b: one VMA-lock retry, one VM_FAULT_RETRY.
+    assertThat(Examples.job(r.run(), "b").retries()).isEqualTo(2);
+    assertThat(r.run().oracle().counts().values()).containsOnly(0L);
+  }
+
+  // ---- truncate removes the page a fault is about to map -------------------------------------
+
+  @Test
+  void frlock_truncateRemovesThePageAfterLookup_faultDropsItWaitsAndRetries() throws Exception {
+    // 2003 (frlock_truncate_seq), one page fault on page 2 of a cached 4-page file and a
+    // truncate to one page starting 300 ns later.
+    //   reader: sequence 0 read at 237, i_size checked (4 pages) and page 2 looked up at 242
+    //           (50 + 47 for the refcount); the PTE page costs 500 ns, the PTL is taken at
+    //           839 and held at 886, where the sequence is compared.
+    //   truncate: i_sem 300 -> 347; i_size = 4096 and the write side opens at 347 (sequence
+    //           1); the unmap finds no PTE yet; pass 1 trylocks page 2 at 568 and removes it
+    //           from the page cache at 662; the write side closes at 732; then 5 us of extent
+    //           removal holding i_sem.
+    //   reader at 886: the sequence moved (0 -> 2): it drops the PTL and the page it was about
+    //           to map (938, by then detached), counts a retry and waits for the truncate on
+    //           i_sem (943), spinning while the owner runs, until the truncate releases it at
+    //           5841 -- then retries.
+    String yaml = """
+        machine:
+          cores: 2
+        kernel:
+          fault_around_bytes: 4k
+        files:
+          data:
+            size: 16k
+        global:
+          runtime: 100us
+        jobs:
+          reader:
+            rw: read
+            file: data
+            offset: 8k
+            size: 4k
+            loops: 1
+          truncate:
+            op: truncate
+            file: data
+            size: 4k
+            loops: 1
+            start_delay: 300ns
+        """;
+    TracedRuns.Traced r = TracedRuns.run(yaml, "frlock_truncate_seq");
+
+    assertThat(r.log()).containsSubsequence(
+        "237 reader raw_read_seqcount(&mapping->truncate_lock)",
+        "242 reader filemap_get_folio(data, 2)",
+        "347 truncate i_size_write(data, 4096)",
+        "347 truncate write_seqcount_begin(&mapping->truncate_lock)",
+        "568 truncate folio_trylock(folio(data:2))",
+        "662 truncate __filemap_remove_folio(folio(data:2))",
+        "732 truncate write_seqcount_end(&mapping->truncate_lock)",
+        "886 reader read_seqcount_retry(&mapping->truncate_lock, 0)",
+        "933 reader exit truncate_seq_retry = true",
+        "938 reader folio_put(folio(detached:2))",
+        "943 reader mutex_lock(&inode->i_sem)",
+        "5841 truncate mutex_unlock(&inode->i_sem)",
+        "5893 reader raw_read_seqcount(&mapping->truncate_lock)");
+    // The removed page was never mapped; the PTE the retry set maps the file's page 2.
+    assertThat(r.events(e -> e.startsWith("set_pte_at(") && e.contains("detached"))).isEmpty();
+    MmStruct mm = r.run().kernel().mms().get(0);
+    Folio mapped = mm.pte(mm.vmas().get(0).start());
+    assertThat(mapped).isNotNull();
+    assertThat(mapped.mapping()).isSameAs(r.run().kernel().file("data"));
+    assertThat(Examples.job(r.run(), "reader").retries()).isEqualTo(1);
+    assertThat(r.run().oracle().counts().values()).containsOnly(0L);
+    assertThat(mapped.index() * Kernel.PAGE_SIZE).isEqualTo(8192);
+  }
+
+  // ---- a swap entry turning back into a page during a tmpfs punch ----------------------------
+
+  /**
+   * Reclaim and a swap-in, scripted as the one "fault" of a task: lock pages 0 and 1 of the
+   * file, 2 us of writeback preparation, put page 1 out to swap, read it back in (the swap
+   * device reads in 10 us), then let go of page 0.
+   */
+  static final String RECLAIM_SCRIPT = """
+      design swap_race extends shmem_punch_single_pass;
+      // The fault job's only fault is a scripted reclaim of page 1 and its swap-in.
+      vm_fault_t do_user_addr_fault(struct mm_struct *mm, unsigned long address,
+                                    unsigned long flags) {
+          struct address_space *inode = find_vma(mm, address)->vm_file;
+          struct folio *f0 = filemap_get_folio(inode, 0);
+          struct folio *f1 = filemap_get_folio(inode, 1);
+          folio_lock(f0);
+          folio_lock(f1);
+          cpu(2us);
+          spin_lock(&inode->i_pages);
+          shmem_writeout(f1);
+          spin_unlock(&inode->i_pages);
+          folio_unlock(f1);
+          folio_put(f1);
+          struct folio *f = shmem_swapin_folio(inode, shmem_swap_lookup(inode, 1));
+          folio_unlock(f);
+          folio_put(f);
+          folio_unlock(f0);
+          folio_put(f0);
+          return 0;
+      }
+      """;
+
+  @Test
+  void shmemSinglePass_swapEntryBecomesAPageAfterTheBatch_freeFailsAndTheIndexIsRetried()
+      throws Exception {
+    // Hugh's case in seed 001: a page the first loop meets locked (here by reclaim), which is
+    // a swap entry when the second loop gathers its batch and a page again when it gets to it.
+    //   reclaim: pages 0 and 1 locked at 234 and 281; 2 us; i_pages at 2328; page 1 becomes a
+    //            swap entry at 2375.
+    //   punch (from 2135): i_mutex, i_mmap_mutex and the interval-tree step -> shmem_undo_range
+    //            at 2264; pass 1's trylocks of pages 0 (2284) and 1 (2351) fail; pass 2
+    //            gathers [page 0, swap entry 1] at 2398, 23 ns after the writeout, and sleeps
+    //            on page 0 (2418).
+    //   reclaim: swaps page 1 back in -- a new folio, read 2739 -> 12739, running again 2 us
+    //            later -- replaces the entry at 14744 and unlocks page 0 at 14861.
+    //   punch: woken, removes page 0 at 16955; shmem_free_swap on the entry it gathered fails
+    //            at 17050 ("Swap was replaced by page"), counts a retry and walks again from
+    //            index 1: the new page is locked at 17135 and removed at 17187.
+    String yaml = """
+        machine:
+          cores: 2
+        devices:
+          swap:
+            read_latency: 10us
+        files:
+          shm:
+            size: 16k
+            fs: tmpfs
+            device: swap
+        global:
+          runtime: 100us
+        jobs:
+          reclaim:
+            rw: write
+            file: shm
+            size: 4k
+            loops: 1
+          punch:
+            op: punch_hole
+            file: shm
+            size: 8k
+            loops: 1
+            start_delay: 2135ns
+        """;
+    TracedRuns.Traced r = TracedRuns.run(yaml, RECLAIM_SCRIPT);
+
+    assertThat(r.log()).containsSubsequence(
+        "2351 punch folio_trylock(folio(shm:1))",
+        "2375 reclaim shmem_writeout(folio(shm:1))",
+        "2398 punch find_get_entries(shm, 0, 2)",
+        "2418 punch folio_lock(folio(shm:0))",
+        "14744 reclaim shmem_replace_swap(PagecacheEntry[mapping=shm, index=1,"
+            + " value=ValueEntry[swap=true], folio=null], folio(shm:1))",
+        "14861 reclaim folio_unlock(folio(shm:0))",
+        "16955 punch __filemap_remove_folio(folio(shm:0))",
+        "17050 punch shmem_free_swap(PagecacheEntry[mapping=shm, index=1,"
+            + " value=ValueEntry[swap=true], folio=null])",
+        "17115 punch count_retry()",
+        "17115 punch find_get_entries(shm, 1, 2)",
+        "17187 punch __filemap_remove_folio(folio(shm:1))");
+    faultsim.kernel.AddressSpace shm = r.run().kernel().file("shm");
+    assertThat(shm.entry(0)).isNull();
+    assertThat(shm.entry(1)).isNull();
+    assertThat(Examples.job(r.run(), "punch").retries()).isEqualTo(1);
+    assertThat(r.run().oracle().counts().values()).containsOnly(0L);
+  }
+}
