@@ -201,6 +201,21 @@ public final class Main implements Callable<Integer> {
               e.getValue().get(0).jobs().get(j).job(), ops, p50 / 1e3, p99 / 1e3);
         }
       }
+      for (var e : byDesign.entrySet()) {
+        Map<String, Long> totals = new LinkedHashMap<>();
+        for (ReplicationResult r : e.getValue()) {
+          r.violationCounts().forEach((k, v) -> totals.merge(k, v, Long::sum));
+        }
+        StringBuilder found = new StringBuilder();
+        totals.forEach((k, v) -> {
+          if (v > 0) {
+            found.append(found.length() == 0 ? "" : ", ").append(k).append(' ').append(v);
+          }
+        });
+        o.printf(Locale.ROOT, "%-24s violations: %s%n", e.getKey(),
+            found.length() == 0 ? "none" : found + " (in " + e.getValue().size()
+                + " replications; see violations.txt)");
+      }
     }
   }
 

@@ -348,9 +348,12 @@ public final class KernelHost {
         if (m == null) {
           throw t.fault("filemap_read_folio(" + f + "): the folio was removed from its file");
         }
-        // end_io: the data is that of the blocks when the read completes.
+        // The block mapping is looked up when the bio is built (->read_folio, get_block): the
+        // data that arrives is that of the blocks the file had then, even if they are freed
+        // while the read is in flight. end_io marks the folio uptodate.
+        long generation = m.dataGeneration(f.index());
         m.device().submitAndWait(t, false, () -> {
-          f.setGeneration(m.dataGeneration(f.index()));
+          f.setGeneration(generation);
           f.markUptodate();
         });
         return null;
