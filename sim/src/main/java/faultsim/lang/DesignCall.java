@@ -414,7 +414,7 @@ public final class DesignCall {
               this.pc = pc;
               throw fault(t, f, at, "reading ->" + field.name() + ": " + message(e), e);
             }
-            sp = push(t, f, at, sp, PrimSite.kindOf(field.type()), v, "->" + field.name());
+            sp = push(t, f, at, sp, PrimSite.kindOf(field.type()), v, field.name());
           }
           case Op.PUTF -> {
             HostField field = (HostField) k[code[pc++]];
