@@ -83,6 +83,16 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
+  /** {@code --threads N}, or all processors; N must be at least 1. */
+  static int threads(Integer threads) throws InputException {
+    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (n < 1) {
+      throw new InputException(new Diagnostic("--threads " + n, 0, 0,
+          "expected a number of threads >= 1"));
+    }
+    return n;
+  }
+
   /** {@code --version}. */
   static final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
@@ -134,11 +144,7 @@ public final class Main implements Callable<Integer> {
       if (!designs.isEmpty()) {
         all.add("designs=[" + String.join(",", designs) + "]");
       }
-      int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-      if (nThreads < 1) {
-        throw new InputException(new Diagnostic("--threads " + nThreads, 0, 0,
-            "expected a number of threads >= 1"));
-      }
+      int nThreads = threads(threads);
       if (replications != null && replications < 1) {
         throw new InputException(new Diagnostic("--replications " + replications, 0, 0,
             "expected a number of replications >= 1"));
@@ -249,11 +255,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-      if (n < 1) {
-        throw new InputException(new Diagnostic("--threads " + n, 0, 0,
-            "expected a number of threads >= 1"));
-      }
+      int n = threads(threads);
       if (!cluster.isEmpty() && threads != null) {
         throw new InputException(new Diagnostic("--threads " + n, 0, 0, "a sweep on a cluster"
             + " runs on its workers' threads; give those with ./faultsim worker --threads"));

@@ -42,11 +42,7 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    if (n < 1) {
-      throw new InputException(new Diagnostic("--threads " + n, 0, 0,
-          "expected a number of threads >= 1"));
-    }
+    int n = Main.threads(threads);
     if (port < 1 || port > 65535) {
       throw new InputException(new Diagnostic("--port " + port, 0, 0,
           "expected a port from 1 to 65535"));

@@ -448,7 +448,8 @@ public final class ResultsWriter {
     return design.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
-  static void deleteTree(Path p) throws IOException {
+  /** Deletes {@code p} and everything below it, if it exists. */
+  public static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }
