@@ -125,12 +125,17 @@ final class SeedScenariosTest {
       throws Exception {
     // Two processes map the same cached 16-page file and read-fault its first page, b 50 ns
     // after a, each on its own core; fault-around (3.15: under each one's own PTL) walks pages
-    // 0..15 of the page cache. a: PTL at 737 (its PTE page took 500 ns), held at 784; the
-    // first xarray step to 804; folio_try_get on a never-written refcount line, 47 -> 851;
-    // folio_trylock of folio 0 at 851 (47) -> locked, checks pass at 898; set_pte_at 40 + 47
-    // -> 985 folio_unlock.
-    // b, 50 ns behind: folio_try_get at 854 (the line is a's: 47) -> folio_trylock at 901 finds
-    // PG_locked set by a at 851: fails; folio_put (47) at 948; next_uptodate_folio returns
+    // 0..15 of the page cache. PG_locked and the refcount are on one line, folio 0's struct
+    // page: folio_try_get, folio_trylock, folio_unlock, folio_put and set_pte_at's folio_get
+    // all pay 5 when this core wrote it last and 47 when the other core did.
+    // a: PTL at 737 (its PTE page took 500 ns), held at 784; the first xarray step to 804;
+    // folio_try_get on a never-written line, 47 -> 851; folio_trylock of folio 0 at 851 on the
+    // line that try_get just brought over: 5 (47 when the lock word had a line of its own) ->
+    // locked, checks pass at 856; set_pte_at 40 + 47 (b's try_get took the line at 854) ->
+    // folio_unlock at 943, 47 (b's trylock took it at 901) -> 990.
+    // b, 50 ns behind: folio_try_get at 854 (the line is a's: 47) -> folio_trylock at 901 (a's
+    // set_pte_at took the line back at 856: 47) finds PG_locked set by a at 851: fails;
+    // folio_put at 948 (a's unlock has the line since 943: 47); next_uptodate_folio returns
     // false at 995 and b skips page 0 -- its faulting page. Its batch maps other pages, and
     // since the faulting PTE is still none, b takes the ->fault path (filemap_fault), which
     // locks folio 0 with a sleeping lock and maps it.
@@ -159,17 +164,17 @@ final class SeedScenariosTest {
 
     assertThat(r.log()).containsSubsequence(
         "851 a folio_trylock(folio(data:0))",
-        "898 a exit next_uptodate_folio = true",
+        "856 a exit next_uptodate_folio = true",
         "901 b folio_trylock(folio(data:0))",
+        "943 a folio_unlock(folio(data:0))",
         "948 b folio_put(folio(data:0))",
-        "985 a folio_unlock(folio(data:0))",
         "995 b exit next_uptodate_folio = false");
     assertThat(r.events(e -> e.equals("enter filemap_fault")))
         .as("only b falls back to ->fault").hasSize(1).allMatch(l -> l.contains(" b "));
     long fallback = r.timeOf("b", "enter filemap_fault");
     assertThat(r.events(e -> e.startsWith("set_pte_at(") && e.contains(", folio(data:0),")))
         .hasSize(2)
-        .anyMatch(l -> l.startsWith("898 a "))
+        .anyMatch(l -> l.startsWith("856 a "))
         .anyMatch(l -> l.contains(" b ") && Long.parseLong(l.split(" ")[0]) > fallback);
   }
 
@@ -181,12 +186,20 @@ final class SeedScenariosTest {
     // fault-around and, in 6.6, retry from the VMA lock under mmap_lock (->fault needs it).
     //   a: filemap_fault misses, adds a locked folio for page 0, drops mmap_lock (1245) and
     //      reads it: 1250 -> I/O done at 21250, a wakes 2 us later and unlocks it at 23250.
-    //   b (5 us later): finds the folio, not uptodate; folio_trylock fails at 5971;
-    //      lock_folio_maybe_drop_mmap drops mmap_lock (5976) and sleeps in folio_lock (5981).
-    //      a's unlock hands b the lock; b runs after its wake-up, at 25250: it dropped
-    //      mmap_lock, so it unlocks (25255) and returns VM_FAULT_RETRY (0x400 = 1024) at 25270;
-    //      do_user_addr_fault retakes mmap_lock at once and the retry maps the page with
-    //      fault-around, now that it is uptodate.
+    //   b (5 us later) runs on core 0 too -- a, asleep on the read, left it idle, and a task
+    //      that starts takes the lowest idle core -- so a line a wrote last costs it 5. Its
+    //      filemap_fault looks page 0 up at 5869 and finds the folio, not uptodate: 50 + 5 for
+    //      the refcount, whose line is PG_locked's and was last written by a's folio_trylock
+    //      at 1240 (47 while the lock bit had a line of its own: the refcount line was still
+    //      unwritten); invalidate_lock (a's line, 5) at 5924; folio_trylock (5) fails at 5929;
+    //      lock_folio_maybe_drop_mmap drops mmap_lock (5934) and sleeps in folio_lock (5939).
+    //      a's unlock wakes b (a then locks and unlocks the folio again in its own retry's
+    //      fault-around); b runs after its wake-up, at 25250, and takes the lock (5): it
+    //      dropped mmap_lock, so it unlocks (25255) and returns VM_FAULT_RETRY (0x400 = 1024)
+    //      at 25270; do_user_addr_fault retakes mmap_lock at once and the retry maps the page
+    //      with fault-around, now that it is uptodate: folio_try_get and folio_trylock on the
+    //      line b just wrote, 5 each, to 25345; its own PTL, never taken, 47 -> set_pte_at at
+    //      25392.
     String yaml = """
         machine:
           cores: 2
@@ -219,9 +232,11 @@ final class SeedScenariosTest {
     assertThat(r.log()).containsSubsequence(
         "1245 a up_read(&mm->mmap_lock)",
         "1250 a filemap_read_folio(folio(data:0))",
-        "5971 b folio_trylock(folio(data:0))",
-        "5976 b up_read(&mm->mmap_lock)",
-        "5981 b folio_lock(folio(data:0))",
+        "5869 b filemap_get_folio(data, 0)",
+        "5924 b down_read(&mapping->invalidate_lock)",
+        "5929 b folio_trylock(folio(data:0))",
+        "5934 b up_read(&mm->mmap_lock)",
+        "5939 b folio_lock(folio(data:0))",
         "23250 a folio_unlock(folio(data:0))",
         "25255 b folio_unlock(folio(data:0))",
         "25270 b exit filemap_fault = 1024",
@@ -243,13 +258,17 @@ final class SeedScenariosTest {
     //           (50 + 47 for the refcount); the PTE page costs 500 ns, the PTL is taken at
     //           839 and held at 886, where the sequence is compared.
     //   truncate: i_sem 300 -> 347; i_size = 4096 and the write side opens at 347 (sequence
-    //           1); the unmap finds no PTE yet; pass 1 trylocks page 2 at 568 and removes it
-    //           from the page cache at 662; the write side closes at 732; then 5 us of extent
-    //           removal holding i_sem.
-    //   reader at 886: the sequence moved (0 -> 2): it drops the PTL and the page it was about
-    //           to map (938, by then detached), counts a retry and waits for the truncate on
-    //           i_sem (943), spinning while the owner runs, until the truncate releases it at
-    //           5841 -- then retries.
+    //           1); the unmap finds no PTE yet; pass 1 trylocks page 2 at 568 (47: PG_locked
+    //           shares page 2's struct page line with the refcount, which the reader's lookup
+    //           took to its core) and removes it from the page cache at 662; its folio_unlock
+    //           (5) leaves that line on the truncate's core; the write side closes at 732; then
+    //           5 us of extent removal holding i_sem.
+    //   reader at 886: the sequence moved (0 -> 2): it drops the PTL (933) and the page it was
+    //           about to map (938, by then detached): folio_put's atomic finds the line last
+    //           written by the truncate's folio_unlock, 47 (5 while the lock bit had a line of
+    //           its own and the refcount line was still the reader's); it counts a retry and
+    //           waits for the truncate on i_sem (985), spinning while the owner runs, until the
+    //           truncate releases it at 5841 -- then retries.
     String yaml = """
         machine:
           cores: 2
@@ -287,7 +306,8 @@ final class SeedScenariosTest {
         "886 reader read_seqcount_retry(&mapping->truncate_lock, 0)",
         "933 reader exit truncate_seq_retry = true",
         "938 reader folio_put(folio(detached:2))",
-        "943 reader mutex_lock(&inode->i_sem)",
+        "985 reader count_retry()",
+        "985 reader mutex_lock(&inode->i_sem)",
         "5841 truncate mutex_unlock(&inode->i_sem)",
         "5893 reader raw_read_seqcount(&mapping->truncate_lock)");
     // The removed page was never mapped; the PTE the retry set maps the file's page 2.
@@ -338,17 +358,30 @@ final class SeedScenariosTest {
       throws Exception {
     // Hugh's case in seed 001: a page the first loop meets locked (here by reclaim), which is
     // a swap entry when the second loop gathers its batch and a page again when it gets to it.
-    //   reclaim: pages 0 and 1 locked at 234 and 281; 2 us; i_pages at 2328; page 1 becomes a
-    //            swap entry at 2375.
-    //   punch (from 2135): i_mutex, i_mmap_mutex and the interval-tree step -> shmem_undo_range
-    //            at 2264; pass 1's trylocks of pages 0 (2284) and 1 (2351) fail; pass 2
-    //            gathers [page 0, swap entry 1] at 2398, 23 ns after the writeout, and sleeps
-    //            on page 0 (2418).
-    //   reclaim: swaps page 1 back in -- a new folio, read 2739 -> 12739, running again 2 us
-    //            later -- replaces the entry at 14744 and unlocks page 0 at 14861.
-    //   punch: woken, removes page 0 at 16955; shmem_free_swap on the entry it gathered fails
-    //            at 17050 ("Swap was replaced by page"), counts a retry and walks again from
-    //            index 1: the new page is locked at 17135 and removed at 17187.
+    // PG_locked is on each folio's struct page line, with its refcount.
+    //   reclaim: looks pages 0 and 1 up (50 + 47 each, lines never written) -> 234; locks
+    //            them at 234 and 239, 5 each: the lock bit is on the line its own lookup just
+    //            brought over; 2 us; i_pages at 2244; page 1 becomes a swap entry at 2291.
+    //   punch (from 2051): i_mutex, i_mmap_mutex and the interval-tree step -> shmem_undo_range
+    //            at 2180; pass 1's trylocks of pages 0 (2200) and 1 (2267, 24 ns before the
+    //            writeout) fail, 47 each on reclaim's lines; pass 2 gathers [page 0, swap entry
+    //            1] at 2314, 23 ns after the writeout, and sleeps on page 0 (2334).
+    //            (Reclaim's two local folio_locks bring the writeout 84 ns earlier than when the
+    //            lock bit had a line of its own, 2 x (47 - 5); the punch starts 84 ns earlier
+    //            than it did then, 2051 instead of 2135, so that both loops still meet page 1
+    //            on the same sides of the writeout: from 2135, pass 1 would trylock page 1 at
+    //            2351, after it had gone to swap.)
+    //   reclaim: unlocks the old page 1 (2356, 47: the punch's trylock took the line) and puts
+    //            it (5); swaps page 1 back in -- a new folio, __folio_set_locked at 2608 (47),
+    //            read 2655 -> 12655, running again 2 us later -- replaces the entry at 14660,
+    //            unlocks the new page (5) and puts it (5: same line) and unlocks page 0 at 14735
+    //            (47, the punch's folio_lock has its line, + 47 for the punch's wait-queue
+    //            bucket).
+    //   punch: woken 2 us later, at 16735, holds page 0's lock at 16782 (47: reclaim put it
+    //            last) and removes page 0 at 16829 (i_pages from reclaim, 47); shmem_free_swap
+    //            on the entry it gathered fails at 16924 ("Swap was replaced by page"), it
+    //            counts a retry at 16989 and walks again from index 1: the new page is locked
+    //            at 17009 (47: reclaim put it last) and removed at 17061.
     String yaml = """
         machine:
           cores: 2
@@ -373,24 +406,25 @@ final class SeedScenariosTest {
             file: shm
             size: 8k
             loops: 1
-            start_delay: 2135ns
+            start_delay: 2051ns
         """;
     TracedRuns.Traced r = TracedRuns.run(yaml, RECLAIM_SCRIPT);
 
     assertThat(r.log()).containsSubsequence(
-        "2351 punch folio_trylock(folio(shm:1))",
-        "2375 reclaim shmem_writeout(folio(shm:1))",
-        "2398 punch find_get_entries(shm, 0, 2)",
-        "2418 punch folio_lock(folio(shm:0))",
-        "14744 reclaim shmem_replace_swap(PagecacheEntry[mapping=shm, index=1,"
+        "2200 punch folio_trylock(folio(shm:0))",
+        "2267 punch folio_trylock(folio(shm:1))",
+        "2291 reclaim shmem_writeout(folio(shm:1))",
+        "2314 punch find_get_entries(shm, 0, 2)",
+        "2334 punch folio_lock(folio(shm:0))",
+        "14660 reclaim shmem_replace_swap(PagecacheEntry[mapping=shm, index=1,"
             + " value=ValueEntry[swap=true], folio=null], folio(shm:1))",
-        "14861 reclaim folio_unlock(folio(shm:0))",
-        "16955 punch __filemap_remove_folio(folio(shm:0))",
-        "17050 punch shmem_free_swap(PagecacheEntry[mapping=shm, index=1,"
+        "14735 reclaim folio_unlock(folio(shm:0))",
+        "16829 punch __filemap_remove_folio(folio(shm:0))",
+        "16924 punch shmem_free_swap(PagecacheEntry[mapping=shm, index=1,"
             + " value=ValueEntry[swap=true], folio=null])",
-        "17115 punch count_retry()",
-        "17115 punch find_get_entries(shm, 1, 2)",
-        "17187 punch __filemap_remove_folio(folio(shm:1))");
+        "16989 punch count_retry()",
+        "16989 punch find_get_entries(shm, 1, 2)",
+        "17061 punch __filemap_remove_folio(folio(shm:1))");
     faultsim.kernel.AddressSpace shm = r.run().kernel().file("shm");
     assertThat(shm.entry(0)).isNull();
     assertThat(shm.entry(1)).isNull();
