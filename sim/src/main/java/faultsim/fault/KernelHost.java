@@ -301,11 +301,7 @@ public final class KernelHost {
             if (((Folio) a[0]).isLocked()) {
               throw t.fault("__folio_set_locked(" + a[0] + ") on a folio already locked");
             }
-            FolioLock l = ((Folio) a[0]).lock();
-            if (l.locked()) {
-              throw t.fault("__folio_set_locked(" + a[0] + ") on a folio already locked");
-            }
-            l.tryAcquire(t, true);
+            ((Folio) a[0]).lock().tryAcquire(t, true);
             return null;
           }).add();
       h.primitive("__filemap_add_folio").params(mapping, folio).returns(Type.BOOL)

@@ -24,6 +24,7 @@ public final class Folio {
   private FolioLock lock;
   private final CacheLine refLine = new CacheLine();
   private final boolean anon;
+  private final long lockHash;
 
   Folio(Kernel kernel, AddressSpace mapping, long index, long generation) {
     this.kernel = kernel;
@@ -31,6 +32,7 @@ public final class Folio {
     this.index = index;
     this.generation = generation;
     this.anon = mapping == null;
+    this.lockHash = (mapping == null ? 0 : mapping.id() * 0x100000001B3L) ^ index;
   }
 
   /** An anonymous folio (anonymous memory or a private mapping's COW copy). */
@@ -119,16 +121,17 @@ public final class Folio {
     mapcount--;
   }
 
-  /**
-   * Forgets the lock object while it is unlocked and nobody waits: its state is then only its
-   * cache line, which is the folio's ({@code refLine}), so nothing is lost, and a large page
-   * cache does not keep a lock object per folio.
-   */
   /** {@code folio_test_locked}: without creating a lock object. */
   public boolean isLocked() {
     return lock != null && lock.locked();
   }
 
+  /**
+   * Forgets the lock object while it is unlocked and nobody waits: its state is then only its
+   * cache line, which is the folio's ({@code refLine}), and its wait-table bucket, which is
+   * fixed at the folio's creation (the kernel hashes the folio's address); so nothing is lost,
+   * and a large page cache does not keep a lock object per folio.
+   */
   public void dropIdleLock() {
     if (lock != null && lock.idle()) {
       lock = null;
@@ -140,11 +143,13 @@ public final class Folio {
     return refLine;
   }
 
-  /** {@code PG_locked}, created on first use; its waiters hash by file and index. */
+  /**
+   * {@code PG_locked}, created on first use; its waiters hash to a bucket chosen by file and
+   * index when the folio was created (its address, in the kernel), whatever happens to it later.
+   */
   public FolioLock lock() {
     if (lock == null) {
-      long hash = (mapping == null ? 0 : mapping.id() * 0x100000001B3L) ^ index;
-      lock = kernel.locks().folioLock(hash, refLine);
+      lock = kernel.locks().folioLock(lockHash, refLine);
     }
     return lock;
   }

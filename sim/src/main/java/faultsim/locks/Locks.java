@@ -55,14 +55,17 @@ public final class Locks {
     };
   }
 
-  /** A folio lock whose waiters hash to bucket {@code hash mod 256}. */
-  /** As {@link #folioLock(long)}, with the lock bit on {@code line} (the folio's flags line). */
+  /**
+   * A folio lock whose waiters hash to bucket {@code hash mod 256}, with its lock bit on
+   * {@code line} (the folio's flags, on its struct page cache line).
+   */
   public FolioLock folioLock(long hash, CacheLine line) {
     LockClass c = lockClass("PG_locked", LockKind.FOLIO);
     int bucket = (int) Math.floorMod(mix(hash), (long) FOLIO_WAIT_TABLE_SIZE);
     return new FolioLock(machine, c, folioWaitTable[bucket], line);
   }
 
+  /** A folio lock whose waiters hash to bucket {@code hash mod 256}, on a line of its own. */
   public FolioLock folioLock(long hash) {
     LockClass c = lockClass("PG_locked", LockKind.FOLIO);
     int bucket = (int) Math.floorMod(mix(hash), (long) FOLIO_WAIT_TABLE_SIZE);
