@@ -60,6 +60,33 @@ final class RunCommandTest {
     }
   }
 
+  /**
+   * The same for a workload with fault and punch jobs through four designs: every file but the
+   * manifest (wall-clock fields) is byte-identical, violations and their interleavings included.
+   */
+  @Test
+  void run_kernelWorkload_sameSeedDifferentThreadCounts_giveByteIdenticalResults(
+      @TempDir Path dir) throws IOException {
+    Path workload = WORKLOADS.resolve("ext4-punch-vs-faults.yaml");
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    String[] common = {"--replications", "3"};
+    assertThat(run(concat(new String[] {"run", workload.toString(), "--out", a.toString(),
+        "--threads", "1"}, common))).isZero();
+    assertThat(run(concat(new String[] {"run", workload.toString(), "--out", b.toString(),
+        "--threads", "2"}, common))).isZero();
+    List<String> files = relativeFiles(a);
+    assertThat(files).contains("summary.csv", "lock_stat/linux_3_15.txt", "violations.txt",
+        "index.html");
+    assertThat(Files.readString(a.resolve("violations.txt"))).contains("stale_data");
+    assertThat(relativeFiles(b)).isEqualTo(files);
+    for (String f : files) {
+      if (!f.equals("manifest.json")) {
+        assertThat(Files.readAllBytes(b.resolve(f))).as(f).isEqualTo(Files.readAllBytes(a.resolve(f)));
+      }
+    }
+  }
+
   @Test
   void run_differentSeed_changesSummary(@TempDir Path dir) throws IOException {
     Path workload = WORKLOADS.resolve("mmap-lock-convoy.yaml");
