@@ -61,6 +61,9 @@ public final class Engine {
    * after {@code untilNs}; the clock is then at {@code untilNs} or at the last event fired.
    */
   public void runUntil(long untilNs) {
+    if (halted) {
+      return;
+    }
     if (untilNs < now()) {
       throw new IllegalArgumentException("cannot run until " + untilNs + " ns: clock is at " + now());
     }
@@ -82,6 +85,22 @@ public final class Engine {
   /** Stops the run after the current event. */
   public void stop() {
     sim.stop();
+  }
+
+  private boolean halted;
+
+  /**
+   * Ends the simulation for good after the current event (a deadlock): later {@link #runUntil}
+   * calls return at once, leaving the clock where it stopped.
+   */
+  public void halt() {
+    halted = true;
+    sim.stop();
+  }
+
+  /** Whether {@link #halt()} was called. */
+  public boolean halted() {
+    return halted;
   }
 
   /** The time at which the current {@link #runUntil} call will stop. */

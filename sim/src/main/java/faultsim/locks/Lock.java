@@ -130,7 +130,9 @@ public abstract class Lock implements LockInstance {
   }
 
   protected final Waiter waiter(Task t, boolean write) {
-    return new Waiter(t, write, now(), line.lastAccessBounced());
+    Waiter w = new Waiter(t, write, now(), line.lastAccessBounced());
+    t.startWaiting(this, write);
+    return w;
   }
 
   @Override

@@ -116,6 +116,9 @@ public final class Machine {
      * {@code trylock} if it was taken by a trylock.
      */
     void acquired(Task t, LockInstance lock, boolean write, boolean trylock);
+
+    /** {@code t} starts waiting (spinning or asleep) for {@code lock} in {@code write} mode. */
+    default void waiting(Task t, LockInstance lock, boolean write) {}
   }
 
   private LockListener lockListener;
@@ -128,6 +131,12 @@ public final class Machine {
 
   public void setLockListener(LockListener l) {
     lockListener = l;
+  }
+
+  void lockWaiting(Task t, LockInstance lock, boolean write) {
+    if (lockListener != null) {
+      lockListener.waiting(t, lock, write);
+    }
   }
 
   void lockAcquired(Task t, LockInstance lock, boolean write, boolean trylock) {

@@ -49,6 +49,7 @@ public final class Task {
   private long result;
   private String waitingOn = "";
   private boolean trylock;
+  private LockInstance waitingFor;
   private Object attachment;
 
   Task(Machine machine, int id, String name, Program program) {
@@ -106,6 +107,17 @@ public final class Task {
 
   public void setAttachment(Object o) {
     attachment = o;
+  }
+
+  /** The lock the task waits for (spinning or asleep), or null. */
+  public LockInstance waitingFor() {
+    return waitingFor;
+  }
+
+  /** A lock tells that the task now waits for it; the lock-order checker looks for a cycle. */
+  public void startWaiting(LockInstance lock, boolean write) {
+    waitingFor = lock;
+    machine.lockWaiting(this, lock, write);
   }
 
   /** The locks held now, oldest first. */
@@ -282,6 +294,7 @@ public final class Task {
   }
 
   public void pushHeld(LockInstance lock, boolean write, long acquiredAtNs) {
+    waitingFor = null;
     machine.lockAcquired(this, lock, write, trylock);
     held.add(new HeldLock(lock, write, acquiredAtNs));
   }

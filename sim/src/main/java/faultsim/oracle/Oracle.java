@@ -152,7 +152,17 @@ public final class Oracle implements Machine.LockListener {
 
   @Override
   public void acquired(Task t, LockInstance lock, boolean write, boolean trylock) {
-    if (trylock || t.held().isEmpty()) {
+    if (!trylock) {
+      addEdges(t, lock, write);
+    }
+  }
+
+  /**
+   * lockdep records the dependencies of an acquisition when it is attempted, before any wait
+   * (so a deadlock's own edges are in the graph): one edge from each class held to this one.
+   */
+  private void addEdges(Task t, LockInstance lock, boolean write) {
+    if (t.held().isEmpty()) {
       return;
     }
     String to = lock.className();
@@ -173,6 +183,70 @@ public final class Oracle implements Machine.LockListener {
         cycle(e, back);
       }
     }
+  }
+
+  /**
+   * {@code t} now waits for {@code lock}: if a holder of it waits, transitively, for a lock
+   * {@code t} holds, every task of that cycle is blocked for good. The cycle is reported (a
+   * lock-order violation) and the run ends there.
+   */
+  @Override
+  public void waiting(Task t, LockInstance lock, boolean write) {
+    addEdges(t, lock, write);
+    List<Task> cycle = new ArrayList<>();
+    cycle.add(t);
+    if (!blockedBy(t, lock, cycle, new java.util.HashSet<>())) {
+      return;
+    }
+    StringBuilder summary = new StringBuilder("deadlock:");
+    List<TaskTrace> tasks = new ArrayList<>();
+    for (Task c : cycle) {
+      summary.append(" task ").append(c.name()).append(" holds ").append(c.describeHeld())
+          .append(" and waits for ").append(c.waitingFor().className()).append(';');
+      tasks.add(trace(c));
+    }
+    summary.setLength(summary.length() - 1);
+    report(Violation.LOCK_ORDER, summary.toString(), tasks, 0);
+    deadlocked = true;
+    machine.engine().halt();
+  }
+
+  private boolean deadlocked;
+
+  /** Whether the run ended in a deadlock. */
+  public boolean deadlocked() {
+    return deadlocked;
+  }
+
+  /** Whether a holder of {@code lock} is {@code cycle.get(0)} or waits on to it; extends it. */
+  private boolean blockedBy(Task start, LockInstance lock, List<Task> cycle,
+      java.util.Set<Task> seen) {
+    for (Task h : machine.tasks()) {
+      if (!holds(h, lock)) {
+        continue;
+      }
+      if (h == start) {
+        return true;
+      }
+      LockInstance next = h.waitingFor();
+      if (next != null && seen.add(h)) {
+        cycle.add(h);
+        if (blockedBy(start, next, cycle, seen)) {
+          return true;
+        }
+        cycle.remove(cycle.size() - 1);
+      }
+    }
+    return false;
+  }
+
+  private static boolean holds(Task t, LockInstance lock) {
+    for (HeldLock h : t.held()) {
+      if (h.lock() == lock) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A path of edges from {@code a} to {@code b}, or null. */
