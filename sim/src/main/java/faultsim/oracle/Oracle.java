@@ -324,11 +324,12 @@ public final class Oracle implements Machine.LockListener {
     final long start;
     final long end;
     final long startNs;
-    final Map<Folio, Long> presentAtStart;
+    /** A punch's hole at its start: index to the folio or swap entry there, ascending. */
+    final Map<Long, Object> presentAtStart;
     boolean reportedSlow;
 
     Op(Task task, String kind, AddressSpace mapping, long start, long end, long startNs,
-        Map<Folio, Long> presentAtStart) {
+        Map<Long, Object> presentAtStart) {
       this.task = task;
       this.kind = kind;
       this.mapping = mapping;
@@ -348,16 +349,16 @@ public final class Oracle implements Machine.LockListener {
    * {@code end}) of {@code mapping} begins.
    */
   public Object opStart(Task t, String kind, AddressSpace mapping, long start, long end) {
-    Map<Folio, Long> present = new IdentityHashMap<>();
+    Map<Long, Object> present = new LinkedHashMap<>();
     if (kind.equals("punch_hole")) {
       long[] idx = new long[64];
       long from = start;
       while (true) {
         int n = mapping.entryIndexes(from, end, idx, idx.length);
         for (int i = 0; i < n; i++) {
-          Folio f = mapping.folio(idx[i]);
-          if (f != null) {
-            present.put(f, idx[i]);
+          Object e = mapping.entry(idx[i]);
+          if (e instanceof Folio || (e instanceof AddressSpace.ValueEntry v && v.swap())) {
+            present.put(idx[i], e);
           }
         }
         if (n < idx.length) {
@@ -388,11 +389,14 @@ public final class Oracle implements Machine.LockListener {
     }
     AddressSpace m = op.mapping;
     if (op.kind.equals("punch_hole")) {
-      for (Map.Entry<Folio, Long> e : op.presentAtStart.entrySet()) {
-        if (m.folio(e.getValue()) == e.getKey()) {
+      // The same folio, or the same swap entry (identity: a page swapped out again is a new
+      // entry), still there: what the punch found was not removed.
+      for (Map.Entry<Long, Object> e : op.presentAtStart.entrySet()) {
+        if (m.entry(e.getKey()) == e.getValue()) {
           report(Violation.PUNCH_GUARANTEE, String.format(Locale.ROOT,
-              "task %s: %s index %d was in the hole when the punch started and is still cached"
-                  + " when it ended", op.task.name(), m.name(), e.getValue()),
+              "task %s: %s index %d was in the hole (%s) when the punch started and is still"
+                  + " there when it ended", op.task.name(), m.name(), e.getKey(),
+              e.getValue() instanceof Folio ? "a folio" : "a swap entry"),
               tasksNear(op.task), op.startNs);
         }
       }
@@ -407,7 +411,7 @@ public final class Oracle implements Machine.LockListener {
         if (f == null) {
           continue;
         }
-        if (op.kind.equals("punch_hole") && !op.presentAtStart.containsKey(f)) {
+        if (op.kind.equals("punch_hole") && op.presentAtStart.get(f.index()) != f) {
           punchRecreated++;
         }
         if (f.generation() < m.dataGeneration(f.index())) {

@@ -3,6 +3,7 @@ package faultsim.run;
 import faultsim.engine.Engine;
 import faultsim.fault.Designs;
 import faultsim.fault.KernelRun;
+import faultsim.fault.KernelSpec;
 import faultsim.locks.Locks;
 import faultsim.machine.ContextViolation;
 import faultsim.oracle.Violation;
@@ -150,6 +151,11 @@ public final class Experiment {
       counts.putAll(run.oracle().counts());
       violations.addAll(run.oracle().shown());
       vmstat.putAll(run.kernel().vmstat());
+      if (w.kernel().opJobs().stream().anyMatch(j -> j.op() == KernelSpec.OpKind.PUNCH_HOLE)) {
+        // Not a vmstat counter: the oracle's count of folios created in a hole behind a punch's
+        // cursor, which the punch guarantee allows.
+        vmstat.put("punch_recreated", run.oracle().punchRecreated());
+      }
     }
     double seconds = w.spec().runtimeNs() / 1e9;
     List<JobResult> jobs = new ArrayList<>();
