@@ -178,9 +178,12 @@ public final class Designs {
 
     @Override
     public void primitive(Task t, String name, Object[] args, String location) {
-      if (!UNTRACED.contains(name)) {
-        oracle.primitive(t, name, args);
-      }
+      oracle.primitive(t, name, args);
+    }
+
+    @Override
+    public boolean records(String name) {
+      return !UNTRACED.contains(name);
     }
   }
 }

@@ -366,7 +366,7 @@ public final class DesignCall {
             this.pc = pc;
             this.sp = sp;
             this.bp = bp;
-            if (trace != null) {
+            if (trace != null && trace.records(site.primitive.name())) {
               trace.primitive(t, site.primitive.name(), args.clone(), site.location);
             }
             Object result;

@@ -27,4 +27,12 @@ public interface DesignTrace {
    * @param location where the call is written
    */
   void primitive(Task t, String name, Object[] args, String location);
+
+  /**
+   * Whether calls of primitive {@code name} are of interest; when false the interpreter neither
+   * copies their arguments nor calls {@link #primitive}. Asked at every call: keep it cheap.
+   */
+  default boolean records(String name) {
+    return true;
+  }
 }
