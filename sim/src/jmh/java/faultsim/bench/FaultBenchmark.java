@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "-XX:+UseParallelGC")
 @State(Scope.Thread)
 public class FaultBenchmark {
-  static final String RUNTIME = "2ms";
+  static final String RUNTIME = "500us";
 
   @Param({"64"})
   int cores;
