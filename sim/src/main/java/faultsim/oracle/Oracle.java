@@ -193,6 +193,12 @@ public final class Oracle implements Machine.LockListener {
   @Override
   public void waiting(Task t, LockInstance lock, boolean write) {
     addEdges(t, lock, write);
+    // Tasks blocked in a cycle imply a cycle of lock classes (already reported, since edges are
+    // recorded before waiting) or two locks of one class, which lockdep does not order: only
+    // then is the search over every task worth its cost on this hot path.
+    if (cyclesReported.isEmpty() && !holdsClass(t, lock.className())) {
+      return;
+    }
     List<Task> cycle = new ArrayList<>();
     cycle.add(t);
     if (!blockedBy(t, lock, cycle, new java.util.HashSet<>())) {
@@ -235,6 +241,15 @@ public final class Oracle implements Machine.LockListener {
           return true;
         }
         cycle.remove(cycle.size() - 1);
+      }
+    }
+    return false;
+  }
+
+  private static boolean holdsClass(Task t, String className) {
+    for (HeldLock h : t.held()) {
+      if (h.lock().className().equals(className)) {
+        return true;
       }
     }
     return false;

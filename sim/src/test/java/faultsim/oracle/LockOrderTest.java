@@ -101,6 +101,22 @@ class LockOrderTest {
   }
 
   /**
+   * Two mutexes of one class taken in opposite orders at once: lockdep orders nothing within a
+   * class (so no order cycle is reported), but the two tasks still block each other for good,
+   * which is a deadlock and ends the run.
+   */
+  @Test
+  void sameClassOppositeOrders_atOnce_deadlockWithoutOrderCycle() throws Exception {
+    KernelRun r = run(workload("0ns").replace("class: \"&test->two\"",
+        "class: \"&test->one\""));
+    assertThat(r.oracle().deadlocked()).isTrue();
+    assertThat(r.oracle().counts().get(Violation.LOCK_ORDER)).isEqualTo(1);
+    assertThat(r.oracle().shown().get(0).summary()).startsWith("deadlock:")
+        .contains("task a holds &test->one-W and waits for &test->one")
+        .contains("task b holds &test->one-W and waits for &test->one");
+  }
+
+  /**
    * Fault-around trylocks folios with the PTL held, and finish_fault takes the PTL with a folio
    * locked: were trylocks edges, PTL -> PG_locked -> PTL would be a cycle. lockdep adds no edge
    * for a trylock, and neither does the oracle: four tasks faulting the same file report none.
