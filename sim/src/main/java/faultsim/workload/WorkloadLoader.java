@@ -716,7 +716,8 @@ public final class WorkloadLoader {
         names.add(b.name());
       }
       if (!names.contains(entry)) {
-        throw error(ptr, "unknown design '" + entry + "'" + Suggest.didYouMean(entry, names)
+        String suggestion = Suggest.didYouMean(entry, names);
+        throw error(ptr, "unknown design '" + entry + "'" + (suggestion.isEmpty() ? "." : suggestion)
             + " Built-in designs: " + String.join(", ", names)
             + "; a design file's path ends in .design");
       }
