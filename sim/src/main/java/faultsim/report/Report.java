@@ -139,7 +139,7 @@ public final class Report {
       String source = "";
       for (JsonNode d : data.manifest.path("designs")) {
         if (d.path("name").asText().equals(name)) {
-          source = d.path("source").asText("");
+          source = sourceText(d.path("source"));
         }
       }
       if (source.isBlank()) {
@@ -152,6 +152,26 @@ public final class Report {
           ChartStyle.hex(ChartStyle.design(i)), i == 0));
     }
     return out;
+  }
+
+  /**
+   * A design's source as the manifest holds it: text, or the files of its extends chain (the
+   * design's own first), each headed by its name.
+   */
+  static String sourceText(JsonNode source) {
+    if (!source.isArray()) {
+      return source.asText("");
+    }
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode f : source) {
+      if (sb.length() > 0) {
+        sb.append('\n');
+      }
+      sb.append("// ==== ").append(f.path("file").asText()).append(" ====\n");
+      String text = f.path("text").asText("");
+      sb.append(text.endsWith("\n") ? text : text + "\n");
+    }
+    return sb.toString();
   }
 
   /** The machine from the manifest (its effective values, or the workload's keys). */
