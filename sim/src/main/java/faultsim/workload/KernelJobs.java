@@ -1,0 +1,246 @@
+package faultsim.workload;
+
+import faultsim.fault.KernelSpec;
+import faultsim.fault.KernelSpec.FaultJob;
+import faultsim.fault.KernelSpec.FileSpec;
+import faultsim.fault.KernelSpec.MappingKind;
+import faultsim.fault.KernelSpec.OpJob;
+import faultsim.fault.KernelSpec.OpKind;
+import faultsim.fault.KernelSpec.Rw;
+import faultsim.kernel.AccessPattern;
+import faultsim.kernel.FsType;
+import faultsim.kernel.Kernel;
+import faultsim.workload.WorkloadDoc.FileDoc;
+import faultsim.workload.WorkloadDoc.KernelDoc;
+import faultsim.workload.WorkloadDoc.GlobalDoc;
+import faultsim.workload.WorkloadDoc.JobDoc;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Resolves the kernel side of a workload: {@code files:}, {@code kernel:}, fault jobs, operation
+ * jobs and the designs they run, with errors at the offending key.
+ */
+final class KernelJobs {
+  private final Resolver r;
+
+  KernelJobs(Resolver r) {
+    this.r = r;
+  }
+
+  Map<String, FileSpec> files(Map<String, FileDoc> docs, java.util.Set<String> devices)
+      throws InputException {
+    Map<String, FileSpec> out = new LinkedHashMap<>();
+    if (docs == null) {
+      return out;
+    }
+    for (Map.Entry<String, FileDoc> e : docs.entrySet()) {
+      String ptr = "/files/" + e.getKey();
+      FileDoc f = e.getValue();
+      if (f == null || f.size() == null) {
+        throw r.error(ptr, "files." + e.getKey() + ".size is required, e.g. size: 1G");
+      }
+      long size = r.convert(ptr + "/size", f.size(), Units::parseSize);
+      if (size <= 0 || size % Kernel.PAGE_SIZE != 0) {
+        throw r.error(ptr + "/size", "files." + e.getKey() + ".size must be a positive multiple"
+            + " of 4k, got " + f.size());
+      }
+      FsType fs = f.fs() == null ? FsType.EXT4 : r.convert(ptr + "/fs", f.fs(), v -> {
+        try {
+          return FsType.parse(v);
+        } catch (IllegalArgumentException ex) {
+          throw new IllegalArgumentException(ex.getMessage() + Suggest.didYouMean(v,
+              List.of("ext4", "xfs", "tmpfs", "dax")));
+        }
+      });
+      double cached = f.cached() == null ? 1.0 : f.cached();
+      if (!(cached >= 0 && cached <= 1)) {
+        throw r.error(ptr + "/cached", "files." + e.getKey() + ".cached must be between 0 and 1,"
+            + " got " + f.cached());
+      }
+      String device = f.device() == null ? WorkloadLoader.DEFAULT_DEVICE : f.device();
+      if (f.device() != null && !devices.contains(device)) {
+        throw r.error(ptr + "/device", "files." + e.getKey() + ".device: no device named '"
+            + device + "'" + Suggest.didYouMean(device, devices) + " (define it under devices:)");
+      }
+      out.put(e.getKey(), new FileSpec(e.getKey(), fs, size, cached, device));
+    }
+    return out;
+  }
+
+  KernelSpec kernel(KernelDoc k, Map<String, FileSpec> files, List<FaultJob> faultJobs,
+      List<OpJob> opJobs) throws InputException {
+    KernelDoc d = k == null ? new KernelDoc(null, null, null) : k;
+    long fab = KernelSpec.DEFAULT_FAULT_AROUND_BYTES;
+    if (d.faultAroundBytes() != null) {
+      fab = r.convert("/kernel/fault_around_bytes", d.faultAroundBytes(), Units::parseSize);
+      if (fab < Kernel.PAGE_SIZE || fab > Kernel.PMD_SIZE || Long.bitCount(fab) != 1) {
+        throw r.error("/kernel/fault_around_bytes", "kernel.fault_around_bytes must be a power"
+            + " of two from 4k to 2M, got " + d.faultAroundBytes());
+      }
+    }
+    long maxRetries = d.maxRetries() == null ? KernelSpec.DEFAULT_MAX_RETRIES : d.maxRetries();
+    if (maxRetries < 1) {
+      throw r.error("/kernel/max_retries", "kernel.max_retries must be >= 1, got " + maxRetries);
+    }
+    long noProgress = d.noProgressTime() == null ? KernelSpec.DEFAULT_NO_PROGRESS_NS
+        : r.convert("/kernel/no_progress_time", d.noProgressTime(), Units::parseTime);
+    if (noProgress <= 0) {
+      throw r.error("/kernel/no_progress_time", "kernel.no_progress_time must be > 0");
+    }
+    return new KernelSpec(fab, maxRetries, noProgress, List.copyOf(files.values()), faultJobs,
+        opJobs);
+  }
+
+  /** The value of a job key, falling back to global's; with the pointer it came from. */
+  FileSpec fileOf(String name, JobDoc j, Map<String, FileSpec> files) throws InputException {
+    String ptr = "/jobs/" + name;
+    if (j.file() == null) {
+      throw r.error(ptr, "jobs." + name + ".file is required: the name of a file under files:"
+          + (files.isEmpty() ? " (there are none yet)" : " (" + String.join(", ",
+          files.keySet()) + ")"));
+    }
+    FileSpec f = files.get(j.file());
+    if (f == null) {
+      throw r.error(ptr + "/file", "jobs." + name + ".file: no file named '" + j.file() + "'"
+          + Suggest.didYouMean(j.file(), files.keySet()) + " (define it under files:)");
+    }
+    return f;
+  }
+
+  long bytes(String ptr, String value, long dflt) throws InputException {
+    if (value == null) {
+      return dflt;
+    }
+    long b = r.convert(ptr, value, Units::parseSize);
+    if (b < 0 || b % Kernel.PAGE_SIZE != 0) {
+      throw r.error(ptr, Resolver.key(ptr) + " must be a non-negative multiple of 4k, got " + value);
+    }
+    return b;
+  }
+
+  FaultJob faultJob(String name, JobDoc j, GlobalDoc g, Map<String, FileSpec> files)
+      throws InputException {
+    String ptr = "/jobs/" + name;
+    Rw rw = r.convert(ptr + "/rw", j.rw(), v -> {
+      try {
+        return Rw.parse(v);
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalArgumentException(ex.getMessage() + Suggest.didYouMean(v,
+            List.of("read", "write", "randread", "randwrite", "rw", "randrw")));
+      }
+    });
+    int mix = j.rwmixread() == null ? 50 : j.rwmixread();
+    if (mix < 0 || mix > 100) {
+      throw r.error(ptr + "/rwmixread", "jobs." + name + ".rwmixread must be 0..100, got " + mix);
+    }
+    MappingKind mapping = j.mapping() == null ? MappingKind.SHARED
+        : r.convert(ptr + "/mapping", j.mapping(), MappingKind::parse);
+    String file = null;
+    long fileSize;
+    if (mapping == MappingKind.ANON) {
+      if (j.file() != null) {
+        throw r.error(ptr + "/file", "jobs." + name + ": an anon mapping has no file");
+      }
+      if (j.size() == null) {
+        throw r.error(ptr, "jobs." + name + ".size is required for an anon mapping");
+      }
+      fileSize = Long.MAX_VALUE;
+    } else {
+      FileSpec f = fileOf(name, j, files);
+      file = f.name();
+      fileSize = f.sizeBytes();
+    }
+    long offset = bytes(ptr + "/offset", j.offset(), 0);
+    long size = bytes(ptr + "/size", j.size(), fileSize - offset);
+    if (size <= 0) {
+      throw r.error(ptr + "/size", "jobs." + name + ": the region is empty");
+    }
+    if (mapping != MappingKind.ANON && offset + size > fileSize) {
+      throw r.error(j.size() != null ? ptr + "/size" : ptr + "/offset", "jobs." + name
+          + ": the region [" + offset + ", " + (offset + size) + ") goes past the end of file '"
+          + file + "' (" + fileSize + " bytes)");
+    }
+    String pattern = j.randomDistribution() != null ? j.randomDistribution()
+        : rw.random() ? "uniform" : "sequential";
+    String patternPtr = ptr + "/random_distribution";
+    r.convert(patternPtr, pattern, v -> AccessPattern.parse(v, size / Kernel.PAGE_SIZE));
+    return new FaultJob(name, r.numjobs(name, j, g), process(j), rw, mix, mapping, file, offset,
+        size, pattern, r.pacing(name, j, g));
+  }
+
+  OpJob opJob(String name, JobDoc j, GlobalDoc g, Map<String, FileSpec> files)
+      throws InputException {
+    String ptr = "/jobs/" + name;
+    OpKind op = OpKind.parseOrNull(j.op());
+    if (op == null) {
+      throw r.error(ptr + "/op", "jobs." + name + ".op: unknown operation '" + j.op() + "'"
+          + Suggest.didYouMean(j.op(), List.of("truncate", "punch_hole", "mmap", "munmap"))
+          + " Expected truncate, punch_hole, mmap or munmap (or give steps for a synthetic"
+          + " job)");
+    }
+    if (j.rw() != null) {
+      throw r.error(ptr + "/rw", "jobs." + name + ": a job has either op or rw, not both");
+    }
+    FileSpec f = fileOf(name, j, files);
+    long offset = bytes(ptr + "/offset", j.offset(), 0);
+    long size = bytes(ptr + "/size", j.size(), op == OpKind.TRUNCATE ? 0
+        : f.sizeBytes() - offset);
+    String where = j.size() != null ? ptr + "/size" : ptr;
+    switch (op) {
+      case TRUNCATE -> {
+        if (size >= f.sizeBytes()) {
+          throw r.error(where, "jobs." + name + ": truncate to " + size + " bytes does not"
+              + " shrink file '" + f.name() + "' (" + f.sizeBytes() + " bytes)");
+        }
+      }
+      case PUNCH_HOLE, MMAP, MUNMAP -> {
+        if (size <= 0) {
+          throw r.error(where, "jobs." + name + ": " + op.key() + " of an empty range");
+        }
+        if (offset + size > f.sizeBytes()) {
+          throw r.error(where, "jobs." + name + ": " + op.key() + " of [" + offset + ", "
+              + (offset + size) + ") goes past the end of file '" + f.name() + "' ("
+              + f.sizeBytes() + " bytes)");
+        }
+      }
+      default -> throw new IllegalStateException(op.toString());
+    }
+    return new OpJob(name, r.numjobs(name, j, g), process(j), op, f.name(), offset, size,
+        r.pacing(name, j, g));
+  }
+
+  static String process(JobDoc j) {
+    return j.process() == null ? "main" : j.process();
+  }
+
+  /**
+   * A design entry names a built-in design or an existing file (relative to the workload's
+   * directory); its text is checked when it is compiled, with errors in the design file.
+   */
+  void checkDesignExists(String ptr, String entry, String workloadFile) throws InputException {
+    if (faultsim.lang.DesignLibrary.isPath(entry)) {
+      Path base = Path.of(workloadFile).toAbsolutePath().getParent();
+      Path p = base == null ? Path.of(entry) : base.resolve(entry);
+      if (!Files.isRegularFile(p)) {
+        throw r.error(ptr, "design file '" + entry + "' not found (looked for " + p + ")");
+      }
+      return;
+    }
+    List<String> names = new ArrayList<>();
+    for (faultsim.lang.BuiltinDesign b : faultsim.lang.DesignLibrary.builtins()) {
+      names.add(b.name());
+    }
+    if (!names.contains(entry)) {
+      String suggestion = Suggest.didYouMean(entry, names);
+      throw r.error(ptr, "unknown design '" + entry + "'" + (suggestion.isEmpty() ? "." : suggestion)
+          + " Built-in designs: " + String.join(", ", names)
+          + "; a design file's path ends in .design");
+    }
+  }
+
+}
