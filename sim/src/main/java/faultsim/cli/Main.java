@@ -222,6 +222,16 @@ public final class Main implements Callable<Integer> {
             found.length() == 0 ? "none" : found + " (in " + e.getValue().size()
                 + " replications; see violations.txt)");
       }
+      // The first violation found, drawn as the seed threads draw a race.
+      for (ReplicationResult r : results) {
+        if (!r.violations().isEmpty()) {
+          faultsim.oracle.Violation v = r.violations().get(0);
+          o.printf(Locale.ROOT, "%nfirst violation: design %s, replication %d, %s: %s%n",
+              r.design(), r.replication(), v.kind(), v.summary());
+          o.print(faultsim.oracle.Timeline.columns(v.timeline(), 44));
+          break;
+        }
+      }
     }
   }
 

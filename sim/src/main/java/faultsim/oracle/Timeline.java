@@ -12,7 +12,7 @@ import java.util.Locale;
  * saying where it was at its last step, as the design functions it was in, outermost first
  * ({@code    [punch] in vfs_fallocate > ext4_punch_hole}).
  */
-final class Timeline {
+public final class Timeline {
   private static final int MAX_ROWS = 40;
 
   private Timeline() {}
@@ -53,6 +53,59 @@ final class Timeline {
           .append(st.text().stripTrailing()).append('\n');
     }
     return sb.toString();
+  }
+
+  private static final java.util.regex.Pattern STEP =
+      java.util.regex.Pattern.compile("^    \\[([^\\]]+)\\] +(\\d+\\.\\d+us)  (.*)$");
+
+  /**
+   * A rendered timeline ({@link #render}) as the seed threads draw a race: a time column, then
+   * one column per task, each step in its task's column; lines that are not steps are dropped.
+   */
+  public static String columns(String timeline, int width) {
+    List<String> tasks = new ArrayList<>();
+    List<String[]> rows = new ArrayList<>();
+    for (String line : timeline.split("\n")) {
+      java.util.regex.Matcher m = STEP.matcher(line);
+      if (!m.matches()) {
+        continue;
+      }
+      if (!tasks.contains(m.group(1))) {
+        tasks.add(m.group(1));
+      }
+      rows.add(new String[] {m.group(1), m.group(2), m.group(3)});
+    }
+    if (rows.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%12s", ""));
+    for (String t : tasks) {
+      sb.append(" | ").append(fit(t, width));
+    }
+    sb.setLength(sb.toString().stripTrailing().length());
+    sb.append('\n').append("-".repeat(12));
+    for (int i = 0; i < tasks.size(); i++) {
+      sb.append("-+-").append("-".repeat(width));
+    }
+    sb.append('\n');
+    for (String[] r : rows) {
+      sb.append(String.format(Locale.ROOT, "%12s", r[1]));
+      for (String t : tasks) {
+        sb.append(" | ").append(fit(t.equals(r[0]) ? r[2] : "", width));
+      }
+      int end = sb.length();
+      while (sb.charAt(end - 1) == ' ' || sb.charAt(end - 1) == '|') {
+        end--;
+      }
+      sb.setLength(end);
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String fit(String s, int width) {
+    return s.length() > width ? s.substring(0, width - 1) + "~"
+        : s + " ".repeat(width - s.length());
   }
 
   /** Renders steps already gathered, in columns named {@code columns}. */
