@@ -106,6 +106,7 @@ public final class KernelHost {
       ptePrimitives();
       filePrimitives();
       seedPrimitives();
+      readaheadPrimitives();
     }
 
     void types() {
@@ -347,11 +348,8 @@ public final class KernelHost {
         // The block mapping is looked up when the bio is built (->read_folio, get_block): the
         // data that arrives is that of the blocks the file had then, even if they are freed
         // while the read is in flight. end_io marks the folio uptodate.
-        long generation = m.dataGeneration(f.index());
-        m.device().submitAndWait(t, false, () -> {
-          f.setGeneration(generation);
-          f.markUptodate();
-        });
+        f.setGeneration(m.dataGeneration(f.index()));
+        m.device().submitAndWait(t, false, f::markUptodate);
         return null;
       }).add();
       h.primitive("folio_zero_fill").params(folio).impl((env, t, a) -> {
@@ -579,6 +577,50 @@ public final class KernelHost {
     // since the batch was gathered (shmem_free_swap, seed 001). Andrea's 2003 frlock and 2.6's
     // truncate_count are read without waiting for a writer (seed 004): raw_read_seqcount.
 
+    // ---- readahead (mm/readahead.c), kernel-paths.md C.12 ------------------------------------
+
+    void readaheadPrimitives() {
+      Type ractl = h.defineType("readahead_control", Readahead.class);
+      Type raCursor = h.cursorType("readahead_folios_cursor", folio);
+      h.global("ra_pages", Type.INT, env -> env.context(KernelContext.class).spec()
+          .readAheadPages());
+      h.primitive("filemap_folio_present").params(mapping, Type.INT).returns(Type.BOOL)
+          .impl((env, t, a) -> {
+            t.busy(KernelCosts.PAGECACHE_LOOKUP_NS);
+            return ((AddressSpace) a[0]).folio((Long) a[1]) != null;
+          }).add();
+      h.primitive("readahead_begin").params(mapping).returns(ractl)
+          .impl((env, t, a) -> new Readahead((AddressSpace) a[0])).add();
+      h.primitive("readahead_add").params(ractl, folio).impl((env, t, a) -> {
+        Readahead r = (Readahead) a[0];
+        Folio f = (Folio) a[1];
+        requireFolioLocked(t, f, "readahead_add");
+        if (f.mapping() != r.mapping) {
+          throw t.fault("readahead_add(" + f + "): not a folio of " + r.mapping);
+        }
+        r.folios.add(f);
+        return null;
+      }).add();
+      h.primitive("read_pages").params(ractl).impl((env, t, a) -> {
+        Readahead r = (Readahead) a[0];
+        if (r.folios.isEmpty()) {
+          return null;
+        }
+        for (Folio f : r.folios) {
+          requireFolioLocked(t, f, "read_pages");
+          // As filemap_read_folio: the blocks mapped when the bio is built.
+          f.setGeneration(r.mapping.dataGeneration(f.index()));
+        }
+        // One bio for the batch; end_io marks every folio uptodate.
+        List<Folio> batch = List.copyOf(r.folios);
+        r.mapping.device().submitAndWait(t, false, () -> batch.forEach(Folio::markUptodate));
+        return null;
+      }).add();
+      h.primitive("readahead_folios").params(ractl).returns(raCursor)
+          .impl((env, t, a) -> new ListCursor(List.copyOf(((Readahead) a[0]).folios), 0))
+          .add();
+    }
+
     void seedPrimitives() {
       Type entry = h.defineType("pagecache_entry", PagecacheEntry.class);
       h.field(entry, "index", Type.INT, o -> ((PagecacheEntry) o).index());
@@ -666,6 +708,21 @@ public final class KernelHost {
                 : t.machine().transferNs(last, t.core().id()));
             return s.sequence();
           }).add();
+    }
+  }
+
+  /** {@code struct readahead_control}: the new, locked folios of one readahead batch. */
+  static final class Readahead {
+    final AddressSpace mapping;
+    final List<Folio> folios = new ArrayList<>();
+
+    Readahead(AddressSpace mapping) {
+      this.mapping = mapping;
+    }
+
+    @Override
+    public String toString() {
+      return "ractl(" + mapping.name() + ", " + folios.size() + " folios)";
     }
   }
 

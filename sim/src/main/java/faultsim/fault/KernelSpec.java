@@ -11,6 +11,8 @@ import java.util.Locale;
  * operations through a design.
  *
  * @param faultAroundBytes {@code fault_around_bytes} (debugfs; default 64 KiB)
+ * @param readAheadPages {@code ra_pages} from {@code read_ahead_kb} (default 32: 128 KiB); the
+ *     mmap read-around window of a major fault, 0 for none
  * @param maxRetries the oracle's bound on retries of one operation before it reports no progress
  * @param noProgressNs the oracle's bound on a truncate or punch's duration
  * @param files the files, in workload order
@@ -19,6 +21,7 @@ import java.util.Locale;
  */
 public record KernelSpec(
     long faultAroundBytes,
+    long readAheadPages,
     long maxRetries,
     long noProgressNs,
     List<FileSpec> files,
@@ -27,6 +30,8 @@ public record KernelSpec(
 
   /** Default {@code fault_around_bytes}: 64 KiB (kernel-paths.md C.13). */
   public static final long DEFAULT_FAULT_AROUND_BYTES = 65536;
+  /** Default {@code read_ahead_kb}: {@code VM_READAHEAD_PAGES}, 128 KiB (kernel-paths.md C.12). */
+  public static final long DEFAULT_READ_AHEAD_KB = 128;
   /** Default bound on the retries of one operation. */
   public static final long DEFAULT_MAX_RETRIES = 100;
   /** Default bound on a truncate or punch's duration: 10 ms. */

@@ -24,6 +24,7 @@ public final class Folio {
   private FolioLock lock;
   private final CacheLine refLine = new CacheLine();
   private final boolean anon;
+  private boolean hasData;
   private final long lockHash;
 
   Folio(Kernel kernel, AddressSpace mapping, long index, long generation) {
@@ -58,9 +59,21 @@ public final class Folio {
     return generation;
   }
 
-  /** The folio was filled from the blocks as they are now (a read completed, or zeroing). */
+  /**
+   * The folio holds the data of the blocks at generation {@code g}: a read of them was
+   * submitted (the bio targets the blocks mapped then), or the folio was zeroed.
+   */
   public void setGeneration(long g) {
     generation = g;
+    hasData = true;
+  }
+
+  /**
+   * Whether the folio holds file data yet: false for a folio just allocated for a read that has
+   * not been submitted (its contents are nobody's data, so they cannot be stale).
+   */
+  public boolean hasData() {
+    return hasData;
   }
 
   public boolean uptodate() {
@@ -69,6 +82,7 @@ public final class Folio {
 
   public void markUptodate() {
     uptodate = true;
+    hasData = true;
   }
 
   public boolean dirty() {

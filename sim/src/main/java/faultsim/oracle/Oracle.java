@@ -429,7 +429,7 @@ public final class Oracle implements Machine.LockListener {
         if (op.kind.equals("punch_hole") && op.presentAtStart.get(f.index()) != f) {
           punchRecreated++;
         }
-        if (f.generation() < m.dataGeneration(f.index())) {
+        if (f.hasData() && f.generation() < m.dataGeneration(f.index())) {
           report(Violation.STALE_DATA, String.format(Locale.ROOT,
               "%s index %d: the page cache holds data read before the blocks were freed by"
                   + " task %s's %s", m.name(), f.index(), op.task.name(), op.kind),

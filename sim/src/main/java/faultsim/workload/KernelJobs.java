@@ -74,7 +74,7 @@ final class KernelJobs {
 
   KernelSpec kernel(KernelDoc k, Map<String, FileSpec> files, List<FaultJob> faultJobs,
       List<OpJob> opJobs) throws InputException {
-    KernelDoc d = k == null ? new KernelDoc(null, null, null) : k;
+    KernelDoc d = k == null ? new KernelDoc(null, null, null, null) : k;
     long fab = KernelSpec.DEFAULT_FAULT_AROUND_BYTES;
     if (d.faultAroundBytes() != null) {
       fab = r.convert("/kernel/fault_around_bytes", d.faultAroundBytes(), Units::parseSize);
@@ -92,7 +92,12 @@ final class KernelJobs {
     if (noProgress <= 0) {
       throw r.error("/kernel/no_progress_time", "kernel.no_progress_time must be > 0");
     }
-    return new KernelSpec(fab, maxRetries, noProgress, List.copyOf(files.values()), faultJobs,
+    long raKb = d.readAheadKb() == null ? KernelSpec.DEFAULT_READ_AHEAD_KB : d.readAheadKb();
+    if (raKb < 0 || raKb % 4 != 0) {
+      throw r.error("/kernel/read_ahead_kb", "kernel.read_ahead_kb must be a multiple of 4 and"
+          + " >= 0, got " + raKb);
+    }
+    return new KernelSpec(fab, raKb / 4, maxRetries, noProgress, List.copyOf(files.values()), faultJobs,
         opJobs);
   }
 

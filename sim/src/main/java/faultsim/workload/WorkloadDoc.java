@@ -51,6 +51,9 @@ public record WorkloadDoc(
   public record KernelDoc(
       @Doc("Bytes mapped around a read fault: a power of two from 4k (off) to 2M (default 64k).")
           String faultAroundBytes,
+      @Doc("The device's read_ahead_kb: a major fault reads this much around the faulting page,"
+          + " half of it before (mmap read-around; a multiple of 4, 0 for none; default 128).")
+          Long readAheadKb,
       @Doc("Retries of one fault or operation before the oracle reports no progress (default"
           + " 100).") Long maxRetries,
       @Doc("How long a truncate or hole punch may run before the oracle reports no progress"

@@ -182,7 +182,8 @@ final class SeedScenariosTest {
 
   @Test
   void filemapFault_folioLockedForRead_dropsMmapLockSleepsThenRetries() throws Exception {
-    // Two processes map an uncached file; the device reads in exactly 20 us. Both faults miss
+    // Two processes map an uncached file; the device reads in exactly 20 us, one page at a time
+    // (read_ahead_kb 0: no read-around, so the fault reads just its page). Both faults miss
     // fault-around and, in 6.6, retry from the VMA lock under mmap_lock (->fault needs it).
     //   a: filemap_fault misses, adds a locked folio for page 0, drops mmap_lock (1245) and
     //      reads it: 1250 -> I/O done at 21250, a wakes 2 us later and unlocks it at 23250.
@@ -206,6 +207,8 @@ final class SeedScenariosTest {
         devices:
           disk:
             read_latency: 20us
+        kernel:
+          read_ahead_kb: 0
         files:
           data:
             size: 64k
