@@ -7,6 +7,7 @@ import faultsim.kernel.Vma;
 import faultsim.machine.Program;
 import faultsim.machine.Task;
 import faultsim.synthetic.OpRecorder;
+import faultsim.synthetic.Pacer;
 import umontreal.ssj.rng.RandomStream;
 
 /**
@@ -54,7 +55,8 @@ final class FaultProgram implements Program {
     this.pages = job.size() / Kernel.PAGE_SIZE;
     this.pattern = AccessPattern.parse(job.pattern(), pages);
     this.stream = stream;
-    this.pacer = new Pacer(job.pacing(), stream);
+    this.pacer = new Pacer(job.pacing().thinktimeSpin(), job.pacing().thinktime(),
+        job.pacing().ratePeriodNs(), stream);
     this.recorder = recorder;
   }
 

@@ -7,6 +7,7 @@ import faultsim.kernel.Vma;
 import faultsim.machine.Program;
 import faultsim.machine.Task;
 import faultsim.synthetic.OpRecorder;
+import faultsim.synthetic.Pacer;
 import umontreal.ssj.rng.RandomStream;
 
 /**
@@ -53,7 +54,8 @@ final class OpProgram implements Program {
     this.mm = mm;
     this.design = design;
     this.ctx = ctx;
-    this.pacer = new Pacer(job.pacing(), stream);
+    this.pacer = new Pacer(job.pacing().thinktimeSpin(), job.pacing().thinktime(),
+        job.pacing().ratePeriodNs(), stream);
     this.recorder = recorder;
     this.originalSize = mapping.iSize();
   }

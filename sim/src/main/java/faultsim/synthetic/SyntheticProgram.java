@@ -10,32 +10,37 @@ import java.util.Map;
 import umontreal.ssj.rng.RandomStream;
 
 /**
- * A closed-loop synthetic job: think, then run the steps; repeat {@code loops} times (0: until
- * the run ends). An operation's latency runs from the first step to the end of the last; think
+ * A closed-loop synthetic job: think (and wait for the next slot of a {@code rate}), then run
+ * the steps; repeat {@code loops} times (0: until the run ends). An operation's latency runs from the first step to the end of the last; think
  * time is not part of it. Thinking is computation on the task's core (fio's
  * {@code thinktime_spin}) followed by a sleep ({@code thinktime}), either of them optional.
  */
 public final class SyntheticProgram implements Program {
   private final List<Step> steps;
-  private final Dist thinkSpin;
-  private final Dist thinkSleep;
+  private final Pacer pacer;
   private final long loops;
   private final Map<String, Lock> locks;
   private final Map<String, Device> devices;
   private final RandomStream stream;
   private final OpRecorder recorder;
 
-  /** -2: about to spin-think; -1: about to sleep-think; 0..n-1: next step; n: operation done. */
-  private int pc = -2;
+  /** -1: pacing before the next operation; 0..n-1: next step; n: operation done. */
+  private int pc = -1;
   private long opStartNs;
   private long done;
 
   public SyntheticProgram(List<Step> steps, Dist thinkSpin, Dist thinkSleep, long loops,
       Map<String, Lock> locks, Map<String, Device> devices, RandomStream stream,
       OpRecorder recorder) {
+    this(steps, thinkSpin, thinkSleep, 0, loops, locks, devices, stream, recorder);
+  }
+
+  /** With operations started every {@code ratePeriodNs} at most (0: back to back). */
+  public SyntheticProgram(List<Step> steps, Dist thinkSpin, Dist thinkSleep, long ratePeriodNs,
+      long loops, Map<String, Lock> locks, Map<String, Device> devices, RandomStream stream,
+      OpRecorder recorder) {
     this.steps = List.copyOf(steps);
-    this.thinkSpin = thinkSpin;
-    this.thinkSleep = thinkSleep;
+    this.pacer = new Pacer(thinkSpin, thinkSleep, ratePeriodNs, stream);
     this.loops = loops;
     this.locks = locks;
     this.devices = devices;
@@ -62,28 +67,15 @@ public final class SyntheticProgram implements Program {
   @Override
   public void step(Task t) {
     long now = t.machine().engine().now();
-    if (pc == -2) {
+    if (pc == -1) {
       if (loops > 0 && done == loops) {
         t.exit();
         return;
       }
-      pc = -1;
-      if (thinkSpin != null) {
-        t.cpu(thinkSpin.sample(stream));
+      if (pacer.step(t)) {
         return;
       }
-    }
-    if (pc == -1) {
       pc = 0;
-      if (thinkSleep != null) {
-        long ns = thinkSleep.sample(stream);
-        if (ns > 0) {
-          t.sleepFor(ns);
-          return;
-        }
-      }
-    }
-    if (pc == 0) {
       opStartNs = now;
     }
     if (pc < steps.size()) {
@@ -92,7 +84,7 @@ public final class SyntheticProgram implements Program {
     }
     recorder.record(opStartNs, now);
     done++;
-    pc = -2;
+    pc = -1;
   }
 
   private void execute(Task t, Step s) {

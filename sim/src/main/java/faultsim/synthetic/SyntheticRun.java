@@ -51,8 +51,9 @@ public final class SyntheticRun {
       OpRecorder rec = new OpRecorder(j.name());
       recorders.put(j.name(), rec);
       for (int i = 0; i < j.numjobs(); i++) {
-        SyntheticProgram p = new SyntheticProgram(j.steps(), j.thinktimeSpin(), j.thinktime(), j.loops(),
-            lockMap, devices, streams.stream(SyntheticSpec.taskStream(j.name(), i)), rec);
+        SyntheticProgram p = new SyntheticProgram(j.steps(), j.thinktimeSpin(), j.thinktime(),
+            j.ratePeriodNs(), j.loops(), lockMap, devices,
+            streams.stream(SyntheticSpec.taskStream(j.name(), i)), rec);
         machine.spawn(j.numjobs() == 1 ? j.name() : j.name() + "/" + i, p, j.startDelayNs());
       }
     }

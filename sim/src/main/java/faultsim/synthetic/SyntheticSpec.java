@@ -71,15 +71,22 @@ public record SyntheticSpec(
    * @param loops operations per task, 0 for unlimited
    * @param steps the operation
    * @param startDelayNs when the job's tasks start
+   * @param ratePeriodNs time between operation starts of a task (0: back to back)
    */
   public record JobSpec(String name, int numjobs, Dist thinktimeSpin, Dist thinktime, long loops,
-      List<Step> steps, long startDelayNs) {
+      List<Step> steps, long startDelayNs, long ratePeriodNs) {
+    /** Without a rate. */
+    public JobSpec(String name, int numjobs, Dist thinktimeSpin, Dist thinktime, long loops,
+        List<Step> steps, long startDelayNs) {
+      this(name, numjobs, thinktimeSpin, thinktime, loops, steps, startDelayNs, 0);
+    }
+
     public JobSpec {
       steps = List.copyOf(steps);
       if (numjobs < 1) {
         throw new IllegalArgumentException("job " + name + ": numjobs must be >= 1, was " + numjobs);
       }
-      if (loops < 0 || startDelayNs < 0) {
+      if (loops < 0 || startDelayNs < 0 || ratePeriodNs < 0) {
         throw new IllegalArgumentException("job " + name + ": loops and start delay must be >= 0");
       }
     }

@@ -291,10 +291,6 @@ final class Resolver {
     String ptr = "/jobs/" + name;
     int numjobs = numjobs(name, j, g);
     KernelSpec.Pacing pacing = pacing(name, j, g);
-    if (pacing.ratePeriodNs() > 0) {
-      throw error(ptr + "/rate", "jobs." + name + ".rate: a synthetic job is a closed loop;"
-          + " pace it with thinktime");
-    }
     Dist think = pacing.thinktime();
     Dist spin = pacing.thinktimeSpin();
     long loops = pacing.loops();
@@ -316,7 +312,8 @@ final class Resolver {
             + " is acquired but not released by the end of the operation");
       }
     }
-    return new SyntheticSpec.JobSpec(name, numjobs, spin, think, loops, steps, delay);
+    return new SyntheticSpec.JobSpec(name, numjobs, spin, think, loops, steps, delay,
+        pacing.ratePeriodNs());
   }
 
   Dist dist(String own, String ownPtr, String global, String globalPtr) throws InputException {
