@@ -66,10 +66,29 @@ public final class Designs {
     return out;
   }
 
-  /** Loads one design and checks its entry points. */
+  /**
+   * Built-in designs, compiled once per process: a sweep's runs, the results manifest and
+   * {@code explain} all ask for them, and a compiled design is only read once built.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<String, CompiledDesign> BUILTINS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Loads one design and checks its entry points. A design file is read and compiled each time
+   * (it may have changed); a built-in design is compiled once.
+   */
   public static CompiledDesign load(String nameOrPath, Workload w) throws InputException {
+    if (!DesignLibrary.isPath(nameOrPath)) {
+      CompiledDesign cached = BUILTINS.get(nameOrPath);
+      if (cached != null) {
+        return cached;
+      }
+    }
     CompiledDesign d = DesignLibrary.load(nameOrPath, w == null ? null : w.baseDir(), HOST);
     requireEntryPoints(d);
+    if (!DesignLibrary.isPath(nameOrPath)) {
+      BUILTINS.putIfAbsent(nameOrPath, d);
+    }
     return d;
   }
 

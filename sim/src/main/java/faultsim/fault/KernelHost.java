@@ -15,7 +15,6 @@ import faultsim.locks.FolioLock;
 import faultsim.locks.Lock;
 import faultsim.locks.LockKind;
 import faultsim.locks.Seqcount;
-import faultsim.locks.WaitQueue;
 import faultsim.machine.HeldLock;
 import faultsim.machine.SimulationException;
 import faultsim.machine.Task;
@@ -143,7 +142,7 @@ public final class KernelHost {
         h.field(mapping, f, lockType(e.getValue().kind()), o -> ((AddressSpace) o).lock(f));
       }
       h.field(mapping, "fs", Type.INT, o -> (long) ((AddressSpace) o).fs().ordinal() + 1);
-      h.field(mapping, "falloc_waitq", waitQueue, o -> fallocWaitq((AddressSpace) o));
+      h.field(mapping, "falloc_waitq", waitQueue, o -> ((AddressSpace) o).fallocWaitq());
       h.field(mapping, "nrpages", Type.INT, o -> ((AddressSpace) o).sizePages());
 
       h.field(folio, "index", Type.INT, o -> ((Folio) o).index());
@@ -786,10 +785,6 @@ public final class KernelHost {
       t.busy(KernelCosts.XA_STEP_NS);
       return entries[i++];
     }
-  }
-
-  static WaitQueue fallocWaitq(AddressSpace m) {
-    return m.fallocWaitq();
   }
 
   static void requireHeld(Task t, Lock a, Lock b, String op, String what) {

@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * A file: its {@code struct inode} and {@code struct address_space} together. Holds
@@ -277,30 +276,6 @@ public final class AddressSpace {
     if (entry(index) instanceof ValueEntry) {
       pages.put(index, REMOVED);
     }
-  }
-
-  /**
-   * Folios cached in [{@code start}, {@code end}), ascending, including initially cached ones not
-   * looked up yet (which this materialises: a range walk costs time proportional to its length
-   * when part of the file starts cached).
-   */
-  public void forEachFolio(long start, long end, Consumer<Folio> action) {
-    long from = Math.max(0, start);
-    long inFile = Math.min(end, sizePages());
-    if (cachedFraction > 0 && from < inFile) {
-      for (long i = from; i < inFile; i++) {
-        Folio f = folio(i);
-        if (f != null) {
-          action.accept(f);
-        }
-      }
-      from = inFile;
-    }
-    pages.forEachInRange(from, end, e -> {
-      if (e instanceof Folio f) {
-        action.accept(f);
-      }
-    });
   }
 
   /** Entries materialised so far (for memory accounting and tests). */

@@ -1,13 +1,12 @@
 package faultsim.kernel;
 
 import java.util.Arrays;
-import java.util.function.Consumer;
 
 /**
  * An open-addressing hash map from {@code long} keys to objects, in the spirit of the xarray: it
  * costs two array slots per entry, so a 1 TiB file with a few million touched pages stays small.
- * Iteration in key order is provided by {@link #forEachInRange}, which sorts the keys it visits;
- * nothing depends on hash order.
+ * Keys in order come from {@link #keysInRange}, which sorts the keys it returns; nothing
+ * depends on hash order.
  */
 final class LongMap<V> {
   private static final long EMPTY = Long.MIN_VALUE;
@@ -94,35 +93,6 @@ final class LongMap<V> {
     keys[i] = EMPTY;
     values[i] = null;
     return old;
-  }
-
-  /** Visits entries with {@code from <= key < to} in ascending key order. */
-  @SuppressWarnings("unchecked")
-  void forEachInRange(long from, long to, Consumer<V> action) {
-    long span = to - from;
-    if (span <= 0) {
-      return;
-    }
-    if (span <= 4L * size) {
-      for (long k = from; k < to; k++) {
-        V v = get(k);
-        if (v != null) {
-          action.accept(v);
-        }
-      }
-      return;
-    }
-    long[] found = new long[size];
-    int n = 0;
-    for (long k : keys) {
-      if (k != EMPTY && k >= from && k < to) {
-        found[n++] = k;
-      }
-    }
-    Arrays.sort(found, 0, n);
-    for (int i = 0; i < n; i++) {
-      action.accept(get(found[i]));
-    }
   }
 
   /**

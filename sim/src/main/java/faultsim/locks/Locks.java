@@ -65,13 +65,6 @@ public final class Locks {
     return new FolioLock(machine, c, folioWaitTable[bucket], line);
   }
 
-  /** A folio lock whose waiters hash to bucket {@code hash mod 256}, on a line of its own. */
-  public FolioLock folioLock(long hash) {
-    LockClass c = lockClass("PG_locked", LockKind.FOLIO);
-    int bucket = (int) Math.floorMod(mix(hash), (long) FOLIO_WAIT_TABLE_SIZE);
-    return new FolioLock(machine, c, folioWaitTable[bucket]);
-  }
-
   /** Every class, in creation order. */
   public List<LockClass> classes() {
     return List.copyOf(classes.values());

@@ -63,9 +63,7 @@ public final class Oracle implements Machine.LockListener {
     this.machine = machine;
     this.maxRetries = maxRetries;
     this.noProgressNs = noProgressNs;
-    for (String k : List.of(Violation.STALE_DATA, Violation.BEYOND_EOF,
-        Violation.PUNCH_GUARANTEE, Violation.NO_PROGRESS, Violation.LOCK_ORDER,
-        Violation.INVALID_CONTEXT)) {
+    for (String k : Violation.KINDS) {
       counts.put(k, 0L);
     }
     machine.setLockListener(this);
@@ -139,9 +137,7 @@ public final class Oracle implements Machine.LockListener {
   // ---- invalid context ------------------------------------------------------------------------
 
   private void invalidContext(Task t, ContextViolation v) {
-    report(Violation.INVALID_CONTEXT, String.format(Locale.ROOT,
-        "task %s: %s called in atomic context (%s)", t.name(), v.operation(), v.context()),
-        List.of(trace(t)), 0);
+    report(Violation.INVALID_CONTEXT, Violation.invalidContextSummary(v), List.of(trace(t)), 0);
   }
 
   // ---- lock order -----------------------------------------------------------------------------

@@ -17,4 +17,14 @@ public record Violation(String kind, long timeNs, String summary, String timelin
   public static final String NO_PROGRESS = "no_progress";
   public static final String LOCK_ORDER = "lock_order";
   public static final String INVALID_CONTEXT = "invalid_context";
+
+  /** Every kind, in the order results list them. */
+  public static final java.util.List<String> KINDS = java.util.List.of(STALE_DATA, BEYOND_EOF,
+      PUNCH_GUARANTEE, NO_PROGRESS, LOCK_ORDER, INVALID_CONTEXT);
+
+  /** What an invalid-context finding says: the line the report reads as such. */
+  public static String invalidContextSummary(faultsim.machine.ContextViolation v) {
+    return String.format(java.util.Locale.ROOT, "task %s: %s called in atomic context (%s)",
+        v.task(), v.operation(), v.context());
+  }
 }

@@ -58,9 +58,7 @@ import org.HdrHistogram.HistogramLogWriter;
  */
 public final class ResultsWriter {
   /** Oracle kinds with a {@code violations_<kind>} metric, in this order. */
-  public static final List<String> VIOLATION_KINDS = List.of(
-      "stale_data", "beyond_eof", "punch_guarantee", "no_progress", "lock_order",
-      "invalid_context");
+  public static final List<String> VIOLATION_KINDS = Violation.KINDS;
 
   private ResultsWriter() {}
 

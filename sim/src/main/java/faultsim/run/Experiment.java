@@ -130,15 +130,14 @@ public final class Experiment {
       engine = run.engine();
       recorders = run.recorders();
       opName = job -> opName(w, job);
-      for (String k : ResultsWriter.VIOLATION_KINDS) {
+      for (String k : Violation.KINDS) {
         counts.put(k, 0L);
       }
       counts.put(Violation.INVALID_CONTEXT, (long) m.contextViolations().size());
       for (ContextViolation v : m.contextViolations()) {
         if (violations.size() < faultsim.oracle.Oracle.SHOWN_PER_KIND) {
-          violations.add(new Violation(Violation.INVALID_CONTEXT, v.timeNs(), String.format(
-              java.util.Locale.ROOT, "task %s: %s called in atomic context (%s)", v.task(),
-              v.operation(), v.context()), ""));
+          violations.add(new Violation(Violation.INVALID_CONTEXT, v.timeNs(),
+              Violation.invalidContextSummary(v), ""));
         }
       }
     } else {

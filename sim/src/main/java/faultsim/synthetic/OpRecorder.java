@@ -144,9 +144,6 @@ public final class OpRecorder {
         List.copyOf(spans));
   }
 
-  public void record(long latency) {
-    recordLatency(latency, 0);
-  }
 
   private long retries;
 

@@ -56,7 +56,7 @@ final class LocalSweepLoadsNoClusterCodeTest {
   }
 
   /**
-   * Defines {@code faultsim.*}, {@code com.hazelcast.*} and {@code gg.jte.*} classes itself from the build's class
+   * Defines {@code faultsim.*} and {@code com.hazelcast.*} classes itself from the build's class
    * directories and the Hazelcast jar (child first), delegates the rest to the test's loader, and
    * records every class name asked of it.
    */
@@ -66,8 +66,7 @@ final class LocalSweepLoadsNoClusterCodeTest {
     RecordingLoader() throws Exception {
       super(new URL[] {location(Main.class), location(SweepTest.class),
           location(Class.forName("com.hazelcast.core.Hazelcast", false,
-              LocalSweepLoadsNoClusterCodeTest.class.getClassLoader())),
-          location(gg.jte.TemplateEngine.class)},
+              LocalSweepLoadsNoClusterCodeTest.class.getClassLoader()))},
           LocalSweepLoadsNoClusterCodeTest.class.getClassLoader());
     }
 
@@ -78,10 +77,7 @@ final class LocalSweepLoadsNoClusterCodeTest {
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
       requested.add(name);
-      // jte too: its engine loads the report's precompiled templates with its own loader, and
-      // they must see the same report classes as the code that renders them.
-      if (!name.startsWith("faultsim.") && !name.startsWith("com.hazelcast.")
-          && !name.startsWith("gg.jte.")) {
+      if (!name.startsWith("faultsim.") && !name.startsWith("com.hazelcast.")) {
         return super.loadClass(name, resolve);
       }
       synchronized (getClassLoadingLock(name)) {
