@@ -5,7 +5,6 @@ import faultsim.fault.Designs;
 import faultsim.fault.KernelRun;
 import faultsim.workload.Workload;
 import faultsim.workload.WorkloadLoader;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -79,9 +78,7 @@ public class FaultBenchmark {
         """.formatted(cores, RUNTIME, cores, design);
     workload = new WorkloadLoader().parse("bench.yaml", yaml, List.of());
     binding = Designs.binding(Designs.load(design, workload));
-    List<String> names = new ArrayList<>(workload.streamNames());
-    names.add(KernelRun.DESIGN_STREAM);
-    streams = RandomStreams.create(1, names);
+    streams = faultsim.run.Experiment.streams(workload);
   }
 
   @Benchmark

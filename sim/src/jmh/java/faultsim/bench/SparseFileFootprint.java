@@ -1,6 +1,5 @@
 package faultsim.bench;
 
-import faultsim.engine.RandomStreams;
 import faultsim.fault.Designs;
 import faultsim.fault.KernelRun;
 import faultsim.kernel.AddressSpace;
@@ -8,7 +7,6 @@ import faultsim.kernel.MmStruct;
 import faultsim.workload.Workload;
 import faultsim.workload.WorkloadLoader;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -44,11 +42,9 @@ public final class SparseFileFootprint {
         replications: 1
         """.formatted(faults);
     Workload w = new WorkloadLoader().parse("footprint.yaml", yaml, List.of());
-    List<String> names = new ArrayList<>(w.streamNames());
-    names.add(KernelRun.DESIGN_STREAM);
     long before = usedAfterGc();
     KernelRun run = new KernelRun(w, Designs.binding(Designs.load("linux_6_6", w)),
-        RandomStreams.create(1, names).forReplication(0)).run();
+        faultsim.run.Experiment.streams(w).forReplication(0)).run();
     long after = usedAfterGc();
     AddressSpace f = run.kernel().file("big");
     MmStruct mm = run.kernel().mms().get(0);

@@ -1,6 +1,5 @@
 package faultsim.fault;
 
-import faultsim.engine.RandomStreams;
 import faultsim.lang.CompiledDesign;
 import faultsim.lang.DesignCall;
 import faultsim.lang.DesignLibrary;
@@ -105,8 +104,17 @@ public final class Designs {
     d.requireFunction("vm_munmap", Type.VOID, mm, vma);
   }
 
-  /** How runs call {@code d}. */
+  /** How runs call {@code d}, the oracle seeing every design step. */
   public static KernelRun.Binding binding(CompiledDesign d) {
+    return binding(d, OracleTrace::new);
+  }
+
+  /**
+   * How runs call {@code d}, with the trace {@code trace} makes from the run's oracle (a test's
+   * log that also feeds the oracle, for instance).
+   */
+  public static KernelRun.Binding binding(CompiledDesign d,
+      java.util.function.Function<Oracle, DesignTrace> trace) {
     Map<String, FunctionHandle> entries = new LinkedHashMap<>();
     for (String f : List.of("do_user_addr_fault", "do_madvise_dontneed", "do_truncate",
         "vfs_fallocate", "vm_mmap", "vm_munmap")) {
@@ -115,7 +123,7 @@ public final class Designs {
     return (ctx, streams) -> {
       RunEnv env = new RunEnv(streams.stream(KernelRun.DESIGN_STREAM));
       env.setContext(ctx);
-      env.setTrace(new OracleTrace(ctx.oracle()));
+      env.setTrace(trace.apply(ctx.oracle()));
       return new Runner(env, entries);
     };
   }

@@ -5,7 +5,6 @@ import faultsim.locks.LockClass;
 import faultsim.workload.InputException;
 import faultsim.workload.Workload;
 import faultsim.workload.WorkloadLoader;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Runs workload text through one design for tests, keeping the run to inspect. */
@@ -18,9 +17,7 @@ final class KernelRuns {
 
   /** Replication 0 of {@code design} on {@code w}, run to the end. */
   static KernelRun run(Workload w, String design) throws InputException {
-    List<String> names = new ArrayList<>(w.streamNames());
-    names.add(KernelRun.DESIGN_STREAM);
-    RandomStreams streams = RandomStreams.create(w.seed(), names).forReplication(0);
+    RandomStreams streams = faultsim.run.Experiment.streams(w).forReplication(0);
     KernelRun.Binding b = Designs.binding(Designs.load(design, w));
     return new KernelRun(w, b, streams).run();
   }

@@ -1,14 +1,11 @@
 package faultsim.fault;
 
-import faultsim.engine.RandomStreams;
 import faultsim.lang.CompiledDesign;
-import faultsim.lang.DesignCall;
 import faultsim.lang.DesignLibrary;
 import faultsim.lang.DesignTrace;
-import faultsim.lang.FunctionHandle;
-import faultsim.lang.RunEnv;
 import faultsim.machine.Task;
 import faultsim.oracle.Oracle;
+import faultsim.run.Experiment;
 import faultsim.workload.InputException;
 import faultsim.workload.Workload;
 import java.util.ArrayList;
@@ -60,47 +57,10 @@ final class TracedRuns {
     } else {
       d = Designs.load(design, w);
     }
-    List<String> names = new ArrayList<>(w.streamNames());
-    names.add(KernelRun.DESIGN_STREAM);
-    RandomStreams streams = RandomStreams.create(w.seed(), names).forReplication(0);
     List<String> log = new ArrayList<>();
-    KernelRun run = new KernelRun(w, binding(d, log), streams).run();
+    KernelRun run = new KernelRun(w, Designs.binding(d, oracle -> new Log(oracle, log)),
+        Experiment.streams(w).forReplication(0)).run();
     return new Traced(run, log);
-  }
-
-  private static KernelRun.Binding binding(CompiledDesign d, List<String> log) {
-    return (ctx, streams) -> {
-      RunEnv env = new RunEnv(streams.stream(KernelRun.DESIGN_STREAM));
-      env.setContext(ctx);
-      env.setTrace(new Log(ctx.oracle(), log));
-      return (t, function, args) -> {
-        DesignCall call;
-        if (t.attachment() instanceof DesignCall c) {
-          call = c;
-        } else {
-          call = new DesignCall(env);
-          t.setAttachment(call);
-        }
-        FunctionHandle f = d.function(function);
-        call.start(f, args);
-        return new DesignRunner.Call() {
-          @Override
-          public void step(Task task) {
-            call.step(task);
-          }
-
-          @Override
-          public boolean finished() {
-            return call.finished();
-          }
-
-          @Override
-          public Object returnValue() {
-            return call.returnValue();
-          }
-        };
-      };
-    };
   }
 
   private record Log(Oracle oracle, List<String> lines) implements DesignTrace {
