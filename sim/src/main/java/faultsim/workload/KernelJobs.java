@@ -229,8 +229,7 @@ final class KernelJobs {
    */
   void checkDesignExists(String ptr, String entry, String workloadFile) throws InputException {
     if (faultsim.lang.DesignLibrary.isPath(entry)) {
-      Path base = Path.of(workloadFile).toAbsolutePath().getParent();
-      Path p = base == null ? Path.of(entry) : base.resolve(entry);
+      Path p = Workload.baseDir(workloadFile).resolve(entry);
       if (!Files.isRegularFile(p)) {
         throw r.error(ptr, "design file '" + entry + "' not found (looked for " + p + ")");
       }

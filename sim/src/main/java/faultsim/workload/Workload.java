@@ -47,9 +47,15 @@ public record Workload(
 
   /** The directory relative design paths are resolved against. */
   public java.nio.file.Path baseDir() {
+    return baseDir(file);
+  }
+
+  /** The directory of workload file {@code file}, against which its design paths resolve. */
+  public static java.nio.file.Path baseDir(String file) {
     java.nio.file.Path p = java.nio.file.Path.of(file).toAbsolutePath().getParent();
     return p == null ? java.nio.file.Path.of(".") : p;
   }
+
 
   /** The design name a workload without kernel jobs runs under. */
   public static final String SYNTHETIC = "synthetic";
