@@ -136,21 +136,25 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       List<String> all = new ArrayList<>(sets);
+      WorkloadLoader loader = new WorkloadLoader();
       if (replications != null) {
         all.add("replications=" + replications);
+        loader.typedAs(all.get(all.size() - 1), "--replications " + replications);
       }
       if (seed != null) {
         all.add("global.randseed=" + seed);
+        loader.typedAs(all.get(all.size() - 1), "--seed " + seed);
       }
       if (!designs.isEmpty()) {
         all.add("designs=[" + String.join(",", designs) + "]");
+        loader.typedAs(all.get(all.size() - 1), "--design " + String.join(" --design ", designs));
       }
       int nThreads = threads(threads);
       if (replications != null && replications < 1) {
         throw new InputException(new Diagnostic("--replications " + replications, 0, 0,
             "expected a number of replications >= 1"));
       }
-      Workload w = new WorkloadLoader().load(file, all);
+      Workload w = loader.load(file, all);
       Path dir = out != null ? out : Path.of("reports", w.name());
       try (OutputTarget target = OutputTarget.claim(dir, out != null ? "--out " + out
           : dir + " (the workload's name under reports/)", true)) {
