@@ -93,6 +93,8 @@ public final class KernelHost {
         case MUTEX -> mutex;
         case RWSEM -> rwsem;
         case SEQCOUNT -> seqcount;
+        case RWLOCK -> h.type("rwlock_t");
+        case SEQLOCK -> h.type("seqlock_t");
         case FOLIO -> throw new IllegalArgumentException("folio locks are taken on folios");
       };
     }
@@ -106,6 +108,7 @@ public final class KernelHost {
       filePrimitives();
       seedPrimitives();
       readaheadPrimitives();
+      apiPrimitives();
     }
 
     void types() {
@@ -123,6 +126,10 @@ public final class KernelHost {
       h.field(mm, "mmap_lock", rwsem, o -> ((MmStruct) o).mmapLock());
       h.field(mm, "mmap_sem", rwsem, o -> ((MmStruct) o).mmapSem());
       h.field(mm, "page_table_lock", spinlock, o -> ((MmStruct) o).pageTableLock());
+      h.lockClass(mm, "mmap_lock", "&mm->mmap_lock");
+      h.lockClass(mm, "mmap_sem", "&mm->mmap_sem");
+      h.lockClass(mm, "page_table_lock", "&mm->page_table_lock");
+      h.fieldAliases(mm, "mmap_sem was renamed mmap_lock in 5.8", "mmap_lock", "mmap_sem");
       h.field(mm, "mm_lock_seq", Type.INT, o -> ((MmStruct) o).mmLockSeq());
 
       h.field(vma, "vm_mm", mm, o -> ((Vma) o).mm());
@@ -132,6 +139,7 @@ public final class KernelHost {
       h.field(vma, "vm_pgoff", Type.INT, o -> ((Vma) o).pgoff());
       h.field(vma, "vm_flags", Type.INT, o -> vmFlags((Vma) o));
       h.field(vma, "vm_lock", rwsem, o -> ((Vma) o).vmLock());
+      h.lockClass(vma, "vm_lock", "&vma->vm_lock");
       h.field(vma, "vm_lock_seq", Type.INT, o -> ((Vma) o).vmLockSeq(),
           (o, v) -> ((Vma) o).setVmLockSeq((Long) v));
       h.field(vma, "anon_vma", Type.BOOL, o -> ((Vma) o).hasAnonVma());
@@ -140,6 +148,7 @@ public final class KernelHost {
       for (Map.Entry<String, AddressSpace.LockField> e : AddressSpace.LOCK_FIELDS.entrySet()) {
         String f = e.getKey();
         h.field(mapping, f, lockType(e.getValue().kind()), o -> ((AddressSpace) o).lock(f));
+        h.lockClass(mapping, f, e.getValue().className());
       }
       h.field(mapping, "fs", Type.INT, o -> (long) ((AddressSpace) o).fs().ordinal() + 1);
       h.field(mapping, "falloc_waitq", waitQueue, o -> ((AddressSpace) o).fallocWaitq());
@@ -161,6 +170,15 @@ public final class KernelHost {
           (o, v) -> ((VmFault) o).setFlags((Long) v));
       h.field(vmf, "folio", folio, o -> ((VmFault) o).folio(),
           (o, v) -> ((VmFault) o).setFolio((Folio) v));
+
+      h.objectLockClass(folio, "PG_locked");
+      h.extensible("mm_struct", mm, "mm", (o, n) -> ((MmStruct) o).designFields(n));
+      h.extensible("vm_area_struct", vma, "vma", (o, n) -> ((Vma) o).designFields(n));
+      h.extensible("address_space", mapping, "mapping",
+          (o, n) -> ((AddressSpace) o).designFields(n));
+      h.extensible("inode", mapping, "inode", (o, n) -> ((AddressSpace) o).designFields(n));
+      h.extensible("folio", folio, "folio", (o, n) -> ((Folio) o).designFields(n));
+      h.enumeratorMacro("DEFINE_VM_EVENT", VM_EVENTS.size());
 
       h.global("fault_around_bytes", Type.INT,
           env -> env.context(KernelContext.class).faultAroundBytes());
@@ -259,11 +277,7 @@ public final class KernelHost {
       h.primitive("vma_address").params(vma, Type.INT).returns(Type.INT)
           .impl((env, t, a) -> ((Vma) a[0]).address((Long) a[1])).add();
       h.primitive("count_vm_event").params(Type.INT).impl((env, t, a) -> {
-        long e = (Long) a[0];
-        if (e < 0 || e >= VM_EVENTS.size()) {
-          throw t.fault("count_vm_event(" + e + "): not a vmstat event");
-        }
-        env.context(KernelContext.class).kernel().countVmEvent(VM_EVENTS.get((int) e));
+        env.context(KernelContext.class).kernel().countVmEvent(vmEventName(env, t, (Long) a[0]));
         return null;
       }).add();
       h.primitive("count_retry").impl((env, t, a) -> {
@@ -620,6 +634,10 @@ public final class KernelHost {
           .add();
     }
 
+    void apiPrimitives() {
+      ApiPrimitives.addTo(h, mm, mapping, folio);
+    }
+
     void seedPrimitives() {
       Type entry = h.defineType("pagecache_entry", PagecacheEntry.class);
       h.field(entry, "index", Type.INT, o -> ((PagecacheEntry) o).index());
@@ -702,9 +720,7 @@ public final class KernelHost {
       h.primitive("raw_read_seqcount").params(seqcount).returns(Type.INT)
           .impl((env, t, a) -> {
             Seqcount s = (Seqcount) a[0];
-            int last = s.line().lastWriterCore();
-            t.busy(last < 0 || last == t.core().id() ? t.machine().costs().atomicLocalNs()
-                : t.machine().transferNs(last, t.core().id()));
+            t.busy(s.line().loadNs(t.machine(), t.core()));
             return s.sequence();
           }).add();
     }
@@ -785,6 +801,20 @@ public final class KernelHost {
       t.busy(KernelCosts.XA_STEP_NS);
       return entries[i++];
     }
+  }
+
+  /** The vmstat event numbered {@code e}: the kernel's, then those the design declares. */
+  static String vmEventName(RunEnv env, Task t, long e) {
+    if (e >= 0 && e < VM_EVENTS.size()) {
+      return VM_EVENTS.get((int) e);
+    }
+    List<String> declared = env.design() == null ? List.of()
+        : env.design().declaredEnumerators("DEFINE_VM_EVENT");
+    long i = e - VM_EVENTS.size();
+    if (i < 0 || i >= declared.size()) {
+      throw t.fault("count_vm_event(" + e + "): not a vmstat event");
+    }
+    return declared.get((int) i);
   }
 
   static void requireHeld(Task t, Lock a, Lock b, String op, String what) {

@@ -26,6 +26,7 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
   private final FunctionDecl fn;
   private final Map<String, FunctionDecl> table;
   private final Host host;
+  private final Declarations state;
   private final Diagnostics diags;
   private final DesignSource src;
   private final CodeBuilder cb = new CodeBuilder();
@@ -34,10 +35,11 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
   private int nextSlot;
 
   FunctionCompiler(FunctionDecl fn, Map<String, FunctionDecl> table, Host host,
-      Diagnostics diags) {
+      Declarations state, Diagnostics diags) {
     this.fn = fn;
     this.table = table;
     this.host = host;
+    this.state = state;
     this.diags = diags;
     this.src = fn.level.source;
   }
@@ -282,25 +284,44 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
   }
 
   private void assign(DesignParser.ExprStmtContext ctx) {
-    DesignParser.ExprContext target = unwrap(ctx.target);
+    assignTo(unwrap(ctx.target), ctx.value, ctx.target.start);
+  }
+
+  /** Compiles {@code target = value}; {@code at} is where an unassignable target is named. */
+  private void assignTo(DesignParser.ExprContext target, DesignParser.ExprContext value,
+      Token at) {
     if (target instanceof DesignParser.PrimaryExprContext p
         && p.primary() instanceof DesignParser.NameRefContext n) {
       String name = n.name.getText();
       Local local = lookup(name);
+      DeclaredVar global = local == null ? state.global(name) : null;
+      if (global != null) {
+        Type v = expr(value);
+        if (!global.writable()) {
+          diags.error(src, n.name, "cannot assign to '" + name + "': it is a "
+              + global.type().name() + "; use its primitives");
+        } else if (!global.type().accepts(v)) {
+          diags.error(src, value.start, "cannot assign a " + v.declaration() + " to '"
+              + name + "' of type " + global.type().declaration());
+        }
+        cb.emit(-1, Op.DPUTG, cb.constant(global));
+        return;
+      }
       if (local == null) {
-        if (host.constantValue(name) != null || host.globalNamed(name) != null) {
+        if (host.constantValue(name) != null || host.globalNamed(name) != null
+            || state.enumerator(name) != null) {
           diags.error(src, n.name, "cannot assign to '" + name + "': it is a read-only "
-              + (host.constantValue(name) != null ? "constant" : "global"));
+              + (host.globalNamed(name) == null ? "constant" : "global"));
         } else {
           diags.error(src, n.name, "unknown variable '" + name + "'"
               + Suggest.didYouMean(name, visibleNames()));
         }
-        expr(ctx.value);
+        expr(value);
         return;
       }
-      Type v = expr(ctx.value);
+      Type v = expr(value);
       if (!local.type.accepts(v)) {
-        diags.error(src, ctx.value.start, "cannot assign a " + v.declaration() + " to '" + name
+        diags.error(src, value.start, "cannot assign a " + v.declaration() + " to '" + name
             + "' of type " + local.type.declaration());
       }
       store(local);
@@ -308,22 +329,23 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
     }
     if (target instanceof DesignParser.FieldExprContext f) {
       Type owner = expr(f.expr());
-      HostField field = field(owner, f);
-      Type v = expr(ctx.value);
+      FieldAccess field = field(owner, f);
+      Type v = expr(value);
       if (field == null) {
         return;
       }
       if (!field.writable()) {
         diags.error(src, f.field, "field '" + field.name() + "' of struct " + owner.name()
-            + " is read-only");
+            + (field instanceof HostField ? " is read-only"
+                : " is a " + field.type().name() + "; use its primitives"));
       } else if (!field.type().accepts(v)) {
-        diags.error(src, ctx.value.start, "cannot assign a " + v.declaration() + " to field '"
+        diags.error(src, value.start, "cannot assign a " + v.declaration() + " to field '"
             + field.name() + "' of type " + field.type().declaration());
       }
       cb.emit(-2, Op.PUTF, cb.constant(field));
       return;
     }
-    diags.error(src, ctx.target.start, "cannot assign to '" + src.textOf(ctx.target)
+    diags.error(src, at, "cannot assign to '" + src.textOf(target)
         + "'; expected a variable or a field");
   }
 
@@ -375,7 +397,15 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
       cb.emit(1, local.type.isScalar() ? Op.LLOAD : Op.ALOAD, local.slot);
       return local.type;
     }
+    DeclaredVar declared = state.global(name);
+    if (declared != null) {
+      cb.emit(1, Op.DGLOBAL, cb.constant(declared));
+      return declared.type();
+    }
     Long constant = host.constantValue(name);
+    if (constant == null) {
+      constant = state.enumerator(name);
+    }
     if (constant != null) {
       cb.pushLong(constant);
       return Type.INT;
@@ -398,7 +428,7 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
   @Override
   public Type visitFieldExpr(DesignParser.FieldExprContext ctx) {
     Type owner = expr(ctx.expr());
-    HostField f = field(owner, ctx);
+    FieldAccess f = field(owner, ctx);
     if (f == null) {
       return Type.ERROR;
     }
@@ -407,7 +437,7 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
   }
 
   /** The field {@code ctx} names on {@code owner}, or null after reporting why not. */
-  private HostField field(Type owner, DesignParser.FieldExprContext ctx) {
+  private FieldAccess field(Type owner, DesignParser.FieldExprContext ctx) {
     String name = ctx.field.getText();
     if (owner == Type.ERROR) {
       return null;
@@ -418,11 +448,21 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
       return null;
     }
     HostField f = host.fieldOf(owner, name);
-    if (f == null) {
-      diags.error(src, ctx.field, "struct " + owner.name() + " has no field '" + name + "'"
-          + Suggest.didYouMean(name, host.fieldNames(owner)));
+    if (f != null) {
+      fn.fieldUses.add(new FunctionDecl.FieldUse(f, ctx.field));
+      return f;
     }
-    return f;
+    DeclaredVar d = state.field(owner, name);
+    if (d != null) {
+      return d;
+    }
+    Set<String> names = new LinkedHashSet<>(host.fieldNames(owner));
+    names.addAll(state.fieldNames(owner));
+    String suggestion = Suggest.didYouMean(name, names);
+    diags.error(src, ctx.field, "struct " + owner.name() + " has no field '" + name + "'"
+        + (!suggestion.isEmpty() || host.extensibleStruct(owner.name()) == null ? suggestion
+            : "; a design adds one with struct " + owner.name() + " { TYPE " + name + "; };"));
+    return null;
   }
 
   @Override
@@ -562,6 +602,9 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
     if (name.equals("wait_event")) {
       return waitEvent(ctx, args);
     }
+    if (name.equals("READ_ONCE") || name.equals("WRITE_ONCE")) {
+      return onceAccess(ctx, args);
+    }
     FunctionDecl target = table.get(name);
     if (target != null) {
       return callDesign(target, ctx.name, args);
@@ -651,6 +694,14 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
         chosen = sameArity.get(0);
       }
     }
+    for (Primitive.LockEffect e : chosen.lockEffects()) {
+      if (e.field() != null && e.arg() < types.size()) {
+        HostField f = host.fieldOf(chosen.params().get(e.arg()), e.field());
+        if (f != null) {
+          fn.fieldUses.add(new FunctionDecl.FieldUse(f, ctx.name));
+        }
+      }
+    }
     Object folded = fold(chosen, ctx, args);
     if (folded != null) {
       cb.truncate(mark, depthAtMark);
@@ -684,6 +735,38 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
       diags.error(src, ctx.name, src.textOf(ctx) + ": " + e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * {@code READ_ONCE(x)} is {@code x}; {@code WRITE_ONCE(x, v)} is {@code x = v}: in the
+   * simulation every access is a single access already, so the forms cost nothing and exist so
+   * that a design reads as its kernel code.
+   */
+  private Type onceAccess(DesignParser.CallContext ctx, List<DesignParser.ExprContext> args) {
+    String name = ctx.name.getText();
+    int want = name.equals("READ_ONCE") ? 1 : 2;
+    if (args.size() != want) {
+      diags.error(src, ctx.name, arity(name, want, args.size()));
+      for (DesignParser.ExprContext a : args) {
+        expr(a);
+      }
+      return Type.ERROR;
+    }
+    DesignParser.ExprContext target = unwrap(args.get(0));
+    boolean lvalue = target instanceof DesignParser.FieldExprContext
+        || (target instanceof DesignParser.PrimaryExprContext p
+            && p.primary() instanceof DesignParser.NameRefContext);
+    if (!lvalue) {
+      diags.error(src, args.get(0).start, "argument 1 of " + name
+          + ": expected a variable or a field");
+    }
+    if (want == 1) {
+      return expr(args.get(0));
+    }
+    if (lvalue) {
+      assignTo(target, args.get(1), ctx.start);
+    }
+    return Type.VOID;
   }
 
   private Type waitEvent(DesignParser.CallContext ctx, List<DesignParser.ExprContext> args) {
@@ -835,6 +918,7 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
     for (Map<String, Local> s : scopes) {
       names.addAll(s.keySet());
     }
+    names.addAll(state.valueNames());
     names.addAll(host.valueNames());
     return names;
   }

@@ -17,6 +17,11 @@ final class FunctionDecl {
   /** Set when it overrides with another signature: callers keep the ancestor's definition. */
   boolean badOverride;
   FunctionCode code;
+  /** The kernel-model fields the body names (directly or through a primitive), in order. */
+  final List<FieldUse> fieldUses = new java.util.ArrayList<>();
+
+  /** A use of {@code field} at {@code at}. */
+  record FieldUse(HostField field, org.antlr.v4.runtime.Token at) {}
 
   FunctionDecl(DesignLevel level, DesignParser.FunctionDefContext ctx, Type returnType,
       List<Type> paramTypes, List<String> paramNames, String signatureText) {
