@@ -95,6 +95,7 @@ public final class KernelHost {
         case SEQCOUNT -> seqcount;
         case RWLOCK -> h.type("rwlock_t");
         case SEQLOCK -> h.type("seqlock_t");
+        case RANGELOCK -> h.type("range_lock_tree");
         case FOLIO -> throw new IllegalArgumentException("folio locks are taken on folios");
       };
     }
@@ -172,12 +173,14 @@ public final class KernelHost {
           (o, v) -> ((VmFault) o).setFolio((Folio) v));
 
       h.objectLockClass(folio, "PG_locked");
+      h.resultLockClass("pte_lockptr", "ptlock_ptr(ptdesc)");
       h.extensible("mm_struct", mm, "mm", (o, n) -> ((MmStruct) o).designFields(n));
       h.extensible("vm_area_struct", vma, "vma", (o, n) -> ((Vma) o).designFields(n));
       h.extensible("address_space", mapping, "mapping",
           (o, n) -> ((AddressSpace) o).designFields(n));
       h.extensible("inode", mapping, "inode", (o, n) -> ((AddressSpace) o).designFields(n));
       h.extensible("folio", folio, "folio", (o, n) -> ((Folio) o).designFields(n));
+      h.extensible("vm_fault", vmf, "vmf", (o, n) -> ((VmFault) o).designFields(n));
       h.enumeratorMacro("DEFINE_VM_EVENT", VM_EVENTS.size());
 
       h.global("fault_around_bytes", Type.INT,
@@ -233,6 +236,7 @@ public final class KernelHost {
     // ---- entry, VMAs, mm ----------------------------------------------------------------------
 
     void entryPrimitives() {
+      h.primitiveSource("arch/x86/mm/fault.c, mm/mmap.c, mm/memory.c");
       h.primitive("min").params(Type.INT, Type.INT).returns(Type.INT)
           .impl((env, t, a) -> Math.min((Long) a[0], (Long) a[1])).add();
       h.primitive("max").params(Type.INT, Type.INT).returns(Type.INT)
@@ -289,6 +293,7 @@ public final class KernelHost {
     // ---- page cache ---------------------------------------------------------------------------
 
     void pageCachePrimitives() {
+      h.primitiveSource("mm/filemap.c");
       h.primitive("filemap_get_folio").params(mapping, Type.INT).returns(folio)
           .impl((env, t, a) -> {
             Folio f = ((AddressSpace) a[0]).folio((Long) a[1]);
@@ -426,6 +431,7 @@ public final class KernelHost {
     // ---- page tables ----------------------------------------------------------------------------
 
     void ptePrimitives() {
+      h.primitiveSource("mm/memory.c, mm/rmap.c");
       h.primitive("pte_lockptr").params(mm, Type.INT).returns(spinlock).impl((env, t, a) -> {
         MmStruct m = (MmStruct) a[0];
         long addr = (Long) a[1];
@@ -535,6 +541,7 @@ public final class KernelHost {
     // ---- files ----------------------------------------------------------------------------------
 
     void filePrimitives() {
+      h.primitiveSource("include/linux/fs.h, fs/ext4, fs/xfs, fs/dax.c, mm/shmem.c");
       h.primitive("i_size_read").params(mapping).returns(Type.INT)
           .impl((env, t, a) -> ((AddressSpace) a[0]).iSize()).add();
       h.primitive("i_size_write").params(mapping, Type.INT).impl((env, t, a) -> {
@@ -593,6 +600,7 @@ public final class KernelHost {
     // ---- readahead (mm/readahead.c), kernel-paths.md C.12 ------------------------------------
 
     void readaheadPrimitives() {
+      h.primitiveSource("mm/readahead.c");
       Type ractl = h.defineType("readahead_control", Readahead.class);
       Type raCursor = h.cursorType("readahead_folios_cursor", folio);
       h.global("ra_pages", Type.INT, env -> env.context(KernelContext.class).spec()
@@ -639,6 +647,7 @@ public final class KernelHost {
     }
 
     void seedPrimitives() {
+      h.primitiveSource("mm/shmem.c, mm/filemap.c, include/linux/seqlock.h");
       Type entry = h.defineType("pagecache_entry", PagecacheEntry.class);
       h.field(entry, "index", Type.INT, o -> ((PagecacheEntry) o).index());
       h.field(entry, "folio", folio, o -> ((PagecacheEntry) o).folio());

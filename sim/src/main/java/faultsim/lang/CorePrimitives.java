@@ -3,6 +3,7 @@ package faultsim.lang;
 import faultsim.engine.Dist;
 import faultsim.locks.Lock;
 import faultsim.locks.Mutex;
+import faultsim.locks.RangeLock;
 import faultsim.locks.Rcu;
 import faultsim.locks.RwLock;
 import faultsim.locks.RwSemaphore;
@@ -25,12 +26,15 @@ final class CorePrimitives {
   private CorePrimitives() {}
 
   static void addTo(Host h) {
+    h.primitiveSource("kernel/locking/ (include/linux/spinlock.h, mutex.h, rwsem.h, rwlock.h,"
+        + " seqlock.h, atomic.h)");
     Type spinlock = h.defineType("spinlock_t", Spinlock.class);
     Type mutex = h.defineType("mutex", Mutex.class);
     Type rwsem = h.defineType("rw_semaphore", RwSemaphore.class);
     Type seqcount = h.defineType("seqcount_t", Seqcount.class);
     Type rwlock = h.defineType("rwlock_t", RwLock.class);
     Type seqlock = h.defineType("seqlock_t", Seqlock.class);
+    Type rangeLock = h.defineType("range_lock_tree", RangeLock.class);
     Type waitQueue = h.defineType("wait_queue_head", WaitQueue.class);
     h.typeAlias("wait_queue_head_t", waitQueue);
     Type atomic = h.defineType("atomic_t", Atomic.class);
@@ -50,10 +54,12 @@ final class CorePrimitives {
     side(h, rwlock, "write_lock", "write_unlock", "write_trylock", true);
     seqcount(h, seqcount);
     seqlock(h, seqlock);
+    rangeLock(h, rangeLock);
     atomics(h, atomic, "atomic");
     atomics(h, atomic, "atomic_long");
     barriers(h);
 
+    h.primitiveSource("include/linux/rcupdate.h, include/linux/preempt.h, kernel/sched/wait.c");
     h.primitive("rcu_read_lock").impl((env, t, a) -> {
       Rcu.readLock(t);
       return null;
@@ -79,6 +85,7 @@ final class CorePrimitives {
       return null;
     }).add();
 
+    h.primitiveSource(null);
     h.primitive("cpu").params(Type.INT).impl((env, t, a) -> {
       t.cpu((Long) a[0]);
       return null;
@@ -175,6 +182,36 @@ final class CorePrimitives {
       ((Seqlock) nonNull(a, 0, "read_seqretry")).readRetry(t, (Long) a[1]);
       return Primitive.RESULT;
     }).add();
+  }
+
+  /**
+   * {@code range_read_lock(tree, start, last)} and the other range lock calls, over the range
+   * [start, last] ({@link RangeLock}); the trylocks return 1 on success.
+   */
+  private static void rangeLock(Host h, Type type) {
+    for (boolean write : new boolean[] {false, true}) {
+      String side = write ? "write" : "read";
+      h.primitive("range_" + side + "_lock").params(type, Type.INT, Type.INT)
+          .acquires(0, write).impl((env, t, a) -> {
+            range(a, "range_" + side + "_lock").acquire(t, write, (Long) a[1], (Long) a[2]);
+            return null;
+          }).add();
+      h.primitive("range_" + side + "_unlock").params(type, Type.INT, Type.INT)
+          .releases(0, write).impl((env, t, a) -> {
+            range(a, "range_" + side + "_unlock").release(t, write, (Long) a[1], (Long) a[2]);
+            return null;
+          }).add();
+      h.primitive("range_" + side + "_trylock").params(type, Type.INT, Type.INT)
+          .returns(Type.INT).tryAcquires(0, write).impl((env, t, a) -> {
+            range(a, "range_" + side + "_trylock").tryAcquire(t, write, (Long) a[1],
+                (Long) a[2]);
+            return Primitive.RESULT;
+          }).add();
+    }
+  }
+
+  private static RangeLock range(Object[] a, String op) {
+    return (RangeLock) nonNull(a, 0, op);
   }
 
   /**

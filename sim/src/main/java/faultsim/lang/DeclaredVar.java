@@ -3,6 +3,7 @@ package faultsim.lang;
 import faultsim.locks.Lock;
 import faultsim.locks.LockKind;
 import faultsim.locks.Mutex;
+import faultsim.locks.RangeLock;
 import faultsim.locks.RwLock;
 import faultsim.locks.RwSemaphore;
 import faultsim.locks.Seqcount;
@@ -35,7 +36,7 @@ record DeclaredVar(Type owner, String name, Type type, int slot, boolean embedde
   private static final Map<Class<?>, LockKind> LOCK_KINDS = Map.of(Spinlock.class,
       LockKind.SPINLOCK, Mutex.class, LockKind.MUTEX, RwSemaphore.class, LockKind.RWSEM,
       Seqcount.class, LockKind.SEQCOUNT, RwLock.class, LockKind.RWLOCK, Seqlock.class,
-      LockKind.SEQLOCK);
+      LockKind.SEQLOCK, RangeLock.class, LockKind.RANGELOCK);
 
   /** The lock family of a host type that is a lock, or null. */
   static LockKind lockKindOf(Type t) {

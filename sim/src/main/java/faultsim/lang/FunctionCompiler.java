@@ -33,6 +33,10 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
   private final Deque<Map<String, Local>> scopes = new ArrayDeque<>();
   private final Deque<Loop> loops = new ArrayDeque<>();
   private int nextSlot;
+  private final Map<ParserRuleContext, FieldAccess> fieldAt = new java.util.IdentityHashMap<>();
+  private final Map<ParserRuleContext, Primitive> primAt = new java.util.IdentityHashMap<>();
+  private final Map<ParserRuleContext, Type> typeAt = new java.util.IdentityHashMap<>();
+  private final Map<Integer, String> localClass = new HashMap<>();
 
   FunctionCompiler(FunctionDecl fn, Map<String, FunctionDecl> table, Host host,
       Declarations state, Diagnostics diags) {
@@ -100,8 +104,71 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
       diags.error(src, ctx.init.start, "cannot initialise '" + name + "' of type "
           + t.declaration() + " with a " + v.declaration());
     }
-    store(declare(ctx.name, t));
+    Local declared = declare(ctx.name, t);
+    store(declared);
+    noteLocalClass(declared, ctx.init);
     return null;
+  }
+
+  /** Remembers the lock class a local of a lock type is given (the first one known). */
+  private void noteLocalClass(Local local, DesignParser.ExprContext value) {
+    String c = lockClassOf(value);
+    if (c != null && !c.startsWith(LockOrder.PARAM)) {
+      localClass.putIfAbsent(local.slot, c);
+    }
+  }
+
+  /**
+   * The lockdep class of the lock {@code e} names, as far as the function alone tells: a
+   * field's or declared global's class, the class of what a local was given, the class of a
+   * primitive's result ({@code pte_lockptr}), of an object that is a lock ({@code PG_locked}),
+   * or {@link LockOrder#PARAM} and the name for a parameter, which the caller decides. Null if
+   * none is known.
+   */
+  private String lockClassOf(DesignParser.ExprContext e) {
+    e = unwrapLock(e);
+    String c = null;
+    if (e instanceof DesignParser.FieldExprContext f) {
+      FieldAccess fa = fieldAt.get(f);
+      if (fa instanceof HostField hf) {
+        c = host.lockClassOf(hf);
+      } else if (fa instanceof DeclaredVar dv && dv.lockKind() != null) {
+        c = dv.lockClass();
+      }
+    } else if (e instanceof DesignParser.PrimaryExprContext p) {
+      if (p.primary() instanceof DesignParser.NameRefContext n) {
+        String name = n.name.getText();
+        Local l = lookup(name);
+        if (l != null && l.slot < fn.paramNames.size() && fn.paramNames.get(l.slot).equals(name)) {
+          c = LockOrder.PARAM + name;
+        } else if (l != null) {
+          c = localClass.get(l.slot);
+        } else if (state.global(name) != null && state.global(name).lockKind() != null) {
+          c = state.global(name).lockClass();
+        }
+      } else if (p.primary() instanceof DesignParser.CallContext call) {
+        Primitive prim = primAt.get(call);
+        c = prim == null ? null : host.resultLockClass(prim.name());
+      }
+    }
+    if (c == null) {
+      Type t = typeAt.get(e);
+      c = t == null ? null : host.objectLockClass(t);
+    }
+    return c;
+  }
+
+  private static DesignParser.ExprContext unwrapLock(DesignParser.ExprContext e) {
+    while (true) {
+      if (e instanceof DesignParser.UnaryExprContext u && u.op.getText().equals("&")) {
+        e = u.expr();
+      } else if (e instanceof DesignParser.PrimaryExprContext p
+          && p.primary() instanceof DesignParser.ParensContext par) {
+        e = par.expr();
+      } else {
+        return e;
+      }
+    }
   }
 
   @Override
@@ -325,6 +392,7 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
             + "' of type " + local.type.declaration());
       }
       store(local);
+      noteLocalClass(local, value);
       return;
     }
     if (target instanceof DesignParser.FieldExprContext f) {
@@ -353,7 +421,9 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
 
   private Type expr(DesignParser.ExprContext e) {
     Type t = visit(e);
-    return t == null ? Type.ERROR : t;
+    t = t == null ? Type.ERROR : t;
+    typeAt.put(e, t);
+    return t;
   }
 
   @Override
@@ -432,6 +502,7 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
     if (f == null) {
       return Type.ERROR;
     }
+    fieldAt.put(ctx, f);
     cb.emit(0, Op.GETF, cb.constant(f));
     return f.type();
   }
@@ -649,6 +720,11 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
   private Type callDesign(FunctionDecl target, Token name,
       List<DesignParser.ExprContext> args) {
     List<Type> types = compileArgs(args);
+    List<String> classes = new ArrayList<>();
+    for (DesignParser.ExprContext a : args) {
+      classes.add(lockClassOf(a));
+    }
+    fn.argClasses.put(name, classes);
     if (types.size() != target.paramTypes.size()) {
       diags.error(src, name, arity(target.name, target.paramTypes.size(), types.size()));
     } else {
@@ -694,6 +770,25 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
         chosen = sameArity.get(0);
       }
     }
+    primAt.put(ctx, chosen);
+    List<String> classes = new ArrayList<>();
+    for (Primitive.LockEffect e : chosen.lockEffects()) {
+      String c = null;
+      if (e.arg() < args.size()) {
+        c = e.field() == null ? lockClassOf(args.get(e.arg())) : null;
+        if (c == null) {
+          c = src.textOf(unwrapLock(args.get(e.arg())))
+              + (e.field() == null ? "" : "->" + e.field());
+        }
+      }
+      if (e.field() != null && e.arg() < types.size()) {
+        HostField lf = host.fieldOf(chosen.params().get(e.arg()), e.field());
+        String fc = lf == null ? null : host.lockClassOf(lf);
+        c = fc != null ? fc : c;
+      }
+      classes.add(c);
+    }
+    fn.lockSites.put(ctx, classes);
     for (Primitive.LockEffect e : chosen.lockEffects()) {
       if (e.field() != null && e.arg() < types.size()) {
         HostField f = host.fieldOf(chosen.params().get(e.arg()), e.field());

@@ -20,6 +20,16 @@ final class FunctionDecl {
   /** The kernel-model fields the body names (directly or through a primitive), in order. */
   final List<FieldUse> fieldUses = new java.util.ArrayList<>();
 
+  /**
+   * For each primitive call, the lock class of each of its lock effects (see
+   * {@link FunctionCompiler}); a parameter's is {@link LockOrder#PARAM} and its name.
+   */
+  final java.util.Map<org.antlr.v4.runtime.ParserRuleContext, List<String>> lockSites =
+      new java.util.IdentityHashMap<>();
+  /** For each call of a design function (by its name token), the lock class of each argument. */
+  final java.util.Map<org.antlr.v4.runtime.Token, List<String>> argClasses =
+      new java.util.IdentityHashMap<>();
+
   /** A use of {@code field} at {@code at}. */
   record FieldUse(HostField field, org.antlr.v4.runtime.Token at) {}
 

@@ -48,6 +48,8 @@ public final class Host {
   private final Map<String, Type> globalMacros = new LinkedHashMap<>();
   private final Map<String, Long> enumeratorMacros = new LinkedHashMap<>();
   private final Map<HostField, String> aliasGroups = new LinkedHashMap<>();
+  private final Map<String, String> resultLockClasses = new LinkedHashMap<>();
+  private String defaultSource;
 
   /** Where the fields a design declares on objects of a host type are stored. */
   @FunctionalInterface
@@ -182,6 +184,15 @@ public final class Host {
     return aliasGroups.get(field);
   }
 
+  /** Names the lockdep class of the lock primitive {@code name} returns ({@code pte_lockptr}). */
+  public void resultLockClass(String primitive, String className) {
+    resultLockClasses.put(primitive, className);
+  }
+
+  String resultLockClass(String primitive) {
+    return resultLockClasses.get(primitive);
+  }
+
   /** Names the lockdep class of an object that is itself a lock ({@code PG_locked}). */
   public void objectLockClass(Type type, String className) {
     objectLockClasses.put(type, className);
@@ -223,7 +234,19 @@ public final class Host {
   /** Starts defining a primitive; finish with {@link Primitive.Builder#add()}. */
   public Primitive.Builder primitive(String name) {
     checkName(name);
-    return new Primitive.Builder(this, name);
+    return new Primitive.Builder(this, name).source(defaultSource);
+  }
+
+  /** The kernel source file primitives defined from now on model, unless they say. */
+  public void primitiveSource(String file) {
+    this.defaultSource = file;
+  }
+
+  /** Every primitive, overloads together, in definition order. */
+  public List<Primitive> allPrimitives() {
+    List<Primitive> all = new ArrayList<>();
+    primitives.values().forEach(all::addAll);
+    return all;
   }
 
   /**

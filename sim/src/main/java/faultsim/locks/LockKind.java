@@ -17,7 +17,9 @@ public enum LockKind {
   /** {@code rwlock_t}, the queued rwlock: a spinning reader/writer lock. */
   RWLOCK(false, true),
   /** {@code seqlock_t}: a seqcount whose writers serialise on a spinlock. */
-  SEQLOCK(false, true);
+  SEQLOCK(false, true),
+  /** {@code struct range_lock_tree}: readers and writers over ranges, sleeping. */
+  RANGELOCK(true, true);
 
   private final boolean sleeps;
   private final boolean hasReadSide;
@@ -46,7 +48,7 @@ public enum LockKind {
    */
   public static LockKind parse(String s) {
     for (LockKind k : values()) {
-      if (k.key().equals(s) && k != RWLOCK && k != SEQLOCK) {
+      if (k.key().equals(s) && k != RWLOCK && k != SEQLOCK && k != RANGELOCK) {
         return k;
       }
     }

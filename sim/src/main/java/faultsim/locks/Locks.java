@@ -53,6 +53,7 @@ public final class Locks {
       case SEQCOUNT -> new Seqcount(machine, c);
       case RWLOCK -> new RwLock(machine, c);
       case SEQLOCK -> new Seqlock(machine, c);
+      case RANGELOCK -> new RangeLock(machine, c);
       case FOLIO -> new FolioLock(machine, c, folioWaitTable[0]);
     };
   }
