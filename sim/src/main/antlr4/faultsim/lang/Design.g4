@@ -11,7 +11,26 @@
 grammar Design;
 
 designFile
-    : header functionDef* EOF
+    : header (functionDef | structDecl | globalDecl | macroDecl)* EOF
+    ;
+
+// Fields a design adds to a modelled struct: struct vm_area_struct { seqcount_t vm_sequence; };
+structDecl
+    : STRUCT name=IDENT '{' fieldDecl* '}' ';'
+    ;
+
+fieldDecl
+    : typeRef name=IDENT ';'
+    ;
+
+// A global variable: static atomic_t nr_spf; DEFINE_SPINLOCK(x) is a macroDecl.
+globalDecl
+    : STATIC? typeRef name=IDENT ';'
+    ;
+
+// DEFINE_SPINLOCK(name); DECLARE_RWSEM(name); DEFINE_VM_EVENT(NAME); ...
+macroDecl
+    : macro=IDENT '(' name=IDENT ')' ';'
     ;
 
 header
@@ -97,6 +116,13 @@ TRUE     : 'true';
 FALSE    : 'false';
 NULL     : 'NULL';
 SUPER    : 'super';
+STATIC   : 'static';
+
+// C operators the language leaves out, so that their use gets a message saying what to write.
+INC   : '++';
+DEC   : '--';
+COMPOUND_ASSIGN : '+=' | '-=' | '*=' | '/=' | '%=' | '|=' | '&=' | '^=' | '<<=' | '>>=';
+QUESTION : '?';
 
 ARROW : '->';
 LAND  : '&&';

@@ -123,6 +123,9 @@ public final class Designs {
     return (ctx, streams) -> {
       RunEnv env = new RunEnv(streams.stream(KernelRun.DESIGN_STREAM));
       env.setContext(ctx);
+      env.setLocks(ctx.kernel().locks());
+      env.setDesign(d);
+      ctx.kernel().declareVmEvents(d.declaredEnumerators("DEFINE_VM_EVENT"));
       env.setTrace(trace.apply(ctx.oracle()));
       return new Runner(env, entries);
     };

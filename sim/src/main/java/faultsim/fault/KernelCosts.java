@@ -41,6 +41,12 @@ public final class KernelCosts {
   public static final long GET_BLOCK_NS = 1000;
   /** Allocating a block in a journalled file system (assumption). */
   public static final long ALLOC_BLOCK_NS = 3000;
+  /**
+   * A grace period as {@code synchronize_rcu} waits it out: every CPU must pass a quiescent
+   * state, which on a busy HZ=1000 kernel takes a few jiffies (Documentation/RCU/whatisRCU.rst:
+   * synchronize_rcu "can be delayed for ... milliseconds"; assumption: 3 jiffies).
+   */
+  public static final long RCU_GRACE_PERIOD_NS = 3_000_000;
   /** One step of an interval-tree walk of {@code i_mmap} (assumption). */
   public static final long VMA_TREE_STEP_NS = 30;
 }

@@ -93,6 +93,9 @@ public final class KernelHost {
         case MUTEX -> mutex;
         case RWSEM -> rwsem;
         case SEQCOUNT -> seqcount;
+        case RWLOCK -> h.type("rwlock_t");
+        case SEQLOCK -> h.type("seqlock_t");
+        case RANGELOCK -> h.type("range_lock_tree");
         case FOLIO -> throw new IllegalArgumentException("folio locks are taken on folios");
       };
     }
@@ -106,6 +109,7 @@ public final class KernelHost {
       filePrimitives();
       seedPrimitives();
       readaheadPrimitives();
+      apiPrimitives();
     }
 
     void types() {
@@ -123,6 +127,10 @@ public final class KernelHost {
       h.field(mm, "mmap_lock", rwsem, o -> ((MmStruct) o).mmapLock());
       h.field(mm, "mmap_sem", rwsem, o -> ((MmStruct) o).mmapSem());
       h.field(mm, "page_table_lock", spinlock, o -> ((MmStruct) o).pageTableLock());
+      h.lockClass(mm, "mmap_lock", "&mm->mmap_lock");
+      h.lockClass(mm, "mmap_sem", "&mm->mmap_sem");
+      h.lockClass(mm, "page_table_lock", "&mm->page_table_lock");
+      h.fieldAliases(mm, "mmap_sem was renamed mmap_lock in 5.8", "mmap_lock", "mmap_sem");
       h.field(mm, "mm_lock_seq", Type.INT, o -> ((MmStruct) o).mmLockSeq());
 
       h.field(vma, "vm_mm", mm, o -> ((Vma) o).mm());
@@ -132,6 +140,7 @@ public final class KernelHost {
       h.field(vma, "vm_pgoff", Type.INT, o -> ((Vma) o).pgoff());
       h.field(vma, "vm_flags", Type.INT, o -> vmFlags((Vma) o));
       h.field(vma, "vm_lock", rwsem, o -> ((Vma) o).vmLock());
+      h.lockClass(vma, "vm_lock", "&vma->vm_lock");
       h.field(vma, "vm_lock_seq", Type.INT, o -> ((Vma) o).vmLockSeq(),
           (o, v) -> ((Vma) o).setVmLockSeq((Long) v));
       h.field(vma, "anon_vma", Type.BOOL, o -> ((Vma) o).hasAnonVma());
@@ -140,6 +149,7 @@ public final class KernelHost {
       for (Map.Entry<String, AddressSpace.LockField> e : AddressSpace.LOCK_FIELDS.entrySet()) {
         String f = e.getKey();
         h.field(mapping, f, lockType(e.getValue().kind()), o -> ((AddressSpace) o).lock(f));
+        h.lockClass(mapping, f, e.getValue().className());
       }
       h.field(mapping, "fs", Type.INT, o -> (long) ((AddressSpace) o).fs().ordinal() + 1);
       h.field(mapping, "falloc_waitq", waitQueue, o -> ((AddressSpace) o).fallocWaitq());
@@ -161,6 +171,17 @@ public final class KernelHost {
           (o, v) -> ((VmFault) o).setFlags((Long) v));
       h.field(vmf, "folio", folio, o -> ((VmFault) o).folio(),
           (o, v) -> ((VmFault) o).setFolio((Folio) v));
+
+      h.objectLockClass(folio, "PG_locked");
+      h.resultLockClass("pte_lockptr", "ptlock_ptr(ptdesc)");
+      h.extensible("mm_struct", mm, "mm", (o, n) -> ((MmStruct) o).designFields(n));
+      h.extensible("vm_area_struct", vma, "vma", (o, n) -> ((Vma) o).designFields(n));
+      h.extensible("address_space", mapping, "mapping",
+          (o, n) -> ((AddressSpace) o).designFields(n));
+      h.extensible("inode", mapping, "inode", (o, n) -> ((AddressSpace) o).designFields(n));
+      h.extensible("folio", folio, "folio", (o, n) -> ((Folio) o).designFields(n));
+      h.extensible("vm_fault", vmf, "vmf", (o, n) -> ((VmFault) o).designFields(n));
+      h.enumeratorMacro("DEFINE_VM_EVENT", VM_EVENTS.size());
 
       h.global("fault_around_bytes", Type.INT,
           env -> env.context(KernelContext.class).faultAroundBytes());
@@ -215,6 +236,7 @@ public final class KernelHost {
     // ---- entry, VMAs, mm ----------------------------------------------------------------------
 
     void entryPrimitives() {
+      h.primitiveSource("arch/x86/mm/fault.c, mm/mmap.c, mm/memory.c");
       h.primitive("min").params(Type.INT, Type.INT).returns(Type.INT)
           .impl((env, t, a) -> Math.min((Long) a[0], (Long) a[1])).add();
       h.primitive("max").params(Type.INT, Type.INT).returns(Type.INT)
@@ -259,11 +281,7 @@ public final class KernelHost {
       h.primitive("vma_address").params(vma, Type.INT).returns(Type.INT)
           .impl((env, t, a) -> ((Vma) a[0]).address((Long) a[1])).add();
       h.primitive("count_vm_event").params(Type.INT).impl((env, t, a) -> {
-        long e = (Long) a[0];
-        if (e < 0 || e >= VM_EVENTS.size()) {
-          throw t.fault("count_vm_event(" + e + "): not a vmstat event");
-        }
-        env.context(KernelContext.class).kernel().countVmEvent(VM_EVENTS.get((int) e));
+        env.context(KernelContext.class).kernel().countVmEvent(vmEventName(env, t, (Long) a[0]));
         return null;
       }).add();
       h.primitive("count_retry").impl((env, t, a) -> {
@@ -275,6 +293,7 @@ public final class KernelHost {
     // ---- page cache ---------------------------------------------------------------------------
 
     void pageCachePrimitives() {
+      h.primitiveSource("mm/filemap.c");
       h.primitive("filemap_get_folio").params(mapping, Type.INT).returns(folio)
           .impl((env, t, a) -> {
             Folio f = ((AddressSpace) a[0]).folio((Long) a[1]);
@@ -412,6 +431,7 @@ public final class KernelHost {
     // ---- page tables ----------------------------------------------------------------------------
 
     void ptePrimitives() {
+      h.primitiveSource("mm/memory.c, mm/rmap.c");
       h.primitive("pte_lockptr").params(mm, Type.INT).returns(spinlock).impl((env, t, a) -> {
         MmStruct m = (MmStruct) a[0];
         long addr = (Long) a[1];
@@ -521,6 +541,7 @@ public final class KernelHost {
     // ---- files ----------------------------------------------------------------------------------
 
     void filePrimitives() {
+      h.primitiveSource("include/linux/fs.h, fs/ext4, fs/xfs, fs/dax.c, mm/shmem.c");
       h.primitive("i_size_read").params(mapping).returns(Type.INT)
           .impl((env, t, a) -> ((AddressSpace) a[0]).iSize()).add();
       h.primitive("i_size_write").params(mapping, Type.INT).impl((env, t, a) -> {
@@ -579,6 +600,7 @@ public final class KernelHost {
     // ---- readahead (mm/readahead.c), kernel-paths.md C.12 ------------------------------------
 
     void readaheadPrimitives() {
+      h.primitiveSource("mm/readahead.c");
       Type ractl = h.defineType("readahead_control", Readahead.class);
       Type raCursor = h.cursorType("readahead_folios_cursor", folio);
       h.global("ra_pages", Type.INT, env -> env.context(KernelContext.class).spec()
@@ -620,7 +642,12 @@ public final class KernelHost {
           .add();
     }
 
+    void apiPrimitives() {
+      ApiPrimitives.addTo(h, mm, mapping, folio);
+    }
+
     void seedPrimitives() {
+      h.primitiveSource("mm/shmem.c, mm/filemap.c, include/linux/seqlock.h");
       Type entry = h.defineType("pagecache_entry", PagecacheEntry.class);
       h.field(entry, "index", Type.INT, o -> ((PagecacheEntry) o).index());
       h.field(entry, "folio", folio, o -> ((PagecacheEntry) o).folio());
@@ -702,9 +729,7 @@ public final class KernelHost {
       h.primitive("raw_read_seqcount").params(seqcount).returns(Type.INT)
           .impl((env, t, a) -> {
             Seqcount s = (Seqcount) a[0];
-            int last = s.line().lastWriterCore();
-            t.busy(last < 0 || last == t.core().id() ? t.machine().costs().atomicLocalNs()
-                : t.machine().transferNs(last, t.core().id()));
+            t.busy(s.line().loadNs(t.machine(), t.core()));
             return s.sequence();
           }).add();
     }
@@ -785,6 +810,20 @@ public final class KernelHost {
       t.busy(KernelCosts.XA_STEP_NS);
       return entries[i++];
     }
+  }
+
+  /** The vmstat event numbered {@code e}: the kernel's, then those the design declares. */
+  static String vmEventName(RunEnv env, Task t, long e) {
+    if (e >= 0 && e < VM_EVENTS.size()) {
+      return VM_EVENTS.get((int) e);
+    }
+    List<String> declared = env.design() == null ? List.of()
+        : env.design().declaredEnumerators("DEFINE_VM_EVENT");
+    long i = e - VM_EVENTS.size();
+    if (i < 0 || i >= declared.size()) {
+      throw t.fault("count_vm_event(" + e + "): not a vmstat event");
+    }
+    return declared.get((int) i);
   }
 
   static void requireHeld(Task t, Lock a, Lock b, String op, String what) {

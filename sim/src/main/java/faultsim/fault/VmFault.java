@@ -9,6 +9,7 @@ import faultsim.kernel.Vma;
  * {@code vmf->field}.
  */
 public final class VmFault {
+  private Object[] designFields;
   private final Vma vma;
   private final long address;
   private final long pgoff;
@@ -52,5 +53,14 @@ public final class VmFault {
 
   public void setFolio(Folio f) {
     folio = f;
+  }
+
+  /** The fields a design declares on {@code struct vm_fault}, at least {@code size} slots. */
+  Object[] designFields(int size) {
+    if (designFields == null || designFields.length < size) {
+      designFields = designFields == null ? new Object[size]
+          : java.util.Arrays.copyOf(designFields, size);
+    }
+    return designFields;
   }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
  * is the same in every design) are created on first lookup.
  */
 public final class AddressSpace {
+  private Object[] designFields;
   /** A value entry in {@code i_pages}: a workingset shadow or, on tmpfs, a swap entry. */
   public record ValueEntry(boolean swap) {}
 
@@ -316,5 +317,11 @@ public final class AddressSpace {
   @Override
   public String toString() {
     return name;
+  }
+
+  /** The fields a design declares on this structure, at least {@code size} slots. */
+  public Object[] designFields(int size) {
+    designFields = DesignFields.grow(designFields, size);
+    return designFields;
   }
 }

@@ -11,6 +11,7 @@ import faultsim.machine.CacheLine;
  * operation has finished is stale data.
  */
 public final class Folio {
+  private Object[] designFields;
   private final Kernel kernel;
   private AddressSpace mapping;
   private final long index;
@@ -171,5 +172,11 @@ public final class Folio {
   @Override
   public String toString() {
     return "folio(" + (mapping == null ? "detached" : mapping.name()) + ":" + index + ")";
+  }
+
+  /** The fields a design declares on this structure, at least {@code size} slots. */
+  public Object[] designFields(int size) {
+    designFields = DesignFields.grow(designFields, size);
+    return designFields;
   }
 }

@@ -25,6 +25,7 @@ public final class Kernel {
   private final Map<String, AddressSpace> files = new LinkedHashMap<>();
   private final List<MmStruct> mms = new ArrayList<>();
   private final Map<String, Long> vmstat = new LinkedHashMap<>();
+  private final List<String> declaredVmEvents = new ArrayList<>();
   private Device device;
 
   public Kernel(Machine machine, Locks locks) {
@@ -105,7 +106,21 @@ public final class Kernel {
     return Collections.unmodifiableMap(vmstat);
   }
 
+  /**
+   * Counters a design declares: shown from the start (at zero until counted), so that a
+   * proposal's counter that never moves shows as 0 rather than missing.
+   */
+  public void declareVmEvents(List<String> names) {
+    declaredVmEvents.addAll(names);
+    for (String n : names) {
+      vmstat.putIfAbsent(n, 0L);
+    }
+  }
+
   public void resetVmstat() {
     vmstat.clear();
+    for (String n : declaredVmEvents) {
+      vmstat.put(n, 0L);
+    }
   }
 }

@@ -13,6 +13,7 @@ import java.util.List;
  * {@code mm_lock_seq}.
  */
 public final class MmStruct {
+  private Object[] designFields;
   private final Kernel kernel;
   private final int id;
   private final String name;
@@ -186,5 +187,11 @@ public final class MmStruct {
   @Override
   public String toString() {
     return name;
+  }
+
+  /** The fields a design declares on this structure, at least {@code size} slots. */
+  public Object[] designFields(int size) {
+    designFields = DesignFields.grow(designFields, size);
+    return designFields;
   }
 }

@@ -9,6 +9,7 @@ import faultsim.locks.LockKind;
  * per-VMA lock ({@code &vma->vm_lock}) and {@code vm_lock_seq} (kernel-paths.md A.(h)).
  */
 public final class Vma {
+  private Object[] designFields;
   private final MmStruct mm;
   private final long start;
   private final long end;
@@ -109,5 +110,11 @@ public final class Vma {
   public String toString() {
     return String.format(java.util.Locale.ROOT, "vma[%x-%x %s]", start, end,
         file == null ? "anon" : (shared ? "shared " : "private ") + file.name());
+  }
+
+  /** The fields a design declares on this structure, at least {@code size} slots. */
+  public Object[] designFields(int size) {
+    designFields = DesignFields.grow(designFields, size);
+    return designFields;
   }
 }

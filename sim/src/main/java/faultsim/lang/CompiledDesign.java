@@ -18,11 +18,14 @@ public final class CompiledDesign {
   private final Map<String, FunctionDecl> table;
   private final Host host;
   private final Map<String, FunctionHandle> handles = new HashMap<>();
+  private final Declarations declarations;
 
-  CompiledDesign(List<DesignLevel> levels, Map<String, FunctionDecl> table, Host host) {
+  CompiledDesign(List<DesignLevel> levels, Map<String, FunctionDecl> table, Host host,
+      Declarations declarations) {
     this.levels = List.copyOf(levels);
     this.table = table;
     this.host = host;
+    this.declarations = declarations;
     for (FunctionDecl d : table.values()) {
       handles.put(d.name, new FunctionHandle(d.code));
     }
@@ -104,6 +107,18 @@ public final class CompiledDesign {
    */
   public String explain() {
     return Explain.render(this);
+  }
+
+  /**
+   * The names the chain declares with the enumerator macro {@code macro}
+   * ({@code DEFINE_VM_EVENT}), in the order of their values.
+   */
+  public List<String> declaredEnumerators(String macro) {
+    return declarations.enumerators(macro);
+  }
+
+  Declarations declarations() {
+    return declarations;
   }
 
   List<DesignLevel> levels() {

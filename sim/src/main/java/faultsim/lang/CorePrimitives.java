@@ -3,9 +3,12 @@ package faultsim.lang;
 import faultsim.engine.Dist;
 import faultsim.locks.Lock;
 import faultsim.locks.Mutex;
+import faultsim.locks.RangeLock;
 import faultsim.locks.Rcu;
+import faultsim.locks.RwLock;
 import faultsim.locks.RwSemaphore;
 import faultsim.locks.Seqcount;
+import faultsim.locks.Seqlock;
 import faultsim.locks.Spinlock;
 import faultsim.locks.WaitQueue;
 import faultsim.machine.Task;
@@ -16,26 +19,47 @@ import faultsim.machine.Task;
  *
  * <p>Trylocks and {@code read_seqcount_begin}/{@code read_seqcount_retry} return {@code int}, as
  * in the kernel, read from the task's result register when the task next runs
- * ({@link Primitive#RESULT}). {@code downgrade_write} is absent: the rwsem model has no
- * downgrade. {@code lognormal(MEAN, STDDEV)} takes the mean and standard deviation of the times
- * (both with a unit), converted to the median and sigma of {@link Dist.Lognormal}.
+ * ({@link Primitive#RESULT}). {@code lognormal(MEAN, STDDEV)} takes the mean and standard
+ * deviation of the times (both with a unit), converted to the median and sigma of {@link Dist.Lognormal}.
  */
 final class CorePrimitives {
   private CorePrimitives() {}
 
   static void addTo(Host h) {
+    h.primitiveSource("kernel/locking/ (include/linux/spinlock.h, mutex.h, rwsem.h, rwlock.h,"
+        + " seqlock.h, atomic.h)");
     Type spinlock = h.defineType("spinlock_t", Spinlock.class);
     Type mutex = h.defineType("mutex", Mutex.class);
     Type rwsem = h.defineType("rw_semaphore", RwSemaphore.class);
     Type seqcount = h.defineType("seqcount_t", Seqcount.class);
+    Type rwlock = h.defineType("rwlock_t", RwLock.class);
+    Type seqlock = h.defineType("seqlock_t", Seqlock.class);
+    Type rangeLock = h.defineType("range_lock_tree", RangeLock.class);
     Type waitQueue = h.defineType("wait_queue_head", WaitQueue.class);
     h.typeAlias("wait_queue_head_t", waitQueue);
+    Type atomic = h.defineType("atomic_t", Atomic.class);
+    h.typeAlias("atomic_long_t", atomic);
+
+    h.globalMacro("DEFINE_SPINLOCK", spinlock);
+    h.globalMacro("DEFINE_RWLOCK", rwlock);
+    h.globalMacro("DEFINE_MUTEX", mutex);
+    h.globalMacro("DECLARE_RWSEM", rwsem);
+    h.globalMacro("DEFINE_SEQLOCK", seqlock);
+    h.globalMacro("DECLARE_WAIT_QUEUE_HEAD", waitQueue);
 
     exclusive(h, spinlock, "spin_lock", "spin_unlock", "spin_trylock");
     exclusive(h, mutex, "mutex_lock", "mutex_unlock", "mutex_trylock");
     rwsem(h, rwsem);
+    side(h, rwlock, "read_lock", "read_unlock", "read_trylock", false);
+    side(h, rwlock, "write_lock", "write_unlock", "write_trylock", true);
     seqcount(h, seqcount);
+    seqlock(h, seqlock);
+    rangeLock(h, rangeLock);
+    atomics(h, atomic, "atomic");
+    atomics(h, atomic, "atomic_long");
+    barriers(h);
 
+    h.primitiveSource("include/linux/rcupdate.h, include/linux/preempt.h, kernel/sched/wait.c");
     h.primitive("rcu_read_lock").impl((env, t, a) -> {
       Rcu.readLock(t);
       return null;
@@ -61,6 +85,7 @@ final class CorePrimitives {
       return null;
     }).add();
 
+    h.primitiveSource(null);
     h.primitive("cpu").params(Type.INT).impl((env, t, a) -> {
       t.cpu((Long) a[0]);
       return null;
@@ -118,6 +143,11 @@ final class CorePrimitives {
   private static void rwsem(Host h, Type type) {
     side(h, type, "down_read", "up_read", "down_read_trylock", false);
     side(h, type, "down_write", "up_write", "down_write_trylock", true);
+    h.primitive("downgrade_write").params(type).releases(0, true).tryAcquires(0, false)
+        .impl((env, t, a) -> {
+          ((RwSemaphore) nonNull(a, 0, "downgrade_write")).downgrade(t);
+          return null;
+        }).add();
   }
 
   private static void side(Host h, Type type, String down, String up, String trylock,
@@ -135,6 +165,129 @@ final class CorePrimitives {
           lock(a, trylock).tryAcquire(t, write);
           return Primitive.RESULT;
         }).add();
+  }
+
+  /**
+   * {@code seqlock_t}: {@code write_seqlock}/{@code write_sequnlock} take the embedded spinlock
+   * and make the count odd/even; {@code read_seqbegin}/{@code read_seqretry} are the seqcount
+   * reader.
+   */
+  private static void seqlock(Host h, Type type) {
+    exclusive(h, type, "write_seqlock", "write_sequnlock", "write_tryseqlock");
+    h.primitive("read_seqbegin").params(type).returns(Type.INT).impl((env, t, a) -> {
+      ((Seqlock) nonNull(a, 0, "read_seqbegin")).readBegin(t);
+      return Primitive.RESULT;
+    }).add();
+    h.primitive("read_seqretry").params(type, Type.INT).returns(Type.INT).impl((env, t, a) -> {
+      ((Seqlock) nonNull(a, 0, "read_seqretry")).readRetry(t, (Long) a[1]);
+      return Primitive.RESULT;
+    }).add();
+  }
+
+  /**
+   * {@code range_read_lock(tree, start, last)} and the other range lock calls, over the range
+   * [start, last] ({@link RangeLock}); the trylocks return 1 on success.
+   */
+  private static void rangeLock(Host h, Type type) {
+    for (boolean write : new boolean[] {false, true}) {
+      String side = write ? "write" : "read";
+      h.primitive("range_" + side + "_lock").params(type, Type.INT, Type.INT)
+          .acquires(0, write).impl((env, t, a) -> {
+            range(a, "range_" + side + "_lock").acquire(t, write, (Long) a[1], (Long) a[2]);
+            return null;
+          }).add();
+      h.primitive("range_" + side + "_unlock").params(type, Type.INT, Type.INT)
+          .releases(0, write).impl((env, t, a) -> {
+            range(a, "range_" + side + "_unlock").release(t, write, (Long) a[1], (Long) a[2]);
+            return null;
+          }).add();
+      h.primitive("range_" + side + "_trylock").params(type, Type.INT, Type.INT)
+          .returns(Type.INT).tryAcquires(0, write).impl((env, t, a) -> {
+            range(a, "range_" + side + "_trylock").tryAcquire(t, write, (Long) a[1],
+                (Long) a[2]);
+            return Primitive.RESULT;
+          }).add();
+    }
+  }
+
+  private static RangeLock range(Object[] a, String op) {
+    return (RangeLock) nonNull(a, 0, op);
+  }
+
+  /**
+   * The {@code atomic_*} (or {@code atomic_long_*}) API: read, set, add, sub, inc, dec,
+   * inc_return, dec_return, dec_and_test, cmpxchg (returns the old value) and inc_not_zero
+   * (false if the count was zero: the refcount was already dropping). Every operation but
+   * {@code read} is an atomic on the counter's line.
+   */
+  private static void atomics(Host h, Type atomic, String prefix) {
+    atomicOp(h, atomic, prefix + "_read", Type.INT, (t, c, a) -> c.read(t));
+    h.primitive(prefix + "_set").params(atomic, Type.INT).impl((env, t, a) -> {
+      atomicArg(a, prefix + "_set").write(t, (Long) a[1]);
+      return null;
+    }).add();
+    for (String op : new String[] {"add", "sub"}) {
+      long sign = op.equals("add") ? 1 : -1;
+      h.primitive(prefix + "_" + op).params(Type.INT, atomic).impl((env, t, a) -> {
+        Atomic c = atomicArg(a, 1, prefix + "_" + op);
+        c.write(t, c.value() + sign * (Long) a[0]);
+        return null;
+      }).add();
+    }
+    atomicOp(h, atomic, prefix + "_inc", Type.VOID, (t, c, a) -> c.write(t, c.value() + 1));
+    atomicOp(h, atomic, prefix + "_dec", Type.VOID, (t, c, a) -> c.write(t, c.value() - 1));
+    atomicOp(h, atomic, prefix + "_inc_return", Type.INT,
+        (t, c, a) -> c.write(t, c.value() + 1));
+    atomicOp(h, atomic, prefix + "_dec_return", Type.INT,
+        (t, c, a) -> c.write(t, c.value() - 1));
+    atomicOp(h, atomic, prefix + "_dec_and_test", Type.BOOL,
+        (t, c, a) -> c.write(t, c.value() - 1) == 0);
+    atomicOp(h, atomic, prefix + "_inc_not_zero", Type.BOOL, (t, c, a) -> {
+      long old = c.value();
+      c.write(t, old == 0 ? 0 : old + 1);
+      return old != 0;
+    });
+    h.primitive(prefix + "_cmpxchg").params(atomic, Type.INT, Type.INT).returns(Type.INT)
+        .impl((env, t, a) -> {
+          Atomic c = atomicArg(a, prefix + "_cmpxchg");
+          long old = c.value();
+          c.write(t, old == (Long) a[1] ? (Long) a[2] : old);
+          return old;
+        }).add();
+  }
+
+  @FunctionalInterface
+  private interface AtomicOp {
+    Object apply(Task t, Atomic counter, Object[] args);
+  }
+
+  private static void atomicOp(Host h, Type atomic, String name, Type returns, AtomicOp op) {
+    h.primitive(name).params(atomic).returns(returns)
+        .impl((env, t, a) -> op.apply(t, atomicArg(a, name), a)).add();
+  }
+
+  private static Atomic atomicArg(Object[] a, String op) {
+    return atomicArg(a, 0, op);
+  }
+
+  private static Atomic atomicArg(Object[] a, int i, String op) {
+    return (Atomic) nonNull(a, i, op);
+  }
+
+  /**
+   * Memory barriers as x86-64 implements them (arch/x86/include/asm/barrier.h): {@code smp_mb}
+   * is a locked instruction on the stack, the cost of a local atomic; {@code smp_rmb} and
+   * {@code smp_wmb} are compiler barriers on x86 (loads are not reordered with loads, nor stores
+   * with stores) and cost nothing.
+   */
+  private static void barriers(Host h) {
+    h.primitive("smp_mb").impl((env, t, a) -> {
+      t.busy(t.machine().costs().atomicLocalNs());
+      return null;
+    }).add();
+    for (String name : new String[] {"smp_rmb", "smp_wmb", "barrier"}) {
+      h.primitive(name).impl((env, t, a) -> null).add();
+    }
   }
 
   private static void seqcount(Host h, Type type) {

@@ -399,7 +399,7 @@ public final class DesignCall {
             }
           }
           case Op.GETF -> {
-            HostField field = (HostField) k[code[pc++]];
+            FieldAccess field = (FieldAccess) k[code[pc++]];
             Object o = rv[--sp];
             rv[sp] = null;
             if (o == null) {
@@ -409,7 +409,7 @@ public final class DesignCall {
             }
             Object v;
             try {
-              v = field.getter().apply(o);
+              v = field.read(o, env);
             } catch (RuntimeException e) {
               this.pc = pc;
               throw fault(t, f, at, "reading ->" + field.name() + ": " + message(e), e);
@@ -417,18 +417,9 @@ public final class DesignCall {
             sp = push(t, f, at, sp, PrimSite.kindOf(field.type()), v, field.name());
           }
           case Op.PUTF -> {
-            HostField field = (HostField) k[code[pc++]];
-            byte kind = PrimSite.kindOf(field.type());
-            Object v;
+            FieldAccess field = (FieldAccess) k[code[pc++]];
             sp--;
-            if (kind == PrimSite.INT) {
-              v = lv[sp];
-            } else if (kind == PrimSite.BOOL) {
-              v = lv[sp] != 0;
-            } else {
-              v = rv[sp];
-              rv[sp] = null;
-            }
+            Object v = popped(field.type(), lv, rv, sp);
             Object o = rv[--sp];
             rv[sp] = null;
             if (o == null) {
@@ -437,7 +428,7 @@ public final class DesignCall {
                   + field.owner().declaration(), null);
             }
             try {
-              field.setter().accept(o, v);
+              field.write(o, v);
             } catch (RuntimeException e) {
               this.pc = pc;
               throw fault(t, f, at, "assigning ->" + field.name() + ": " + message(e), e);
@@ -453,6 +444,22 @@ public final class DesignCall {
               throw fault(t, f, at, "reading " + g.name() + ": " + message(e), e);
             }
             sp = push(t, f, at, sp, PrimSite.kindOf(g.type()), v, g.name());
+          }
+          case Op.DGLOBAL -> {
+            DeclaredVar g = (DeclaredVar) k[code[pc++]];
+            Object v;
+            try {
+              v = g.get(env.designGlobals(g.slot() + 1), env);
+            } catch (RuntimeException e) {
+              this.pc = pc;
+              throw fault(t, f, at, "reading " + g.name() + ": " + message(e), e);
+            }
+            sp = push(t, f, at, sp, PrimSite.kindOf(g.type()), v, g.name());
+          }
+          case Op.DPUTG -> {
+            DeclaredVar g = (DeclaredVar) k[code[pc++]];
+            sp--;
+            env.designGlobals(g.slot() + 1)[g.slot()] = popped(g.type(), lv, rv, sp);
           }
           case Op.NEXT -> {
             Cursor c = (Cursor) rv[bp + code[pc]];
@@ -521,6 +528,20 @@ public final class DesignCall {
   }
 
   /** Pushes a primitive's, field's or global's value into the slot its type says. */
+  /** The value at stack slot {@code sp} as an object of {@code type}; clears a reference. */
+  private static Object popped(Type type, long[] lv, Object[] rv, int sp) {
+    byte kind = PrimSite.kindOf(type);
+    if (kind == PrimSite.INT) {
+      return lv[sp];
+    }
+    if (kind == PrimSite.BOOL) {
+      return lv[sp] != 0;
+    }
+    Object v = rv[sp];
+    rv[sp] = null;
+    return v;
+  }
+
   private int push(Task t, FunctionCode f, int at, int sp, byte kind, Object v,
       String what) {
     switch (kind) {

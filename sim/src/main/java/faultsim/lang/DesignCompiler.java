@@ -21,9 +21,13 @@ final class DesignCompiler {
       throws InputException {
     List<DesignLevel> levels = new ArrayList<>();
     DesignLevel parent = null;
+    Map<String, FunctionDecl> declared = new LinkedHashMap<>();
+    Declarations state = new Declarations(host);
     for (DesignSource src : chain) {
       DesignLevel level = new DesignLevel(src, src.designName(), parent);
       declare(level, host, diags);
+      declared.putAll(level.functions);
+      state.declare(level, declared, diags);
       levels.add(level);
       parent = level;
     }
@@ -39,11 +43,12 @@ final class DesignCompiler {
     }
     for (DesignLevel level : levels) {
       for (FunctionDecl d : level.functions.values()) {
-        new FunctionCompiler(d, table, host, diags).compile();
+        new FunctionCompiler(d, table, host, state, diags).compile();
       }
     }
+    FieldAliases.check(table, host, diags);
     diags.throwIfAny();
-    return new CompiledDesign(levels, table, host);
+    return new CompiledDesign(levels, table, host, state);
   }
 
   /** Collects one design's function signatures and checks names and overrides. */

@@ -42,10 +42,21 @@ final class Explain {
     sb.append('\n');
     if (order.isEmpty()) {
       sb.append("lock order implied: none\n");
+      return sb.toString();
+    }
+    sb.append("lock order implied (lockdep classes; A -> B: B taken with A held on every path"
+        + " there):\n");
+    for (String pair : order) {
+      sb.append("  ").append(pair).append('\n');
+    }
+    List<String> cycles = LockOrder.cycles(design);
+    if (cycles.isEmpty()) {
+      sb.append("cycles: none\n");
     } else {
-      sb.append("lock order implied:\n");
-      for (String pair : order) {
-        sb.append("  ").append(pair).append('\n');
+      sb.append("cycles (possible deadlocks; the oracle reports those a run takes, with both"
+          + " chains):\n");
+      for (String c : cycles) {
+        sb.append("  ").append(c).append('\n');
       }
     }
     return sb.toString();

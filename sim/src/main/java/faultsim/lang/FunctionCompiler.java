@@ -26,18 +26,24 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
   private final FunctionDecl fn;
   private final Map<String, FunctionDecl> table;
   private final Host host;
+  private final Declarations state;
   private final Diagnostics diags;
   private final DesignSource src;
   private final CodeBuilder cb = new CodeBuilder();
   private final Deque<Map<String, Local>> scopes = new ArrayDeque<>();
   private final Deque<Loop> loops = new ArrayDeque<>();
   private int nextSlot;
+  private final Map<ParserRuleContext, FieldAccess> fieldAt = new java.util.IdentityHashMap<>();
+  private final Map<ParserRuleContext, Primitive> primAt = new java.util.IdentityHashMap<>();
+  private final Map<ParserRuleContext, Type> typeAt = new java.util.IdentityHashMap<>();
+  private final Map<Integer, String> localClass = new HashMap<>();
 
   FunctionCompiler(FunctionDecl fn, Map<String, FunctionDecl> table, Host host,
-      Diagnostics diags) {
+      Declarations state, Diagnostics diags) {
     this.fn = fn;
     this.table = table;
     this.host = host;
+    this.state = state;
     this.diags = diags;
     this.src = fn.level.source;
   }
@@ -98,8 +104,71 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
       diags.error(src, ctx.init.start, "cannot initialise '" + name + "' of type "
           + t.declaration() + " with a " + v.declaration());
     }
-    store(declare(ctx.name, t));
+    Local declared = declare(ctx.name, t);
+    store(declared);
+    noteLocalClass(declared, ctx.init);
     return null;
+  }
+
+  /** Remembers the lock class a local of a lock type is given (the first one known). */
+  private void noteLocalClass(Local local, DesignParser.ExprContext value) {
+    String c = lockClassOf(value);
+    if (c != null && !c.startsWith(LockOrder.PARAM)) {
+      localClass.putIfAbsent(local.slot, c);
+    }
+  }
+
+  /**
+   * The lockdep class of the lock {@code e} names, as far as the function alone tells: a
+   * field's or declared global's class, the class of what a local was given, the class of a
+   * primitive's result ({@code pte_lockptr}), of an object that is a lock ({@code PG_locked}),
+   * or {@link LockOrder#PARAM} and the name for a parameter, which the caller decides. Null if
+   * none is known.
+   */
+  private String lockClassOf(DesignParser.ExprContext e) {
+    e = unwrapLock(e);
+    String c = null;
+    if (e instanceof DesignParser.FieldExprContext f) {
+      FieldAccess fa = fieldAt.get(f);
+      if (fa instanceof HostField hf) {
+        c = host.lockClassOf(hf);
+      } else if (fa instanceof DeclaredVar dv && dv.lockKind() != null) {
+        c = dv.lockClass();
+      }
+    } else if (e instanceof DesignParser.PrimaryExprContext p) {
+      if (p.primary() instanceof DesignParser.NameRefContext n) {
+        String name = n.name.getText();
+        Local l = lookup(name);
+        if (l != null && l.slot < fn.paramNames.size() && fn.paramNames.get(l.slot).equals(name)) {
+          c = LockOrder.PARAM + name;
+        } else if (l != null) {
+          c = localClass.get(l.slot);
+        } else if (state.global(name) != null && state.global(name).lockKind() != null) {
+          c = state.global(name).lockClass();
+        }
+      } else if (p.primary() instanceof DesignParser.CallContext call) {
+        Primitive prim = primAt.get(call);
+        c = prim == null ? null : host.resultLockClass(prim.name());
+      }
+    }
+    if (c == null) {
+      Type t = typeAt.get(e);
+      c = t == null ? null : host.objectLockClass(t);
+    }
+    return c;
+  }
+
+  private static DesignParser.ExprContext unwrapLock(DesignParser.ExprContext e) {
+    while (true) {
+      if (e instanceof DesignParser.UnaryExprContext u && u.op.getText().equals("&")) {
+        e = u.expr();
+      } else if (e instanceof DesignParser.PrimaryExprContext p
+          && p.primary() instanceof DesignParser.ParensContext par) {
+        e = par.expr();
+      } else {
+        return e;
+      }
+    }
   }
 
   @Override
@@ -282,48 +351,69 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
   }
 
   private void assign(DesignParser.ExprStmtContext ctx) {
-    DesignParser.ExprContext target = unwrap(ctx.target);
+    assignTo(unwrap(ctx.target), ctx.value, ctx.target.start);
+  }
+
+  /** Compiles {@code target = value}; {@code at} is where an unassignable target is named. */
+  private void assignTo(DesignParser.ExprContext target, DesignParser.ExprContext value,
+      Token at) {
     if (target instanceof DesignParser.PrimaryExprContext p
         && p.primary() instanceof DesignParser.NameRefContext n) {
       String name = n.name.getText();
       Local local = lookup(name);
+      DeclaredVar global = local == null ? state.global(name) : null;
+      if (global != null) {
+        Type v = expr(value);
+        if (!global.writable()) {
+          diags.error(src, n.name, "cannot assign to '" + name + "': it is a "
+              + global.type().name() + "; use its primitives");
+        } else if (!global.type().accepts(v)) {
+          diags.error(src, value.start, "cannot assign a " + v.declaration() + " to '"
+              + name + "' of type " + global.type().declaration());
+        }
+        cb.emit(-1, Op.DPUTG, cb.constant(global));
+        return;
+      }
       if (local == null) {
-        if (host.constantValue(name) != null || host.globalNamed(name) != null) {
+        if (host.constantValue(name) != null || host.globalNamed(name) != null
+            || state.enumerator(name) != null) {
           diags.error(src, n.name, "cannot assign to '" + name + "': it is a read-only "
-              + (host.constantValue(name) != null ? "constant" : "global"));
+              + (host.globalNamed(name) == null ? "constant" : "global"));
         } else {
           diags.error(src, n.name, "unknown variable '" + name + "'"
               + Suggest.didYouMean(name, visibleNames()));
         }
-        expr(ctx.value);
+        expr(value);
         return;
       }
-      Type v = expr(ctx.value);
+      Type v = expr(value);
       if (!local.type.accepts(v)) {
-        diags.error(src, ctx.value.start, "cannot assign a " + v.declaration() + " to '" + name
+        diags.error(src, value.start, "cannot assign a " + v.declaration() + " to '" + name
             + "' of type " + local.type.declaration());
       }
       store(local);
+      noteLocalClass(local, value);
       return;
     }
     if (target instanceof DesignParser.FieldExprContext f) {
       Type owner = expr(f.expr());
-      HostField field = field(owner, f);
-      Type v = expr(ctx.value);
+      FieldAccess field = field(owner, f);
+      Type v = expr(value);
       if (field == null) {
         return;
       }
       if (!field.writable()) {
         diags.error(src, f.field, "field '" + field.name() + "' of struct " + owner.name()
-            + " is read-only");
+            + (field instanceof HostField ? " is read-only"
+                : " is a " + field.type().name() + "; use its primitives"));
       } else if (!field.type().accepts(v)) {
-        diags.error(src, ctx.value.start, "cannot assign a " + v.declaration() + " to field '"
+        diags.error(src, value.start, "cannot assign a " + v.declaration() + " to field '"
             + field.name() + "' of type " + field.type().declaration());
       }
       cb.emit(-2, Op.PUTF, cb.constant(field));
       return;
     }
-    diags.error(src, ctx.target.start, "cannot assign to '" + src.textOf(ctx.target)
+    diags.error(src, at, "cannot assign to '" + src.textOf(target)
         + "'; expected a variable or a field");
   }
 
@@ -331,7 +421,9 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
 
   private Type expr(DesignParser.ExprContext e) {
     Type t = visit(e);
-    return t == null ? Type.ERROR : t;
+    t = t == null ? Type.ERROR : t;
+    typeAt.put(e, t);
+    return t;
   }
 
   @Override
@@ -375,7 +467,15 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
       cb.emit(1, local.type.isScalar() ? Op.LLOAD : Op.ALOAD, local.slot);
       return local.type;
     }
+    DeclaredVar declared = state.global(name);
+    if (declared != null) {
+      cb.emit(1, Op.DGLOBAL, cb.constant(declared));
+      return declared.type();
+    }
     Long constant = host.constantValue(name);
+    if (constant == null) {
+      constant = state.enumerator(name);
+    }
     if (constant != null) {
       cb.pushLong(constant);
       return Type.INT;
@@ -398,16 +498,17 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
   @Override
   public Type visitFieldExpr(DesignParser.FieldExprContext ctx) {
     Type owner = expr(ctx.expr());
-    HostField f = field(owner, ctx);
+    FieldAccess f = field(owner, ctx);
     if (f == null) {
       return Type.ERROR;
     }
+    fieldAt.put(ctx, f);
     cb.emit(0, Op.GETF, cb.constant(f));
     return f.type();
   }
 
   /** The field {@code ctx} names on {@code owner}, or null after reporting why not. */
-  private HostField field(Type owner, DesignParser.FieldExprContext ctx) {
+  private FieldAccess field(Type owner, DesignParser.FieldExprContext ctx) {
     String name = ctx.field.getText();
     if (owner == Type.ERROR) {
       return null;
@@ -418,11 +519,21 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
       return null;
     }
     HostField f = host.fieldOf(owner, name);
-    if (f == null) {
-      diags.error(src, ctx.field, "struct " + owner.name() + " has no field '" + name + "'"
-          + Suggest.didYouMean(name, host.fieldNames(owner)));
+    if (f != null) {
+      fn.fieldUses.add(new FunctionDecl.FieldUse(f, ctx.field));
+      return f;
     }
-    return f;
+    DeclaredVar d = state.field(owner, name);
+    if (d != null) {
+      return d;
+    }
+    Set<String> names = new LinkedHashSet<>(host.fieldNames(owner));
+    names.addAll(state.fieldNames(owner));
+    String suggestion = Suggest.didYouMean(name, names);
+    diags.error(src, ctx.field, "struct " + owner.name() + " has no field '" + name + "'"
+        + (!suggestion.isEmpty() || host.extensibleStruct(owner.name()) == null ? suggestion
+            : "; a design adds one with struct " + owner.name() + " { TYPE " + name + "; };"));
+    return null;
   }
 
   @Override
@@ -562,6 +673,9 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
     if (name.equals("wait_event")) {
       return waitEvent(ctx, args);
     }
+    if (name.equals("READ_ONCE") || name.equals("WRITE_ONCE")) {
+      return onceAccess(ctx, args);
+    }
     FunctionDecl target = table.get(name);
     if (target != null) {
       return callDesign(target, ctx.name, args);
@@ -606,6 +720,11 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
   private Type callDesign(FunctionDecl target, Token name,
       List<DesignParser.ExprContext> args) {
     List<Type> types = compileArgs(args);
+    List<String> classes = new ArrayList<>();
+    for (DesignParser.ExprContext a : args) {
+      classes.add(lockClassOf(a));
+    }
+    fn.argClasses.put(name, classes);
     if (types.size() != target.paramTypes.size()) {
       diags.error(src, name, arity(target.name, target.paramTypes.size(), types.size()));
     } else {
@@ -651,6 +770,33 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
         chosen = sameArity.get(0);
       }
     }
+    primAt.put(ctx, chosen);
+    List<String> classes = new ArrayList<>();
+    for (Primitive.LockEffect e : chosen.lockEffects()) {
+      String c = null;
+      if (e.arg() < args.size()) {
+        c = e.field() == null ? lockClassOf(args.get(e.arg())) : null;
+        if (c == null) {
+          c = src.textOf(unwrapLock(args.get(e.arg())))
+              + (e.field() == null ? "" : "->" + e.field());
+        }
+      }
+      if (e.field() != null && e.arg() < types.size()) {
+        HostField lf = host.fieldOf(chosen.params().get(e.arg()), e.field());
+        String fc = lf == null ? null : host.lockClassOf(lf);
+        c = fc != null ? fc : c;
+      }
+      classes.add(c);
+    }
+    fn.lockSites.put(ctx, classes);
+    for (Primitive.LockEffect e : chosen.lockEffects()) {
+      if (e.field() != null && e.arg() < types.size()) {
+        HostField f = host.fieldOf(chosen.params().get(e.arg()), e.field());
+        if (f != null) {
+          fn.fieldUses.add(new FunctionDecl.FieldUse(f, ctx.name));
+        }
+      }
+    }
     Object folded = fold(chosen, ctx, args);
     if (folded != null) {
       cb.truncate(mark, depthAtMark);
@@ -684,6 +830,38 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
       diags.error(src, ctx.name, src.textOf(ctx) + ": " + e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * {@code READ_ONCE(x)} is {@code x}; {@code WRITE_ONCE(x, v)} is {@code x = v}: in the
+   * simulation every access is a single access already, so the forms cost nothing and exist so
+   * that a design reads as its kernel code.
+   */
+  private Type onceAccess(DesignParser.CallContext ctx, List<DesignParser.ExprContext> args) {
+    String name = ctx.name.getText();
+    int want = name.equals("READ_ONCE") ? 1 : 2;
+    if (args.size() != want) {
+      diags.error(src, ctx.name, arity(name, want, args.size()));
+      for (DesignParser.ExprContext a : args) {
+        expr(a);
+      }
+      return Type.ERROR;
+    }
+    DesignParser.ExprContext target = unwrap(args.get(0));
+    boolean lvalue = target instanceof DesignParser.FieldExprContext
+        || (target instanceof DesignParser.PrimaryExprContext p
+            && p.primary() instanceof DesignParser.NameRefContext);
+    if (!lvalue) {
+      diags.error(src, args.get(0).start, "argument 1 of " + name
+          + ": expected a variable or a field");
+    }
+    if (want == 1) {
+      return expr(args.get(0));
+    }
+    if (lvalue) {
+      assignTo(target, args.get(1), ctx.start);
+    }
+    return Type.VOID;
   }
 
   private Type waitEvent(DesignParser.CallContext ctx, List<DesignParser.ExprContext> args) {
@@ -835,6 +1013,7 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
     for (Map<String, Local> s : scopes) {
       names.addAll(s.keySet());
     }
+    names.addAll(state.valueNames());
     names.addAll(host.valueNames());
     return names;
   }

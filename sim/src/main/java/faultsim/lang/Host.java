@@ -33,7 +33,7 @@ public final class Host {
   /** Names that designs use with a meaning of their own: keywords and special forms. */
   static final Set<String> RESERVED = Set.of("design", "extends", "struct", "unsigned", "if",
       "else", "while", "for", "in", "return", "break", "continue", "true", "false", "NULL",
-      "super", "wait_event");
+      "super", "static", "wait_event", "READ_ONCE", "WRITE_ONCE");
 
   private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z_0-9]*");
 
@@ -42,6 +42,28 @@ public final class Host {
   private final Map<String, Long> constants = new LinkedHashMap<>();
   private final Map<String, HostGlobal> globals = new LinkedHashMap<>();
   private final Map<String, List<Primitive>> primitives = new LinkedHashMap<>();
+  private final Map<String, Extensible> extensible = new LinkedHashMap<>();
+  private final Map<HostField, String> lockClasses = new LinkedHashMap<>();
+  private final Map<Type, String> objectLockClasses = new LinkedHashMap<>();
+  private final Map<String, Type> globalMacros = new LinkedHashMap<>();
+  private final Map<String, Long> enumeratorMacros = new LinkedHashMap<>();
+  private final Map<HostField, String> aliasGroups = new LinkedHashMap<>();
+  private final Map<String, String> resultLockClasses = new LinkedHashMap<>();
+  private String defaultSource;
+
+  /** Where the fields a design declares on objects of a host type are stored. */
+  @FunctionalInterface
+  public interface Slots {
+    /** The object's design-field storage, at least {@code size} long (grown if needed). */
+    Object[] of(Object object, int size);
+  }
+
+  /**
+   * A host type designs may add fields to ({@code struct vm_area_struct { ... };}), under the
+   * struct name {@code struct}; {@code var} is the variable name the kernel uses for such an
+   * object, which names a declared lock's lockdep class ({@code &vma->vm_sequence}).
+   */
+  record Extensible(String struct, Type type, String var, Slots slots) {}
 
   /** A host with only the language's own types: the integer aliases, bool, void, dist. */
   public Host() {
@@ -116,6 +138,84 @@ public final class Host {
     }
   }
 
+  /**
+   * Lets designs declare fields of {@code type} under the struct name {@code struct} (a type
+   * may be extensible under several names, as {@code address_space} and {@code inode}).
+   */
+  public void extensible(String struct, Type type, String var, Slots slots) {
+    if (type.kind() != Type.Kind.HOST || types.get(struct) != type) {
+      throw new IllegalArgumentException("'" + struct + "' is not the host type " + type);
+    }
+    checkName(var);
+    extensible.put(struct, new Extensible(struct, type, var, Objects.requireNonNull(slots)));
+  }
+
+  /** Names the lockdep class of the lock in field {@code owner->name}, for the lock order. */
+  public void lockClass(Type owner, String name, String className) {
+    HostField f = fieldOf(owner, name);
+    if (f == null) {
+      throw new IllegalArgumentException(owner + " has no field " + name);
+    }
+    lockClasses.put(f, className);
+  }
+
+  /**
+   * Declares fields of {@code owner} to be names of one lock in different kernel eras
+   * ({@code mmap_sem}, {@code mmap_lock}); {@code note} says when it was renamed. A design may
+   * use only one of them.
+   */
+  public void fieldAliases(Type owner, String note, String... names) {
+    for (String n : names) {
+      HostField f = fieldOf(owner, n);
+      if (f == null) {
+        throw new IllegalArgumentException(owner + " has no field " + n);
+      }
+      aliasGroups.put(f, note);
+    }
+  }
+
+  /** The note of the alias group {@code field} belongs to, or null. */
+  String aliasGroup(HostField field) {
+    String note = aliasGroups.get(field);
+    return note == null ? null : field.owner().name() + ":" + note;
+  }
+
+  String aliasNote(HostField field) {
+    return aliasGroups.get(field);
+  }
+
+  /** Names the lockdep class of the lock primitive {@code name} returns ({@code pte_lockptr}). */
+  public void resultLockClass(String primitive, String className) {
+    resultLockClasses.put(primitive, className);
+  }
+
+  String resultLockClass(String primitive) {
+    return resultLockClasses.get(primitive);
+  }
+
+  /** Names the lockdep class of an object that is itself a lock ({@code PG_locked}). */
+  public void objectLockClass(Type type, String className) {
+    objectLockClasses.put(type, className);
+  }
+
+  /**
+   * Makes {@code macro(name);} at a design's top level declare a global {@code name} of
+   * {@code type} ({@code DEFINE_SPINLOCK}, {@code DECLARE_RWSEM}).
+   */
+  public void globalMacro(String macro, Type type) {
+    checkName(macro);
+    globalMacros.put(macro, Objects.requireNonNull(type));
+  }
+
+  /**
+   * Makes {@code macro(NAME);} at a design's top level declare a constant {@code NAME}, numbered
+   * from {@code first} in declaration order along the extends chain ({@code DEFINE_VM_EVENT}).
+   */
+  public void enumeratorMacro(String macro, long first) {
+    checkName(macro);
+    enumeratorMacros.put(macro, first);
+  }
+
   /** Defines an integer constant such as {@code VM_FAULT_RETRY}. */
   public void constant(String name, long value) {
     checkName(name);
@@ -134,7 +234,19 @@ public final class Host {
   /** Starts defining a primitive; finish with {@link Primitive.Builder#add()}. */
   public Primitive.Builder primitive(String name) {
     checkName(name);
-    return new Primitive.Builder(this, name);
+    return new Primitive.Builder(this, name).source(defaultSource);
+  }
+
+  /** The kernel source file primitives defined from now on model, unless they say. */
+  public void primitiveSource(String file) {
+    this.defaultSource = file;
+  }
+
+  /** Every primitive, overloads together, in definition order. */
+  public List<Primitive> allPrimitives() {
+    List<Primitive> all = new ArrayList<>();
+    primitives.values().forEach(all::addAll);
+    return all;
   }
 
   /**
@@ -198,6 +310,60 @@ public final class Host {
     List<String> names = new ArrayList<>(constants.keySet());
     names.addAll(globals.keySet());
     return names;
+  }
+
+  Extensible extensibleStruct(String struct) {
+    return extensible.get(struct);
+  }
+
+  /** The struct names designs may add fields to. */
+  public Collection<String> extensibleStructs() {
+    return Collections.unmodifiableSet(extensible.keySet());
+  }
+
+  /** The lockdep class of the lock in {@code field}, or null. */
+  String lockClassOf(HostField field) {
+    return lockClasses.get(field);
+  }
+
+  /** The lockdep class of objects of {@code type} that are locks, or null. */
+  String objectLockClass(Type type) {
+    return objectLockClasses.get(type);
+  }
+
+  Type globalMacro(String macro) {
+    return globalMacros.get(macro);
+  }
+
+  Map<String, Type> globalMacros() {
+    return Collections.unmodifiableMap(globalMacros);
+  }
+
+  Long enumeratorMacro(String macro) {
+    return enumeratorMacros.get(macro);
+  }
+
+  Map<String, Long> enumeratorMacros() {
+    return Collections.unmodifiableMap(enumeratorMacros);
+  }
+
+  /** Every type name, alias or not, with its type, in definition order. */
+  Map<String, Type> typeTable() {
+    return Collections.unmodifiableMap(types);
+  }
+
+  /** The fields of {@code owner} the host defines, in definition order. */
+  Collection<HostField> fields(Type owner) {
+    Map<String, HostField> map = fields.get(owner);
+    return map == null ? List.of() : map.values();
+  }
+
+  Map<String, Long> constants() {
+    return Collections.unmodifiableMap(constants);
+  }
+
+  Collection<HostGlobal> globals() {
+    return Collections.unmodifiableCollection(globals.values());
   }
 
   Collection<String> primitiveNames() {

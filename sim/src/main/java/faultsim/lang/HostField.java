@@ -8,9 +8,20 @@ import java.util.function.Function;
  * {@code setter} is not null).
  */
 record HostField(Type owner, String name, Type type, Function<Object, Object> getter,
-    BiConsumer<Object, Object> setter) {
+    BiConsumer<Object, Object> setter) implements FieldAccess {
 
-  boolean writable() {
+  @Override
+  public boolean writable() {
     return setter != null;
+  }
+
+  @Override
+  public Object read(Object object, RunEnv env) {
+    return getter.apply(object);
+  }
+
+  @Override
+  public void write(Object object, Object value) {
+    setter.accept(object, value);
   }
 }

@@ -7,36 +7,39 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The lock order a design implies, found statically: each function's statements are walked in
- * order with the set of locks held (lock expressions as written, {@code &} dropped), following
- * calls into design functions with their parameters replaced by the caller's argument text. A
- * primitive marked {@link Primitive.LockAction#ACQUIRE} adds an edge from every lock held to the
- * one it takes; a trylock takes it without an edge (as lockdep). Branches are not exclusive
- * here: after an {@code if}, the locks held are the union of both arms'.
+ * The lock order a design implies, found statically, by lockdep class ({@code &mm->mmap_lock},
+ * {@code &mapping->invalidate_lock}, {@code ptlock_ptr(ptdesc)}, {@code PG_locked}, a declared
+ * lock's name), whatever variable names the lock. Each function's statements are walked in order
+ * with the set of locks held on <em>every</em> path to that point: after an {@code if} the locks
+ * both arms hold, after a loop those held both before and after its body, after a call the
+ * locks every return of the callee holds. A primitive marked {@link Primitive.LockAction#ACQUIRE}
+ * orders every lock so held before the one it takes; a trylock orders nothing (as lockdep).
+ * Locks held on only some paths (released on an error path, dropped for a retry) order nothing
+ * here, so every order listed is one a real path takes; the run's lock-order oracle checks the
+ * orders actually taken, path by path.
  */
 final class LockOrder {
-  private static final Pattern LEADING_NAME = Pattern.compile("^[A-Za-z_][A-Za-z_0-9]*");
+  /** The class a lock argument has when it is a parameter: the caller's, by name. */
+  static final String PARAM = "\u0000param:";
 
   private final CompiledDesign design;
-  private final SortedSet<String> edges = new TreeSet<>();
+  private final SortedMap<String, SortedSet<String>> edges = new TreeMap<>();
   private final Set<FunctionDecl> active = new HashSet<>();
   private final Map<String, Set<String>> memo = new HashMap<>();
+  private boolean recording = true;
 
   private LockOrder(CompiledDesign design) {
     this.design = design;
   }
 
-  /**
-   * {@code "A -> B"} pairs, sorted, from walking every entry point: each function no other
-   * function calls (or every function, if all are called).
-   */
-  static SortedSet<String> of(CompiledDesign design) {
+  /** The orders, {@code A -> B}, sorted: from walking every function no other one calls. */
+  static SortedMap<String, SortedSet<String>> of(CompiledDesign design) {
     LockOrder lo = new LockOrder(design);
     for (FunctionDecl d : entryPoints(design)) {
       lo.function(d, new LinkedHashSet<>(), Map.of());
@@ -46,16 +49,8 @@ final class LockOrder {
 
   private static List<FunctionDecl> entryPoints(CompiledDesign design) {
     Set<FunctionDecl> called = new HashSet<>();
-    List<FunctionDecl> work = new ArrayList<>(design.table().values());
-    Set<FunctionDecl> seen = new HashSet<>(work);
-    while (!work.isEmpty()) {
-      FunctionDecl d = work.remove(work.size() - 1);
-      for (FunctionDecl callee : callees(design, d, d.ctx)) {
-        called.add(callee);
-        if (seen.add(callee)) {
-          work.add(callee);
-        }
-      }
+    for (FunctionDecl d : design.table().values()) {
+      callees(design, d, d.ctx, called);
     }
     List<FunctionDecl> roots = new ArrayList<>();
     for (FunctionDecl d : design.table().values()) {
@@ -66,9 +61,8 @@ final class LockOrder {
     return roots.isEmpty() ? new ArrayList<>(design.table().values()) : roots;
   }
 
-  private static List<FunctionDecl> callees(CompiledDesign design, FunctionDecl from,
-      org.antlr.v4.runtime.tree.ParseTree t) {
-    List<FunctionDecl> out = new ArrayList<>();
+  private static void callees(CompiledDesign design, FunctionDecl from,
+      org.antlr.v4.runtime.tree.ParseTree t, Set<FunctionDecl> out) {
     if (t instanceof DesignParser.CallContext c) {
       FunctionDecl d = design.table().get(c.name.getText());
       if (d != null) {
@@ -81,17 +75,16 @@ final class LockOrder {
       }
     }
     for (int i = 0; i < t.getChildCount(); i++) {
-      out.addAll(callees(design, from, t.getChild(i)));
+      callees(design, from, t.getChild(i), out);
     }
-    return out;
   }
 
-  /** Walks {@code d} entered with {@code held}; returns the locks held when it returns. */
+  /** Walks {@code d} entered with {@code held}; returns the locks held at every return. */
   private Set<String> function(FunctionDecl d, Set<String> held, Map<String, String> subst) {
     if (active.contains(d)) {
       return held;
     }
-    String key = System.identityHashCode(d) + "|" + subst + "|" + held;
+    String key = System.identityHashCode(d) + "|" + recording + "|" + subst + "|" + held;
     Set<String> cached = memo.get(key);
     if (cached != null) {
       return new LinkedHashSet<>(cached);
@@ -99,27 +92,52 @@ final class LockOrder {
     active.add(d);
     Walk w = new Walk(d, subst);
     Set<String> end = w.statement(d.ctx.block(), new LinkedHashSet<>(held));
-    w.exits.addAll(end);
+    if (end != null) {
+      w.exit(end);
+    }
     active.remove(d);
-    memo.put(key, new LinkedHashSet<>(w.exits));
-    return new LinkedHashSet<>(w.exits);
+    Set<String> exits = w.exits == null ? new LinkedHashSet<>(held) : w.exits;
+    memo.put(key, exits);
+    return new LinkedHashSet<>(exits);
   }
 
-  /** One function's walk: its parameter substitution and the union of held sets at returns. */
+  /** One function's walk: its parameters' lock classes and the intersection at its returns. */
   private final class Walk {
     private final FunctionDecl fn;
     private final Map<String, String> subst;
-    private final Set<String> exits = new LinkedHashSet<>();
+    private Set<String> exits;
+    private final java.util.ArrayDeque<Loop> loops = new java.util.ArrayDeque<>();
+
+    /** The held sets at a loop's continues and breaks (null: none yet). */
+    private static final class Loop {
+      Set<String> continues;
+      Set<String> breaks;
+    }
 
     Walk(FunctionDecl fn, Map<String, String> subst) {
       this.fn = fn;
       this.subst = subst;
     }
 
+    void exit(Set<String> held) {
+      if (exits == null) {
+        exits = new LinkedHashSet<>(held);
+      } else {
+        exits.retainAll(held);
+      }
+    }
+
+    /**
+     * The locks held on every path after {@code s}, entered with {@code held}; null when no
+     * path goes on past it (a return, break or continue).
+     */
     Set<String> statement(org.antlr.v4.runtime.tree.ParseTree s, Set<String> held) {
       if (s instanceof DesignParser.BlockContext b) {
         for (DesignParser.StatementContext st : b.statement()) {
           held = statement(st, held);
+          if (held == null) {
+            return null;
+          }
         }
         return held;
       }
@@ -133,33 +151,62 @@ final class LockOrder {
         held = expr(i.cond, held);
         Set<String> then = statement(i.then, new LinkedHashSet<>(held));
         Set<String> other = i.other == null ? held : statement(i.other, new LinkedHashSet<>(held));
-        then.addAll(other);
-        return then;
+        return meet(then, other);
       }
       if (s instanceof DesignParser.WhileStmtContext w) {
-        held = expr(w.cond, held);
-        Set<String> after = statement(w.body, new LinkedHashSet<>(held));
-        after.addAll(held);
-        return after;
+        boolean forever = w.cond.getText().equals("true");
+        return loop(held, w.cond, w.body, forever);
       }
       if (s instanceof DesignParser.ForStmtContext f) {
         held = expr(f.source, held);
-        Set<String> after = statement(f.body, new LinkedHashSet<>(held));
-        after.addAll(held);
-        return after;
+        return loop(held, null, f.body, false);
       }
       if (s instanceof DesignParser.ReturnStmtContext r) {
         if (r.value != null) {
           held = expr(r.value, held);
         }
-        exits.addAll(held);
-        return held;
+        exit(held);
+        return null;
+      }
+      if (s instanceof DesignParser.BreakStmtContext && !loops.isEmpty()) {
+        loops.peek().breaks = meet(loops.peek().breaks, new LinkedHashSet<>(held));
+        return null;
+      }
+      if (s instanceof DesignParser.ContinueStmtContext && !loops.isEmpty()) {
+        loops.peek().continues = meet(loops.peek().continues, new LinkedHashSet<>(held));
+        return null;
       }
       if (s instanceof DesignParser.ExprStmtContext e) {
         held = expr(e.target, held);
         return e.value == null ? held : expr(e.value, held);
       }
       return held;
+    }
+
+    /**
+     * A loop: the body is walked once without recording orders to find the locks held at the
+     * top of every iteration (held on entry, at each continue and at the end of the body), then
+     * again from those, recording. After it: the locks held at every break and, unless it is a
+     * {@code while (true)}, at the top.
+     */
+    private Set<String> loop(Set<String> entry, DesignParser.ExprContext cond,
+        org.antlr.v4.runtime.tree.ParseTree body, boolean forever) {
+      boolean was = recording;
+      recording = false;
+      Loop probe = new Loop();
+      loops.push(probe);
+      Set<String> top = cond == null ? entry : expr(cond, new LinkedHashSet<>(entry));
+      Set<String> end = statement(body, new LinkedHashSet<>(top));
+      loops.pop();
+      recording = was;
+      top = meet(meet(new LinkedHashSet<>(entry), probe.continues), end);
+      Loop real = new Loop();
+      loops.push(real);
+      Set<String> atTop = cond == null ? new LinkedHashSet<>(top)
+          : expr(cond, new LinkedHashSet<>(top));
+      statement(body, new LinkedHashSet<>(atTop));
+      loops.pop();
+      return forever ? real.breaks : meet(real.breaks, atTop);
     }
 
     /** Walks an expression's calls left to right. */
@@ -170,8 +217,7 @@ final class LockOrder {
           held = expr(a, held);
         }
         FunctionDecl target = design.table().get(c.name.getText());
-        return target != null ? call(target, args, held)
-            : primitive(c.name.getText(), args, held);
+        return target != null ? call(target, c.name, held) : primitive(c, held);
       }
       if (e instanceof DesignParser.SuperCallContext c) {
         List<DesignParser.ExprContext> args = c.args() == null ? List.of() : c.args().expr();
@@ -179,7 +225,7 @@ final class LockOrder {
           held = expr(a, held);
         }
         FunctionDecl target = fn.level.inAncestors(c.name.getText());
-        return target == null ? held : call(target, args, held);
+        return target == null ? held : call(target, c.name, held);
       }
       for (int i = 0; i < e.getChildCount(); i++) {
         held = expr(e.getChild(i), held);
@@ -187,67 +233,112 @@ final class LockOrder {
       return held;
     }
 
-    private Set<String> call(FunctionDecl target, List<DesignParser.ExprContext> args,
+    private Set<String> call(FunctionDecl target, org.antlr.v4.runtime.Token at,
         Set<String> held) {
       Map<String, String> inner = new HashMap<>();
-      for (int i = 0; i < args.size() && i < target.paramNames.size(); i++) {
-        inner.put(target.paramNames.get(i), text(args.get(i)));
+      List<String> classes = fn.argClasses.getOrDefault(at, List.of());
+      for (int i = 0; i < classes.size() && i < target.paramNames.size(); i++) {
+        String c = resolve(classes.get(i));
+        if (c != null) {
+          inner.put(target.paramNames.get(i), c);
+        }
       }
       return function(target, held, inner);
     }
 
-    private Set<String> primitive(String name, List<DesignParser.ExprContext> args,
-        Set<String> held) {
-      for (Primitive p : design.host().primitives(name)) {
-        if (p.params().size() != args.size()) {
+    private Set<String> primitive(DesignParser.CallContext c, Set<String> held) {
+      List<String> classes = fn.lockSites.get(c);
+      if (classes == null) {
+        return held;
+      }
+      Primitive p = null;
+      for (Primitive q : design.host().primitives(c.name.getText())) {
+        if (q.lockEffects().size() == classes.size()) {
+          p = q;
+          break;
+        }
+      }
+      if (p == null) {
+        return held;
+      }
+      for (int i = 0; i < classes.size(); i++) {
+        String lock = resolve(classes.get(i));
+        if (lock == null) {
           continue;
         }
-        for (Primitive.LockEffect effect : p.lockEffects()) {
-          String lock = text(args.get(effect.arg()));
-          switch (effect.action()) {
-            case ACQUIRE -> {
-              for (String h : held) {
-                if (!h.equals(lock)) {
-                  edges.add(h + " -> " + lock);
-                }
+        switch (p.lockEffects().get(i).action()) {
+          case ACQUIRE -> {
+            for (String h : recording ? held : Set.<String>of()) {
+              if (!h.equals(lock)) {
+                edges.computeIfAbsent(h, k -> new TreeSet<>()).add(lock);
               }
-              held.add(lock);
             }
-            case TRY_ACQUIRE -> held.add(lock);
-            case RELEASE -> held.remove(lock);
+            held.add(lock);
           }
+          case TRY_ACQUIRE -> held.add(lock);
+          case RELEASE -> held.remove(lock);
         }
-        break;
       }
       return held;
     }
 
-    /** The lock expression as written, without '&' and parentheses, parameters replaced. */
-    private String text(DesignParser.ExprContext e) {
-      while (true) {
-        if (e instanceof DesignParser.UnaryExprContext u && u.op.getText().equals("&")) {
-          e = u.expr();
-        } else if (e instanceof DesignParser.PrimaryExprContext p
-            && p.primary() instanceof DesignParser.ParensContext par) {
-          e = par.expr();
-        } else {
-          break;
-        }
+    /** A class, a parameter's replaced by the caller's (null if the caller's is unknown). */
+    private String resolve(String c) {
+      if (c == null || !c.startsWith(PARAM)) {
+        return c;
       }
-      String s = e.getText();
-      Matcher m = LEADING_NAME.matcher(s);
-      if (m.find()) {
-        String replacement = subst.get(m.group());
-        if (replacement != null) {
-          return replacement + s.substring(m.end());
-        }
-      }
-      return s;
+      return subst.get(c.substring(PARAM.length()));
     }
   }
 
-  /** The pairs as a list, sorted. */
+  /** The locks held on both of two paths; a null path (none goes on) contributes nothing. */
+  private static Set<String> meet(Set<String> a, Set<String> b) {
+    if (a == null) {
+      return b == null ? null : new LinkedHashSet<>(b);
+    }
+    if (b != null) {
+      a.retainAll(b);
+    }
+    return a;
+  }
+
+  /** The pairs, {@code A -> B}, sorted. */
   static List<String> lines(CompiledDesign design) {
-    return new ArrayList<>(of(design));
+    List<String> out = new ArrayList<>();
+    of(design).forEach((a, bs) -> bs.forEach(b -> out.add(a + " -> " + b)));
+    return out;
+  }
+
+  /**
+   * The cycles among the orders, each as {@code A -> B -> ... -> A} starting from its smallest
+   * class, sorted; one per set of classes.
+   */
+  static List<String> cycles(CompiledDesign design) {
+    SortedMap<String, SortedSet<String>> g = of(design);
+    SortedSet<String> found = new TreeSet<>();
+    Set<String> seen = new HashSet<>();
+    for (String start : g.keySet()) {
+      List<String> path = new ArrayList<>();
+      path.add(start);
+      search(g, start, path, found, seen);
+    }
+    return new ArrayList<>(found);
+  }
+
+  private static void search(SortedMap<String, SortedSet<String>> g, String start,
+      List<String> path, SortedSet<String> found, Set<String> seen) {
+    String last = path.get(path.size() - 1);
+    for (String next : g.getOrDefault(last, new TreeSet<>())) {
+      if (next.equals(start)) {
+        TreeSet<String> members = new TreeSet<>(path);
+        if (members.first().equals(start) && seen.add(members.toString())) {
+          found.add(String.join(" -> ", path) + " -> " + start);
+        }
+      } else if (!path.contains(next) && next.compareTo(start) > 0) {
+        path.add(next);
+        search(g, start, path, found, seen);
+        path.remove(path.size() - 1);
+      }
+    }
   }
 }

@@ -56,7 +56,7 @@ final class Op {
   static final int CALL = 34;
   /** PRIM k: call primitive site k (a PrimSite). */
   static final int PRIM = 35;
-  /** GETF k: replace the reference on top by its field k (a HostField). */
+  /** GETF k: replace the reference on top by its field k (a FieldAccess). */
   static final int GETF = 36;
   /** PUTF k: pop a value and a reference, store the value in field k. */
   static final int PUTF = 37;
@@ -76,6 +76,9 @@ final class Op {
    * element, r being its {@link PrimSite} kind (integer, boolean or reference).
    */
   static final int NEXT = 45;
+  /** DGLOBAL k / DPUTG k: push / pop into global k declared by the design (a DeclaredVar). */
+  static final int DGLOBAL = 49;
+  static final int DPUTG = 50;
   /** WAITQ k: pop a wait queue and sleep on it ({@code wait_event}); k is the site's location. */
   static final int WAITQ = 46;
 }

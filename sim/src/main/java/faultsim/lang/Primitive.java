@@ -48,8 +48,12 @@ public final class Primitive {
     RELEASE
   }
 
-  /** A lock argument of a primitive and what the primitive does to it. */
-  public record LockEffect(int arg, boolean write, LockAction action) {}
+  /**
+   * A lock argument of a primitive and what the primitive does to it: the argument itself, or
+   * its field {@code field} when not null ({@code mmap_read_lock(mm)} takes
+   * {@code mm->mmap_lock}).
+   */
+  public record LockEffect(int arg, boolean write, LockAction action, String field) {}
 
   private final String name;
   private final List<Type> params;
@@ -57,8 +61,16 @@ public final class Primitive {
   private final Impl impl;
   private final List<LockEffect> lockEffects;
   private final boolean foldable;
+  private final String source;
+  private final String cost;
+  private final String requires;
+  private final Boolean sleeps;
 
   private Primitive(Builder b) {
+    this.source = b.source;
+    this.cost = b.cost;
+    this.requires = b.requires;
+    this.sleeps = b.sleeps;
     this.name = b.name;
     this.params = List.copyOf(b.params);
     this.returns = b.returns;
@@ -85,6 +97,40 @@ public final class Primitive {
 
   public List<LockEffect> lockEffects() {
     return lockEffects;
+  }
+
+  /** The kernel source file the primitive models ({@code mm/filemap.c}), or null. */
+  public String source() {
+    return source;
+  }
+
+  /** What a call costs, in words naming the cost keys ({@code machine.costs.*}), or null. */
+  public String cost() {
+    return cost;
+  }
+
+  /** The lock the caller must hold, or null for none. */
+  public String requires() {
+    return requires;
+  }
+
+  /**
+   * Whether the primitive may sleep: as declared, else whether it takes a sleeping lock type
+   * (mutex, rwsem) without a trylock.
+   */
+  public boolean maySleep() {
+    if (sleeps != null) {
+      return sleeps;
+    }
+    for (LockEffect e : lockEffects) {
+      if (e.action() == LockAction.ACQUIRE && e.field() == null) {
+        faultsim.locks.LockKind k = DeclaredVar.lockKindOf(params.get(e.arg()));
+        if (k != null && k.sleeps()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether calls with constant arguments may be evaluated once, at load time. */
@@ -115,6 +161,10 @@ public final class Primitive {
     private Impl impl;
     private final List<LockEffect> lockEffects = new ArrayList<>();
     private boolean foldable;
+    private String source;
+    private String cost;
+    private String requires;
+    private Boolean sleeps;
 
     Builder(Host host, String name) {
       this.host = host;
@@ -156,14 +206,56 @@ public final class Primitive {
       return effect(arg, write, LockAction.RELEASE);
     }
 
+    /** The kernel source file modelled, for the reference ({@code mm/filemap.c}). */
+    public Builder source(String file) {
+      this.source = file;
+      return this;
+    }
+
+    /** What a call costs, naming its cost keys, for the reference. */
+    public Builder cost(String what) {
+      this.cost = what;
+      return this;
+    }
+
+    /** The lock the caller must hold (checked by the impl), for the reference. */
+    public Builder requires(String lock) {
+      this.requires = lock;
+      return this;
+    }
+
+    /** Declares whether the primitive may sleep (by default: whether it takes a sleeping lock). */
+    public Builder sleeps(boolean maySleep) {
+      this.sleeps = maySleep;
+      return this;
+    }
+
     /** The value depends only on the arguments: constant calls are evaluated at load time. */
     Builder foldable() {
       this.foldable = true;
       return this;
     }
 
+    /** Marks field {@code field} of argument {@code arg} as a lock this primitive takes. */
+    public Builder acquiresField(int arg, String field, boolean write) {
+      lockEffects.add(new LockEffect(arg, write, LockAction.ACQUIRE, field));
+      return this;
+    }
+
+    /** Marks field {@code field} of argument {@code arg} as a lock this may take at once. */
+    public Builder tryAcquiresField(int arg, String field, boolean write) {
+      lockEffects.add(new LockEffect(arg, write, LockAction.TRY_ACQUIRE, field));
+      return this;
+    }
+
+    /** Marks field {@code field} of argument {@code arg} as a lock this primitive releases. */
+    public Builder releasesField(int arg, String field, boolean write) {
+      lockEffects.add(new LockEffect(arg, write, LockAction.RELEASE, field));
+      return this;
+    }
+
     private Builder effect(int arg, boolean write, LockAction action) {
-      lockEffects.add(new LockEffect(arg, write, action));
+      lockEffects.add(new LockEffect(arg, write, action, null));
       return this;
     }
 

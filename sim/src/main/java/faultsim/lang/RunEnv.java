@@ -1,5 +1,6 @@
 package faultsim.lang;
 
+import faultsim.locks.Locks;
 import java.util.Arrays;
 import umontreal.ssj.rng.RandomStream;
 
@@ -16,6 +17,9 @@ public final class RunEnv {
   private DesignTrace trace;
   private Object context;
   private Object[] globals = new Object[0];
+  private Object[] designGlobals = new Object[0];
+  private Locks locks;
+  private CompiledDesign design;
 
   /** @param stream the stream {@code cpu(dist)} and the dist constructors sample from */
   public RunEnv(RandomStream stream) {
@@ -53,6 +57,42 @@ public final class RunEnv {
           + ", not a " + type.getSimpleName());
     }
     return type.cast(context);
+  }
+
+  /** Sets the run's lock classes, where the locks a design declares are created. */
+  public void setLocks(Locks locks) {
+    this.locks = locks;
+  }
+
+  /**
+   * The run's lock classes.
+   *
+   * @throws IllegalStateException if none were set
+   */
+  public Locks locks() {
+    if (locks == null) {
+      throw new IllegalStateException("the run has no lock classes for the locks the design"
+          + " declares");
+    }
+    return locks;
+  }
+
+  /** Sets the design the run executes. */
+  public void setDesign(CompiledDesign design) {
+    this.design = design;
+  }
+
+  /** The design the run executes, or null if not set. */
+  public CompiledDesign design() {
+    return design;
+  }
+
+  /** The storage of the globals the design declares, at least {@code size} long. */
+  Object[] designGlobals(int size) {
+    if (designGlobals.length < size) {
+      designGlobals = Arrays.copyOf(designGlobals, size);
+    }
+    return designGlobals;
   }
 
   /** The value of a global in this run, computed on first use. */

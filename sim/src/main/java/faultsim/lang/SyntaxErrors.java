@@ -44,6 +44,11 @@ final class SyntaxErrors extends BaseErrorListener {
   public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line,
       int charPositionInLine, String msg, RecognitionException e) {
     if (recognizer instanceof Parser parser && offendingSymbol instanceof Token found) {
+      String habit = cHabit(parser, found);
+      if (habit != null) {
+        diags.error(file, line, charPositionInLine + 1, habit);
+        return;
+      }
       // A ';' missing at the end of a line: say so where it is missing, as C compilers do.
       IntervalSet expected = e != null && e.getExpectedTokens() != null
           ? e.getExpectedTokens() : parser.getExpectedTokens();
@@ -57,6 +62,36 @@ final class SyntaxErrors extends BaseErrorListener {
       }
     }
     diags.error(file, line, charPositionInLine + 1, message(recognizer, offendingSymbol, msg, e));
+  }
+
+  /**
+   * C that the language writes differently, said with what to write instead; null if the error
+   * is not one of those.
+   */
+  private static String cHabit(Parser parser, Token found) {
+    Token prev = null;
+    for (int i = found.getTokenIndex() - 1; i >= 0 && prev == null; i--) {
+      Token t = parser.getTokenStream().get(i);
+      if (t.getChannel() == Token.DEFAULT_CHANNEL) {
+        prev = t;
+      }
+    }
+    String before = prev == null || prev.getType() == Token.EOF ? "x" : prev.getText();
+    return switch (found.getType()) {
+      case DesignLexer.INC -> "'++' is not in the design language; write " + before + " = "
+          + before + " + 1";
+      case DesignLexer.DEC -> "'--' is not in the design language; write " + before + " = "
+          + before + " - 1";
+      case DesignLexer.COMPOUND_ASSIGN -> "'" + found.getText() + "' is not in the design"
+          + " language; write " + before + " = " + before + " "
+          + found.getText().substring(0, found.getText().length() - 1) + " ...";
+      case DesignLexer.QUESTION -> "'?:' is not in the design language; write an if statement";
+      case DesignLexer.LPAREN -> prev != null && prev.getType() == DesignLexer.FOR
+          ? "C's for (init; cond; step) is not in the design language; write"
+              + " 'for i in range(a, b) { ... }' or 'while (cond) { ... }'"
+          : null;
+      default -> null;
+    };
   }
 
   private static String message(Recognizer<?, ?> recognizer, Object offending, String msg,

@@ -24,6 +24,7 @@ public final class FolioLock extends Lock {
   private boolean locked;
   private Task holder;
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private final ArrayDeque<Task> unlockWaiters = new ArrayDeque<>();
 
   /**
    * @param waitBucket the spinlock line of this folio's bucket in the hashed wait table, shared
@@ -45,7 +46,23 @@ public final class FolioLock extends Lock {
 
   /** Unlocked with nobody waiting: the lock holds no state beyond its cache line. */
   public boolean idle() {
-    return !locked && waiters.isEmpty();
+    return !locked && waiters.isEmpty() && unlockWaiters.isEmpty();
+  }
+
+  /**
+   * {@code folio_wait_locked}: sleeps until the folio is unlocked, without taking it
+   * ({@code folio_wait_bit(folio, PG_locked)}, a non-exclusive waiter: every such waiter is woken
+   * by the unlock). Returns at the cost of a load if the folio is not locked.
+   */
+  public void waitUnlocked(Task t) {
+    t.mightSleep("folio_wait_locked");
+    if (!locked) {
+      t.busy(line.loadNs(machine, t.core()));
+      return;
+    }
+    waitBucket.atomic(machine, t.core());
+    unlockWaiters.addLast(t);
+    t.sleep("folio_wait_locked", null);
   }
 
   public boolean locked() {
@@ -105,8 +122,13 @@ public final class FolioLock extends Lock {
     holder = null;
     long cost = atomic(t);
     Waiter head = waiters.peekFirst();
-    if (head != null) {
+    if (head != null || !unlockWaiters.isEmpty()) {
       cost += waitBucket.atomic(machine, t.core());
+    }
+    while (!unlockWaiters.isEmpty()) {
+      unlockWaiters.pollFirst().wake();
+    }
+    if (head != null) {
       if (!head.woken) {
         if (head.steals >= machine.costs().folioLockUnfairness()) {
           waiters.pollFirst();

@@ -13,7 +13,13 @@ public enum LockKind {
   /** The folio lock, {@code PG_locked}. */
   FOLIO(true, false),
   /** {@code seqcount_t}: readers are the read side, write sections the write side. */
-  SEQCOUNT(false, true);
+  SEQCOUNT(false, true),
+  /** {@code rwlock_t}, the queued rwlock: a spinning reader/writer lock. */
+  RWLOCK(false, true),
+  /** {@code seqlock_t}: a seqcount whose writers serialise on a spinlock. */
+  SEQLOCK(false, true),
+  /** {@code struct range_lock_tree}: readers and writers over ranges, sleeping. */
+  RANGELOCK(true, true);
 
   private final boolean sleeps;
   private final boolean hasReadSide;
@@ -36,10 +42,13 @@ public enum LockKind {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses a workload-file spelling; the message lists the valid ones. */
+  /**
+   * Parses a workload-file spelling of the families synthetic jobs have steps for; the message
+   * lists the valid ones.
+   */
   public static LockKind parse(String s) {
     for (LockKind k : values()) {
-      if (k.key().equals(s)) {
+      if (k.key().equals(s) && k != RWLOCK && k != SEQLOCK && k != RANGELOCK) {
         return k;
       }
     }

@@ -51,6 +51,9 @@ public final class Locks {
       case MUTEX -> new Mutex(machine, c);
       case RWSEM -> new RwSemaphore(machine, c);
       case SEQCOUNT -> new Seqcount(machine, c);
+      case RWLOCK -> new RwLock(machine, c);
+      case SEQLOCK -> new Seqlock(machine, c);
+      case RANGELOCK -> new RangeLock(machine, c);
       case FOLIO -> new FolioLock(machine, c, folioWaitTable[0]);
     };
   }

@@ -172,6 +172,33 @@ public final class RwSemaphore extends Lock {
     t.busy(cost);
   }
 
+  /**
+   * {@code downgrade_write}: the writer keeps the lock for read, and the readers queued at the
+   * head of the queue enter with it ({@code rwsem_downgrade_wake}). As lockdep's
+   * {@code lock_downgrade}, the read hold that replaces the write hold orders nothing.
+   */
+  public void downgrade(Task t) {
+    if (writer != t) {
+      throw t.fault("downgrade_write(" + className() + ") but the lock is held for write by "
+          + (writer == null ? "nobody" : writer.name()));
+    }
+    releasedNow(t, true, "downgrade_write");
+    writer = null;
+    readers++;
+    t.beginTrylock();
+    try {
+      acquiredNow(t, false, null);
+    } finally {
+      t.endTrylock();
+    }
+    long cost = atomic(t);
+    Waiter head = queue.peekFirst();
+    if (head != null && !head.write && !handoff) {
+      wakeQueuedReaders();
+    }
+    t.busy(cost);
+  }
+
   /** The lock just became free: hand it on as rwsem_wake() and the spinners would. */
   private void afterFree(Task releaser) {
     Waiter head = queue.peekFirst();

@@ -16,7 +16,7 @@ import java.util.List;
  * <p>Statistics: write sections are the {@code -W} side (hold = section length); readers that
  * had to spin for an even count are {@code -R} contentions.
  */
-public final class Seqcount extends Lock {
+public class Seqcount extends Lock {
   private long sequence;
   private Task writer;
   private final List<Waiter> spinningReaders = new ArrayList<>();
@@ -46,10 +46,20 @@ public final class Seqcount extends Lock {
           + " is inside a write section: writers must be serialised");
     }
     long cost = atomic(t);
-    sequence++;
-    writer = t;
+    beginWrite(t);
     acquiredNow(t, true, null);
     t.busy(cost);
+  }
+
+  /** The count made odd for {@code t}, the writer from now. */
+  protected final void beginWrite(Task t) {
+    sequence++;
+    writer = t;
+  }
+
+  /** The task inside a write section, or null. */
+  protected final Task writer() {
+    return writer;
   }
 
   @Override
@@ -68,6 +78,12 @@ public final class Seqcount extends Lock {
     }
     releasedNow(t, true, "write_seqcount_end");
     long cost = atomic(t);
+    endWrite(t);
+    t.busy(cost);
+  }
+
+  /** The count made even again; readers spinning on the odd count see the new one. */
+  protected final void endWrite(Task t) {
     sequence++;
     writer = null;
     for (Waiter w : spinningReaders) {
@@ -79,7 +95,6 @@ public final class Seqcount extends Lock {
       w.task.grantAfter(machine.transferNs(t.core().id(), w.task.core().id()));
     }
     spinningReaders.clear();
-    t.busy(cost);
   }
 
   /** {@code read_seqcount_begin}: the task's result is the even sequence it read. */
@@ -102,11 +117,7 @@ public final class Seqcount extends Lock {
     t.busy(cost);
   }
 
-  /** A plain load: local if this core wrote the line last, a transfer otherwise. */
   private long readCost(Task t) {
-    int last = line.lastWriterCore();
-    return last < 0 || last == t.core().id()
-        ? machine.costs().atomicLocalNs()
-        : machine.transferNs(last, t.core().id());
+    return line.loadNs(machine, t.core());
   }
 }

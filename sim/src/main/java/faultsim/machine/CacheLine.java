@@ -26,6 +26,16 @@ public final class CacheLine {
         : machine.transferNs(from, core.id());
   }
 
+  /**
+   * A plain load from {@code core}: the local cost if this core wrote the line last (or nobody
+   * has), a transfer from the last writer otherwise. Does not change the line.
+   */
+  public long loadNs(Machine machine, Core core) {
+    int last = lastWriterCore;
+    return last < 0 || last == core.id() ? machine.costs().atomicLocalNs()
+        : machine.transferNs(last, core.id());
+  }
+
   /** Marks {@code core} as the last writer without charging anything (a plain store already paid). */
   public void written(Core core) {
     lastWriterCore = core.id();

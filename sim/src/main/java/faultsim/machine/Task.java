@@ -41,6 +41,7 @@ public final class Task {
   private final long[] timeInStateNs = new long[State.values().length];
 
   private Continuation continuation;
+  private long rcuSections;
   private long cpuRemainingNs;
   private long sliceUsedNs;
   private int preemptDisabled;
@@ -283,7 +284,17 @@ public final class Task {
   }
 
   public void rcuReadLock() {
-    rcuDepth++;
+    if (rcuDepth++ == 0) {
+      rcuSections++;
+    }
+  }
+
+  /**
+   * The number of the RCU read section the task is in (sections are numbered from 1 as the task
+   * enters them), or 0 outside one: what {@code synchronize_rcu} waits on.
+   */
+  public long rcuSection() {
+    return rcuDepth > 0 ? rcuSections : 0;
   }
 
   public void rcuReadUnlock() {

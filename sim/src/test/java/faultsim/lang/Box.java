@@ -19,6 +19,7 @@ final class Box {
   long value;
   boolean ready;
   Box next;
+  private Object[] designFields = new Object[0];
 
   Box(Locks locks, long id) {
     this.id = id;
@@ -27,5 +28,12 @@ final class Box {
     this.sem = (RwSemaphore) locks.create("&box->sem", LockKind.RWSEM);
     this.seq = (Seqcount) locks.create("&box->seq", LockKind.SEQCOUNT);
     this.wq = new WaitQueue(locks.machine(), "box->wq");
+  }
+
+  Object[] designFields(int size) {
+    if (designFields.length < size) {
+      designFields = java.util.Arrays.copyOf(designFields, size);
+    }
+    return designFields;
   }
 }

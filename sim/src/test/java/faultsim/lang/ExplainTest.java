@@ -65,11 +65,13 @@ final class ExplainTest {
             }
         }
 
-        lock order implied:
-          b->lock -> b->spin
-          b->sem -> b->lock
-          b->sem -> b->spin
-          b->spin -> b->lock
+        lock order implied (lockdep classes; A -> B: B taken with A held on every path there):
+          &box->lock -> &box->spin
+          &box->sem -> &box->lock
+          &box->sem -> &box->spin
+          &box->spin -> &box->lock
+        cycles (possible deadlocks; the oracle reports those a run takes, with both chains):
+          &box->lock -> &box->spin -> &box->lock
         """);
   }
 
@@ -103,5 +105,62 @@ final class ExplainTest {
     assertThat(DesignLibrary.description("design x;\n\n/* Block comment\n more */\n"))
         .isEqualTo("Block comment");
     assertThat(DesignLibrary.description("design x;\nvoid f() {}\n// late\n")).isEmpty();
+  }
+
+  @Test
+  void explain_namesLocksByClass_whateverTheVariable_andOnlyOrdersHeldOnEveryPath()
+      throws InputException {
+    // f takes the same lock through a parameter (a), a local (l) and a field (b->sem): one
+    // class. g drops sem on one branch only before taking spin: sem is not held on every path
+    // to spin_lock, so no order sem -> spin; it then takes lock with spin held on every path.
+    // The declared global_lock is named by its variable, a declared field by &box->FIELD.
+    CompiledDesign d = TestHost.compile("""
+        design classes;
+        struct box { rwlock_t tree; };
+        DEFINE_SPINLOCK(global_lock);
+        void f(struct box *b, struct rw_semaphore *a) {
+            struct rw_semaphore *l = &b->sem;
+            down_read(a);
+            spin_lock(&global_lock);
+            read_lock(&b->tree);
+            read_unlock(&b->tree);
+            spin_unlock(&global_lock);
+            up_read(l);
+        }
+        void g(struct box *b, bool drop) {
+            down_read(&b->sem);
+            if (drop) {
+                up_read(&b->sem);
+            }
+            spin_lock(&b->spin);
+            mutex_lock(&b->lock);
+            mutex_unlock(&b->lock);
+            spin_unlock(&b->spin);
+            if (!drop) {
+                up_read(&b->sem);
+            }
+        }
+        void h(struct box *b) {
+            f(b, &b->sem);
+        }
+        """);
+    assertThat(d.explain()).endsWith("""
+        lock order implied (lockdep classes; A -> B: B taken with A held on every path there):
+          &box->sem -> &box->tree
+          &box->sem -> global_lock
+          &box->spin -> &box->lock
+          global_lock -> &box->tree
+        cycles: none
+        """);
+  }
+
+  @Test
+  void explain_linux66_hasNoCycle_theDaxSeedDesignHasItsLockdepCycle() throws Exception {
+    // Seed 003: holding i_mmap_mutex across ->get_block, which starts a journal handle, while
+    // the punch takes the handle's class first: lockdep's report, found statically.
+    faultsim.lang.Host host = faultsim.fault.KernelHost.create();
+    assertThat(DesignLibrary.load("linux_6_6", null, host).explain()).contains("cycles: none");
+    assertThat(DesignLibrary.load("dax_get_block_under_i_mmap", null, host).explain())
+        .contains("  &mapping->i_mmap_mutex -> jbd2_handle -> &mapping->i_mmap_mutex\n");
   }
 }

@@ -50,7 +50,7 @@ final class HostTest {
     assertThat(h.primitives("cpu")).extracting(Primitive::signature)
         .containsExactly("cpu(int)", "cpu(dist)");
     assertThat(h.primitives("down_read").get(0).lockEffects())
-        .containsExactly(new Primitive.LockEffect(0, false, Primitive.LockAction.ACQUIRE));
+        .containsExactly(new Primitive.LockEffect(0, false, Primitive.LockAction.ACQUIRE, null));
     assertThat(h.type("rw_semaphore").javaClass()).isEqualTo(faultsim.locks.RwSemaphore.class);
   }
 

@@ -16,6 +16,7 @@ final class Runs {
   Runs(MachineSpec spec) {
     this.s = new Scenario(spec);
     env.setTrace(log);
+    env.setLocks(s.locks());
   }
 
   /** One core, every cost zero. */

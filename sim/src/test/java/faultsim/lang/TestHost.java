@@ -30,6 +30,10 @@ final class TestHost {
         (o, v) -> ((Box) o).ready = (Boolean) v);
     h.field(box, "next", box, o -> ((Box) o).next);
     h.field(box, "id", Type.INT, o -> ((Box) o).id);
+    h.extensible("box", box, "box", (o, n) -> ((Box) o).designFields(n));
+    for (String f : List.of("lock", "spin", "sem", "seq")) {
+      h.lockClass(box, f, "&box->" + f);
+    }
     h.constant("VM_FAULT_RETRY", 0x400);
     h.constant("BOX_MAX", 16);
     h.global("nr_boxes", Type.INT, env -> 3L);

@@ -11,8 +11,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@link LockKind}: workload spellings and the families' properties. */
 final class LockKindTest {
 
+  // rwlock_t, seqlock_t and range locks are declared by designs only: synthetic jobs have no steps for them.
   @ParameterizedTest
-  @EnumSource(LockKind.class)
+  @EnumSource(value = LockKind.class, names = {"RWLOCK", "SEQLOCK", "RANGELOCK"},
+      mode = EnumSource.Mode.EXCLUDE)
   void parse_key_roundTrips(LockKind kind) {
     assertThat(LockKind.parse(kind.key())).isEqualTo(kind);
   }

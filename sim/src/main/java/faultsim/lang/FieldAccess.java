@@ -1,0 +1,22 @@
+package faultsim.lang;
+
+/**
+ * A field designs read as {@code obj->name}: one the host defines ({@link HostField}) or one a
+ * design declares ({@link DeclaredVar}). The interpreter's {@code GETF}/{@code PUTF} use this.
+ */
+interface FieldAccess {
+  Type owner();
+
+  String name();
+
+  Type type();
+
+  /** Whether designs may assign it. */
+  boolean writable();
+
+  /** The field's value in {@code object}, during the run of {@code env}. */
+  Object read(Object object, RunEnv env);
+
+  /** Stores {@code value} in {@code object}'s field. */
+  void write(Object object, Object value);
+}
