@@ -702,9 +702,7 @@ public final class KernelHost {
       h.primitive("raw_read_seqcount").params(seqcount).returns(Type.INT)
           .impl((env, t, a) -> {
             Seqcount s = (Seqcount) a[0];
-            int last = s.line().lastWriterCore();
-            t.busy(last < 0 || last == t.core().id() ? t.machine().costs().atomicLocalNs()
-                : t.machine().transferNs(last, t.core().id()));
+            t.busy(s.line().read(t.machine(), t.core()));
             return s.sequence();
           }).add();
     }

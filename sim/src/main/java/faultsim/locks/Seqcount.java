@@ -48,7 +48,7 @@ public final class Seqcount extends Lock {
     long cost = atomic(t);
     sequence++;
     writer = t;
-    acquiredNow(t, true, null);
+    acquiredAfter(t, true, cost);
     t.busy(cost);
   }
 
@@ -76,7 +76,11 @@ public final class Seqcount extends Lock {
         task.setResult(snapshot);
         cls.read().acquired(now() - w.sinceNs, w.bounced, w.bounced);
       });
-      w.task.grantAfter(machine.transferNs(t.core().id(), w.task.core().id()));
+      // Each spinning reader sees the even count when its re-read of the line returns.
+      int core = w.task.core().id();
+      long seen = line.watcherSeesAtNs(core);
+      line.unwatch(core);
+      w.task.grantAfter(seen - now());
     }
     spinningReaders.clear();
     t.busy(cost);
@@ -84,29 +88,23 @@ public final class Seqcount extends Lock {
 
   /** {@code read_seqcount_begin}: the task's result is the even sequence it read. */
   public void readBegin(Task t) {
-    long cost = readCost(t);
+    long cost = line.read(machine, t.core());
+    boolean bounced = line.lastAccessBounced();
     if ((sequence & 1) == 0) {
-      cls.read().acquired(-1, line.lastWriterCore() != t.core().id(), false);
+      cls.read().acquired(-1, bounced, false);
       t.setResult(sequence);
       t.busy(cost);
       return;
     }
-    spinningReaders.add(new Waiter(t, false, now(), line.lastWriterCore() != t.core().id()));
+    spinningReaders.add(new Waiter(t, false, now(), bounced));
+    line.watch(machine, t.core().id());
     t.spin("read_seqcount_begin(" + className() + ")");
   }
 
   /** {@code read_seqcount_retry}: result 1 if the count moved since {@code snapshot}. */
   public void readRetry(Task t, long snapshot) {
-    long cost = readCost(t);
+    long cost = line.read(machine, t.core());
     t.setResult(sequence != snapshot ? 1 : 0);
     t.busy(cost);
-  }
-
-  /** A plain load: local if this core wrote the line last, a transfer otherwise. */
-  private long readCost(Task t) {
-    int last = line.lastWriterCore();
-    return last < 0 || last == t.core().id()
-        ? machine.costs().atomicLocalNs()
-        : machine.transferNs(last, t.core().id());
   }
 }
