@@ -72,7 +72,7 @@ final class ApiPrimitives {
           }
           if (!f.isLocked()) {
             t.mightSleep("folio_wait_locked");
-            t.busy(f.refLine().loadNs(t.machine(), t.core()));
+            t.busy(f.refLine().read(t.machine(), t.core()));
             return null;
           }
           f.lock().waitUnlocked(t);

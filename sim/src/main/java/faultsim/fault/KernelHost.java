@@ -729,7 +729,7 @@ public final class KernelHost {
       h.primitive("raw_read_seqcount").params(seqcount).returns(Type.INT)
           .impl((env, t, a) -> {
             Seqcount s = (Seqcount) a[0];
-            t.busy(s.line().loadNs(t.machine(), t.core()));
+            t.busy(s.line().read(t.machine(), t.core()));
             return s.sequence();
           }).add();
     }

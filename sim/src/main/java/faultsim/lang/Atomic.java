@@ -31,7 +31,7 @@ public final class Atomic {
 
   /** A load from {@code t}'s core: charges it. */
   long read(Task t) {
-    t.busy(line.loadNs(t.machine(), t.core()));
+    t.busy(line.read(t.machine(), t.core()));
     return value;
   }
 

@@ -57,7 +57,7 @@ public final class FolioLock extends Lock {
   public void waitUnlocked(Task t) {
     t.mightSleep("folio_wait_locked");
     if (!locked) {
-      t.busy(line.loadNs(machine, t.core()));
+      t.busy(line.read(machine, t.core()));
       return;
     }
     waitBucket.atomic(machine, t.core());
@@ -80,7 +80,7 @@ public final class FolioLock extends Lock {
     t.mightSleep("folio_lock");
     long cost = atomic(t);
     if (!locked) {
-      take(t, null);
+      take(t, null, cost);
       t.busy(cost);
       return;
     }
@@ -97,7 +97,7 @@ public final class FolioLock extends Lock {
     requireExclusive(t, write, "folio_trylock");
     long cost = atomic(t);
     if (!locked) {
-      take(t, null);
+      take(t, null, cost);
       t.setResult(1);
     } else {
       t.setResult(0);
@@ -134,7 +134,7 @@ public final class FolioLock extends Lock {
           waiters.pollFirst();
           locked = true;
           holder = head.task;
-          head.task.setContinuation(task -> take(task, head));
+          head.task.setContinuation(task -> take(task, head, 0));
           head.task.wake();
         } else {
           head.woken = true;
@@ -146,10 +146,14 @@ public final class FolioLock extends Lock {
     t.busy(cost);
   }
 
-  private void take(Task t, Waiter w) {
+  private void take(Task t, Waiter w, long costNs) {
     locked = true;
     holder = t;
-    acquiredNow(t, true, w);
+    if (w == null) {
+      acquiredAfter(t, true, costNs);
+    } else {
+      acquiredAfter(t, true, w, costNs);
+    }
   }
 
   private void retry(Waiter w) {
@@ -158,7 +162,7 @@ public final class FolioLock extends Lock {
     long cost = atomic(t);
     if (!locked) {
       waiters.remove(w);
-      take(t, w);
+      take(t, w, cost);
       t.busy(cost);
       return;
     }

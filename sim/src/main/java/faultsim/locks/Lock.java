@@ -12,7 +12,10 @@ import faultsim.machine.Task;
  *
  * <p>Accounting follows lock_stat: a task's wait runs from the moment it found the lock taken to
  * the moment it goes on holding it (after any handoff or wake-up latency); its hold runs from
- * then until it releases. {@code acq-bounces} counts acquisitions whose atomic found the line last
+ * then until it releases. An uncontended acquisition holds the lock once its atomic has
+ * completed: {@code lock_acquired()} runs after the lock is taken (kernel/locking/lockdep.c,
+ * {@code __lock_acquired} sets {@code hlock->holdtime_stamp}), so the transfer of the lock word
+ * is not part of the hold. {@code acq-bounces} counts acquisitions whose atomic found the line last
  * written by another CPU, {@code con-bounces} contentions that did.
  */
 public abstract class Lock implements LockInstance {
@@ -88,15 +91,40 @@ public abstract class Lock implements LockInstance {
     return line.atomic(machine, t.core());
   }
 
-  /** Records an acquisition at the current time and pushes the task's held entry. */
+  /**
+   * Records an uncontended acquisition by an atomic that takes {@code costNs} from now (the hold
+   * starts when it completes) and pushes the task's held entry.
+   */
+  protected final void acquiredAfter(Task t, boolean write, long costNs) {
+    cls.stats(write).acquired(-1, line.lastAccessBounced(), false);
+    t.pushHeld(this, write, now() + costNs);
+  }
+
+  /** Records an acquisition after waiting, at the current time, and pushes the held entry. */
   protected final void acquiredNow(Task t, boolean write, Waiter w) {
-    long now = now();
-    if (w == null) {
-      cls.stats(write).acquired(-1, line.lastAccessBounced(), false);
-    } else {
-      cls.stats(write).acquired(now - w.sinceNs, w.bounced, w.bounced);
-    }
-    t.pushHeld(this, write, now);
+    acquiredAfter(t, write, w, 0);
+  }
+
+  /**
+   * Records an acquisition after waiting by an atomic that takes {@code costNs} from now: the
+   * wait ends and the hold starts when it completes.
+   */
+  protected final void acquiredAfter(Task t, boolean write, Waiter w, long costNs) {
+    long at = now() + costNs;
+    cls.stats(write).acquired(at - w.sinceNs, w.bounced, w.bounced);
+    t.pushHeld(this, write, at);
+  }
+
+  /**
+   * A waiter spinning on the lock word sees the release that {@code releaseDoneNs} completed
+   * (its re-read, queued behind those of the other spinners) and takes the lock with an atomic
+   * of its own: returns when that atomic completes. It stops spinning on the line.
+   */
+  protected final long spinnerTakesAtNs(Task next) {
+    int core = next.core().id();
+    long seen = line.watcherSeesAtNs(core);
+    line.unwatch(core);
+    return line.writeAt(machine, core, seen);
   }
 
   /** Pops the task's held entry and records the hold time. */

@@ -48,12 +48,16 @@ public final class Mutex extends Lock {
     long cost = atomic(t);
     if (owner == null && !handoff) {
       owner = t;
-      acquiredNow(t, true, null);
+      acquiredAfter(t, true, cost);
       t.busy(cost);
       return;
     }
     Waiter w = waiter(t, true);
     if (owner != null && owner.onCpu() && !handoff && machine.spinOnOwner()) {
+      if (spinners.isEmpty()) {
+        // The osq's head spins reading lock->owner; the others spin on their own osq nodes.
+        line.watch(machine, t.core().id());
+      }
       spinners.addLast(w);
       t.spin("mutex_optimistic_spin(" + className() + ")");
     } else {
@@ -68,7 +72,7 @@ public final class Mutex extends Lock {
     long cost = atomic(t);
     if (owner == null && !handoff) {
       owner = t;
-      acquiredNow(t, true, null);
+      acquiredAfter(t, true, cost);
       t.setResult(1);
     } else {
       t.setResult(0);
@@ -102,9 +106,13 @@ public final class Mutex extends Lock {
     } else if (!spinners.isEmpty()) {
       Waiter next = spinners.pollFirst();
       owner = next.task;
-      line.written(next.task.core());
+      long at = spinnerTakesAtNs(next.task);
+      Waiter head = spinners.peekFirst();
+      if (head != null) {
+        line.watch(machine, head.task.core().id());
+      }
       next.task.setContinuation(task -> acquiredNow(task, true, next));
-      next.task.grantAfter(machine.transferNs(t.core().id(), next.task.core().id()));
+      next.task.grantAfter(at - now());
       wakeTop();
     } else {
       wakeTop();
@@ -133,7 +141,7 @@ public final class Mutex extends Lock {
         handoff = false;
       }
       owner = t;
-      acquiredNow(t, true, w);
+      acquiredAfter(t, true, w, cost);
       t.busy(cost);
       return;
     }
@@ -149,6 +157,9 @@ public final class Mutex extends Lock {
       return;
     }
     // mutex_spin_on_owner() gives up once the owner is not running: spinners go to sleep.
+    if (!spinners.isEmpty()) {
+      line.unwatch(spinners.peekFirst().task.core().id());
+    }
     while (!spinners.isEmpty()) {
       Waiter w = spinners.pollFirst();
       sleepers.addLast(w);

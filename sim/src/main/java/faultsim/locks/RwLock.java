@@ -128,9 +128,10 @@ public final class RwLock extends Lock {
       }
       queue.pollFirst();
       take(head.task, head.write);
-      line.written(head.task.core());
       head.task.setContinuation(task -> acquiredNow(task, head.write, head));
-      head.task.grantAfter(machine.transferNs(releaser.core().id(), head.task.core().id()));
+      // The new owner's atomic on the lock word: the line comes to its core (queued behind
+      // any transfer in flight), and it runs when that completes.
+      head.task.grantAfter(line.writeAt(machine, head.task.core().id(), now()) - now());
       if (head.write) {
         return;
       }

@@ -99,7 +99,7 @@ public final class RwSemaphore extends Lock {
     boolean steal = !fast && writer == null && readers == 0 && !handoff;
     if (fast || steal) {
       readers++;
-      acquiredNow(t, false, null);
+      acquiredAfter(t, false, cost);
       Waiter head = queue.peekFirst();
       if (steal && head != null && !head.write) {
         // rwsem_mark_wake(RWSEM_WAKE_READ_OWNED) wakes nothing when a writer heads the queue.
@@ -115,12 +115,17 @@ public final class RwSemaphore extends Lock {
   private void downWrite(Task t, long cost) {
     if (writer == null && readers == 0 && !handoff) {
       writer = t;
-      acquiredNow(t, true, null);
+      acquiredAfter(t, true, cost);
       t.busy(cost);
       return;
     }
     Waiter w = waiter(t, true);
     if (writer != null && writer.onCpu() && !handoff && machine.spinOnOwner()) {
+      if (writerSpinners.isEmpty()) {
+        // The osq's head spins reading sem->owner, on the count's cache line; the others spin
+        // on their own osq nodes.
+        line.watch(machine, t.core().id());
+      }
       writerSpinners.addLast(w);
       t.spin("rwsem_optimistic_spin(" + className() + ")");
     } else {
@@ -146,7 +151,7 @@ public final class RwSemaphore extends Lock {
       }
     }
     if (ok) {
-      acquiredNow(t, write, null);
+      acquiredAfter(t, write, cost);
     }
     t.setResult(ok ? 1 : 0);
     t.busy(cost);
@@ -222,9 +227,13 @@ public final class RwSemaphore extends Lock {
     if (!writerSpinners.isEmpty()) {
       Waiter next = writerSpinners.pollFirst();
       writer = next.task;
-      line.written(next.task.core());
+      long at = spinnerTakesAtNs(next.task);
+      Waiter nextHead = writerSpinners.peekFirst();
+      if (nextHead != null) {
+        line.watch(machine, nextHead.task.core().id());
+      }
       next.task.setContinuation(task -> acquiredNow(task, true, next));
-      next.task.grantAfter(machine.transferNs(releaser.core().id(), next.task.core().id()));
+      next.task.grantAfter(at - now());
       if (head != null && head.write) {
         wakeWriter(head);
       }
@@ -275,7 +284,7 @@ public final class RwSemaphore extends Lock {
         handoff = false;
       }
       writer = t;
-      acquiredNow(t, true, w);
+      acquiredAfter(t, true, w, cost);
       t.busy(cost);
       return;
     }
@@ -291,6 +300,9 @@ public final class RwSemaphore extends Lock {
       return;
     }
     // rwsem_spin_on_owner() stops when the owner is not on a CPU: spinners queue and sleep.
+    if (!writerSpinners.isEmpty()) {
+      line.unwatch(writerSpinners.peekFirst().task.core().id());
+    }
     while (!writerSpinners.isEmpty()) {
       Waiter w = writerSpinners.pollFirst();
       queue.addLast(w);

@@ -47,7 +47,7 @@ public class Seqcount extends Lock {
     }
     long cost = atomic(t);
     beginWrite(t);
-    acquiredNow(t, true, null);
+    acquiredAfter(t, true, cost);
     t.busy(cost);
   }
 
@@ -92,32 +92,38 @@ public class Seqcount extends Lock {
         task.setResult(snapshot);
         cls.read().acquired(now() - w.sinceNs, w.bounced, w.bounced);
       });
-      w.task.grantAfter(machine.transferNs(t.core().id(), w.task.core().id()));
+      // Each spinning reader sees the even count when its re-read of the line returns.
+      int core = w.task.core().id();
+      long seen = line.watcherSeesAtNs(core);
+      line.unwatch(core);
+      w.task.grantAfter(seen - now());
     }
     spinningReaders.clear();
   }
 
   /** {@code read_seqcount_begin}: the task's result is the even sequence it read. */
   public void readBegin(Task t) {
-    long cost = readCost(t);
+    long cost = line.read(machine, t.core());
+    boolean bounced = line.lastAccessBounced();
     if ((sequence & 1) == 0) {
-      cls.read().acquired(-1, line.lastWriterCore() != t.core().id(), false);
+      cls.read().acquired(-1, bounced, false);
       t.setResult(sequence);
       t.busy(cost);
       return;
     }
-    spinningReaders.add(new Waiter(t, false, now(), line.lastWriterCore() != t.core().id()));
+    spinningReaders.add(new Waiter(t, false, now(), bounced));
+    line.watch(machine, t.core().id());
     t.spin("read_seqcount_begin(" + className() + ")");
   }
 
   /** {@code read_seqcount_retry}: result 1 if the count moved since {@code snapshot}. */
   public void readRetry(Task t, long snapshot) {
-    long cost = readCost(t);
+    long cost = line.read(machine, t.core());
     t.setResult(sequence != snapshot ? 1 : 0);
     t.busy(cost);
   }
 
   private long readCost(Task t) {
-    return line.loadNs(machine, t.core());
+    return line.read(machine, t.core());
   }
 }

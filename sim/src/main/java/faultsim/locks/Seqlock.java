@@ -72,9 +72,10 @@ public final class Seqlock extends Seqcount {
     Waiter next = writers.pollFirst();
     if (next != null) {
       beginWrite(next.task);
-      line.written(next.task.core());
       next.task.setContinuation(task -> acquiredNow(task, true, next));
-      next.task.grantAfter(machine.transferNs(t.core().id(), next.task.core().id()));
+      // The new owner's atomic on the lock word: the line comes to its core (queued behind
+      // any transfer in flight), and it runs when that completes.
+      next.task.grantAfter(line.writeAt(machine, next.task.core().id(), now()) - now());
     }
     t.busy(cost);
   }

@@ -7,16 +7,29 @@ import java.util.ArrayDeque;
 
 /**
  * {@code spinlock_t} (kernel-paths.md §B): FIFO; acquiring disables preemption; waiters spin on
- * their core. The handoff cost depends on the machine's implementation:
+ * their core. Both implementations take a ticket or a place in the queue with one atomic on the
+ * lock word; they differ in where the waiters spin, and so in the traffic a release causes on
+ * the lock word's {@link faultsim.machine.CacheLine}:
  *
  * <ul>
- *   <li>{@link SpinlockKind#TICKET}: every waiter spins on the lock word, so the release
- *       invalidates it in all k waiting CPUs and their re-reads are served one after another; the
- *       next owner gets the line after the sum of the transfers to every waiter (linear in k, the
- *       collapse Boyd-Wickizer et al. 2012 measured);
- *   <li>{@link SpinlockKind#QUEUED}: qspinlock/MCS, each waiter spins on its own node and the
- *       release writes only the next node: one transfer.
+ *   <li>{@link SpinlockKind#TICKET} ({@code arch_spin_lock} before 3.15 on x86: {@code xadd} on
+ *       {@code tickets.tail}, then spin reading {@code tickets.head}): every waiter spins on the
+ *       lock word, so the release invalidates every waiting CPU's copy and their re-reads are
+ *       served one after another; the next owner goes on once its own re-read returns, on
+ *       average half-way through (Boyd-Wickizer et al. 2012, section 3). A waiter's
+ *       {@code xadd} also invalidates the spinners, who read the line again.
+ *   <li>{@link SpinlockKind#QUEUED} ({@code queued_spin_lock_slowpath}, kernel/locking/
+ *       qspinlock.c): waiters queue on per-CPU MCS nodes and spin on their own node; only the
+ *       head of the queue spins on the lock word, and on the release it re-reads it and takes it
+ *       with an atomic of its own ({@code clear_pending_set_locked} /
+ *       {@code atomic_try_cmpxchg_relaxed}). A release costs the lock word the same few
+ *       transfers however many CPUs wait.
  * </ul>
+ *
+ * <p>{@code spin_unlock} is a plain store on x86 ({@code smp_store_release} of the locked byte;
+ * the ticket unlock's {@code add} has no {@code lock} prefix), which retires into the store
+ * buffer: the releasing CPU goes on after a local access, while the line is busy for the
+ * invalidation it takes.
  */
 public final class Spinlock extends Lock {
   private Task owner;
@@ -45,10 +58,14 @@ public final class Spinlock extends Lock {
     long cost = atomic(t);
     if (owner == null) {
       owner = t;
-      acquiredNow(t, true, null);
+      acquiredAfter(t, true, cost);
       t.busy(cost);
     } else {
-      spinners.addLast(waiter(t, true));
+      Waiter w = waiter(t, true);
+      if (machine.spinlockKind() == SpinlockKind.TICKET || spinners.isEmpty()) {
+        line.watch(machine, t.core().id());
+      }
+      spinners.addLast(w);
       t.spin("spin_lock(" + className() + ")");
     }
   }
@@ -60,7 +77,7 @@ public final class Spinlock extends Lock {
     if (owner == null) {
       t.preemptDisable();
       owner = t;
-      acquiredNow(t, true, null);
+      acquiredAfter(t, true, cost);
       t.setResult(1);
     } else {
       t.setResult(0);
@@ -77,22 +94,31 @@ public final class Spinlock extends Lock {
     }
     releasedNow(t, true, "spin_unlock");
     t.preemptEnable();
-    long cost = atomic(t);
+    // The store retires into the store buffer; the line is busy with it all the same, and
+    // every spinner re-reads it afterwards.
+    line.writeAt(machine, t.core().id(), now());
     Waiter next = spinners.pollFirst();
     if (next == null) {
       owner = null;
     } else {
-      long handoff = machine.transferNs(t.core().id(), next.task.core().id());
+      owner = next.task;
+      int core = next.task.core().id();
+      long at;
       if (machine.spinlockKind() == SpinlockKind.TICKET) {
-        for (Waiter w : spinners) {
-          handoff += machine.transferNs(t.core().id(), w.task.core().id());
+        // The waiter whose ticket is now served owns the lock as soon as it has read it.
+        at = line.watcherSeesAtNs(core);
+        line.unwatch(core);
+      } else {
+        at = spinnerTakesAtNs(next.task);
+        Waiter head = spinners.peekFirst();
+        if (head != null) {
+          // The MCS handoff makes the next node the queue head, spinning on the lock word.
+          line.watch(machine, head.task.core().id());
         }
       }
-      owner = next.task;
-      line.written(next.task.core());
       next.task.setContinuation(task -> acquiredNow(task, true, next));
-      next.task.grantAfter(handoff);
+      next.task.grantAfter(at - now());
     }
-    t.busy(cost);
+    t.busy(machine.costs().atomicLocalNs());
   }
 }

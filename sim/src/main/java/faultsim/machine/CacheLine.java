@@ -1,53 +1,258 @@
 package faultsim.machine;
 
 /**
- * One cache line of shared data: a lock word, an rwsem count, a refcount, a counter. The line
- * remembers which core wrote it last; an atomic on it from another core pays a transfer. This is
- * what makes a read-mostly rwsem stop scaling: every {@code down_read} is a write to the count.
+ * One cache line of shared data (a lock word, an rwsem count, a refcount), kept coherent as a
+ * directory protocol keeps it (MESI states per core, one home that orders requests):
+ *
+ * <ul>
+ *   <li>a line is either owned by one core exclusively (after a write) or shared by any number
+ *       of readers; a read by a core that holds it, or a write by its exclusive owner, costs no
+ *       transfer;
+ *   <li>a write from any other core takes ownership: it invalidates every other copy and pays a
+ *       transfer from the farthest one (same socket or cross socket); a read miss fetches a copy
+ *       from the owner, or from a sharer, which stays a sharer;
+ *   <li>the line serves one request at a time: a request issued while an earlier transfer is in
+ *       flight waits for it, so N cores hammering one line get it N transfers apart and their
+ *       atomics saturate at one per transfer time, not N per transfer time;
+ *   <li>cores spinning on the line ({@link #watch}) hold a shared copy; every write invalidates
+ *       it and each of them reads the line again, one after another in the order the home serves
+ *       them (round the ring of cores from the writer), occupying the line as they do. This is
+ *       the traffic of a ticket lock's waiters (Boyd-Wickizer et al., "Non-scalable locks are
+ *       dangerous", Linux Symposium 2012, section 3: the directory serves the waiters' re-reads
+ *       serially, and the next holder's comes on average half-way through).
+ * </ul>
+ *
+ * <p>Transfers come from the cost profile ({@code transfer_same_socket}, {@code
+ * transfer_cross_socket}); a line nobody has touched is fetched from memory at the cost of a
+ * same-socket transfer. With every cost zero the line never delays anything. Times are
+ * absolute simulated nanoseconds; a request issued at {@code at} is served from
+ * {@code max(at, the end of the transfer in flight)}.
  */
 public final class CacheLine {
-  private int lastWriterCore = -1;
+  private int owner = -1;
+  private long sharers;
+  private long[] sharersHigh;
+  private boolean touched;
   private boolean lastAccessBounced;
+  private long freeAtNs;
+  private long[] watchDoneNs;
+  private int watchers;
 
   /**
-   * An atomic read-modify-write from {@code core}: returns its cost and makes {@code core} the
-   * line's last writer. A line nobody has written yet is fetched from memory at the cost of a
-   * same-socket transfer.
+   * An atomic read-modify-write from {@code core}, now: returns its cost (waiting for the line
+   * included) and makes {@code core} the line's exclusive owner.
    */
   public long atomic(Machine machine, Core core) {
-    int from = lastWriterCore;
-    lastWriterCore = core.id();
-    lastAccessBounced = from != core.id();
-    if (!lastAccessBounced) {
-      return machine.costs().atomicLocalNs();
-    }
-    return from < 0
-        ? machine.costs().transferSameSocketNs()
-        : machine.transferNs(from, core.id());
+    long now = machine.engine().now();
+    return writeAt(machine, core.id(), now) - now;
+  }
+
+  /** A load from {@code core}, now: its cost; nothing once the core holds a copy. */
+  public long read(Machine machine, Core core) {
+    long now = machine.engine().now();
+    return readAt(machine, core.id(), now) - now;
   }
 
   /**
-   * A plain load from {@code core}: the local cost if this core wrote the line last (or nobody
-   * has), a transfer from the last writer otherwise. Does not change the line.
+   * A write (store or atomic) from {@code core} issued at {@code atNs}: returns when it completes.
+   * Cores watching the line then read it again, after the write, in ring order from the writer.
    */
-  public long loadNs(Machine machine, Core core) {
-    int last = lastWriterCore;
-    return last < 0 || last == core.id() ? machine.costs().atomicLocalNs()
-        : machine.transferNs(last, core.id());
+  public long writeAt(Machine machine, int core, long atNs) {
+    long start = Math.max(atNs, freeAtNs);
+    CostProfile costs = machine.costs();
+    long d;
+    if (owner == core) {
+      d = costs.atomicLocalNs();
+      lastAccessBounced = false;
+    } else if (!touched) {
+      d = costs.transferSameSocketNs();
+      lastAccessBounced = true;
+    } else {
+      d = farthestOtherCopyNs(machine, core);
+      lastAccessBounced = d >= 0;
+      if (d < 0) {
+        // This core holds the only copy, shared: the upgrade needs no other core.
+        d = costs.atomicLocalNs();
+      }
+    }
+    touched = true;
+    owner = core;
+    clearSharers();
+    freeAtNs = start + d;
+    long done = freeAtNs;
+    if (watchers > 0) {
+      rereadByWatchers(machine, core, done);
+    }
+    return done;
   }
 
-  /** Marks {@code core} as the last writer without charging anything (a plain store already paid). */
-  public void written(Core core) {
-    lastWriterCore = core.id();
+  /** A load from {@code core} issued at {@code atNs}: returns when its data arrives. */
+  public long readAt(Machine machine, int core, long atNs) {
+    if (owner == core || isSharer(core)) {
+      lastAccessBounced = false;
+      return atNs;
+    }
+    long start = Math.max(atNs, freeAtNs);
+    CostProfile costs = machine.costs();
+    long d;
+    if (!touched) {
+      d = costs.transferSameSocketNs();
+    } else if (owner >= 0) {
+      d = machine.transferNs(owner, core);
+      addSharer(owner);
+      owner = -1;
+    } else {
+      d = nearestSharerNs(machine, core);
+    }
+    touched = true;
+    lastAccessBounced = true;
+    addSharer(core);
+    freeAtNs = start + d;
+    return freeAtNs;
   }
 
-  /** The core that wrote the line last, or -1. */
-  public int lastWriterCore() {
-    return lastWriterCore;
+  /**
+   * {@code core} spins on the line from now on: it holds a copy and, after every write by
+   * another core, reads it again.
+   */
+  public void watch(Machine machine, int core) {
+    if (watchDoneNs == null) {
+      watchDoneNs = new long[machine.coreCount()];
+      java.util.Arrays.fill(watchDoneNs, -1);
+    }
+    if (watchDoneNs[core] < 0) {
+      watchers++;
+    }
+    watchDoneNs[core] = readAt(machine, core, machine.engine().now());
   }
 
-  /** Whether the last {@link #atomic} came from a core other than the previous writer. */
+  /** {@code core} stops spinning on the line. */
+  public void unwatch(int core) {
+    if (watchDoneNs != null && watchDoneNs[core] >= 0) {
+      watchDoneNs[core] = -1;
+      watchers--;
+    }
+  }
+
+  /** When the watching {@code core} last had the line's current value (its latest re-read). */
+  public long watcherSeesAtNs(int core) {
+    if (watchDoneNs == null || watchDoneNs[core] < 0) {
+      throw new IllegalStateException("cpu" + core + " does not spin on this line");
+    }
+    return watchDoneNs[core];
+  }
+
+  /** Whether {@code core} holds a copy (shared or exclusive). */
+  public boolean cached(int core) {
+    return owner == core || isSharer(core);
+  }
+
+  /** The core that owns the line exclusively, or -1 (shared, or never written). */
+  public int owner() {
+    return owner;
+  }
+
+  /** Whether the last access had to fetch the line from another core or from memory. */
   public boolean lastAccessBounced() {
     return lastAccessBounced;
+  }
+
+  /** When the transfer in flight, if any, ends. */
+  public long freeAtNs() {
+    return freeAtNs;
+  }
+
+  private void rereadByWatchers(Machine machine, int writer, long atNs) {
+    int n = watchDoneNs.length;
+    boolean bounced = lastAccessBounced;
+    for (int i = 1; i < n; i++) {
+      int c = (writer + i) % n;
+      if (watchDoneNs[c] >= 0) {
+        watchDoneNs[c] = readAt(machine, c, atNs);
+      }
+    }
+    if (watchDoneNs[writer] >= 0) {
+      watchDoneNs[writer] = atNs;
+    }
+    lastAccessBounced = bounced;
+  }
+
+  /**
+   * The transfer from the farthest core other than {@code core} that holds a copy (the
+   * invalidation that completes last), or -1 if none does.
+   */
+  private long farthestOtherCopyNs(Machine machine, int core) {
+    if (owner >= 0) {
+      return machine.transferNs(owner, core);
+    }
+    int where = sharersWhere(machine, core);
+    if ((where & OTHER_SOCKET) != 0) {
+      return machine.costs().transferCrossSocketNs();
+    }
+    return where != 0 ? machine.costs().transferSameSocketNs() : -1;
+  }
+
+  /** A read miss served by the nearest sharer: same socket if one is there. */
+  private long nearestSharerNs(Machine machine, int core) {
+    return (sharersWhere(machine, core) & SAME_SOCKET) != 0
+        ? machine.costs().transferSameSocketNs()
+        : machine.costs().transferCrossSocketNs();
+  }
+
+  private static final int SAME_SOCKET = 1;
+  private static final int OTHER_SOCKET = 2;
+
+  /** Where the sharers other than {@code core} are: {@link #SAME_SOCKET}, {@link #OTHER_SOCKET}. */
+  private int sharersWhere(Machine machine, int core) {
+    int socket = machine.core(core).socket();
+    int where = 0;
+    for (int w = 0; w <= words(); w++) {
+      long bits = word(w);
+      while (bits != 0) {
+        int c = w * 64 + Long.numberOfTrailingZeros(bits);
+        bits &= bits - 1;
+        if (c != core) {
+          where |= machine.core(c).socket() == socket ? SAME_SOCKET : OTHER_SOCKET;
+        }
+      }
+    }
+    return where;
+  }
+
+  private int words() {
+    return sharersHigh == null ? 0 : sharersHigh.length;
+  }
+
+  private long word(int w) {
+    return w == 0 ? sharers : sharersHigh[w - 1];
+  }
+
+  private boolean isSharer(int core) {
+    if (core < 64) {
+      return (sharers & (1L << core)) != 0;
+    }
+    int w = core / 64 - 1;
+    return sharersHigh != null && w < sharersHigh.length
+        && (sharersHigh[w] & (1L << (core & 63))) != 0;
+  }
+
+  private void addSharer(int core) {
+    if (core < 64) {
+      sharers |= 1L << core;
+      return;
+    }
+    int w = core / 64 - 1;
+    if (sharersHigh == null || w >= sharersHigh.length) {
+      sharersHigh = java.util.Arrays.copyOf(sharersHigh == null ? new long[0] : sharersHigh,
+          w + 1);
+    }
+    sharersHigh[w] |= 1L << (core & 63);
+  }
+
+  private void clearSharers() {
+    sharers = 0;
+    if (sharersHigh != null) {
+      java.util.Arrays.fill(sharersHigh, 0);
+    }
   }
 }

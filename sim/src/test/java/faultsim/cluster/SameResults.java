@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 /**
  * Two sweep directories hold the same results: the same files, byte for byte, except each
  * point's {@code manifest.json}, which must agree in everything but the fields that say how the
- * run executed (wall-clock seconds, local threads or cluster name).
+ * run executed (wall-clock seconds, local threads or cluster name), and the manifest's line of
+ * {@code SHA256SUMS}.
  */
 final class SameResults {
   static final List<String> EXECUTION_FIELDS = List.of("wall_seconds", "threads", "cluster");
@@ -26,20 +27,25 @@ final class SameResults {
     assertThat(files).contains(Path.of("sweep.csv"));
     ObjectMapper json = new ObjectMapper();
     for (Path f : files) {
-      if (f.getFileName().toString().equals("SHA256SUMS")) {
-        continue;  // the hashes of the manifests, which differ in their execution fields
-      }
       if (f.getFileName().toString().equals("manifest.json")) {
         ObjectNode a = (ObjectNode) json.readTree(actual.resolve(f).toFile());
         ObjectNode e = (ObjectNode) json.readTree(expected.resolve(f).toFile());
         a.remove(EXECUTION_FIELDS);
         e.remove(EXECUTION_FIELDS);
         assertThat(a).as(f.toString()).isEqualTo(e);
+      } else if (f.getFileName().toString().equals("SHA256SUMS")) {
+        assertThat(sumsButManifest(actual.resolve(f))).as(f.toString())
+            .isEqualTo(sumsButManifest(expected.resolve(f)));
       } else {
         assertThat(Files.mismatch(actual.resolve(f), expected.resolve(f))).as(f.toString())
             .isEqualTo(-1L);
       }
     }
+  }
+
+  /** The lines of {@code SHA256SUMS} but those of the points' manifest.json files. */
+  static List<String> sumsButManifest(Path sums) throws IOException {
+    return Files.readAllLines(sums).stream().filter(l -> !l.endsWith("manifest.json")).toList();
   }
 
   static List<Path> files(Path dir) throws IOException {

@@ -2,8 +2,6 @@ package faultsim.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import faultsim.kernel.Folio;
-import faultsim.kernel.Kernel;
 import faultsim.kernel.MmStruct;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,24 +48,27 @@ final class SeedScenariosTest {
   @Test
   void ptlPerMm_twoThreadsFaultAtOnce_secondSpinsThroughTheFirstsHold() throws Exception {
     // Two threads of one process write-fault one page each of their own anonymous VMA, at the
-    // same instant on two cores. Both run the same path in step: VMA lock (anon_vma not set
-    // yet: VM_FAULT_RETRY at 242), mmap_lock read (242 -> 289), find_vma to 329,
-    // anon_vma_prepare to 529, a zeroed folio to 829, the PTE page to 1329. Then:
+    // same instant on two cores. Both run the same path: VMA lock (anon_vma not set yet:
+    // VM_FAULT_RETRY at 242), mmap_lock read: a's atomic fetches the count's line (242 ->
+    // 289), b's waits for it and then takes the line from a (289 -> 336), so b runs 47 ns
+    // behind a from here: find_vma to 329, anon_vma_prepare to 529, a zeroed folio to 829, the
+    // PTE page to 1329 (a) and 1376 (b). Then:
     //   1329 a spin_lock(&mm->page_table_lock): never written -> 47, a holds it at 1376
-    //   1329 b spin_lock: held -> b spins
+    //   1376 b spin_lock: its xadd takes the line from a (1423); held -> b spins on it
     //   1376 a set_pte_at: 40 + the folio's refcount atomic 47 -> 1463
-    //   1463 a spin_unlock: the lock passes to spinner b after one transfer, b goes on at 1510
-    //   1510 b set_pte_at
-    // b waited 181 ns for a lock a held for 87 ns.
+    //   1463 a spin_unlock (a store): invalidates b's copy (1510); b re-reads (1557) and takes
+    //        the word, invalidating a's copy (1604)
+    //   1604 b set_pte_at: 40 + 47 -> 1691 b spin_unlock
+    // b waited 228 ns for a lock a held for 87 ns.
     TracedRuns.Traced r = TracedRuns.run(TWO_ANON_FAULTS, "ptl_per_mm");
 
     assertThat(ptlEvents(r)).containsExactly(
         "1329 a spin_lock(&mm->page_table_lock)",
-        "1329 b spin_lock(&mm->page_table_lock)",
+        "1376 b spin_lock(&mm->page_table_lock)",
         "1376 a set_pte_at",
         "1463 a spin_unlock(&mm->page_table_lock)",
-        "1510 b set_pte_at",
-        "1597 b spin_unlock(&mm->page_table_lock)");
+        "1604 b set_pte_at",
+        "1691 b spin_unlock(&mm->page_table_lock)");
     assertThat(KernelRuns.acquisitions(r.run(), "&mm->page_table_lock", true)).isEqualTo(2);
     assertThat(contentions(r.run(), "&mm->page_table_lock")).isEqualTo(1);
   }
@@ -75,16 +76,18 @@ final class SeedScenariosTest {
   @Test
   void splitPtl_twoThreadsFaultAtOnce_neitherWaits() throws Exception {
     // The same two faults under 6.6: each VMA starts on its own 2 MiB boundary, so each page
-    // is in its own PTE page with its own lock; both store their PTE at 1376.
+    // is in its own PTE page with its own lock; b is 47 ns behind a since their down_read of
+    // mmap_lock met on the count's line (above), and neither waits for a PTL: a stores its
+    // PTE at 1376, b at 1423.
     TracedRuns.Traced r = TracedRuns.run(TWO_ANON_FAULTS, "linux_6_6");
 
     assertThat(ptlEvents(r)).containsExactly(
         "1329 a spin_lock(ptlock_ptr(ptdesc))",
-        "1329 b spin_lock(ptlock_ptr(ptdesc))",
+        "1376 b spin_lock(ptlock_ptr(ptdesc))",
         "1376 a set_pte_at",
-        "1376 b set_pte_at",
+        "1423 b set_pte_at",
         "1463 a spin_unlock(ptlock_ptr(ptdesc))",
-        "1463 b spin_unlock(ptlock_ptr(ptdesc))");
+        "1510 b spin_unlock(ptlock_ptr(ptdesc))");
     assertThat(contentions(r.run(), "ptlock_ptr(ptdesc)")).isZero();
   }
 
@@ -127,16 +130,18 @@ final class SeedScenariosTest {
     // after a, each on its own core; fault-around (3.15: under each one's own PTL) walks pages
     // 0..15 of the page cache. PG_locked and the refcount are on one line, folio 0's struct
     // page: folio_try_get, folio_trylock, folio_unlock, folio_put and set_pte_at's folio_get
-    // all pay 5 when this core wrote it last and 47 when the other core did.
+    // all pay 5 when this core holds the line and 47 to take it from the other core; the line
+    // serves one of them at a time, in the order they are issued.
     // a: PTL at 737 (its PTE page took 500 ns), held at 784; the first xarray step to 804;
-    // folio_try_get on a never-written line, 47 -> 851; folio_trylock of folio 0 at 851 on the
-    // line that try_get just brought over: 5 (47 when the lock word had a line of its own) ->
-    // locked, checks pass at 856; set_pte_at 40 + 47 (b's try_get took the line at 854) ->
-    // folio_unlock at 943, 47 (b's trylock took it at 901) -> 990.
-    // b, 50 ns behind: folio_try_get at 854 (the line is a's: 47) -> folio_trylock at 901 (a's
-    // set_pte_at took the line back at 856: 47) finds PG_locked set by a at 851: fails;
-    // folio_put at 948 (a's unlock has the line since 943: 47); next_uptodate_folio returns
-    // false at 995 and b skips page 0 -- its faulting page. Its batch maps other pages, and
+    // folio_try_get on a never-touched line, 47 -> 851; folio_trylock of folio 0 at 851 on the
+    // line that try_get just brought over: 5 -> locked, checks pass at 856.
+    // b, 50 ns behind: folio_try_get at 854 waits for a's trylock (856) and takes the line,
+    // 47 -> 903. a's set_pte_at at 856: its folio_get waits for b's (903) and takes the line
+    // back (950), 40 + 94 -> folio_unlock at 990. b's folio_trylock at 903 waits for a's
+    // folio_get (950), takes the line (997) and finds PG_locked set by a at 851: fails.
+    // a's folio_unlock at 990 waits for it: 997 -> 1044; b's folio_put at 997 then takes the
+    // line back, 1044 -> 1091; next_uptodate_folio returns
+    // false at 1091 and b skips page 0 -- its faulting page. Its batch maps other pages, and
     // since the faulting PTE is still none, b takes the ->fault path (filemap_fault), which
     // locks folio 0 with a sleeping lock and maps it.
     String yaml = """
@@ -165,10 +170,10 @@ final class SeedScenariosTest {
     assertThat(r.log()).containsSubsequence(
         "851 a folio_trylock(folio(data:0))",
         "856 a exit next_uptodate_folio = true",
-        "901 b folio_trylock(folio(data:0))",
-        "943 a folio_unlock(folio(data:0))",
-        "948 b folio_put(folio(data:0))",
-        "995 b exit next_uptodate_folio = false");
+        "903 b folio_trylock(folio(data:0))",
+        "990 a folio_unlock(folio(data:0))",
+        "997 b folio_put(folio(data:0))",
+        "1091 b exit next_uptodate_folio = false");
     assertThat(r.events(e -> e.equals("enter filemap_fault")))
         .as("only b falls back to ->fault").hasSize(1).allMatch(l -> l.contains(" b "));
     long fallback = r.timeOf("b", "enter filemap_fault");
@@ -257,21 +262,29 @@ final class SeedScenariosTest {
   void frlock_truncateRemovesThePageAfterLookup_faultDropsItWaitsAndRetries() throws Exception {
     // 2003 (frlock_truncate_seq), one page fault on page 2 of a cached 4-page file and a
     // truncate to one page starting 300 ns later.
-    //   reader: sequence 0 read at 237, i_size checked (4 pages) and page 2 looked up at 242
-    //           (50 + 47 for the refcount); the PTE page costs 500 ns, the PTL is taken at
-    //           839 and held at 886, where the sequence is compared.
+    //   reader: sequence 0 read at 237 (the counter's line, never touched, comes from memory:
+    //           47 -> 284), i_size checked (4 pages) and page 2 looked up at 284 (50 + 47 for the
+    //           refcount) -> 381; the PTE page costs 500 ns, the PTL (never touched) is taken at
+    //           881 and held at 928, where the sequence is compared.
     //   truncate: i_sem 300 -> 347; i_size = 4096 and the write side opens at 347 (sequence
-    //           1); the unmap finds no PTE yet; pass 1 trylocks page 2 at 568 (47: PG_locked
-    //           shares page 2's struct page line with the refcount, which the reader's lookup
-    //           took to its core) and removes it from the page cache at 662; its folio_unlock
-    //           (5) leaves that line on the truncate's core; the write side closes at 732; then
-    //           5 us of extent removal holding i_sem.
-    //   reader at 886: the sequence moved (0 -> 2): it drops the PTL (933) and the page it was
-    //           about to map (938, by then detached): folio_put's atomic finds the line last
-    //           written by the truncate's folio_unlock, 47 (5 while the lock bit had a line of
-    //           its own and the refcount line was still the reader's); it counts a retry and
-    //           waits for the truncate on i_sem (985), spinning while the owner runs, until the
-    //           truncate releases it at 5841 -- then retries.
+    //           1; the write invalidates the reader's copy of the counter: 47 -> 394); the unmap
+    //           finds no PTE yet; pass 1 trylocks page 2 at 568 (47: PG_locked shares page 2's
+    //           struct page line with the refcount, which the reader's lookup took to its core)
+    //           and removes it from the page cache at 662; its folio_unlock (5) leaves that line
+    //           on the truncate's core; the write side closes at 732 (its own line: 5); then
+    //           5 us of extent removal holding i_sem, which it releases at 5841.
+    //   reader at 928: the re-read of the counter (47, the truncate wrote it) finds it moved
+    //           (0 -> 2) at 975: it drops the PTL (a store: 5, 980) and the page it was about
+    //           to map (980, by then detached): folio_put's atomic takes the line from the
+    //           truncate's core, 47 -> 1027; it counts a retry and waits for the truncate on
+    //           i_sem (1027), spinning while the owner runs. The unlock at 5841 (47, the reader's
+    //           atomic had the line) hands it over: the reader re-reads the owner word (5935)
+    //           and takes it (5982); its own unlock waits for the truncate's next mutex_lock,
+    //           queued on the line meanwhile (5982 -> 6029), and moves the line back (6076).
+    //           The retry reads the counter at 6076 from the copy it still shares: no cost;
+    //           the file is still one page long (the truncate's second call, back to 16 KiB,
+    //           writes i_size only at 6170, once it has i_sem), so page 2 is beyond EOF:
+    //           VM_FAULT_SIGBUS (2) at 6081, and nothing is mapped.
     String yaml = """
         machine:
           cores: 2
@@ -300,28 +313,28 @@ final class SeedScenariosTest {
 
     assertThat(r.log()).containsSubsequence(
         "237 reader raw_read_seqcount(&mapping->truncate_lock)",
-        "242 reader filemap_get_folio(data, 2)",
+        "284 reader filemap_get_folio(data, 2)",
         "347 truncate i_size_write(data, 4096)",
         "347 truncate write_seqcount_begin(&mapping->truncate_lock)",
         "568 truncate folio_trylock(folio(data:2))",
         "662 truncate __filemap_remove_folio(folio(data:2))",
         "732 truncate write_seqcount_end(&mapping->truncate_lock)",
-        "886 reader read_seqcount_retry(&mapping->truncate_lock, 0)",
-        "933 reader exit truncate_seq_retry = true",
-        "938 reader folio_put(folio(detached:2))",
-        "985 reader count_retry()",
-        "985 reader mutex_lock(&inode->i_sem)",
+        "928 reader read_seqcount_retry(&mapping->truncate_lock, 0)",
+        "975 reader exit truncate_seq_retry = true",
+        "980 reader folio_put(folio(detached:2))",
+        "1027 reader count_retry()",
+        "1027 reader mutex_lock(&inode->i_sem)",
         "5841 truncate mutex_unlock(&inode->i_sem)",
-        "5893 reader raw_read_seqcount(&mapping->truncate_lock)");
-    // The removed page was never mapped; the PTE the retry set maps the file's page 2.
-    assertThat(r.events(e -> e.startsWith("set_pte_at(") && e.contains("detached"))).isEmpty();
+        "6076 reader raw_read_seqcount(&mapping->truncate_lock)");
+    // The removed page was never mapped, and the retry mapped nothing beyond EOF.
+    assertThat(r.log()).containsSubsequence(
+        "6081 reader exit do_user_addr_fault = 2",
+        "6170 truncate i_size_write(data, 16384)");
+    assertThat(r.events(e -> e.startsWith("set_pte_at("))).isEmpty();
     MmStruct mm = r.run().kernel().mms().get(0);
-    Folio mapped = mm.pte(mm.vmas().get(0).start());
-    assertThat(mapped).isNotNull();
-    assertThat(mapped.mapping()).isSameAs(r.run().kernel().file("data"));
+    assertThat(mm.pte(mm.vmas().get(0).start())).isNull();
     assertThat(Examples.job(r.run(), "reader").retries()).isEqualTo(1);
     assertThat(r.run().oracle().counts().values()).containsOnly(0L);
-    assertThat(mapped.index() * Kernel.PAGE_SIZE).isEqualTo(8192);
   }
 
   // ---- a swap entry turning back into a page during a tmpfs punch ----------------------------

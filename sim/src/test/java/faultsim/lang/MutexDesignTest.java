@@ -56,12 +56,13 @@ final class MutexDesignTest {
   @Test
   void critical_secondTaskSleeps_wokenAfterUnlockAndWakeupLatency() throws Exception {
     // No optimistic spinning. Both tasks start at 0, A on cpu0, B on cpu1.
-    //   0     A mutex_lock: the line was never written -> fetched at 47; A owns, busy to 47
-    //   0     B mutex_lock: owner A -> B sleeps on the wait list (its atomic moved the line)
+    //   0     A mutex_lock: the line was never touched -> fetched at 47; A owns, busy to 47
+    //   0     B mutex_lock: owner A -> B sleeps on the wait list; its atomic takes the line
+    //         once A's fetch is done (47 -> 94)
     //   47    A cpu(1us) to 1047
-    //   1047  A mutex_unlock: line last written by cpu1 -> 47; wakes B (wake-up 2 us); A
+    //   1047  A mutex_unlock: the line is cpu1's -> 47; wakes B (wake-up 2 us); A
     //         returns at 1094
-    //   3047  B back on cpu1, retries: line last written by cpu0 -> 47; takes the free lock,
+    //   3047  B back on cpu1, retries: line owned by cpu0 -> 47; takes the free lock,
     //         goes on at 3094
     //   3094  B cpu(1us) to 4094; mutex_unlock on its own line: 5 -> returns at 4099
     Run r = run(false, "critical");
@@ -79,20 +80,22 @@ final class MutexDesignTest {
         "4099 B exit critical");
     assertThat(r.a.finishTimes()).containsExactly(1094L);
     assertThat(r.b.finishTimes()).containsExactly(4099L);
-    // lock_stat: B waited 0 -> 3047 (it holds the lock from its retry's atomic on).
+    // lock_stat: B waited 0 -> 3094 (it holds the lock once its retry's atomic completes).
     assertThat(r.box.lock.lockClass().write().contentions()).isEqualTo(1);
-    assertThat(r.box.lock.lockClass().write().waitTotalNs()).isEqualTo(3047);
+    assertThat(r.box.lock.lockClass().write().waitTotalNs()).isEqualTo(3094);
   }
 
   @Test
-  void critical_ownerRunning_secondTaskSpinsAndGetsHandoffAfterOneTransfer() throws Exception {
+  void critical_ownerRunning_secondTaskSpinsAndGetsHandoffAfterThreeTransfers()
+      throws Exception {
     // Optimistic spinning on.
-    //   0     A takes the lock (47); B finds the owner running and spins on cpu1
+    //   0     A takes the lock (47); B finds the owner running and spins on cpu1, its cmpxchg
+    //         having taken the line after A's fetch (47 -> 94)
     //   47    A cpu(1us) to 1047
-    //   1047  A unlocks (47, the line is cpu1's): the lock passes to spinner B, which goes on
-    //         after one transfer, at 1094; A is busy to 1094 too, and its event was scheduled
-    //         after B's grant, so B runs first
-    //   1094  B cpu(1us) to 2094; unlock on the line B owns (handoff wrote it): 5 -> 2099
+    //   1047  A unlocks: its atomic takes the line back from cpu1 (47 -> 1094); spinner B
+    //         re-reads the owner word (1141) and takes the lock with its cmpxchg, which
+    //         invalidates A's copy (1188)
+    //   1188  B cpu(1us) to 2188; unlock on the line B owns: 5 -> 2193
     Run r = run(true, "critical");
 
     assertThat(r.log.lines).containsExactly(
@@ -102,21 +105,22 @@ final class MutexDesignTest {
         "0 B mutex_lock @test.design:4:5",
         "47 A cpu @test.design:5:5",
         "1047 A mutex_unlock @test.design:6:5",
-        "1094 B cpu @test.design:5:5",
         "1094 A exit critical",
-        "2094 B mutex_unlock @test.design:6:5",
-        "2099 B exit critical");
+        "1188 B cpu @test.design:5:5",
+        "2188 B mutex_unlock @test.design:6:5",
+        "2193 B exit critical");
     assertThat(r.a.finishTimes()).containsExactly(1094L);
-    assertThat(r.b.finishTimes()).containsExactly(2099L);
-    assertThat(r.s.machine().core(1).spinNs()).isEqualTo(1094);
+    assertThat(r.b.finishTimes()).containsExactly(2193L);
+    assertThat(r.s.machine().core(1).spinNs()).isEqualTo(1188);
   }
 
   @Test
   void tryCritical_lockTaken_trylockFailsAndTakesTheShortPath() throws Exception {
     //   0     A mutex_trylock: free -> taken, result 1 after the atomic (47)
-    //   0     B mutex_trylock: owner A -> result 0 after the atomic (47, bounced from cpu0)
+    //   0     B mutex_trylock: owner A -> result 0 after the atomic, which waits for A's
+    //         fetch and takes the line from cpu0 (47 -> 94)
     //   47    A reads 1: cpu(1us) to 1047, unlock 47 (line is cpu1's) -> returns 1 at 1094
-    //   47    B reads 0: cpu(100ns) to 147 -> returns 0 at 147
+    //   94    B reads 0: cpu(100ns) to 194 -> returns 0 at 194
     Run r = run(false, "try_critical");
 
     assertThat(r.log.lines).containsExactly(
@@ -125,14 +129,14 @@ final class MutexDesignTest {
         "0 B enter try_critical",
         "0 B mutex_trylock @test.design:10:10",
         "47 A cpu @test.design:14:5",
-        "47 B cpu @test.design:11:9",
-        "147 B exit try_critical = 0",
+        "94 B cpu @test.design:11:9",
+        "194 B exit try_critical = 0",
         "1047 A mutex_unlock @test.design:15:5",
         "1094 A exit try_critical = 1");
     assertThat(r.a.results()).containsExactly(1L);
     assertThat(r.b.results()).containsExactly(0L);
     assertThat(r.a.finishTimes()).containsExactly(1094L);
-    assertThat(r.b.finishTimes()).containsExactly(147L);
+    assertThat(r.b.finishTimes()).containsExactly(194L);
     assertThat(r.box.lock.lockClass().write().acquisitions()).isEqualTo(1);
   }
 }

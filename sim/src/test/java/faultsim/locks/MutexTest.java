@@ -59,14 +59,15 @@ final class MutexTest {
   }
 
   @Test
-  void mutexLock_ownerRunning_spinnerGetsLockAfterOneTransfer() {
+  void mutexLock_ownerRunning_spinnerGetsLockAfterThreeTransfers() {
     // Optimistic spinning on; one transfer costs 100 ns, a local atomic 0. 2 cores.
-    //   0      A's cmpxchg on a line nobody owns: fetched at a transfer's cost -> A holds from 0
-    //          (the owner word is set by the atomic), busy to 0.1 us, then computes 10 us
+    //   0      A's cmpxchg on a line nobody owns: fetched at a transfer's cost -> A holds from
+    //          0.1 us, then computes 10 us
     //   1 us   B's cmpxchg moves the line to cpu1 (not charged while it then spins); the owner
-    //          runs -> B spins on it
-    //   10.1   A unlocks: passes the lock to the spinner; B has it after one transfer, at 10.2
-    // B spins 1 -> 10.2 = 9.2 us and never sleeps.
+    //          runs -> B spins reading the owner word
+    //   10.1   A unlocks: its atomic takes the line back from cpu1 (10.2), B's spin re-reads it
+    //          (10.3) and B's cmpxchg takes it from A's shared copy (10.4): B has it at 10.4
+    // B spins 1 -> 10.4 = 9.4 us and never sleeps.
     Scenario s = new Scenario(new MachineSpec(2, 1, SpinlockKind.QUEUED, true,
         CostProfile.ZERO.withTransfers(100, 100)));
     Lock m = s.lock(CLASS, LockKind.MUTEX);
@@ -76,9 +77,9 @@ final class MutexTest {
     s.run();
 
     assertThat(s.time("A unlocks")).isEqualTo(10_100);
-    assertThat(s.time("B acquired")).isEqualTo(10_200);
-    assertThat(b.timeInStateNs(Task.State.SPINNING)).isEqualTo(9_200);
-    assertThat(s.machine().core(1).spinNs()).isEqualTo(9_200);
+    assertThat(s.time("B acquired")).isEqualTo(10_400);
+    assertThat(b.timeInStateNs(Task.State.SPINNING)).isEqualTo(9_400);
+    assertThat(s.machine().core(1).spinNs()).isEqualTo(9_400);
     assertThat(b.timeInStateNs(Task.State.SLEEPING)).isZero();
   }
 
