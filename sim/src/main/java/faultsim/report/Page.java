@@ -13,6 +13,7 @@ import java.util.List;
  * @param machine the simulated machine
  * @param run seed, replications, simulated time, version
  * @param designs the designs compared, baseline first
+ * @param verdict unsafe designs, then safe ones ranked by the main metric
  * @param summary designs × key metrics
  * @param charts chart sections, in page order
  * @param lockTables lock_stat tables, one per design
@@ -21,7 +22,7 @@ import java.util.List;
  */
 public record Page(String title, List<String> question, String workloadFile,
     String workloadSource, List<Fact> machine, List<Fact> run, List<DesignLink> designs,
-    SummaryTable summary, List<ChartSection> charts, List<LockTable> lockTables,
+    Verdict verdict, SummaryTable summary, List<ChartSection> charts, List<LockTable> lockTables,
     Violations violations, String up) {
 
   /** A labelled value. */

@@ -76,11 +76,13 @@ public final class Report {
       sections.add(new Page.ChartSection(e.getKey(), slug(e.getKey()),
           writeCharts(e.getValue(), charts, "charts/")));
     }
+    SummaryTable summary = SummaryTable.of(data);
+    Violations violations = Violations.parse(data.violations);
     Page page = new Page(data.text("workload", "name"),
         paragraphs(data.text("workload", "description")), data.text("workload", "file"),
         data.text("workload", "source"), machine(data.manifest), runFacts(data),
-        writeDesigns(dir, data), SummaryTable.of(data), sections, lockTables(data),
-        Violations.parse(data.violations), up);
+        writeDesigns(dir, data), Verdict.of(data, summary, violations), summary, sections,
+        lockTables(data), violations, up);
     writeAtomically(dir.resolve("index.html"), render("index.jte", page));
   }
 

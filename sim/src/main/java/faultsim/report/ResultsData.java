@@ -36,6 +36,12 @@ final class ResultsData {
   record TimelineRow(String design, String job, String kind, long startNs, long endNs,
       long ops) {}
 
+  /**
+   * {@code summary.csv}'s job column values that are not jobs: {@code all} (run-wide metrics)
+   * and {@code vmstat} (the counters).
+   */
+  static final Set<String> PSEUDO_JOBS = Set.of("all", "vmstat");
+
   final Path dir;
   final JsonNode manifest;
   final List<String> designs;
@@ -89,7 +95,7 @@ final class ResultsData {
           r.number("mean"), r.number("ci99"), r.get("unit"), (int) r.integer("n"));
       summary.add(s);
       designs.add(s.design());
-      if (!s.job().equals("all")) {
+      if (!PSEUDO_JOBS.contains(s.job())) {
         jobs.add(s.job());
       }
     }
