@@ -1,6 +1,7 @@
 package faultsim.locks;
 
 import faultsim.machine.CacheLine;
+import faultsim.machine.CodeSite;
 import faultsim.machine.HeldLock;
 import faultsim.machine.LockInstance;
 import faultsim.machine.Machine;
@@ -19,6 +20,8 @@ public abstract class Lock implements LockInstance {
   protected final Machine machine;
   protected final LockClass cls;
   protected final CacheLine line;
+  /** Where the last task to take this lock took it (lockdep's {@code lock->ip}). */
+  private String lastAcquireSite = "";
 
   protected Lock(Machine machine, LockClass cls) {
     this(machine, cls, new CacheLine());
@@ -91,11 +94,16 @@ public abstract class Lock implements LockInstance {
   /** Records an acquisition at the current time and pushes the task's held entry. */
   protected final void acquiredNow(Task t, boolean write, Waiter w) {
     long now = now();
+    String site = CodeSite.of(t);
     if (w == null) {
       cls.stats(write).acquired(-1, line.lastAccessBounced(), false);
     } else {
-      cls.stats(write).acquired(now - w.sinceNs, w.bounced, w.bounced);
+      LockStats s = cls.stats(write);
+      s.acquired(now - w.sinceNs, w.bounced, w.bounced);
+      s.contendedAt(site, w.ownerSite);
+      s.stoppedWaiting(w.sinceNs);
     }
+    lastAcquireSite = site;
     t.pushHeld(this, write, now);
   }
 
@@ -118,6 +126,8 @@ public abstract class Lock implements LockInstance {
     final boolean write;
     final long sinceNs;
     final boolean bounced;
+    /** Where the lock's last owner took it when this wait began. */
+    String ownerSite = "";
     boolean woken;
     int steals;
 
@@ -131,6 +141,8 @@ public abstract class Lock implements LockInstance {
 
   protected final Waiter waiter(Task t, boolean write) {
     Waiter w = new Waiter(t, write, now(), line.lastAccessBounced());
+    w.ownerSite = lastAcquireSite;
+    cls.stats(write).startedWaiting(w.sinceNs);
     t.startWaiting(this, write);
     return w;
   }

@@ -99,6 +99,9 @@ public final class RwSemaphore extends Lock {
     boolean steal = !fast && writer == null && readers == 0 && !handoff;
     if (fast || steal) {
       readers++;
+      if (steal) {
+        cls.event("rwsem_rlock_steal");
+      }
       acquiredNow(t, false, null);
       Waiter head = queue.peekFirst();
       if (steal && head != null && !head.write) {
@@ -109,6 +112,7 @@ public final class RwSemaphore extends Lock {
       return;
     }
     queue.addLast(waiter(t, false));
+    cls.event("rwsem_sleep_reader");
     t.sleep("down_read(" + className() + ")", null);
   }
 
@@ -125,6 +129,7 @@ public final class RwSemaphore extends Lock {
       t.spin("rwsem_optimistic_spin(" + className() + ")");
     } else {
       queue.addLast(w);
+      cls.event("rwsem_sleep_writer");
       t.sleep("down_write(" + className() + ")", null);
     }
   }
@@ -181,6 +186,7 @@ public final class RwSemaphore extends Lock {
           handoff = false;
           queue.pollFirst();
           writer = head.task;
+          cls.event("rwsem_wlock");
           head.task.setContinuation(task -> acquiredNow(task, true, head));
           head.task.wake();
           // The new owner is not running yet: writers spinning on the owner stop and queue.
@@ -195,6 +201,7 @@ public final class RwSemaphore extends Lock {
     if (!writerSpinners.isEmpty()) {
       Waiter next = writerSpinners.pollFirst();
       writer = next.task;
+      cls.event("rwsem_opt_lock");
       line.written(next.task.core());
       next.task.setContinuation(task -> acquiredNow(task, true, next));
       next.task.grantAfter(machine.transferNs(releaser.core().id(), next.task.core().id()));
@@ -232,6 +239,7 @@ public final class RwSemaphore extends Lock {
       it.remove();
       readers++;
       granted++;
+      cls.event("rwsem_rlock");
       w.task.setContinuation(task -> acquiredNow(task, false, w));
       w.task.wake();
     }
@@ -248,13 +256,18 @@ public final class RwSemaphore extends Lock {
         handoff = false;
       }
       writer = t;
+      cls.event("rwsem_wlock");
       acquiredNow(t, true, w);
       t.busy(cost);
       return;
     }
     if (first && now() - w.sinceNs >= machine.costs().rwsemWaitTimeoutNs()) {
+      if (!handoff) {
+        cls.event("rwsem_wlock_handoff");
+      }
       handoff = true;
     }
+    cls.event("rwsem_sleep_writer");
     t.sleep("down_write(" + className() + ")", null);
   }
 

@@ -100,6 +100,7 @@ public final class ResultsWriter {
     }
     writeSummary(dir.resolve("summary.csv"), byDesign);
     writeLocks(dir, byDesign);
+    writeLockSites(dir.resolve("lock_sites.csv"), byDesign);
     writeHistograms(dir, byDesign);
     writeViolations(dir.resolve("violations.txt"), byDesign);
     writeManifest(dir.resolve("manifest.json"), w, runs, runInfo);
@@ -230,6 +231,26 @@ public final class ResultsWriter {
       }
     }
     Files.writeString(dir.resolve("locks.csv"), csv.toString(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@code lock_sites.csv}: per design, class and side, the call sites that waited
+   * ({@code contention}) and where the owner had taken the lock ({@code contending}), summed over
+   * replications, most frequent first.
+   */
+  static void writeLockSites(Path file, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    StringBuilder csv = new StringBuilder(LockStatFormat.SITES_CSV_HEADER).append('\n');
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      for (List<LockStatRow> group : LockStatFormat.byClass(sumLocks(e.getValue()))) {
+        for (LockStatRow r : group) {
+          for (String line : LockStatFormat.siteLines(e.getKey(), r)) {
+            csv.append(line).append('\n');
+          }
+        }
+      }
+    }
+    Files.writeString(file, csv.toString(), StandardCharsets.UTF_8);
   }
 
   // ---- histograms ---------------------------------------------------------------------------

@@ -216,6 +216,9 @@ public final class Experiment {
         vmstat.put("punch_recreated", run.oracle().punchRecreated());
       }
     }
+    // The rwsem lock event counters (lockevent names), with the vmstat counters: both are
+    // run-wide counts of what the kernel did.
+    vmstat.putAll(locks.lockEvents());
     double seconds = w.spec().runtimeNs() / 1e9;
     List<JobResult> jobs = new ArrayList<>();
     for (OpRecorder r : recorders) {
@@ -225,7 +228,7 @@ public final class Experiment {
     }
     List<LockStatRow> lockRows = new ArrayList<>();
     for (var c : locks.classes()) {
-      lockRows.addAll(LockStatRow.of(c));
+      lockRows.addAll(LockStatRow.of(c, engine.now()));
     }
     long busy = 0;
     long spin = 0;
