@@ -1,5 +1,6 @@
 package faultsim.cli;
 
+import faultsim.results.OutputTarget;
 import faultsim.results.ResultsWriter;
 import faultsim.results.Version;
 import faultsim.run.Experiment;
@@ -151,6 +152,14 @@ public final class Main implements Callable<Integer> {
       }
       Workload w = new WorkloadLoader().load(file, all);
       Path dir = out != null ? out : Path.of("reports", w.name());
+      try (OutputTarget target = OutputTarget.claim(dir, out != null ? "--out " + out
+          : dir + " (the workload's name under reports/)", true)) {
+        return simulate(w, nThreads, target, dir);
+      }
+    }
+
+    private int simulate(Workload w, int nThreads, OutputTarget target, Path dir)
+        throws Exception {
       PrintWriter o = spec.commandLine().getOut();
       int total = w.designs().size() * w.replications();
       Instant started = Instant.now();
@@ -179,7 +188,7 @@ public final class Main implements Callable<Integer> {
       info.put("started", started.truncatedTo(ChronoUnit.SECONDS).toString());
       info.put("wall_seconds", Math.round(wall * 1000) / 1000.0);
       info.put("threads", nThreads);
-      ResultsWriter.write(dir, w, results, info,
+      ResultsWriter.write(target, w, results, info,
           faultsim.report.Report.finisher(spec.commandLine().getErr()));
       printSummary(o, w, results);
       o.println("results: " + dir);
@@ -286,6 +295,12 @@ public final class Main implements Callable<Integer> {
           o.printf(Locale.ROOT, "point %d/%d %s%s%n", p.index() + 1, total,
               String.join(" ", p.keys().isEmpty() ? List.of() : pointText(p)),
               done ? " (already done)" : "");
+        }
+
+        @Override
+        public void stale(faultsim.run.Sweep.Point p, String why, int total) {
+          o.printf(Locale.ROOT, "point %d/%d %s: runs again (%s)%n", p.index() + 1, total,
+              String.join(" ", pointText(p)), why);
         }
 
         @Override

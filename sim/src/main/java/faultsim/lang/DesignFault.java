@@ -45,10 +45,43 @@ public final class DesignFault extends SimulationException {
     return detail;
   }
 
-  private static String format(String location, List<String> stack, String detail) {
+  /** The longest cycle of frames folded: mutual recursion through up to this many functions. */
+  static final int MAX_FOLDED_CYCLE = 8;
+
+  /**
+   * The message: location, detail and the stack, innermost first, with a run of three or more
+   * repeats of the same frame or cycle of frames (runaway recursion) folded into one line.
+   */
+  static String format(String location, List<String> stack, String detail) {
     StringBuilder sb = new StringBuilder(location).append(": ").append(detail);
-    for (String frame : stack) {
-      sb.append("\n  at ").append(frame);
+    int i = 0;
+    while (i < stack.size()) {
+      int bestPeriod = 0;
+      int bestRepeats = 1;
+      for (int period = 1; period <= MAX_FOLDED_CYCLE && i + 2 * period <= stack.size();
+          period++) {
+        int repeats = 1;
+        while (i + (repeats + 1) * period <= stack.size()
+            && stack.subList(i, i + period).equals(
+                stack.subList(i + repeats * period, i + (repeats + 1) * period))) {
+          repeats++;
+        }
+        if (repeats >= 3 && repeats * period > bestRepeats * Math.max(bestPeriod, 1)) {
+          bestPeriod = period;
+          bestRepeats = repeats;
+        }
+      }
+      if (bestPeriod == 0) {
+        sb.append("\n  at ").append(stack.get(i++));
+        continue;
+      }
+      for (String frame : stack.subList(i, i + bestPeriod)) {
+        sb.append("\n  at ").append(frame);
+      }
+      sb.append("\n  ... ").append(bestPeriod == 1 ? "that frame" : "those " + bestPeriod
+          + " frames").append(" repeated ").append(bestRepeats - 1).append(" more time")
+          .append(bestRepeats == 2 ? "" : "s");
+      i += bestPeriod * bestRepeats;
     }
     return sb.toString();
   }

@@ -28,6 +28,9 @@ import org.antlr.v4.runtime.Token;
  * directory (for a built-in, another resource).
  */
 public final class DesignLibrary {
+  /** The largest design file read. */
+  static final long MAX_FILE_BYTES = 1 << 20;
+
   /** Where built-in designs live on the class path. */
   public static final String RESOURCE_DIR = "faultsim/designs/";
   private static final String SUFFIX = ".design";
@@ -69,12 +72,8 @@ public final class DesignLibrary {
     DesignSource leaf;
     if (isPath(nameOrPath)) {
       Path p = baseDir == null ? Path.of(nameOrPath) : baseDir.resolve(nameOrPath);
-      String text = readFile(p);
-      if (text == null) {
-        throw new InputException(new Diagnostic(p.toString(), 0, 0,
-            "cannot read design file"));
-      }
-      leaf = parseFile(p, text, diags);
+      leaf = parseFile(p, faultsim.workload.TextFiles.read(p, "design file", MAX_FILE_BYTES),
+          diags);
     } else {
       String text = readResource(nameOrPath);
       if (text == null) {
@@ -169,9 +168,11 @@ public final class DesignLibrary {
           diags.error(from, at, cycle(keys, key));
           return null;
         }
-        String text = readFile(p);
-        if (text == null) {
-          diags.error(from, at, "unknown base design: cannot read " + p);
+        String text;
+        try {
+          text = faultsim.workload.TextFiles.read(p, "design file", MAX_FILE_BYTES);
+        } catch (InputException e) {
+          diags.error(from, at, "base design " + p + ": " + e.diagnostics().get(0).message());
           return null;
         }
         base = parseFile(p, text, diags);
@@ -214,14 +215,6 @@ public final class DesignLibrary {
   private static DesignSource parseFile(Path p, String text, Diagnostics diags) {
     Path dir = p.getParent() == null ? Path.of("") : p.getParent();
     return DesignSource.parse(p.toString(), p.toString(), false, dir, text, diags);
-  }
-
-  private static String readFile(Path p) {
-    try {
-      return Files.readString(p, StandardCharsets.UTF_8);
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
   }
 
   private static String readResource(String name) {

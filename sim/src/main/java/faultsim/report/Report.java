@@ -55,10 +55,22 @@ public final class Report {
     if (SweepData.isSweepDir(dir)) {
       SweepReport.render(dir);
     } else if (ResultsData.isResultsDir(dir)) {
-      renderRun(dir, "");
+      renderSealed(dir, "");
     } else {
       throw new IOException(dir + " is not a results directory (no manifest.json and"
           + " summary.csv, nor sweep.csv)");
+    }
+  }
+
+  /**
+   * Renders one run's report; a results directory that faultsim alone wrote stays so afterwards
+   * (its {@code SHA256SUMS} is brought up to date), so a later run or sweep may still replace it.
+   */
+  static void renderSealed(Path dir, String up) throws IOException {
+    boolean sealed = faultsim.results.ResultsDirectory.isSealed(dir);
+    renderRun(dir, up);
+    if (sealed) {
+      faultsim.results.ResultsDirectory.seal(dir);
     }
   }
 

@@ -32,7 +32,7 @@ final class SweepReport {
   static void render(Path dir) throws IOException {
     SweepData data = SweepData.read(dir);
     for (Path p : data.points) {
-      Report.renderRun(p, "../../index.html");
+      Report.renderSealed(p, "../../index.html");
     }
     Path charts = dir.resolve("charts");
     Report.deleteTree(charts);

@@ -11,6 +11,7 @@ import faultsim.stats.Csv;
 import faultsim.stats.LockStatFormat;
 import faultsim.stats.LockStatRow;
 import faultsim.synthetic.OpRecorder;
+import faultsim.workload.InputException;
 import faultsim.workload.Workload;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -67,29 +68,96 @@ public final class ResultsWriter {
     void finish(Path dir) throws IOException;
   }
 
-  /** Writes the results of {@code runs} to {@code dir}, replacing any earlier results there. */
+  /**
+   * Writes the results of {@code runs} to {@code dir}, replacing earlier results there if faultsim
+   * wrote them (see {@link ResultsDirectory#whyNotReplaceable}); the caller has claimed the place
+   * (an {@link OutputTarget}, or a sweep's).
+   */
   public static void write(Path dir, Workload w, List<ReplicationResult> runs, Map<String, Object> runInfo)
-      throws IOException {
+      throws IOException, InputException {
     write(dir, w, runs, runInfo, d -> { });
   }
 
   /** As {@link #write(Path, Workload, List, Map)}, running {@code finisher} before the move. */
   public static void write(Path dir, Workload w, List<ReplicationResult> runs,
-      Map<String, Object> runInfo, Finisher finisher) throws IOException {
-    Path parent = dir.toAbsolutePath().getParent();
+      Map<String, Object> runInfo, Finisher finisher) throws IOException, InputException {
+    Path target = dir.toAbsolutePath().normalize();
+    write(target, () -> {
+      var why = ResultsDirectory.whyNotReplaceable(target);
+      if (why.isPresent()) {
+        throw new InputException(new faultsim.workload.Diagnostic(dir.toString(), 0, 0,
+            why.get() + "; faultsim replaces only directories it wrote itself"));
+      }
+    }, w, runs, runInfo, finisher);
+  }
+
+  /** Writes into {@code target.dir()}, checking again just before the move that it may go. */
+  public static void write(OutputTarget target, Workload w, List<ReplicationResult> runs,
+      Map<String, Object> runInfo, Finisher finisher) throws IOException, InputException {
+    write(target.dir(), () -> target.checkReplaceable(true), w, runs, runInfo, finisher);
+  }
+
+  /** Run just before a results directory replaces what is at its place. */
+  private interface Check {
+    void check() throws IOException, InputException;
+  }
+
+  /**
+   * Writes the directory under a temporary name beside {@code dir}, marked with this process's
+   * pid until it is complete and sealed; then, if {@code check} passes, moves what is at
+   * {@code dir} aside, moves the new directory into place and deletes the old one, so that
+   * {@code dir} always holds one complete results directory or the other.
+   */
+  private static void write(Path dir, Check check, Workload w, List<ReplicationResult> runs,
+      Map<String, Object> runInfo, Finisher finisher) throws IOException, InputException {
+    Path parent = dir.getParent();
     Files.createDirectories(parent);
-    Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".partial-");
+    Path tmp = temporaryBeside(dir, "partial");
     try {
+      markPartial(tmp);
       writeInto(tmp, w, runs, runInfo);
       finisher.finish(tmp);
-      if (Files.exists(dir)) {
-        deleteTree(dir);
+      Files.delete(tmp.resolve(OutputTarget.PARTIAL_MARKER));
+      ResultsDirectory.seal(tmp);
+      check.check();
+      Path old = null;
+      if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        old = temporaryBeside(dir, "old");
+        Files.delete(old);
+        Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+        markPartial(old);
       }
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
+      if (old != null) {
+        deleteTree(old);
+      }
+    } catch (IOException | InputException | RuntimeException e) {
       deleteTree(tmp);
       throw e;
     }
+  }
+
+  /**
+   * Makes an empty directory {@code .<name>.<what>-<digits>} beside {@code dir}. Unlike
+   * {@link Files#createTempDirectory} it gets the permissions the user's umask gives, as the
+   * results directory it becomes should.
+   */
+  private static Path temporaryBeside(Path dir, String what) throws IOException {
+    while (true) {
+      Path p = dir.resolveSibling("." + dir.getFileName() + "." + what + "-"
+          + (java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+      try {
+        return Files.createDirectory(p);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // another name
+      }
+    }
+  }
+
+  /** Marks a temporary directory as this process's, for {@link OutputTarget}'s cleanup. */
+  private static void markPartial(Path tmp) throws IOException {
+    Files.writeString(tmp.resolve(OutputTarget.PARTIAL_MARKER),
+        ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
   }
 
   static void writeInto(Path dir, Workload w, List<ReplicationResult> runs,

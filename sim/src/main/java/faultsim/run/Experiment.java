@@ -67,7 +67,9 @@ public final class Experiment {
       byDesign.put(d, new ArrayList<>());
     }
     AtomicInteger done = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+    // Never more runs at once than fit in the heap; results do not depend on the thread count.
+    ExecutorService pool = Executors.newFixedThreadPool(
+        Math.min(threads, faultsim.workload.ModelSize.runsThatFit(w)), r -> {
       Thread t = new Thread(r, "faultsim-run");
       t.setDaemon(true);
       return t;

@@ -1,5 +1,7 @@
 package faultsim.run;
 
+import faultsim.results.OutputTarget;
+import faultsim.results.ResultsDirectory;
 import faultsim.results.ResultsWriter;
 import faultsim.stats.Csv;
 import faultsim.workload.Diagnostic;
@@ -60,6 +62,9 @@ public final class Sweep {
 
     /** Told when a run was lost with the host running it and is handed out again. */
     default void rerun(Run run, String reason) {}
+
+    /** Told when a point's results are there but were made from other inputs: it runs again. */
+    default void stale(Point p, String why, int total) {}
   }
 
   /** How often one run may be lost with its host before the sweep gives up. */
@@ -151,26 +156,63 @@ public final class Sweep {
       setsOf.put(p, sets);
       workloads.put(p, loader.load(file, sets));
     }
-    Files.createDirectories(dir.resolve("points"));
-    boolean complete = true;
-    for (Point p : points) {
-      Path pointDir = dir.resolve("points").resolve(p.id());
-      if (Files.isRegularFile(pointDir.resolve("summary.csv"))) {
-        if (listener != null) {
-          listener.point(p, true, points.size());
+    try (OutputTarget target = OutputTarget.claim(dir, dir.toString(), false)) {
+      Map<Point, Map<String, String>> keys = new LinkedHashMap<>();
+      Map<Point, String> stale = new LinkedHashMap<>();
+      for (Point p : points) {
+        Path pointDir = dir.resolve("points").resolve(p.id());
+        var why = ResultsDirectory.whyNotReplaceable(pointDir);
+        if (why.isPresent()) {
+          throw new InputException(new Diagnostic(pointDir.toString(), 0, 0, why.get()
+              + "; a sweep replaces only points it wrote itself, so move those files or give"
+              + " another --out"));
         }
-      } else if (stopAfter >= 0 && toRun.size() == stopAfter) {
-        complete = false;
-      } else {
-        toRun.add(new PointRuns(p, workloads.get(p), setsOf.get(p), pointDir));
+        keys.put(p, PointKey.of(workloads.get(p)));
+        if (Files.exists(pointDir)) {
+          stale.put(p, PointKey.staleness(pointDir, keys.get(p)));
+        }
       }
+      writeMarker(dir, points);
+      Files.createDirectories(dir.resolve("points"));
+      boolean complete = true;
+      for (Point p : points) {
+        Path pointDir = dir.resolve("points").resolve(p.id());
+        String why = stale.get(p);
+        if (stale.containsKey(p) && why == null) {
+          if (listener != null) {
+            listener.point(p, true, points.size());
+          }
+        } else if (stopAfter >= 0 && toRun.size() == stopAfter) {
+          complete = false;
+        } else {
+          if (why != null && listener != null) {
+            listener.stale(p, why, points.size());
+          }
+          toRun.add(new PointRuns(p, workloads.get(p), setsOf.get(p), pointDir, keys.get(p)));
+        }
+      }
+      execute(toRun, pool, listener, points.size());
+      if (!complete) {
+        return false;
+      }
+      writeSweepCsv(dir, points);
+      return true;
     }
-    execute(toRun, pool, listener, points.size());
-    if (!complete) {
-      return false;
-    }
-    writeSweepCsv(dir, points);
-    return true;
+  }
+
+  /** {@code sweep.json}: marks {@code dir} as a sweep's and says what it sweeps. */
+  private static void writeMarker(Path dir, List<Point> points) throws IOException {
+    Files.createDirectories(dir);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("faultsim_version", faultsim.results.Version.get());
+    m.put("keys", points.get(0).keys());
+    m.put("points", points.stream().map(Point::id).toList());
+    Path tmp = dir.resolve("." + OutputTarget.SWEEP_MARKER + ".partial");
+    Files.writeString(tmp, new com.fasterxml.jackson.databind.ObjectMapper()
+        .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsString(m) + "\n", StandardCharsets.UTF_8);
+    Files.move(tmp, dir.resolve(OutputTarget.SWEEP_MARKER), StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
   }
 
   /**
@@ -181,6 +223,7 @@ public final class Sweep {
     final Point point;
     final Workload workload;
     final Path dir;
+    final Map<String, String> key;
     final List<String> sets;
     final String hash;
     final List<String> designs;
@@ -190,10 +233,11 @@ public final class Sweep {
     int remaining;
     long startNanos = -1;
 
-    PointRuns(Point point, Workload w, List<String> sets, Path dir) {
+    PointRuns(Point point, Workload w, List<String> sets, Path dir, Map<String, String> key) {
       this.point = point;
       this.workload = w;
       this.dir = dir;
+      this.key = key;
       this.sets = sets;
       this.hash = RunKey.workloadHash(w.sourceText());
       this.designs = w.designs();
@@ -268,7 +312,7 @@ public final class Sweep {
   }
 
   private static void execute(List<PointRuns> points, RunPool pool, Listener listener,
-      int totalPoints) throws IOException, InterruptedException {
+      int totalPoints) throws IOException, InterruptedException, InputException {
     Deque<Job> pending = new ArrayDeque<>();
     for (PointRuns pr : points) {
       pending.addAll(pr.batch(pr.workload.replications()));
@@ -363,11 +407,13 @@ public final class Sweep {
     return new IllegalStateException(run + " failed: " + cause, cause);
   }
 
-  private static void writePoint(PointRuns pr, RunPool pool) throws IOException {
+  private static void writePoint(PointRuns pr, RunPool pool) throws IOException,
+      InputException {
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("wall_seconds", Math.round((System.nanoTime() - pr.startNanos) / 1e6) / 1000.0);
     info.putAll(pool.manifestInfo());
     info.put("sweep_point", pr.point.sets());
+    info.put(PointKey.FIELD, pr.key);
     ResultsWriter.write(pr.dir, pr.workload, pr.all(), info);
   }
 

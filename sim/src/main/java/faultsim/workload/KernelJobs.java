@@ -230,8 +230,13 @@ final class KernelJobs {
   void checkDesignExists(String ptr, String entry, String workloadFile) throws InputException {
     if (faultsim.lang.DesignLibrary.isPath(entry)) {
       Path p = Workload.baseDir(workloadFile).resolve(entry);
-      if (!Files.isRegularFile(p)) {
+      if (!Files.exists(p)) {
         throw r.error(ptr, "design file '" + entry + "' not found (looked for " + p + ")");
+      }
+      var why = TextFiles.whyNotAFile(p);
+      if (why.isPresent()) {
+        throw r.error(ptr, "design file '" + entry + "': " + p + " " + why.get()
+            + "; expected a design file");
       }
       return;
     }

@@ -49,7 +49,7 @@ final class Resolver {
   InputException error(String pointer, String message) {
     for (Map.Entry<String, String> o : overridden.entrySet()) {
       if (pointer.equals(o.getKey()) || pointer.startsWith(o.getKey() + "/")) {
-        return new InputException(new Diagnostic("--set " + o.getValue(), 0, 0, message));
+        return new InputException(new Diagnostic(o.getValue(), 0, 0, message));
       }
     }
     String p = pointer;
@@ -165,6 +165,7 @@ final class Resolver {
             + " munmap) or steps (a synthetic step list)");
       }
     }
+    checkSize(machine.cores(), jobs, faultJobs, opJobs);
     boolean usesDefaultDisk = false;
     for (FileSpec f : files.values()) {
       usesDefaultDisk |= f.device().equals(WorkloadLoader.DEFAULT_DEVICE) && !devDocs.containsKey(WorkloadLoader.DEFAULT_DEVICE);
@@ -181,6 +182,10 @@ final class Resolver {
       throw error("", ex.getMessage());
     }
     List<String> designs;
+    if (doc.designs() != null && doc.designs().isEmpty()) {
+      throw error("/designs", "designs: the list is empty; name at least one design"
+          + " (faultsim designs lists the built-in ones), or leave designs out for the default");
+    }
     if (kernel.empty()) {
       designs = doc.designs() == null || doc.designs().isEmpty()
           ? List.of(Workload.SYNTHETIC) : List.copyOf(doc.designs());
@@ -207,12 +212,39 @@ final class Resolver {
       }
     }
     String name = doc.name() != null ? doc.name() : WorkloadLoader.baseName(file);
-    if (!name.matches("[A-Za-z0-9._-]+")) {
-      throw error("/name", "name '" + name + "' may contain only letters, digits, '.', '_'"
-          + " and '-' (it names the results directory)");
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+      throw error("/name", "name '" + name + "' must start with a letter or digit and may"
+          + " contain only letters, digits, '.', '_' and '-' (it names the results directory)");
     }
     return new Workload(name, file, text, WorkloadLoader.headerComment(text), doc, spec, kernel, designs,
         replications, seed, precision, maxReplications);
+  }
+
+  /**
+   * Refuses a model that cannot fit in this JVM's heap ({@link ModelSize}), naming the key that
+   * makes it large: machine.cores, or the numjobs of the job with the most tasks.
+   */
+  private void checkSize(int cores, List<SyntheticSpec.JobSpec> jobs, List<FaultJob> faultJobs,
+      List<OpJob> opJobs) throws InputException {
+    long tasks = 0;
+    long most = -1;
+    String biggest = null;
+    List<Map.Entry<String, Integer>> all = new ArrayList<>();
+    jobs.forEach(j -> all.add(Map.entry(j.name(), j.numjobs())));
+    faultJobs.forEach(j -> all.add(Map.entry(j.name(), j.numjobs())));
+    opJobs.forEach(j -> all.add(Map.entry(j.name(), j.numjobs())));
+    for (Map.Entry<String, Integer> e : all) {
+      tasks += e.getValue();
+      if (e.getValue() > most) {
+        most = e.getValue();
+        biggest = e.getKey();
+      }
+    }
+    if (!ModelSize.fits(cores, tasks)) {
+      String ptr = (long) cores * ModelSize.CORE_BYTES >= tasks * ModelSize.TASK_BYTES
+          ? "/machine/cores" : "/jobs/" + biggest + "/numjobs";
+      throw error(ptr, ModelSize.tooLarge(cores, tasks));
+    }
   }
 
   private record Inherited<T>(T value, String pointer) {}

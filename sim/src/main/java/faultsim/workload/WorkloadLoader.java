@@ -60,7 +60,13 @@ public final class WorkloadLoader {
   static final JobDoc EMPTY_JOB = new JobDoc(null, null, null, null, null, null, null,
       null, null, null, null, null, null, null, null, null);
 
+  /** The largest workload file read: far above any real one, far below a heap's worth. */
+  static final long MAX_FILE_BYTES = 1 << 20;
+
   private final YAMLMapper mapper;
+
+  /** How the user typed an override, by its {@code key=value} text, for messages. */
+  private final Map<String, String> typed = new HashMap<>();
 
   public WorkloadLoader() {
     mapper = YAMLMapper.builder(new YAMLFactory())
@@ -68,8 +74,22 @@ public final class WorkloadLoader {
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
         .build();
+  }
+
+  /**
+   * Says that the override {@code set} ({@code key=value}) came from the option {@code option}
+   * as the user typed it (e.g. {@code --design x}), so that messages about it name that option.
+   */
+  public WorkloadLoader typedAs(String set, String option) {
+    typed.put(set, option);
+    return this;
+  }
+
+  private String option(String set) {
+    return typed.getOrDefault(set, "--set " + set);
   }
 
   /** Loads {@code file} with no overrides. */
@@ -83,14 +103,7 @@ public final class WorkloadLoader {
    */
   public Workload load(Path file, List<String> sets) throws InputException {
     String name = file.toString();
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new InputException(new Diagnostic(name, 0, 0, "cannot read the workload file ("
-          + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"));
-    }
-    return parse(name, text, sets);
+    return parse(name, TextFiles.read(file, "workload file", MAX_FILE_BYTES), sets);
   }
 
   /** Parses workload text; {@code fileName} is used in messages. */
@@ -125,7 +138,7 @@ public final class WorkloadLoader {
         }
       }
     } catch (JsonProcessingException e) {
-      throw new InputException(syntaxError(fileName, e));
+      throw new InputException(syntaxError(fileName, text, e));
     } catch (IOException e) {
       throw new InputException(new Diagnostic(fileName, 0, 0, e.getMessage()));
     }
@@ -167,7 +180,7 @@ public final class WorkloadLoader {
     for (String set : sets) {
       int eq = set.indexOf('=');
       if (eq <= 0) {
-        throw new InputException(new Diagnostic("--set " + set, 0, 0,
+        throw new InputException(new Diagnostic(option(set), 0, 0,
             "expected key.path=value, e.g. machine.cores=8"));
       }
       String key = set.substring(0, eq).trim();
@@ -180,7 +193,7 @@ public final class WorkloadLoader {
           child = node.putObject(parts[i]);
         }
         if (!(child instanceof ObjectNode obj)) {
-          throw new InputException(new Diagnostic("--set " + set, 0, 0,
+          throw new InputException(new Diagnostic(option(set), 0, 0,
               "'" + String.join(".", java.util.Arrays.copyOf(parts, i + 1))
                   + "' is not a section, so it cannot have keys"));
         }
@@ -193,16 +206,37 @@ public final class WorkloadLoader {
         parsed = JsonNodeFactory.instance.textNode(value);
       }
       node.set(parts[parts.length - 1], parsed == null ? JsonNodeFactory.instance.nullNode() : parsed);
-      overridden.put("/" + String.join("/", parts), set);
+      overridden.put("/" + String.join("/", parts), option(set));
     }
     try {
       return mapper.treeToValue(root, WorkloadDoc.class);
     } catch (JsonProcessingException e) {
       Diagnostic d = e instanceof JsonMappingException m
           ? mappingError(fileName, m, Map.of()) : syntaxError(fileName, e);
-      throw new InputException(new Diagnostic("--set " + String.join(" --set ", sets), 0, 0,
-          d.message()));
+      throw new InputException(new Diagnostic(
+          sets.stream().map(this::option).collect(Collectors.joining(" ")), 0, 0, d.message()));
     }
+  }
+
+  private static Diagnostic syntaxError(String fileName, String text,
+      JsonProcessingException e) {
+    JsonLocation loc = e.getLocation();
+    // YAML forbids tabs in indentation, and the parser reports them confusingly (often at the
+    // line before): name the first tab that indents a line up to the error.
+    int errorLine = loc == null ? Integer.MAX_VALUE : loc.getLineNr();
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length && i < errorLine + 1; i++) {
+      String l = lines[i];
+      int col = 0;
+      while (col < l.length() && (l.charAt(col) == ' ' || l.charAt(col) == '\t')) {
+        if (l.charAt(col) == '\t') {
+          return new Diagnostic(fileName, i + 1, col + 1, "a tab character in the indentation;"
+              + " YAML indents with spaces only");
+        }
+        col++;
+      }
+    }
+    return syntaxError(fileName, e);
   }
 
   private static Diagnostic syntaxError(String fileName, JsonProcessingException e) {

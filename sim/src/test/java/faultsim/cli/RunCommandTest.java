@@ -54,7 +54,11 @@ final class RunCommandTest {
         "violations.txt");
     assertThat(relativeFiles(b)).isEqualTo(files);
     for (String f : files) {
-      if (!f.equals("manifest.json")) {
+      if (f.equals("SHA256SUMS")) {
+        // Lists the manifest's hash too, which the wall-clock fields change.
+        assertThat(sumsWithoutManifest(b.resolve(f))).as(f)
+            .isEqualTo(sumsWithoutManifest(a.resolve(f)));
+      } else if (!f.equals("manifest.json")) {
         assertThat(Files.readAllBytes(b.resolve(f))).as(f).isEqualTo(Files.readAllBytes(a.resolve(f)));
       }
     }
@@ -81,7 +85,11 @@ final class RunCommandTest {
     assertThat(Files.readString(a.resolve("violations.txt"))).contains("stale_data");
     assertThat(relativeFiles(b)).isEqualTo(files);
     for (String f : files) {
-      if (!f.equals("manifest.json")) {
+      if (f.equals("SHA256SUMS")) {
+        // Lists the manifest's hash too, which the wall-clock fields change.
+        assertThat(sumsWithoutManifest(b.resolve(f))).as(f)
+            .isEqualTo(sumsWithoutManifest(a.resolve(f)));
+      } else if (!f.equals("manifest.json")) {
         assertThat(Files.readAllBytes(b.resolve(f))).as(f).isEqualTo(Files.readAllBytes(a.resolve(f)));
       }
     }
@@ -176,5 +184,11 @@ final class RunCommandTest {
     System.arraycopy(a, 0, out, 0, a.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
+  }
+
+  /** A {@code SHA256SUMS}'s lines but the manifest's, whose wall-clock fields differ. */
+  private static List<String> sumsWithoutManifest(Path sums) throws java.io.IOException {
+    return Files.readAllLines(sums).stream().filter(l -> !l.endsWith("  manifest.json"))
+        .toList();
   }
 }
