@@ -173,6 +173,7 @@ public final class Main implements Callable<Integer> {
         try (ProgressBar pb = new ProgressBarBuilder().setTaskName(w.name()).setInitialMax(total)
             .setStyle(ProgressBarStyle.ASCII).setUnit(" runs", 1).build()) {
           results = Experiment.run(w, nThreads, (done, n, simNs) -> {
+            pb.maxHint(n);
             pb.stepTo(done);
             pb.setExtraMessage(String.format(Locale.ROOT, "%s simulated per run",
                 faultsim.workload.Units.formatTime(simNs)));
@@ -232,8 +233,10 @@ public final class Main implements Callable<Integer> {
           }
         });
         o.printf(Locale.ROOT, "%-24s violations: %s%n", e.getKey(),
-            found.length() == 0 ? "none" : found + " (in " + e.getValue().size()
-                + " replications; see violations.txt)");
+            found.length() == 0 ? "none" : found + " (found in "
+                + e.getValue().stream().filter(r -> r.violationCounts().values().stream()
+                    .anyMatch(c -> c > 0)).count()
+                + " of " + e.getValue().size() + " replications; see violations.txt)");
       }
       // The first violation found, drawn as the seed threads draw a race.
       for (ReplicationResult r : results) {

@@ -160,11 +160,17 @@ public final class Designs {
     }
   }
 
-  private static final class InterpretedCall implements DesignRunner.Call {
+  private static final class InterpretedCall implements DesignRunner.Call,
+      faultsim.machine.CodeSite {
     final DesignCall call;
 
     InterpretedCall(DesignCall call) {
       this.call = call;
+    }
+
+    @Override
+    public String site() {
+      return call.site();
     }
 
     @Override

@@ -68,7 +68,7 @@ public final class KernelRun {
     DesignRunner design = binding.bind(ctx, streams);
     Map<String, MmStruct> processes = new LinkedHashMap<>();
     for (KernelSpec.FaultJob j : ks.faultJobs()) {
-      OpRecorder rec = recorder(j.name(), "fault");
+      OpRecorder rec = recorder(j.name(), "fault", false);
       MmStruct mm = processes.computeIfAbsent(j.process(), kernel::createMm);
       for (int i = 0; i < j.numjobs(); i++) {
         AddressSpace file = j.file() == null ? null : kernel.file(j.file());
@@ -80,7 +80,7 @@ public final class KernelRun {
       }
     }
     for (KernelSpec.OpJob j : ks.opJobs()) {
-      OpRecorder rec = recorder(j.name(), j.op().key());
+      OpRecorder rec = recorder(j.name(), j.op().key(), true);
       MmStruct mm = processes.computeIfAbsent(j.process(), kernel::createMm);
       for (int i = 0; i < j.numjobs(); i++) {
         OpProgram p = new OpProgram(j, kernel.file(j.file()), mm, design, ctx,
@@ -97,8 +97,8 @@ public final class KernelRun {
     }
   }
 
-  private OpRecorder recorder(String job, String op) {
-    OpRecorder r = new OpRecorder(job);
+  private OpRecorder recorder(String job, String op, boolean keepSpans) {
+    OpRecorder r = new OpRecorder(job, keepSpans);
     recorders.put(job, r);
     opNames.put(job, op);
     return r;

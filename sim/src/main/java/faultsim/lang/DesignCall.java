@@ -141,6 +141,14 @@ public final class DesignCall {
   }
 
   /**
+   * The innermost frame as {@code function+offset (file:line)}: where a primitive being run was
+   * called; empty when no call is running.
+   */
+  public String site() {
+    return running ? fn.siteAt(pc > 0 ? pc - 1 : 0) : "";
+  }
+
+  /**
    * The design call stack now, innermost first: {@code function (file:line)} with the line of
    * the statement each frame is at.
    */

@@ -43,6 +43,12 @@ final class FunctionCode {
     return source.label() + ":" + lines[i] + ":" + columns[i];
   }
 
+  /** {@code name+offset (file:line)} at {@code pc}, the offset in lines from the definition. */
+  String siteAt(int pc) {
+    int i = Math.max(0, Math.min(pc, lines.length - 1));
+    return name + "+" + (lines[i] - line) + " (" + source.label() + ":" + lines[i] + ")";
+  }
+
   /** {@code name (file:line)} for a call stack, at {@code pc}. */
   String frameAt(int pc) {
     int i = Math.max(0, Math.min(pc, lines.length - 1));

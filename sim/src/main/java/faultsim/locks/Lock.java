@@ -1,6 +1,7 @@
 package faultsim.locks;
 
 import faultsim.machine.CacheLine;
+import faultsim.machine.CodeSite;
 import faultsim.machine.HeldLock;
 import faultsim.machine.LockInstance;
 import faultsim.machine.Machine;
@@ -22,6 +23,8 @@ public abstract class Lock implements LockInstance {
   protected final Machine machine;
   protected final LockClass cls;
   protected final CacheLine line;
+  /** Where the last task to take this lock took it (lockdep's {@code lock->ip}). */
+  private String lastAcquireSite = "";
 
   protected Lock(Machine machine, LockClass cls) {
     this(machine, cls, new CacheLine());
@@ -97,21 +100,32 @@ public abstract class Lock implements LockInstance {
    */
   protected final void acquiredAfter(Task t, boolean write, long costNs) {
     cls.stats(write).acquired(-1, line.lastAccessBounced(), false);
+    lastAcquireSite = CodeSite.of(t);
     t.pushHeld(this, write, now() + costNs);
   }
 
   /** Records an acquisition after waiting, at the current time, and pushes the held entry. */
   protected final void acquiredNow(Task t, boolean write, Waiter w) {
+    if (w == null) {
+      acquiredAfter(t, write, 0);
+      return;
+    }
     acquiredAfter(t, write, w, 0);
   }
 
   /**
    * Records an acquisition after waiting by an atomic that takes {@code costNs} from now: the
-   * wait ends and the hold starts when it completes.
+   * wait ends and the hold starts when it completes. The contention point is the acquiring
+   * task's design call site, against the site that held the lock when the wait began.
    */
   protected final void acquiredAfter(Task t, boolean write, Waiter w, long costNs) {
     long at = now() + costNs;
-    cls.stats(write).acquired(at - w.sinceNs, w.bounced, w.bounced);
+    String site = CodeSite.of(t);
+    LockStats s = cls.stats(write);
+    s.acquired(at - w.sinceNs, w.bounced, w.bounced);
+    s.contendedAt(site, w.ownerSite);
+    s.stoppedWaiting(w.sinceNs);
+    lastAcquireSite = site;
     t.pushHeld(this, write, at);
   }
 
@@ -146,6 +160,8 @@ public abstract class Lock implements LockInstance {
     final boolean write;
     final long sinceNs;
     final boolean bounced;
+    /** Where the lock's last owner took it when this wait began. */
+    String ownerSite = "";
     boolean woken;
     int steals;
 
@@ -159,6 +175,8 @@ public abstract class Lock implements LockInstance {
 
   protected final Waiter waiter(Task t, boolean write) {
     Waiter w = new Waiter(t, write, now(), line.lastAccessBounced());
+    w.ownerSite = lastAcquireSite;
+    cls.stats(write).startedWaiting(w.sinceNs);
     t.startWaiting(this, write);
     return w;
   }

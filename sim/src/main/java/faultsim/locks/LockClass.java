@@ -10,10 +10,22 @@ public final class LockClass {
   private final LockKind kind;
   private final LockStats write = new LockStats();
   private final LockStats read = new LockStats();
+  private final java.util.Map<String, Long> events;
 
-  LockClass(String name, LockKind kind) {
+  /** A class counting lock events into {@code events}, shared by all classes of a run. */
+  LockClass(String name, LockKind kind, java.util.Map<String, Long> events) {
     this.name = name;
     this.kind = kind;
+    this.events = events;
+  }
+
+  /**
+   * Counts a lock event as the kernel's CONFIG_LOCK_EVENT_COUNTS does
+   * ({@code lockevent_inc()}, kernel/locking/lock_events_list.h): one counter per event for all
+   * locks together, read from {@code /sys/kernel/debug/lock_event_counts/}.
+   */
+  void event(String name) {
+    events.merge(name, 1L, Long::sum);
   }
 
   public String name() {

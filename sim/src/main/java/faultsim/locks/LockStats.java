@@ -6,6 +6,19 @@ package faultsim.locks;
  * microseconds as the kernel does.
  */
 public final class LockStats {
+  /**
+   * Call sites that waited for the lock ({@code contentions} points: where the waiter was) and,
+   * for each such wait, where the lock's last owner had taken it ({@code contending} points:
+   * lockdep's {@code lock->ip} when {@code __lock_contended()} runs), with their counts, in
+   * first-seen order. The kernel keeps the first four of each (LOCKSTAT_POINTS); all are kept
+   * here and the writer shows the most frequent.
+   */
+  private final java.util.Map<String, Long> contentionPoints = new java.util.LinkedHashMap<>();
+  private final java.util.Map<String, Long> contendingPoints = new java.util.LinkedHashMap<>();
+  /** Tasks waiting now, and the sum of the times they started waiting (state, not reset). */
+  private long waiting;
+  private long waitingSinceSumNs;
+
   private long conBounces;
   private long contentions;
   private long waitMinNs = Long.MAX_VALUE;
@@ -35,6 +48,40 @@ public final class LockStats {
     }
   }
 
+  /** A wait at {@code site} for a lock its last owner took at {@code ownerSite}. */
+  void contendedAt(String site, String ownerSite) {
+    contentionPoints.merge(site, 1L, Long::sum);
+    contendingPoints.merge(ownerSite, 1L, Long::sum);
+  }
+
+  void startedWaiting(long sinceNs) {
+    waiting++;
+    waitingSinceSumNs += sinceNs;
+  }
+
+  void stoppedWaiting(long sinceNs) {
+    waiting--;
+    waitingSinceSumNs -= sinceNs;
+  }
+
+  /** Tasks still waiting (not counted in {@code contentions}, which counts acquisitions). */
+  public long waitingNow() {
+    return waiting;
+  }
+
+  /** How long the tasks still waiting have waited so far, summed, at {@code nowNs}. */
+  public long waitingNs(long nowNs) {
+    return waiting * nowNs - waitingSinceSumNs;
+  }
+
+  public java.util.Map<String, Long> contentionPoints() {
+    return java.util.Collections.unmodifiableMap(contentionPoints);
+  }
+
+  public java.util.Map<String, Long> contendingPoints() {
+    return java.util.Collections.unmodifiableMap(contendingPoints);
+  }
+
   void released(long holdNs) {
     holds++;
     holdMinNs = Math.min(holdMinNs, holdNs);
@@ -46,6 +93,8 @@ public final class LockStats {
     conBounces = contentions = waitMaxNs = waitTotalNs = 0;
     acqBounces = acquisitions = holdMaxNs = holdTotalNs = holds = 0;
     waitMinNs = holdMinNs = Long.MAX_VALUE;
+    contentionPoints.clear();
+    contendingPoints.clear();
   }
 
   public long conBounces() {

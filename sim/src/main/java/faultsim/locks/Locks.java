@@ -20,6 +20,8 @@ public final class Locks {
 
   private final Machine machine;
   private final Map<String, LockClass> classes = new LinkedHashMap<>();
+  /** Lock event counters of every class ({@link LockClass#event}), by name. */
+  private final Map<String, Long> events = new java.util.TreeMap<>();
   private final CacheLine[] folioWaitTable = new CacheLine[FOLIO_WAIT_TABLE_SIZE];
 
   public Locks(Machine machine) {
@@ -35,7 +37,7 @@ public final class Locks {
 
   /** The class named {@code name}, created with {@code kind} on first use. */
   public LockClass lockClass(String name, LockKind kind) {
-    LockClass c = classes.computeIfAbsent(name, n -> new LockClass(n, kind));
+    LockClass c = classes.computeIfAbsent(name, n -> new LockClass(n, kind, events));
     if (c.kind() != kind) {
       throw new IllegalArgumentException("lock class " + name + " is a " + c.kind().key()
           + ", used here as a " + kind.key());
@@ -90,6 +92,12 @@ public final class Locks {
     for (LockClass c : classes.values()) {
       c.reset();
     }
+    events.clear();
+  }
+
+  /** The lock event counters counted since the last reset, by name ({@code rwsem_rlock_steal}). */
+  public Map<String, Long> lockEvents() {
+    return java.util.Collections.unmodifiableMap(events);
   }
 
   private static long mix(long x) {

@@ -99,6 +99,9 @@ public final class RwSemaphore extends Lock {
     boolean steal = !fast && writer == null && readers == 0 && !handoff;
     if (fast || steal) {
       readers++;
+      if (steal) {
+        cls.event("rwsem_rlock_steal");
+      }
       acquiredAfter(t, false, cost);
       Waiter head = queue.peekFirst();
       if (steal && head != null && !head.write) {
@@ -109,6 +112,7 @@ public final class RwSemaphore extends Lock {
       return;
     }
     queue.addLast(waiter(t, false));
+    cls.event("rwsem_sleep_reader");
     t.sleep("down_read(" + className() + ")", null);
   }
 
@@ -130,6 +134,7 @@ public final class RwSemaphore extends Lock {
       t.spin("rwsem_optimistic_spin(" + className() + ")");
     } else {
       queue.addLast(w);
+      cls.event("rwsem_sleep_writer");
       t.sleep("down_write(" + className() + ")", null);
     }
   }
@@ -213,6 +218,7 @@ public final class RwSemaphore extends Lock {
           handoff = false;
           queue.pollFirst();
           writer = head.task;
+          cls.event("rwsem_wlock");
           head.task.setContinuation(task -> acquiredNow(task, true, head));
           head.task.wake();
           // The new owner is not running yet: writers spinning on the owner stop and queue.
@@ -227,6 +233,7 @@ public final class RwSemaphore extends Lock {
     if (!writerSpinners.isEmpty()) {
       Waiter next = writerSpinners.pollFirst();
       writer = next.task;
+      cls.event("rwsem_opt_lock");
       long at = spinnerTakesAtNs(next.task);
       Waiter nextHead = writerSpinners.peekFirst();
       if (nextHead != null) {
@@ -268,6 +275,7 @@ public final class RwSemaphore extends Lock {
       it.remove();
       readers++;
       granted++;
+      cls.event("rwsem_rlock");
       w.task.setContinuation(task -> acquiredNow(task, false, w));
       w.task.wake();
     }
@@ -284,13 +292,18 @@ public final class RwSemaphore extends Lock {
         handoff = false;
       }
       writer = t;
+      cls.event("rwsem_wlock");
       acquiredAfter(t, true, w, cost);
       t.busy(cost);
       return;
     }
     if (first && now() - w.sinceNs >= machine.costs().rwsemWaitTimeoutNs()) {
+      if (!handoff) {
+        cls.event("rwsem_wlock_handoff");
+      }
       handoff = true;
     }
+    cls.event("rwsem_sleep_writer");
     t.sleep("down_write(" + className() + ")", null);
   }
 

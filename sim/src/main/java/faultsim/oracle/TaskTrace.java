@@ -136,11 +136,17 @@ final class TaskTrace {
       return indent + names[i];
     }
     StringBuilder sb = new StringBuilder(indent).append(names[i]).append('(');
+    boolean time = TIME_ARGUMENT.contains(names[i]);
     for (int a = 0; a < args[i].length; a++) {
-      sb.append(a == 0 ? "" : ", ").append(describe(args[i][a]));
+      sb.append(a == 0 ? "" : ", ").append(time && args[i][a] instanceof Long ns
+          ? faultsim.workload.Units.formatTime(ns) : describe(args[i][a]));
     }
     return sb.append(')').toString();
   }
+
+  /** Primitives whose integer argument is a time in ns, shown with its unit: cpu(5us). */
+  private static final java.util.Set<String> TIME_ARGUMENT = java.util.Set.of("cpu",
+      "schedule_timeout");
 
   static String describe(Object o) {
     if (o == null) {

@@ -1,5 +1,8 @@
 package faultsim.report;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.inference.TTest;
 
@@ -10,15 +13,25 @@ import org.apache.commons.math3.stat.inference.TTest;
  * little of the noise both share: the paired t-test on the differences is the test to use. The
  * independent (Welch) test is here to show what the pairing buys.
  *
+ * <p>No test is made where it would mislead: with fewer than {@link #MIN_N} replications (the
+ * t distribution's tails are then so wide, and the normality of the mean so doubtful, that a
+ * p-value says little), or when the differences do not vary at all (the t statistic is then
+ * 0/0 or infinite, whatever the size of the difference); {@link #notTested} says why.
+ *
  * @param n replications compared
  * @param baselineMean mean of the baseline's values
  * @param mean mean of the design's values
- * @param pValue two-sided p-value; NaN when it cannot be computed (fewer than two replications)
+ * @param pValue two-sided p-value; NaN when no test was made
  * @param alpha significance level
+ * @param notTested why no test was made, or empty
  */
-public record Comparison(int n, double baselineMean, double mean, double pValue, double alpha) {
+public record Comparison(int n, double baselineMean, double mean, double pValue, double alpha,
+    String notTested) {
   /** Significance level of the report: 99 %, as the confidence intervals. */
   public static final double ALPHA = 0.01;
+
+  /** Fewest replications a test is made on. */
+  public static final int MIN_N = 5;
 
   /** Paired t-test of {@code values} against {@code baseline}, element {@code i} with {@code i}. */
   public static Comparison paired(double[] baseline, double[] values, double alpha) {
@@ -27,41 +40,61 @@ public record Comparison(int n, double baselineMean, double mean, double pValue,
           + " and " + values.length);
     }
     int n = values.length;
-    double p;
-    if (n < 2) {
-      p = Double.NaN;
-    } else {
-      double[] d = new double[n];
-      for (int i = 0; i < n; i++) {
-        d[i] = values[i] - baseline[i];
-      }
-      p = StatUtils.variance(d) == 0 ? degenerate(StatUtils.mean(d)) : new TTest()
-          .pairedTTest(values, baseline);
+    double[] d = new double[n];
+    for (int i = 0; i < n; i++) {
+      d[i] = values[i] - baseline[i];
     }
-    return new Comparison(n, mean(baseline), mean(values), p, alpha);
+    String why = n < MIN_N ? "n = " + n + " < " + MIN_N + ": not tested"
+        : StatUtils.variance(d) != 0 ? ""
+        : StatUtils.mean(d) == 0 ? "identical in every replication: not tested"
+        : "the same difference in every replication: not tested";
+    double p = why.isEmpty() ? new TTest().pairedTTest(values, baseline) : Double.NaN;
+    return new Comparison(n, mean(baseline), mean(values), p, alpha, why);
   }
 
   /** Welch's two-sample t-test, as if the two samples had been drawn independently. */
   public static Comparison independent(double[] baseline, double[] values, double alpha) {
     int n = Math.min(baseline.length, values.length);
-    double p;
-    if (baseline.length < 2 || values.length < 2) {
-      p = Double.NaN;
-    } else if (StatUtils.variance(baseline) == 0 && StatUtils.variance(values) == 0) {
-      p = degenerate(mean(values) - mean(baseline));
-    } else {
-      p = new TTest().tTest(values, baseline);
-    }
-    return new Comparison(n, mean(baseline), mean(values), p, alpha);
-  }
-
-  /** Differences with no spread: certainly different unless they are all zero. */
-  private static double degenerate(double meanDifference) {
-    return meanDifference == 0 ? 1 : 0;
+    String why = n < MIN_N ? "n = " + n + " < " + MIN_N + ": not tested"
+        : StatUtils.variance(baseline) == 0 && StatUtils.variance(values) == 0
+        ? "no spread in either sample: not tested" : "";
+    double p = why.isEmpty() ? new TTest().tTest(values, baseline) : Double.NaN;
+    return new Comparison(n, mean(baseline), mean(values), p, alpha, why);
   }
 
   private static double mean(double[] xs) {
     return xs.length == 0 ? Double.NaN : StatUtils.mean(xs);
+  }
+
+  /** The same comparison with {@code p} in place of its p-value (e.g. adjusted by Holm). */
+  public Comparison withPValue(double p) {
+    return new Comparison(n, baselineMean, mean, p, alpha, notTested);
+  }
+
+  /**
+   * Holm's step-down adjustment of the p-values of a family of tests (Holm 1979): the i-th
+   * smallest of m is multiplied by {@code m - i + 1}, then made non-decreasing, capped at 1.
+   * Rejecting where the adjusted p-value is below alpha keeps the chance of any false
+   * "significant" in the family at most alpha, whatever the tests' dependence. Untested
+   * comparisons are left as they are and do not count in m.
+   */
+  public static List<Comparison> holm(List<Comparison> family) {
+    List<Integer> tested = new ArrayList<>();
+    for (int i = 0; i < family.size(); i++) {
+      if (family.get(i).testable()) {
+        tested.add(i);
+      }
+    }
+    tested.sort(Comparator.comparingDouble(i -> family.get(i).pValue()));
+    List<Comparison> out = new ArrayList<>(family);
+    int m = tested.size();
+    double running = 0;
+    for (int k = 0; k < m; k++) {
+      int i = tested.get(k);
+      running = Math.max(running, Math.min(1, (m - k) * family.get(i).pValue()));
+      out.set(i, family.get(i).withPValue(running));
+    }
+    return out;
   }
 
   /** Whether the difference is significant at {@code alpha}. */

@@ -13,6 +13,7 @@ import java.util.List;
  * @param machine the simulated machine
  * @param run seed, replications, simulated time, version
  * @param designs the designs compared, baseline first
+ * @param verdict unsafe designs, then safe ones ranked by the main metric
  * @param summary designs × key metrics
  * @param charts chart sections, in page order
  * @param lockTables lock_stat tables, one per design
@@ -21,7 +22,7 @@ import java.util.List;
  */
 public record Page(String title, List<String> question, String workloadFile,
     String workloadSource, List<Fact> machine, List<Fact> run, List<DesignLink> designs,
-    SummaryTable summary, List<ChartSection> charts, List<LockTable> lockTables,
+    Verdict verdict, SummaryTable summary, List<ChartSection> charts, List<LockTable> lockTables,
     Violations violations, String up) {
 
   /** A labelled value. */
@@ -41,9 +42,17 @@ public record Page(String title, List<String> question, String workloadFile,
    * A design's lock statistics in {@code /proc/lock_stat} columns, most contended class first.
    *
    * @param raw link to the design's {@code lock_stat/<design>.txt}
+   * @param points the most frequent contention and contending points of each contended class
+   * @param events the design's rwsem lock event counters, summed over replications
    */
   public record LockTable(String design, String colour, String raw, List<String> columns,
-      List<LockLine> rows) {}
+      List<LockLine> rows, List<Point> points, List<Fact> events) {}
+
+  /**
+   * A call site of a contended class: {@code contention} (where tasks waited) or
+   * {@code contending} (where the owner had taken the lock when they began to).
+   */
+  public record Point(String lockClass, String point, String site, long count) {}
 
   /** One class side; {@code classStart} marks the first row of a class (a rule above it). */
   public record LockLine(String name, List<String> cells, boolean classStart) {}

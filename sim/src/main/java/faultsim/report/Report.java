@@ -88,11 +88,13 @@ public final class Report {
       sections.add(new Page.ChartSection(e.getKey(), slug(e.getKey()),
           writeCharts(e.getValue(), charts, "charts/")));
     }
+    SummaryTable summary = SummaryTable.of(data);
+    Violations violations = Violations.parse(data.violations);
     Page page = new Page(data.text("workload", "name"),
         paragraphs(data.text("workload", "description")), data.text("workload", "file"),
         data.text("workload", "source"), machine(data.manifest), runFacts(data),
-        writeDesigns(dir, data), SummaryTable.of(data), sections, lockTables(data),
-        Violations.parse(data.violations), up);
+        writeDesigns(dir, data), Verdict.of(data, summary, violations), summary, sections,
+        lockTables(data), violations, up);
     writeAtomically(dir.resolve("index.html"), render("index.jte", page));
   }
 
@@ -248,7 +250,8 @@ public final class Report {
   static List<Page.LockTable> lockTables(ResultsData data) {
     List<String> columns = List.of("class name", "con-bounces", "contentions", "waittime-min",
         "waittime-max", "waittime-total", "waittime-avg", "acq-bounces", "acquisitions",
-        "holdtime-min", "holdtime-max", "holdtime-total", "holdtime-avg");
+        "holdtime-min", "holdtime-max", "holdtime-total", "holdtime-avg",
+        "waiting at the end");
     List<Page.LockTable> out = new ArrayList<>();
     for (int i = 0; i < data.designs.size(); i++) {
       String design = data.designs.get(i);
@@ -264,11 +267,57 @@ public final class Report {
             Fmt.lockStatUs(r.waitAvgNs()), Long.toString(r.acqBounces()),
             Long.toString(r.acquisitions()), Fmt.lockStatUs(r.holdMinNs()),
             Fmt.lockStatUs(r.holdMaxNs()), Fmt.lockStatUs(r.holdTotalNs()),
-            Fmt.lockStatUs(r.holdAvgNs())), !r.className().equals(lastClass)));
+            Fmt.lockStatUs(r.holdAvgNs()), Long.toString(data.waitingAtEnd
+                .getOrDefault(design, Map.of()).getOrDefault(r.displayName(), 0L))),
+            !r.className().equals(lastClass)));
         lastClass = r.className();
       }
       out.add(new Page.LockTable(design, ChartStyle.hex(ChartStyle.design(i)),
-          "lock_stat/" + ResultsWriter.fileName(design) + ".txt", columns, rows));
+          "lock_stat/" + ResultsWriter.fileName(design) + ".txt", columns, rows,
+          points(data, design), lockEvents(data, design)));
+    }
+    return out;
+  }
+
+  /**
+   * A design's contention points: per class, most contended first as in the table, the
+   * {@value faultsim.stats.LockStatFormat#POINTS} most frequent contention then contending
+   * points, both sides of an rwsem together, as lock_stat lists them.
+   */
+  static List<Page.Point> points(ResultsData data, String design) {
+    Map<String, Map<String, Map<String, Long>>> byClass = new java.util.LinkedHashMap<>();
+    for (ResultsData.LockRow r : data.locks) {
+      if (r.design().equals(design) && r.contentions() > 0) {
+        byClass.putIfAbsent(r.className(), new java.util.LinkedHashMap<>());
+      }
+    }
+    for (ResultsData.SiteRow s : data.sites) {
+      if (s.design().equals(design) && byClass.containsKey(s.className())) {
+        byClass.get(s.className()).computeIfAbsent(s.point(), k -> new java.util.TreeMap<>())
+            .merge(s.site(), s.count(), Long::sum);
+      }
+    }
+    List<Page.Point> out = new ArrayList<>();
+    byClass.forEach((cls, points) -> {
+      for (String point : List.of("contention", "contending")) {
+        for (Map.Entry<String, Long> e : faultsim.stats.LockStatRow.top(
+            points.getOrDefault(point, Map.of()), faultsim.stats.LockStatFormat.POINTS)) {
+          out.add(new Page.Point(cls, point, e.getKey(), e.getValue()));
+        }
+      }
+    });
+    return out;
+  }
+
+  /** A design's lock event counters ({@code rwsem_*} rows of job vmstat), summed. */
+  static List<Page.Fact> lockEvents(ResultsData data, String design) {
+    List<Page.Fact> out = new ArrayList<>();
+    for (ResultsData.SummaryRow r : data.summary) {
+      if (r.design().equals(design) && r.job().equals("vmstat")
+          && r.metric().startsWith("rwsem_")) {
+        out.add(new Page.Fact(r.metric(), String.format(Locale.ROOT, "%,d",
+            Math.round(r.mean() * r.n()))));
+      }
     }
     return out;
   }

@@ -32,9 +32,19 @@ final class ResultsData {
     }
   }
 
+  /** A {@code lock_sites.csv} row. */
+  record SiteRow(String design, String className, String side, String point, String site,
+      long count) {}
+
   /** A {@code timeline.csv} row. */
   record TimelineRow(String design, String job, String kind, long startNs, long endNs,
       long ops) {}
+
+  /**
+   * {@code summary.csv}'s job column values that are not jobs: {@code all} (run-wide metrics)
+   * and {@code vmstat} (the counters).
+   */
+  static final Set<String> PSEUDO_JOBS = Set.of("all", "vmstat");
 
   final Path dir;
   final JsonNode manifest;
@@ -50,6 +60,10 @@ final class ResultsData {
   /** design → {@code job.op} → distribution, in file-name order. */
   final Map<String, Map<String, Hgrm>> latency;
   final String violations;
+  /** {@code lock_sites.csv}, empty for results written before it existed. */
+  List<SiteRow> sites = List.of();
+  /** {@code locks.csv}'s waiting_at_end per design and class side ({@code class-side}). */
+  Map<String, Map<String, Long>> waitingAtEnd = new LinkedHashMap<>();
 
   private ResultsData(Path dir, JsonNode manifest, List<String> designs, List<String> jobs,
       List<SummaryRow> summary,
@@ -89,7 +103,7 @@ final class ResultsData {
           r.number("mean"), r.number("ci99"), r.get("unit"), (int) r.integer("n"));
       summary.add(s);
       designs.add(s.design());
-      if (!s.job().equals("all")) {
+      if (!PSEUDO_JOBS.contains(s.job())) {
         jobs.add(s.job());
       }
     }
@@ -101,7 +115,16 @@ final class ResultsData {
           .put((int) r.integer("replication"), r.number("value"));
     }
     List<LockRow> locks = new ArrayList<>();
-    for (CsvTable.Row r : CsvTable.read(dir.resolve("locks.csv")).rows()) {
+    Map<String, Map<String, Long>> waitingAtEnd = new LinkedHashMap<>();
+    CsvTable locksCsv = CsvTable.read(dir.resolve("locks.csv"));
+    boolean hasWaiting = locksCsv.header().contains("waiting_at_end");
+    for (CsvTable.Row r : locksCsv.rows()) {
+      if (hasWaiting && r.integer("waiting_at_end") > 0) {
+        String side = r.get("side");
+        waitingAtEnd.computeIfAbsent(r.get("design"), k -> new LinkedHashMap<>())
+            .put(side.isEmpty() ? r.get("class") : r.get("class") + "-" + side,
+                r.integer("waiting_at_end"));
+      }
       locks.add(new LockRow(r.get("design"), r.get("class"), r.get("side"),
           r.integer("con-bounces"), r.integer("contentions"), r.integer("waittime-min_ns"),
           r.integer("waittime-max_ns"), r.integer("waittime-total_ns"),
@@ -137,8 +160,19 @@ final class ResultsData {
     }
     Path v = dir.resolve("violations.txt");
     String violations = Files.isRegularFile(v) ? Files.readString(v, StandardCharsets.UTF_8) : "";
-    return new ResultsData(dir, manifest, List.copyOf(designs), List.copyOf(jobs), summary,
-        reps, locks, cpu, timeline, latency, violations);
+    ResultsData data = new ResultsData(dir, manifest, List.copyOf(designs), List.copyOf(jobs),
+        summary, reps, locks, cpu, timeline, latency, violations);
+    data.waitingAtEnd = waitingAtEnd;
+    Path sitesFile = dir.resolve("lock_sites.csv");
+    if (Files.isRegularFile(sitesFile)) {
+      List<SiteRow> sites = new ArrayList<>();
+      for (CsvTable.Row r : CsvTable.read(sitesFile).rows()) {
+        sites.add(new SiteRow(r.get("design"), r.get("class"), r.get("side"), r.get("point"),
+            r.get("site"), r.integer("count")));
+      }
+      data.sites = List.copyOf(sites);
+    }
+    return data;
   }
 
   SummaryRow summary(String design, String job, String metric) {

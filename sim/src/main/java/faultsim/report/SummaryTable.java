@@ -8,9 +8,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Designs × key metrics, per job: mean ± 99 % confidence half-width across replications and, for
- * every design after the first (the baseline), the relative difference from the baseline and
- * whether a paired t-test across replications finds it significant at 99 %.
+ * Designs × key metrics, per job: the mean across replications with its 99 % confidence interval
+ * (on the log scale: never below zero) and, for every design after the first (the baseline), the
+ * change from the baseline with its interval and whether a paired t-test across replications
+ * finds it significant at 99 % after Holm's correction over every test of the table. No test is
+ * made with fewer than five replications or differences without spread; violations are counted
+ * ("found in k of n replications"), never tested.
  *
  * @param columns the metrics, left to right
  * @param groups one per job, in workload order
@@ -50,23 +53,40 @@ public record SummaryTable(List<Column> columns, List<Group> groups) {
       new Metric("p50", "latency_p50", 1000, "\u00b5s", false, 3),
       new Metric("p99", "latency_p99", 1000, "\u00b5s", false, 3),
       new Metric("p99.9", "latency_p999", 1000, "\u00b5s", false, 3),
-      new Metric("retries", "retries", 1, "", false, 3),
-      new Metric("violations", VIOLATIONS, 1, "", false, 3));
+      new Metric("retries", "retries", 1, "", false, 3));
 
   static SummaryTable of(ResultsData data) {
     List<Column> columns = new ArrayList<>();
     for (Metric m : METRICS) {
       columns.add(new Column(m.label(), m.unit()));
     }
-    List<Group> groups = new ArrayList<>();
     String baseline = data.designs.isEmpty() ? "" : data.designs.get(0);
+    // Every test of the table is one family: their p-values are adjusted together (Holm).
+    List<Comparison> family = new ArrayList<>();
+    for (String job : data.jobs) {
+      for (String design : data.designs) {
+        for (Metric m : METRICS) {
+          Comparison c = compare(data, baseline, design, job, m);
+          if (c != null) {
+            family.add(c);
+          }
+        }
+      }
+    }
+    List<Comparison> adjusted = Comparison.holm(family);
+    int next = 0;
+    List<Group> groups = new ArrayList<>();
     for (String job : data.jobs) {
       List<Row> rows = new ArrayList<>();
       for (int d = 0; d < data.designs.size(); d++) {
         String design = data.designs.get(d);
         List<Cell> cells = new ArrayList<>();
         for (Metric m : METRICS) {
-          cells.add(cell(data, baseline, design, job, m));
+          Comparison c = null;
+          if (compare(data, baseline, design, job, m) != null) {
+            c = adjusted.get(next++);
+          }
+          cells.add(cell(data, baseline, design, job, m, c));
         }
         rows.add(new Row(design, ChartStyle.hex(ChartStyle.design(d)), d == 0, cells));
       }
@@ -75,49 +95,104 @@ public record SummaryTable(List<Column> columns, List<Group> groups) {
     return new SummaryTable(columns, groups);
   }
 
+  /** Paired values of a metric in the replications both designs have: {baseline, design}. */
+  static double[][] paired(ResultsData data, String baseline, String design, String job,
+      String metric) {
+    TreeMap<Integer, Double> base = values(data, baseline, job, metric);
+    TreeMap<Integer, Double> values = values(data, design, job, metric);
+    List<Integer> common = new ArrayList<>(base.keySet());
+    common.retainAll(values.keySet());
+    double[][] out = new double[2][common.size()];
+    for (int i = 0; i < common.size(); i++) {
+      out[0][i] = base.get(common.get(i));
+      out[1][i] = values.get(common.get(i));
+    }
+    return out;
+  }
+
+  /** The paired comparison of a cell, or null where none is made (baseline, violations). */
+  private static Comparison compare(ResultsData data, String baseline, String design,
+      String job, Metric m) {
+    if (design.equals(baseline) || m.metric().equals(VIOLATIONS)
+        || Double.isNaN(mean(data, design, job, m.metric()))) {
+      return null;
+    }
+    double[][] ab = paired(data, baseline, design, job, m.metric());
+    if (ab[0].length == 0) {
+      return null;
+    }
+    return Comparison.paired(ab[0], ab[1], Comparison.ALPHA);
+  }
+
   private static Cell cell(ResultsData data, String baseline, String design, String job,
-      Metric m) {
+      Metric m, Comparison c) {
     double mean = mean(data, design, job, m.metric());
     if (Double.isNaN(mean)) {
       return new Cell("", "", "", "", "", "");
     }
     TreeMap<Integer, Double> values = values(data, design, job, m.metric());
-    double ci;
     if (m.metric().equals(VIOLATIONS)) {
-      double[] xs = values.values().stream().mapToDouble(Double::doubleValue).toArray();
-      ci = xs.length >= 2 ? ConfidenceInterval.halfWidth(xs, 0.99) : Double.NaN;
-    } else {
-      ci = data.summary(design, job, m.metric()).ci99();
+      // Counts of a defect are not a quantity to average and test: one is enough.
+      long found = values.values().stream().filter(v -> v > 0).count();
+      String v = Fmt.number(mean * values.size(), 3);
+      return new Cell(v, "", "", "found in " + found + " of " + values.size()
+          + " replications", "", found > 0 ? "worse" : "");
     }
-    String[] mc = Fmt.meanCi(mean / m.scale(), ci / m.scale(), m.digits());
+    String value = Fmt.number(mean / m.scale(), m.digits());
+    String ci = interval(data.summary(design, job, m.metric()), m);
     if (design.equals(baseline)) {
-      return new Cell(mc[0], mc[1], "", "baseline", "", "");
+      return new Cell(value, ci, "", "baseline", "", "");
     }
-    double baseMean = mean(data, baseline, job, m.metric());
-    String change = baseMean == 0 ? (mean == 0 ? Fmt.percent(0) : "")
-        : Fmt.percent((mean - baseMean) / Math.abs(baseMean));
-    TreeMap<Integer, Double> base = values(data, baseline, job, m.metric());
-    List<Integer> common = new ArrayList<>(base.keySet());
-    common.retainAll(values.keySet());
-    if (common.size() < 2) {
-      return new Cell(mc[0], mc[1], change,
-          common.isEmpty() ? "no per-replication values" : "one replication: no test", "", "");
+    if (c == null) {
+      return new Cell(value, ci, "", "no per-replication values", "", "");
     }
-    double[] a = new double[common.size()];
-    double[] b = new double[common.size()];
-    for (int i = 0; i < common.size(); i++) {
-      a[i] = base.get(common.get(i));
-      b[i] = values.get(common.get(i));
+    double[][] ab = paired(data, baseline, design, job, m.metric());
+    String change = change(ab, c);
+    if (!c.testable()) {
+      return new Cell(value, ci, change, c.notTested(), "", "untested");
     }
-    Comparison c = Comparison.paired(a, b, Comparison.ALPHA);
-    String css;
-    if (!c.significant()) {
-      css = "same";
-    } else {
-      css = (c.difference() > 0) == m.higherIsBetter() ? "better" : "worse";
-    }
-    return new Cell(mc[0], mc[1], change, c.significant() ? "significant" : "n.s.",
+    String css = !c.significant() ? "same"
+        : (c.difference() > 0) == m.higherIsBetter() ? "better" : "worse";
+    return new Cell(value, ci, change, c.significant() ? "significant" : "n.s.",
         Fmt.pValue(c.pValue()), css);
+  }
+
+  /**
+   * The 99 % interval of a mean, on the log scale so that it never goes below zero
+   * ({@link ConfidenceInterval#positive}); {@code no spread} when every replication gave the
+   * same value, empty with one replication.
+   */
+  static String interval(ResultsData.SummaryRow r, Metric m) {
+    if (r == null || r.n() < 2 || Double.isNaN(r.ci99())) {
+      return "";
+    }
+    if (r.ci99() == 0) {
+      return "no spread in " + r.n();
+    }
+    double[] lh = ConfidenceInterval.positive(r.mean(), r.ci99());
+    if (Double.isNaN(lh[0])) {
+      return "";
+    }
+    return Fmt.number(lh[0] / m.scale(), m.digits()) + " \u2013 "
+        + Fmt.number(lh[1] / m.scale(), m.digits());
+  }
+
+  /**
+   * The change from the baseline: the geometric mean of the paired ratios with its 99 %
+   * interval ({@link ConfidenceInterval#pairedRatio}, never below -100 %) where every value is
+   * positive, else the difference of the means.
+   */
+  static String change(double[][] ab, Comparison c) {
+    double[] ratio = ConfidenceInterval.pairedRatio(ab[0], ab[1], 1 - Comparison.ALPHA);
+    if (Double.isNaN(ratio[0])) {
+      double base = c.baselineMean();
+      return base == 0 ? (c.mean() == 0 ? Fmt.percent(0) : "") : Fmt.percent(c.relativeDifference());
+    }
+    String pct = Fmt.percent(ratio[0] - 1);
+    if (Double.isNaN(ratio[1]) || ratio[1] == ratio[2]) {
+      return pct;
+    }
+    return pct + " [" + Fmt.percent(ratio[1] - 1) + ", " + Fmt.percent(ratio[2] - 1) + "]";
   }
 
   /** The mean from {@code summary.csv}; for violations, the sum over kinds; NaN if absent. */
@@ -169,16 +244,16 @@ public record SummaryTable(List<Column> columns, List<Group> groups) {
             continue;
           }
           sb.append(String.format(Locale.ROOT, "    %-11s %s", c.label(), cell.value()));
-          if (!cell.ci().isEmpty()) {
-            sb.append(" \u00b1 ").append(cell.ci());
-          }
           if (!c.unit().isEmpty()) {
             sb.append(' ').append(c.unit());
+          }
+          if (!cell.ci().isEmpty()) {
+            sb.append(" (").append(cell.ci()).append(')');
           }
           if (!cell.change().isEmpty()) {
             sb.append("  ").append(cell.change());
           }
-          if (!r.baseline()) {
+          if (!r.baseline() || !cell.css().isEmpty()) {
             sb.append("  ").append(cell.verdict());
             if (!cell.p().isEmpty()) {
               sb.append(" (p ").append(cell.p().startsWith("<") ? "" : "= ").append(cell.p())

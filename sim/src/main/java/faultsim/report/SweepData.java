@@ -67,7 +67,7 @@ final class SweepData {
           (int) r.integer("n"));
       rows.add(row);
       designs.add(row.design());
-      if (!row.job().equals("all")) {
+      if (!ResultsData.PSEUDO_JOBS.contains(row.job())) {
         jobs.add(row.job());
       }
     }
@@ -124,6 +124,16 @@ final class SweepData {
   /** Whether key {@code k} takes more than one value. */
   boolean varies(int k) {
     return values(k).size() > 1;
+  }
+
+  /** Whether every value of key {@code k} is a whole number. */
+  boolean integral(int k) {
+    for (String v : values(k)) {
+      if (!v.matches("-?\\d+")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether every value of key {@code k} is a number. */

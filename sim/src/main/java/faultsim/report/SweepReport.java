@@ -1,6 +1,7 @@
 package faultsim.report;
 
 import faultsim.results.ResultsWriter;
+import faultsim.stats.ConfidenceInterval;
 import java.awt.BasicStroke;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -57,6 +58,7 @@ final class SweepReport {
     for (SweptMetric m : METRICS) {
       columns.add(m.axis());
     }
+    columns.add("violations");
     String title = data.text("workload", "name");
     SweepPage page = new SweepPage(title.isEmpty() ? dir.getFileName().toString() : title,
         Report.paragraphs(data.text("workload", "description")), swept, designs, sections,
@@ -107,8 +109,10 @@ final class SweepReport {
       double x = numeric ? Double.parseDouble(r.values().get(xk))
           : xs.indexOf(r.values().get(xk));
       double y = r.mean() / m.scale();
-      double ci = Double.isNaN(r.ci99()) ? 0 : r.ci99() / m.scale();
-      s.add(x, y, y - ci, y + ci);
+      // On the log scale, as the summary table's intervals: never below zero.
+      double[] lh = ConfidenceInterval.positive(r.mean(), r.ci99());
+      s.add(x, y, Double.isNaN(lh[0]) ? y : lh[0] / m.scale(),
+          Double.isNaN(lh[1]) ? y : lh[1] / m.scale());
     }
     YIntervalSeriesCollection ds = new YIntervalSeriesCollection();
     XYErrorRenderer renderer = new XYErrorRenderer();
@@ -129,6 +133,10 @@ final class SweepReport {
     if (numeric) {
       NumberAxis n = new NumberAxis(data.keys.get(xk));
       n.setAutoRangeIncludesZero(false);
+      if (data.integral(xk)) {
+        // A count (threads, cores): no tick between two whole values.
+        n.setStandardTickUnits(NumberAxis.createIntegerTickUnits(java.util.Locale.ROOT));
+      }
       x = n;
     } else {
       x = new SymbolAxis(data.keys.get(xk), xs.toArray(new String[0]));
@@ -155,7 +163,7 @@ final class SweepReport {
     Map<String, SweepPage.PointRow> rows = new LinkedHashMap<>();
     Map<String, List<String>> cells = new LinkedHashMap<>();
     for (SweepData.Row r : data.rows) {
-      if (r.job().equals("all")) {
+      if (ResultsData.PSEUDO_JOBS.contains(r.job())) {
         continue;
       }
       String key = r.point() + "\u0000" + r.design() + "\u0000" + r.job();
@@ -166,6 +174,7 @@ final class SweepReport {
         for (int i = 0; i < METRICS.size(); i++) {
           c.add("");
         }
+        c.add(violations(data, r.point(), r.design()));
         cells.put(key, c);
         Path p = data.point(r.point());
         String href = p == null ? "" : "points/" + p.getFileName() + "/index.html";
@@ -175,12 +184,33 @@ final class SweepReport {
       for (int i = 0; i < METRICS.size(); i++) {
         SweptMetric m = METRICS.get(i);
         if (m.metric().equals(r.metric())) {
-          String[] mc = Fmt.meanCi(r.mean() / m.scale(), r.ci99() / m.scale(), 4);
-          cells.get(key).set(data.keys.size() + 2 + i,
-              mc[1].isEmpty() ? mc[0] : mc[0] + " \u00b1 " + mc[1]);
+          double[] lh = ConfidenceInterval.positive(r.mean(), r.ci99());
+          String v = Fmt.number(r.mean() / m.scale(), 4);
+          if (r.ci99() == 0 && r.n() > 1) {
+            v += " (no spread)";
+          } else if (!Double.isNaN(lh[0])) {
+            v += " (" + Fmt.number(lh[0] / m.scale(), 4) + " \u2013 "
+                + Fmt.number(lh[1] / m.scale(), 4) + ")";
+          }
+          cells.get(key).set(data.keys.size() + 2 + i, v);
         }
       }
     }
     return List.copyOf(rows.values());
+  }
+
+  /** A design's violations at a point: each kind found with its count, or {@code none}. */
+  static String violations(SweepData data, int point, String design) {
+    List<String> kinds = new ArrayList<>();
+    for (SweepData.Row r : data.rows) {
+      if (r.point() == point && r.design().equals(design) && r.job().equals("all")
+          && r.metric().startsWith("violations_")) {
+        long count = Math.round(r.mean() * r.n());
+        if (count > 0) {
+          kinds.add(r.metric().substring("violations_".length()) + " \u00d7 " + count);
+        }
+      }
+    }
+    return kinds.isEmpty() ? "none" : "UNSAFE: " + String.join(", ", kinds);
   }
 }

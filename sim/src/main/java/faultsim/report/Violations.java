@@ -36,9 +36,16 @@ public record Violations(List<DesignViolations> designs) {
    * @param rows the steps, each as wide as {@code columns}
    * @param where per replication, the simulated times at which the file lists it
    * @param listed how many times the file lists it
+   * @param id the page anchor of the violation ({@link #anchor})
+   * @param firstOfKind whether it is the design's first violation of its kind (shown open)
    */
   public record Violation(String kind, String summary, List<String> columns,
-      List<List<String>> rows, List<String> where, int listed) {}
+      List<List<String>> rows, List<String> where, int listed, String id, boolean firstOfKind) {}
+
+  /** The page anchor of a design's {@code index}-th violation (0 for its first). */
+  static String anchor(String design, int index) {
+    return "violation-" + Report.slug(design) + "-" + index;
+  }
 
   private static final Pattern DESIGN = Pattern.compile("^design (.+): (\\d+ violations?)$");
   private static final Pattern HEAD_TASK =
@@ -120,8 +127,11 @@ public record Violations(List<DesignViolations> designs) {
     DesignViolations done(Pending last) {
       add(last);
       List<Violation> out = new ArrayList<>();
+      java.util.Set<String> kinds = new java.util.HashSet<>();
       for (Group g : groups.values()) {
-        out.add(g.done());
+        Violation v = g.done();
+        out.add(new Violation(v.kind(), v.summary(), v.columns(), v.rows(), v.where(),
+            v.listed(), anchor(design, out.size()), kinds.add(v.kind())));
       }
       return new DesignViolations(design, headline, out, List.copyOf(notes));
     }
@@ -151,7 +161,7 @@ public record Violations(List<DesignViolations> designs) {
         where.add("replication " + e.getKey() + " at t = " + String.join(", ", ts));
       }
       return new Violation(first.kind(), first.summary(), first.columns(), first.rows(),
-          List.copyOf(where), listed);
+          List.copyOf(where), listed, "", false);
     }
   }
 
@@ -195,7 +205,7 @@ public record Violations(List<DesignViolations> designs) {
         }
       }
       return new Violation(kind, summary, List.copyOf(columns.keySet()), List.copyOf(rows),
-          List.of(), 1);
+          List.of(), 1, "", false);
     }
   }
 }

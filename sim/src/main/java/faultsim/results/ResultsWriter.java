@@ -168,11 +168,25 @@ public final class ResultsWriter {
     }
     writeSummary(dir.resolve("summary.csv"), byDesign);
     writeLocks(dir, byDesign);
+    writeLockSites(dir.resolve("lock_sites.csv"), byDesign);
     writeHistograms(dir, byDesign);
     writeViolations(dir.resolve("violations.txt"), byDesign);
     writeManifest(dir.resolve("manifest.json"), w, runs, runInfo);
     writeCpu(dir.resolve("cpu.csv"), byDesign);
     writeTimeline(dir.resolve("timeline.csv"), byDesign);
+    readableByAll(dir);
+  }
+
+  /**
+   * The results directory is made under a temporary name, which Java creates with mode 0700;
+   * results are meant to be shared like the files in them (0755, as mkdir with the usual umask
+   * 022 gives). No-op where the file system has no POSIX permissions.
+   */
+  static void readableByAll(Path dir) throws IOException {
+    if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+      Files.setPosixFilePermissions(dir,
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
   }
 
   // ---- summary.csv --------------------------------------------------------------------------
@@ -285,6 +299,26 @@ public final class ResultsWriter {
       }
     }
     Files.writeString(dir.resolve("locks.csv"), csv.toString(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@code lock_sites.csv}: per design, class and side, the call sites that waited
+   * ({@code contention}) and where the owner had taken the lock ({@code contending}), summed over
+   * replications, most frequent first.
+   */
+  static void writeLockSites(Path file, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    StringBuilder csv = new StringBuilder(LockStatFormat.SITES_CSV_HEADER).append('\n');
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      for (List<LockStatRow> group : LockStatFormat.byClass(sumLocks(e.getValue()))) {
+        for (LockStatRow r : group) {
+          for (String line : LockStatFormat.siteLines(e.getKey(), r)) {
+            csv.append(line).append('\n');
+          }
+        }
+      }
+    }
+    Files.writeString(file, csv.toString(), StandardCharsets.UTF_8);
   }
 
   // ---- histograms ---------------------------------------------------------------------------
@@ -494,7 +528,9 @@ public final class ResultsWriter {
     }
     m.put("designs", designs);
     m.put("machine", machine(w));
-    m.put("replications", w.replications());
+    m.put("replications", runs.isEmpty() ? w.replications()
+        : runs.stream().filter(r -> r.design().equals(runs.get(0).design())).count());
+    m.put("replications_chosen_by", replicationRule(w, runs));
     m.put("seed", w.seed());
     m.put("substreams", "replication r of every design uses substream r of every stream");
     m.put("streams", w.streamNames());
@@ -507,6 +543,26 @@ public final class ResultsWriter {
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .enable(SerializationFeature.INDENT_OUTPUT);
     Files.writeString(file, mapper.writeValueAsString(m) + "\n", StandardCharsets.UTF_8);
+  }
+
+  /** How the number of replications was chosen, in words. */
+  static String replicationRule(Workload w, List<ReplicationResult> runs) {
+    faultsim.stats.SequentialRule rule = w.rule();
+    if (rule == null) {
+      return "the workload: " + w.replications() + " replications";
+    }
+    Map<String, List<ReplicationResult>> byDesign = new LinkedHashMap<>();
+    for (ReplicationResult r : runs) {
+      byDesign.computeIfAbsent(r.design(), k -> new ArrayList<>()).add(r);
+    }
+    boolean met = true;
+    for (double[] s : faultsim.run.Experiment.throughputs(byDesign)) {
+      met &= rule.precise(s, s.length);
+    }
+    return String.format(Locale.ROOT, "precision: replications added until the 99 %% confidence"
+        + " half-width of every job's throughput was within %s of its mean (at least %d, at"
+        + " most %d)%s", faultsim.stats.Csv.number(rule.precision() * 100) + "%", rule.min(),
+        rule.max(), met ? "" : "; the most were run before every job reached that precision");
   }
 
   /** A design name as a file name: path separators and other odd characters replaced. */

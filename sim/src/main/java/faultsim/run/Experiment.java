@@ -16,6 +16,7 @@ import faultsim.machine.Core;
 import faultsim.machine.Machine;
 import faultsim.machine.Task;
 import faultsim.stats.LockStatRow;
+import faultsim.stats.SequentialRule;
 import faultsim.synthetic.OpRecorder;
 import faultsim.synthetic.SyntheticRun;
 import faultsim.workload.Workload;
@@ -42,6 +43,13 @@ public final class Experiment {
 
   private Experiment() {}
 
+  /**
+   * Runs the workload: exactly {@code w.replications()} per design, or, when the workload asks
+   * for a precision ({@link Workload#rule}), replications in batches until the rule stops; every
+   * design gets the same number, so replications stay paired. The results are those of the
+   * replications the one-at-a-time rule would have run (extra ones of a batch are dropped), in
+   * design-major, replication-minor order.
+   */
   public static List<ReplicationResult> run(Workload w, int threads, Progress progress)
       throws InterruptedException, InputException {
     if (threads < 1) {
@@ -53,13 +61,10 @@ public final class Experiment {
       designs.addAll(w.designs());
     }
     RandomStreams base = streams(w);
-    int total = designs.size() * w.replications();
-    List<RandomStreams> perRun = new ArrayList<>(total);
-    for (int d = 0; d < designs.size(); d++) {
-      for (int r = 0; r < w.replications(); r++) {
-        // Common random numbers: replication r of every design uses substream r.
-        perRun.add(base.forReplication(r));
-      }
+    SequentialRule rule = w.rule();
+    Map<String, List<ReplicationResult>> byDesign = new LinkedHashMap<>();
+    for (String d : designs) {
+      byDesign.put(d, new ArrayList<>());
     }
     AtomicInteger done = new AtomicInteger();
     // Never more runs at once than fit in the heap; results do not depend on the thread count.
@@ -70,26 +75,84 @@ public final class Experiment {
       return t;
     });
     try {
-      List<Future<ReplicationResult>> futures = new ArrayList<>(total);
-      int i = 0;
-      for (String design : designs) {
-        for (int r = 0; r < w.replications(); r++) {
-          RandomStreams streams = perRun.get(i++);
-          int rep = r;
-          futures.add(pool.submit(() -> {
-            ReplicationResult res = runOne(w, design, bindings.get(design), rep, streams);
-            if (progress != null) {
-              progress.runDone(done.incrementAndGet(), total,
-                  w.spec().rampNs() + w.spec().runtimeNs());
-            }
-            return res;
-          }));
+      int have = 0;
+      int want = w.replications();
+      while (true) {
+        runBatch(w, designs, bindings, base, have, want, pool, byDesign, done,
+            designs.size() * want, progress);
+        have = want;
+        if (rule == null) {
+          break;
         }
+        List<double[]> series = throughputs(byDesign);
+        int stop = rule.stop(series);
+        if (stop >= 0) {
+          byDesign.replaceAll((d, reps) -> new ArrayList<>(reps.subList(0, stop)));
+          break;
+        }
+        want = rule.nextTarget(series);
       }
-      List<ReplicationResult> out = new ArrayList<>(total);
-      for (Future<ReplicationResult> f : futures) {
+    } finally {
+      pool.shutdownNow();
+    }
+    List<ReplicationResult> out = new ArrayList<>();
+    byDesign.values().forEach(out::addAll);
+    return out;
+  }
+
+  /**
+   * Every job's throughput of every design, one series per design and job, replication by
+   * replication: what {@link SequentialRule} watches.
+   */
+  public static List<double[]> throughputs(Map<String, List<ReplicationResult>> byDesign) {
+    List<double[]> series = new ArrayList<>();
+    for (List<ReplicationResult> reps : byDesign.values()) {
+      if (reps.isEmpty()) {
+        continue;
+      }
+      for (int j = 0; j < reps.get(0).jobs().size(); j++) {
+        int job = j;
+        series.add(reps.stream().mapToDouble(r -> r.jobs().get(job).throughput()).toArray());
+      }
+    }
+    return series;
+  }
+
+  /** Replications {@code from} (inclusive) to {@code to} (exclusive) of every design. */
+  private static void runBatch(Workload w, List<String> designs,
+      Map<String, KernelRun.Binding> bindings, RandomStreams base, int from, int to,
+      ExecutorService pool, Map<String, List<ReplicationResult>> byDesign, AtomicInteger done,
+      int total, Progress progress) throws InterruptedException {
+    // Streams are positioned here, on the calling thread, in a fixed order: MRG32k3a's
+    // constructor is not thread-safe.
+    List<RandomStreams> perRun = new ArrayList<>();
+    for (int d = 0; d < designs.size(); d++) {
+      for (int r = from; r < to; r++) {
+        // Common random numbers: replication r of every design uses substream r.
+        perRun.add(base.forReplication(r));
+      }
+    }
+    List<Future<ReplicationResult>> futures = new ArrayList<>();
+    int i = 0;
+    for (String design : designs) {
+      for (int r = from; r < to; r++) {
+        RandomStreams streams = perRun.get(i++);
+        int rep = r;
+        futures.add(pool.submit(() -> {
+          ReplicationResult res = runOne(w, design, bindings.get(design), rep, streams);
+          if (progress != null) {
+            progress.runDone(done.incrementAndGet(), total,
+                w.spec().rampNs() + w.spec().runtimeNs());
+          }
+          return res;
+        }));
+      }
+    }
+    int f = 0;
+    for (String design : designs) {
+      for (int r = from; r < to; r++) {
         try {
-          out.add(f.get());
+          byDesign.get(design).add(futures.get(f++).get());
         } catch (ExecutionException e) {
           Throwable c = e.getCause();
           if (c instanceof RuntimeException re) {
@@ -98,9 +161,6 @@ public final class Experiment {
           throw new IllegalStateException(c);
         }
       }
-      return out;
-    } finally {
-      pool.shutdownNow();
     }
   }
 
@@ -158,6 +218,9 @@ public final class Experiment {
         vmstat.put("punch_recreated", run.oracle().punchRecreated());
       }
     }
+    // The rwsem lock event counters (lockevent names), with the vmstat counters: both are
+    // run-wide counts of what the kernel did.
+    vmstat.putAll(locks.lockEvents());
     double seconds = w.spec().runtimeNs() / 1e9;
     List<JobResult> jobs = new ArrayList<>();
     for (OpRecorder r : recorders) {
@@ -167,7 +230,7 @@ public final class Experiment {
     }
     List<LockStatRow> lockRows = new ArrayList<>();
     for (var c : locks.classes()) {
-      lockRows.addAll(LockStatRow.of(c));
+      lockRows.addAll(LockStatRow.of(c, engine.now()));
     }
     long busy = 0;
     long spin = 0;

@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  * writes the same bytes as from the original. The first byte is the format version.
  */
 public final class ResultCodec {
-  private static final int VERSION = 2;
+  private static final int VERSION = 3;
   /** Histograms of results reach 1 h in ns; decoding never needs to widen them. */
   private static final long MIN_HIGHEST_TRACKABLE = 2;
 
@@ -72,9 +72,11 @@ public final class ResultCodec {
         string(out, l.side());
         for (long v : new long[] {l.conBounces(), l.contentions(), l.waitMinNs(), l.waitMaxNs(),
             l.waitTotalNs(), l.acqBounces(), l.acquisitions(), l.holdMinNs(), l.holdMaxNs(),
-            l.holdTotalNs(), l.holds()}) {
+            l.holdTotalNs(), l.holds(), l.waitingAtEnd(), l.waitingAtEndNs()}) {
           out.writeLong(v);
         }
+        counts(out, l.contentionPoints());
+        counts(out, l.contendingPoints());
       }
       ReplicationResult.CpuTime c = r.cpu();
       for (long v : new long[] {c.busyNs(), c.spinNs(), c.idleNs(), c.sleepNs(), c.ioNs(),
@@ -146,7 +148,8 @@ public final class ResultCodec {
       for (int i = 0; i < nLocks; i++) {
         locks.add(new LockStatRow(string(in), string(in), in.readLong(), in.readLong(),
             in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-            in.readLong(), in.readLong(), in.readLong(), in.readLong()));
+            in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+            in.readLong(), counts(in), counts(in)));
       }
       ReplicationResult.CpuTime cpu = new ReplicationResult.CpuTime(in.readLong(), in.readLong(),
           in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());

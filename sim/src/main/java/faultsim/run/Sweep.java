@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,14 +215,21 @@ public final class Sweep {
         StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** A point being run: its workload, and its runs' results as they arrive. */
+  /**
+   * A point being run: its workload, and its runs' results as they arrive. With a precision
+   * rule, replications are added in batches until it stops, as {@link Experiment#run} does.
+   */
   private static final class PointRuns {
     final Point point;
     final Workload workload;
     final Path dir;
     final Map<String, String> key;
-    final List<Job> jobs = new ArrayList<>();
-    final ReplicationResult[] results;
+    final List<String> sets;
+    final String hash;
+    final List<String> designs;
+    /** Results by design index and replication. */
+    final List<List<ReplicationResult>> results = new ArrayList<>();
+    int have;
     int remaining;
     long startNanos = -1;
 
@@ -232,21 +238,66 @@ public final class Sweep {
       this.workload = w;
       this.dir = dir;
       this.key = key;
-      String hash = RunKey.workloadHash(w.sourceText());
-      for (String design : w.designs()) {
-        for (int r = 0; r < w.replications(); r++) {
-          jobs.add(new Job(this, jobs.size(), new Run(point, design, r),
-              RunTask.of(w, hash, sets, design, r)));
+      this.sets = sets;
+      this.hash = RunKey.workloadHash(w.sourceText());
+      this.designs = w.designs();
+      for (int d = 0; d < designs.size(); d++) {
+        results.add(new ArrayList<>());
+      }
+    }
+
+    /** The runs of replications {@code have} to {@code want}, every design. */
+    List<Job> batch(int want) {
+      List<Job> jobs = new ArrayList<>();
+      for (int d = 0; d < designs.size(); d++) {
+        for (int r = have; r < want; r++) {
+          results.get(d).add(null);
+          jobs.add(new Job(this, d, new Run(point, designs.get(d), r),
+              RunTask.of(workload, hash, sets, designs.get(d), r)));
         }
       }
-      results = new ReplicationResult[jobs.size()];
+      have = want;
       remaining = jobs.size();
+      return jobs;
+    }
+
+    /** Runs still to make once a batch is complete; empty when the point is done. */
+    List<Job> next() {
+      faultsim.stats.SequentialRule rule = workload.rule();
+      if (rule == null) {
+        return List.of();
+      }
+      Map<String, List<ReplicationResult>> byDesign = byDesign(have);
+      List<double[]> series = Experiment.throughputs(byDesign);
+      int stop = rule.stop(series);
+      if (stop >= 0) {
+        for (List<ReplicationResult> reps : results) {
+          reps.subList(stop, reps.size()).clear();
+        }
+        return List.of();
+      }
+      return batch(rule.nextTarget(series));
+    }
+
+    Map<String, List<ReplicationResult>> byDesign(int n) {
+      Map<String, List<ReplicationResult>> out = new LinkedHashMap<>();
+      for (int d = 0; d < designs.size(); d++) {
+        out.put(designs.get(d), results.get(d).subList(0, n));
+      }
+      return out;
+    }
+
+    List<ReplicationResult> all() {
+      List<ReplicationResult> out = new ArrayList<>();
+      results.forEach(out::addAll);
+      return out;
     }
   }
 
   /** One run to do, and how often it was lost. */
   private static final class Job {
     final PointRuns point;
+    /** The design's index in the point. */
     final int slot;
     final Run run;
     final RunTask task;
@@ -264,7 +315,7 @@ public final class Sweep {
       int totalPoints) throws IOException, InterruptedException, InputException {
     Deque<Job> pending = new ArrayDeque<>();
     for (PointRuns pr : points) {
-      pending.addAll(pr.jobs);
+      pending.addAll(pr.batch(pr.workload.replications()));
     }
     int total = pending.size();
     int done = 0;
@@ -313,12 +364,18 @@ public final class Sweep {
             throw new IllegalStateException("asked for " + j.run + ", got design " + r.design()
                 + " replication " + r.replication());
           }
-          j.point.results[j.slot] = r;
+          j.point.results.get(j.slot).set(j.run.replication(), r);
           done++;
           if (listener != null) {
             listener.runDone(j.run, done, total);
           }
           if (--j.point.remaining == 0) {
+            List<Job> more = j.point.next();
+            if (!more.isEmpty()) {
+              pending.addAll(more);
+              total += more.size();
+              continue;
+            }
             writePoint(j.point, pool);
             if (listener != null) {
               listener.point(j.point.point, false, totalPoints);
@@ -357,7 +414,7 @@ public final class Sweep {
     info.putAll(pool.manifestInfo());
     info.put("sweep_point", pr.point.sets());
     info.put(PointKey.FIELD, pr.key);
-    ResultsWriter.write(pr.dir, pr.workload, Arrays.asList(pr.results), info);
+    ResultsWriter.write(pr.dir, pr.workload, pr.all(), info);
   }
 
   /** Splits at commas outside parentheses, so {@code uniform(1us,3us),2us} is two values. */

@@ -62,9 +62,85 @@ public final class LockStatFormat {
             us(r.holdMinNs()), us(r.holdMaxNs()), us(r.holdTotalNs()), us(r.holdAvgNs())));
         out.write(sb.append('\n').toString());
       }
+      points(out, group);
       line(out, '.', 0, 40 + 1 + COLUMNS.length * 15);
       out.write("\n");
     }
+  }
+
+  /** Contention and contending points lock_stat prints per class (LOCKSTAT_POINTS = 4). */
+  public static final int POINTS = 4;
+
+  /**
+   * Under a class's lines, as lockdep_proc.c's {@code seq_stats()}: a rule under the name, the
+   * class's most frequent contention points (where waiters were), another rule, its most
+   * frequent contending points (where the owner had taken the lock), each line
+   * {@code name count [<where>] function+offset} with the design file and line in place of the
+   * kernel's address; then, beyond the kernel's layout, the tasks still waiting when the run
+   * ended, which no contention count includes.
+   */
+  static void points(Writer out, List<LockStatRow> group) throws IOException {
+    java.util.Map<String, Long> contention = new java.util.TreeMap<>();
+    java.util.Map<String, Long> contending = new java.util.TreeMap<>();
+    long waiting = 0;
+    long waitingNs = 0;
+    for (LockStatRow r : group) {
+      r.contentionPoints().forEach((k, v) -> contention.merge(k, v, Long::sum));
+      r.contendingPoints().forEach((k, v) -> contending.merge(k, v, Long::sum));
+      waiting += r.waitingAtEnd();
+      waitingNs += r.waitingAtEndNs();
+    }
+    String name = group.get(0).className();
+    int nameLen = Math.min(40, name.length());
+    for (java.util.Map<String, Long> points : List.of(contention, contending)) {
+      List<java.util.Map.Entry<String, Long>> top = LockStatRow.top(points, POINTS);
+      if (top.isEmpty()) {
+        continue;
+      }
+      out.write("\n");
+      line(out, '-', 40 - nameLen, nameLen);
+      for (java.util.Map.Entry<String, Long> e : top) {
+        String[] ws = whereAndSymbol(e.getKey());
+        out.write(String.format(Locale.ROOT, "%40s %14d %29s %s%n", name, e.getValue(),
+            ws[0], ws[1]).replace(System.lineSeparator(), "\n"));
+      }
+    }
+    if (waiting > 0) {
+      out.write(String.format(Locale.ROOT, "%n%40s %14d still waiting when the run ended,"
+          + " %s us waited so far%n", name, waiting, us(waitingNs))
+          .replace(System.lineSeparator(), "\n"));
+    }
+    if (!contention.isEmpty() || waiting > 0) {
+      out.write("\n");
+    }
+  }
+
+  /** {@code f+3 (d.design:12)} as {@code {"[<d.design:12>]", "f+3"}}. */
+  static String[] whereAndSymbol(String site) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*) \\((.*)\\)$")
+        .matcher(site);
+    return m.matches() ? new String[] {"[<" + m.group(2) + ">]", m.group(1)}
+        : new String[] {"", site.isEmpty() ? "(unknown)" : site};
+  }
+
+  /** The CSV header of {@code lock_sites.csv}. */
+  public static final String SITES_CSV_HEADER = "design,class,side,point,site,count";
+
+  /**
+   * {@code lock_sites.csv} lines of one row: its {@code contention} points (where waiters were)
+   * then its {@code contending} points (where the owner had taken the lock), most frequent first.
+   */
+  public static List<String> siteLines(String design, LockStatRow r) {
+    List<String> out = new ArrayList<>();
+    for (String point : List.of("contention", "contending")) {
+      java.util.Map<String, Long> m = point.equals("contention") ? r.contentionPoints()
+          : r.contendingPoints();
+      for (java.util.Map.Entry<String, Long> e : LockStatRow.top(m, Integer.MAX_VALUE)) {
+        out.add(String.join(",", Csv.field(design), Csv.field(r.className()), r.side(), point,
+            Csv.field(e.getKey()), Long.toString(e.getValue())));
+      }
+    }
+    return out;
   }
 
   /** Microseconds with two decimals, as snprint_time. */
@@ -80,7 +156,8 @@ public final class LockStatFormat {
   /** The CSV header of {@code locks.csv}. */
   public static final String CSV_HEADER = "design,class,side,con-bounces,contentions,"
       + "waittime-min_ns,waittime-max_ns,waittime-total_ns,waittime-avg_ns,acq-bounces,"
-      + "acquisitions,holdtime-min_ns,holdtime-max_ns,holdtime-total_ns,holdtime-avg_ns,holds";
+      + "acquisitions,holdtime-min_ns,holdtime-max_ns,holdtime-total_ns,holdtime-avg_ns,holds,"
+      + "waiting_at_end,waiting_at_end_ns";
 
   /** One {@code locks.csv} line. */
   public static String csvLine(String design, LockStatRow r) {
@@ -90,6 +167,7 @@ public final class LockStatFormat {
         Long.toString(r.waitTotalNs()), Csv.number(r.waitAvgNs()),
         Long.toString(r.acqBounces()), Long.toString(r.acquisitions()),
         Long.toString(r.holdMinNs()), Long.toString(r.holdMaxNs()),
-        Long.toString(r.holdTotalNs()), Csv.number(r.holdAvgNs()), Long.toString(r.holds()));
+        Long.toString(r.holdTotalNs()), Csv.number(r.holdAvgNs()), Long.toString(r.holds()),
+        Long.toString(r.waitingAtEnd()), Long.toString(r.waitingAtEndNs()));
   }
 }

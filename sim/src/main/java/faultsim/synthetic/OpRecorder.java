@@ -25,9 +25,19 @@ public final class OpRecorder {
   private long[] timelineOps = new long[0];
   private final List<Span> spans = new ArrayList<>();
   private boolean tooManySpans;
+  private final boolean keepSpans;
 
   public OpRecorder(String job) {
+    this(job, true);
+  }
+
+  /**
+   * A recorder that keeps operations' spans only if {@code keepSpans}: page faults never do
+   * (each is one point among millions, however few the run has).
+   */
+  public OpRecorder(String job, boolean keepSpans) {
     this.job = job;
+    this.keepSpans = keepSpans;
   }
 
   public String job() {
@@ -125,7 +135,7 @@ public final class OpRecorder {
       long i = Math.max(0, endNs - timelineStartNs) * n / timelineRuntimeNs;
       timelineOps[(int) Math.min(n - 1, i)]++;
     }
-    if (!tooManySpans) {
+    if (keepSpans && !tooManySpans) {
       if (spans.size() == MAX_SPANS) {
         tooManySpans = true;
         spans.clear();

@@ -88,9 +88,27 @@ final class Resolver {
     }
     long ramp = g.rampTime() == null ? 0 : convert("/global/ramp_time", g.rampTime(), Units::parseTime);
     long seed = g.randseed() == null ? 1 : g.randseed();
-    int replications = doc.replications() == null ? 3 : doc.replications();
-    if (replications < 1) {
-      throw error("/replications", "replications must be >= 1, got " + replications);
+    int maxReplications = doc.maxReplications() == null ? Workload.DEFAULT_MAX_REPLICATIONS
+        : doc.maxReplications();
+    if (maxReplications < Workload.MIN_REPLICATIONS) {
+      throw error("/max_replications", "max_replications must be >= "
+          + Workload.MIN_REPLICATIONS + ", got " + maxReplications);
+    }
+    double precision = doc.precision() == null ? Workload.DEFAULT_PRECISION
+        : convert("/precision", doc.precision(), Units::parsePercent);
+    if (!(precision > 0 && precision < 1)) {
+      throw error("/precision", "precision must be a percentage above 0% and below 100%, got "
+          + doc.precision());
+    }
+    int replications;
+    if (doc.replications() != null) {
+      replications = doc.replications();
+      precision = 0;
+      if (replications < 1) {
+        throw error("/replications", "replications must be >= 1, got " + replications);
+      }
+    } else {
+      replications = Workload.MIN_REPLICATIONS;
     }
     MachineSpec machine = machine(doc.machine());
     Map<String, LockDoc> lockDocs = doc.locks() == null ? Map.of() : doc.locks();
@@ -199,7 +217,7 @@ final class Resolver {
           + " contain only letters, digits, '.', '_' and '-' (it names the results directory)");
     }
     return new Workload(name, file, text, WorkloadLoader.headerComment(text), doc, spec, kernel, designs,
-        replications, seed);
+        replications, seed, precision, maxReplications);
   }
 
   /**

@@ -95,6 +95,16 @@ public final class Units {
     return (long) ns;
   }
 
+  /** Parses a percentage such as {@code 2%} or {@code 0.5%} as a fraction (0.02, 0.005). */
+  public static double parsePercent(String text) {
+    String s = text.strip();
+    if (!s.matches("\\d+(\\.\\d+)?%")) {
+      throw new IllegalArgumentException("expected a percentage such as 2% or 0.5%, got '"
+          + text + "'");
+    }
+    return Double.parseDouble(s.substring(0, s.length() - 1)) / 100;
+  }
+
   /** Formats nanoseconds with the largest unit that keeps it whole: 2000 → {@code 2us}. */
   public static String formatTime(long ns) {
     if (ns != 0 && ns % 1_000_000_000L == 0) {

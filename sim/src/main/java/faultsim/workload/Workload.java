@@ -15,8 +15,12 @@ import java.util.List;
  * @param spec the machine, synthetic locks, devices and jobs
  * @param kernel files and the jobs that run through a design
  * @param designs the designs to compare; {@code [synthetic]} for a purely synthetic workload
- * @param replications replications per design
+ * @param replications replications per design: exactly these when {@code precision} is 0,
+ *     else the first of them
  * @param seed the base random seed
+ * @param precision the relative precision replications are added for (see {@link #rule}), or 0
+ *     for exactly {@code replications}
+ * @param maxReplications the most replications precision may run
  */
 public record Workload(
     String name,
@@ -28,7 +32,35 @@ public record Workload(
     KernelSpec kernel,
     List<String> designs,
     int replications,
-    long seed) {
+    long seed,
+    double precision,
+    int maxReplications) {
+
+  /** Replications run at least when they are chosen by precision. */
+  public static final int MIN_REPLICATIONS = 5;
+
+  /** The most replications precision runs unless the workload says otherwise. */
+  public static final int DEFAULT_MAX_REPLICATIONS = 20;
+
+  /** The relative precision asked of throughput unless the workload gives replications. */
+  public static final double DEFAULT_PRECISION = 0.02;
+
+  /** The confidence level of the precision rule and of every interval reported. */
+  public static final double CONFIDENCE = 0.99;
+
+  /** With exactly {@code replications}: the same workload with precision 0. */
+  public Workload(String name, String file, String sourceText, String description,
+      WorkloadDoc doc, SyntheticSpec spec, KernelSpec kernel, List<String> designs,
+      int replications, long seed) {
+    this(name, file, sourceText, description, doc, spec, kernel, designs, replications, seed, 0,
+        replications);
+  }
+
+  /** The rule that picks the number of replications, or null when it is fixed. */
+  public faultsim.stats.SequentialRule rule() {
+    return precision == 0 ? null : new faultsim.stats.SequentialRule(precision, CONFIDENCE,
+        replications, Math.max(replications, maxReplications));
+  }
 
   /** The design a workload with kernel jobs runs when it names none. */
   public static final String DEFAULT_DESIGN = "linux_6_6";

@@ -23,8 +23,12 @@ public record WorkloadDoc(
     @Doc("Designs to compare: built-in names (faultsim designs) or design file paths relative"
         + " to the workload file (default [linux_6_6]; synthetic-only workloads run under"
         + " 'synthetic').") List<String> designs,
-    @Doc("Replications per design (default 3); each uses its own substream of every random"
-        + " stream.") Integer replications) {
+    @Doc("Replications per design; each uses its own substream of every random stream. Given,"
+        + " it wins over precision.") Integer replications,
+    @Doc("Without replications: add replications until the 99 % confidence half-width of every"
+        + " job's throughput is within this fraction of its mean (default 2%; at least 5"
+        + " replications).") String precision,
+    @Doc("The most replications precision may run (default 20).") Integer maxReplications) {
 
   /** The machine section. */
   public record MachineDoc(

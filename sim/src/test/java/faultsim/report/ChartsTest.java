@@ -87,14 +87,19 @@ final class ChartsTest {
     XYPlot plot = chart.getXYPlot();
 
     assertThat(plot.getDataset().getSeriesCount()).isEqualTo(2);
-    assertThat(plot.getDataset().getSeriesKey(0)).isEqualTo(ReportFixture.BASELINE);
-    assertThat(plot.getDataset().getSeriesKey(1)).isEqualTo(ReportFixture.VARIANT);
+    // Each series names its design and how many operations its distribution holds.
+    assertThat((String) plot.getDataset().getSeriesKey(0))
+        .matches(java.util.regex.Pattern.quote(ReportFixture.BASELINE) + " \\(n = [0-9,]+\\)");
+    assertThat((String) plot.getDataset().getSeriesKey(1))
+        .startsWith(ReportFixture.VARIANT + " (n = ");
     assertThat(plot.getDomainAxis()).isInstanceOf(PercentileAxis.class)
         .isInstanceOf(LogAxis.class);
     assertThat(plot.getDomainAxis().getLabel()).isEqualTo("percentile");
     assertThat(((PercentileAxis) plot.getDomainAxis()).tickLabels())
         .startsWith("50%", "90%", "99%", "99.9%", "99.99%");
-    assertThat(plot.getRangeAxis().getLabel()).isEqualTo("latency (\u00b5s)");
+    // Log scale, so that a sub-microsecond median and a tail of tens of microseconds both show.
+    assertThat(plot.getRangeAxis()).isInstanceOf(LogAxis.class);
+    assertThat(plot.getRangeAxis().getLabel()).isEqualTo("latency (\u00b5s, log scale)");
     // A design has the same colour in every chart.
     assertThat(plot.getRenderer().getSeriesPaint(1)).isEqualTo(ChartStyle.design(1));
     assertThat(figure("timeline-fault").chart().getXYPlot().getRenderer().getSeriesPaint(1))
@@ -166,6 +171,28 @@ final class ChartsTest {
         .contains("mmap");
   }
 
+  @Test
+  void sweepCharts_errorBarsOfAPositiveQuantity_neverGoBelowZero(@TempDir Path tmp)
+      throws IOException {
+    // One point's throughput 1000 +- 1500 (two replications far apart): a symmetric bar would
+    // reach -500; on the log scale it runs from 1000 * exp(-1.5) = 223.1 to 1000 * exp(1.5).
+    Path dir = tmp.resolve("wide");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("sweep.csv"), "point,machine.cores,design,job,metric,mean,ci99,"
+        + "unit,n\n0,1,a.base,fault,throughput,1000,1500,ops/s,2\n"
+        + "1,2,a.base,fault,throughput,2000,10,ops/s,2\n");
+    XYPlot plot = SweepReport.figures(SweepData.read(dir))
+        .get("Throughput against machine.cores").get(0).chart().getXYPlot();
+    YIntervalSeriesCollection ds = (YIntervalSeriesCollection) plot.getDataset();
+    assertThat(ds.getStartYValue(0, 0)).isCloseTo(223.13,
+        org.assertj.core.api.Assertions.within(0.01));
+    assertThat(ds.getEndYValue(0, 0)).isCloseTo(4481.69,
+        org.assertj.core.api.Assertions.within(0.01));
+    // Whole-number keys get whole-number ticks only.
+    assertThat(((NumberAxis) plot.getDomainAxis()).getStandardTickUnits().getCeilingTickUnit(0.2)
+        .getSize()).isEqualTo(1.0);
+  }
+
   /** A sweep of machine.cores over two designs, its summaries written by hand. */
   static Path sweep(Path dir, String values) throws IOException {
     StringBuilder sb = new StringBuilder("point,machine.cores,design,job,metric,mean,ci99,unit,n\n");
@@ -202,7 +229,9 @@ final class ChartsTest {
     assertThat(ds.getSeriesCount()).isEqualTo(2);
     assertThat(ds.getItemCount(0)).isEqualTo(4);
     assertThat(ds.getXValue(0, 3)).isEqualTo(8);
-    assertThat(ds.getEndYValue(0, 3) - ds.getStartYValue(0, 3)).isEqualTo(100);
+    // Mean 4000 +- 50 on the log scale: 4000 * (exp(50/4000) - exp(-50/4000)) = 100.0026.
+    assertThat(ds.getEndYValue(0, 3) - ds.getStartYValue(0, 3))
+        .isCloseTo(100.0026, org.assertj.core.api.Assertions.within(1e-4));
     assertThat(plot.getDomainAxis()).isInstanceOf(NumberAxis.class)
         .isNotInstanceOf(SymbolAxis.class);
     assertThat(plot.getDomainAxis().getLabel()).isEqualTo("machine.cores");

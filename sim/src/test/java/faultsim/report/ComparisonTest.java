@@ -39,13 +39,44 @@ final class ComparisonTest {
   }
 
   @Test
-  void paired_degenerateSamples() {
-    double[] same = {1, 2, 3};
-    assertThat(Comparison.paired(same, same, 0.01).pValue()).isEqualTo(1);
-    assertThat(Comparison.paired(same, new double[] {2, 3, 4}, 0.01).significant()).isTrue();
-    assertThat(Comparison.paired(new double[] {1}, new double[] {2}, 0.01).testable()).isFalse();
+  void paired_degenerateSamples_areFlaggedNotTested() {
+    // Identical replications (a workload that draws no randomness) and a constant difference
+    // give a t statistic of 0/0 or x/0: no test, and the reason says why.
+    double[] same = {1, 2, 3, 4, 5};
+    Comparison identical = Comparison.paired(same, same, 0.01);
+    assertThat(identical.testable()).isFalse();
+    assertThat(identical.significant()).isFalse();
+    assertThat(identical.notTested()).isEqualTo("identical in every replication: not tested");
+    Comparison shifted = Comparison.paired(same, new double[] {2, 3, 4, 5, 6}, 0.01);
+    assertThat(shifted.testable()).isFalse();
+    assertThat(shifted.significant()).isFalse();
+    assertThat(shifted.notTested()).contains("same difference in every replication");
+    // Fewer than five replications: no test, even with a clear difference.
+    Comparison two = Comparison.paired(new double[] {1, 1.1}, new double[] {2, 2.3}, 0.01);
+    assertThat(two.testable()).isFalse();
+    assertThat(two.notTested()).isEqualTo("n = 2 < 5: not tested");
     assertThat(Comparison.paired(new double[] {0, 0}, new double[] {1, 1}, 0.01)
         .relativeDifference()).isNaN();
+  }
+
+  @Test
+  void holm_multipliesTheSmallestByTheFamilySizeAndKeepsOrder() {
+    // Holm (1979): p-values 0.001, 0.004, 0.03 and 0.5 of four tests become
+    // 4 * 0.001 = 0.004, 3 * 0.004 = 0.012, max(0.012, 2 * 0.03) = 0.06, max(0.06, 0.5) = 0.5;
+    // at alpha 0.01 only the first stays significant, where three of four were before.
+    double[] ps = {0.03, 0.001, 0.5, 0.004};
+    java.util.List<Comparison> family = new java.util.ArrayList<>();
+    for (double p : ps) {
+      family.add(new Comparison(5, 1, 2, p, 0.01, ""));
+    }
+    family.add(new Comparison(2, 1, 2, Double.NaN, 0.01, "n = 2 < 5: not tested"));
+    java.util.List<Comparison> adj = Comparison.holm(family);
+    assertThat(adj.get(1).pValue()).isCloseTo(0.004, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(adj.get(3).pValue()).isCloseTo(0.012, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(adj.get(0).pValue()).isCloseTo(0.06, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(adj.get(2).pValue()).isEqualTo(0.5);
+    assertThat(adj.get(4).testable()).isFalse();
+    assertThat(adj.stream().filter(Comparison::significant).count()).isEqualTo(1);
   }
 
   private static final String WORKLOAD = """

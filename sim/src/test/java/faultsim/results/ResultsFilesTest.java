@@ -59,6 +59,11 @@ final class ResultsFilesTest {
 
     ResultsWriter.write(dir, w, runs, Map.of());
 
+    // The directory is shared like any other (not 0700, as a temporary directory is made).
+    if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(dir))).isEqualTo("rwxr-xr-x");
+    }
     // cpu.csv: the four states add up to every core's measured time; I/O wait is idle time.
     Map<String, Long> perRep = new HashMap<>();
     long ioWait = 0;
