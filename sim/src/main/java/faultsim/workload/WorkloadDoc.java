@@ -37,7 +37,7 @@ public record WorkloadDoc(
       @Doc("Spinlock implementation: ticket or queued (default queued).") String spinlock,
       @Doc("Mutex and rwsem writers spin while the owner runs (CONFIG_MUTEX_SPIN_ON_OWNER;"
           + " default true).") Boolean spinOnOwner,
-      @Doc("Cost profile overrides (defaults from kernel-paths.md section C).") CostsDoc costs) {}
+      @Doc("Cost profile overrides (defaults from docs/kernel-paths.md, costs).") CostsDoc costs) {}
 
   /** Cost profile overrides. */
   public record CostsDoc(
