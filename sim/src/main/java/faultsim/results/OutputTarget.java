@@ -108,22 +108,13 @@ public final class OutputTarget implements AutoCloseable {
 
   /** A sweep directory is resumed in place: it must be empty, absent, or made by a sweep. */
   private static Optional<String> whyNotSweepDir(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.empty();
+    Optional<String> what = ResultsDirectory.whatIsThere(dir, "a sweep directory");
+    if (what == null || what.isPresent()) {
+      return what == null ? Optional.empty() : what;
     }
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.of(Files.isRegularFile(dir, LinkOption.NOFOLLOW_LINKS)
-          ? "is a file, not a sweep directory" : "is not a directory");
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      if (s.findAny().isEmpty()) {
-        return Optional.empty();
-      }
-    }
-    if (!Files.isRegularFile(dir.resolve(SWEEP_MARKER), LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.of("is not a faultsim sweep directory (it has no " + SWEEP_MARKER + ")");
-    }
-    return Optional.empty();
+    return Files.isRegularFile(dir.resolve(SWEEP_MARKER), LinkOption.NOFOLLOW_LINKS)
+        ? Optional.empty()
+        : Optional.of("is not a faultsim sweep directory (it has no " + SWEEP_MARKER + ")");
   }
 
   /** The file that marks a directory as a sweep's, written when a sweep starts in it. */

@@ -57,20 +57,9 @@ public final class ResultsDirectory {
    * removed or changed.
    */
   public static Optional<String> whyNotReplaceable(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.empty();
-    }
-    if (Files.isSymbolicLink(dir)) {
-      return Optional.of("is a symbolic link; give the directory itself");
-    }
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.of(Files.isRegularFile(dir, LinkOption.NOFOLLOW_LINKS)
-          ? "is a file, not a results directory" : "is not a directory");
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      if (s.findAny().isEmpty()) {
-        return Optional.empty();
-      }
+    Optional<String> what = whatIsThere(dir, "a results directory");
+    if (what == null || what.isPresent()) {
+      return what == null ? Optional.empty() : what;
     }
     Path sums = dir.resolve(SUMS);
     if (!Files.isRegularFile(sums, LinkOption.NOFOLLOW_LINKS)) {
@@ -125,6 +114,27 @@ public final class ResultsDirectory {
       return Optional.of("holds files changed since faultsim wrote them (" + sample(changed) + ")");
     }
     return Optional.empty();
+  }
+
+  /**
+   * What stands at {@code dir} before faultsim writes there: null if nothing, or an empty
+   * directory (nothing to lose); a reason if it is not a directory ({@code kind} names what was
+   * expected); empty if it is a directory with entries, for the caller to examine.
+   */
+  static Optional<String> whatIsThere(Path dir, String kind) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    if (Files.isSymbolicLink(dir)) {
+      return Optional.of("is a symbolic link; give the directory itself");
+    }
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.of(Files.isRegularFile(dir, LinkOption.NOFOLLOW_LINKS)
+          ? "is a file, not " + kind : "is not a directory");
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty() ? null : Optional.empty();
+    }
   }
 
   private static String sample(List<String> names) {

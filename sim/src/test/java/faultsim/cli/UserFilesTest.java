@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * faultsim never deletes or changes a file it did not write: every way of pointing a run at a
@@ -171,33 +173,25 @@ final class UserFilesTest {
     }
   }
 
-  @Test
-  void run_ownResultsWithAUserFileAdded_refused(@TempDir Path dir) throws IOException {
+  /**
+   * A results directory faultsim wrote, then changed by the user: a file added (in a
+   * subdirectory) or a file edited. Either makes it the user's, and a run refuses it.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "lock_stat/my-notes.txt | holds files faultsim did not write (lock_stat/my-notes.txt)",
+      "summary.csv            | holds files changed since faultsim wrote them (summary.csv)"})
+  void run_ownResultsChangedByTheUser_refused(String file, String why, @TempDir Path dir)
+      throws IOException {
     Path w = workload(dir, WORKLOAD);
     Path out = dir.resolve("out");
     assertThat(faultsim("run", w.toString(), "--out", out.toString()).status()).isZero();
-    Files.writeString(out.resolve("lock_stat/my-notes.txt"), "why is it slow?\n");
+    Files.writeString(out.resolve(file), "the user's words\n");
     Map<String, String> before = snapshot(dir);
 
     Outcome o = faultsim("run", w.toString(), "--out", out.toString());
 
-    assertRefused(o, "--out " + out, "holds files faultsim did not write"
-        + " (lock_stat/my-notes.txt)");
-    assertThat(snapshot(dir)).isEqualTo(before);
-  }
-
-  @Test
-  void run_ownResultsWithAFileEdited_refused(@TempDir Path dir) throws IOException {
-    Path w = workload(dir, WORKLOAD);
-    Path out = dir.resolve("out");
-    assertThat(faultsim("run", w.toString(), "--out", out.toString()).status()).isZero();
-    Files.writeString(out.resolve("summary.csv"), "edited by hand\n");
-    Map<String, String> before = snapshot(dir);
-
-    Outcome o = faultsim("run", w.toString(), "--out", out.toString());
-
-    assertRefused(o, "--out " + out, "holds files changed since faultsim wrote them"
-        + " (summary.csv)");
+    assertRefused(o, "--out " + out, why);
     assertThat(snapshot(dir)).isEqualTo(before);
   }
 
