@@ -30,7 +30,7 @@ final class ApiPrimitives {
     // mmap_write_unlock / mmap_write_downgrade end the VMA write locks of this mmap_lock write
     // epoch first (vma_end_write_all: mm->mm_lock_seq++), as 6.4+ does.
     h.primitive("mmap_write_unlock").params(mm).releasesField(0, "mmap_lock", true)
-        .source("include/linux/mmap_lock.h").cost("vma_end_write_all, then up_write")
+        .wraps("up_write(&mm->mmap_lock)").source("include/linux/mmap_lock.h").cost("vma_end_write_all, then up_write")
         .impl((env, t, a) -> {
           MmStruct m = mmArg(a, t, "mmap_write_unlock");
           m.advanceMmLockSeq();
@@ -38,7 +38,8 @@ final class ApiPrimitives {
           return null;
         }).add();
     h.primitive("mmap_write_downgrade").params(mm).releasesField(0, "mmap_lock", true)
-        .tryAcquiresField(0, "mmap_lock", false).source("include/linux/mmap_lock.h")
+        .tryAcquiresField(0, "mmap_lock", false).wraps("downgrade_write(&mm->mmap_lock)")
+        .source("include/linux/mmap_lock.h")
         .cost("vma_end_write_all, then downgrade_write: one atomic on the count")
         .impl((env, t, a) -> {
           MmStruct m = mmArg(a, t, "mmap_write_downgrade");
@@ -92,10 +93,11 @@ final class ApiPrimitives {
       }
       boolean write = i >= 3;
       int op = i % 3;
-      Primitive.Builder b = h.primitive(name).params(owner).source(source)
-          .cost((op == 1 ? "up_" : "down_") + (write ? "write" : "read") + (op == 2
-              ? "_trylock" : "") + "(&" + owner.name() + "->" + field + "): one atomic on the"
-              + " count (machine.costs.atomic_local / transfer_same_socket / transfer_cross_socket)");
+      String call = (op == 1 ? "up_" : "down_") + (write ? "write" : "read")
+          + (op == 2 ? "_trylock" : "") + "(&" + variableOf(owner) + "->" + field + ")";
+      Primitive.Builder b = h.primitive(name).params(owner).source(source).wraps(call)
+          .cost(call + ": one atomic on the count (machine.costs.atomic_local /"
+              + " transfer_same_socket / transfer_cross_socket)");
       switch (op) {
         case 0 -> b.acquiresField(0, field, write).sleeps(true).impl((env, t, a) -> {
           lockOf.apply(nonNull(a, t, name)).acquire(t, write);
@@ -112,6 +114,15 @@ final class ApiPrimitives {
       }
       b.add();
     }
+  }
+
+  /** The kernel's usual variable name for a struct: {@code mm}, {@code mapping}. */
+  private static String variableOf(Type owner) {
+    return switch (owner.name()) {
+      case "mm_struct" -> "mm";
+      case "address_space" -> "mapping";
+      default -> owner.name();
+    };
   }
 
   private static Object nonNull(Object[] a, Task t, String op) {

@@ -536,6 +536,35 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
     return null;
   }
 
+  /**
+   * "Did you mean" for an unknown function, naming the kernel call a wrapper stands for
+   * ({@code mmap_read_lock (down_read(&mm->mmap_lock))}); for the name of a lock field
+   * ({@code mmap_lock(mm)}), the wrappers and calls that take it.
+   */
+  private String unknownFunctionHint(String name, Set<String> names) {
+    Set<String> takers = new LinkedHashSet<>();
+    for (String p : host.primitiveNames()) {
+      for (Primitive prim : host.primitives(p)) {
+        for (Primitive.LockEffect e : prim.lockEffects()) {
+          if (name.equals(e.field()) && e.action() == Primitive.LockAction.ACQUIRE
+              && prim.wraps() != null) {
+            takers.add(p + " (" + prim.wraps() + ")");
+          }
+        }
+      }
+    }
+    if (!takers.isEmpty()) {
+      return "; '" + name + "' is a lock field, taken with " + String.join(" or ", takers);
+    }
+    String c = Suggest.closest(name, names);
+    if (c == null) {
+      return "";
+    }
+    List<Primitive> ps = host.primitives(c);
+    String wraps = ps.isEmpty() || table.containsKey(c) ? null : ps.get(0).wraps();
+    return "; did you mean '" + c + "'" + (wraps == null ? "" : " (" + wraps + ")") + "?";
+  }
+
   @Override
   public Type visitUnaryExpr(DesignParser.UnaryExprContext ctx) {
     String op = ctx.op.getText();
@@ -689,8 +718,8 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
     } else {
       Set<String> names = new LinkedHashSet<>(table.keySet());
       names.addAll(host.primitiveNames());
-      diags.error(src, ctx.name, "unknown function '" + name + "'"
-          + Suggest.didYouMean(name, names));
+      diags.error(src, ctx.name, "unknown function '" + name + "'" + unknownFunctionHint(name,
+          names));
     }
     for (DesignParser.ExprContext a : args) {
       expr(a);

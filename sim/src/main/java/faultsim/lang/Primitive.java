@@ -65,8 +65,10 @@ public final class Primitive {
   private final String cost;
   private final String requires;
   private final Boolean sleeps;
+  private final String wraps;
 
   private Primitive(Builder b) {
+    this.wraps = b.wraps;
     this.source = b.source;
     this.cost = b.cost;
     this.requires = b.requires;
@@ -107,6 +109,14 @@ public final class Primitive {
   /** What a call costs, in words naming the cost keys ({@code machine.costs.*}), or null. */
   public String cost() {
     return cost;
+  }
+
+  /**
+   * The kernel call this primitive is a wrapper of ({@code down_read(&mm->mmap_lock)} for
+   * {@code mmap_read_lock}), or null.
+   */
+  public String wraps() {
+    return wraps;
   }
 
   /** The lock the caller must hold, or null for none. */
@@ -165,6 +175,7 @@ public final class Primitive {
     private String cost;
     private String requires;
     private Boolean sleeps;
+    private String wraps;
 
     Builder(Host host, String name) {
       this.host = host;
@@ -215,6 +226,12 @@ public final class Primitive {
     /** What a call costs, naming its cost keys, for the reference. */
     public Builder cost(String what) {
       this.cost = what;
+      return this;
+    }
+
+    /** The kernel call this is a wrapper of, for the reference and "did you mean". */
+    public Builder wraps(String call) {
+      this.wraps = call;
       return this;
     }
 

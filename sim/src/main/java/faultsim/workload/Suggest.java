@@ -1,6 +1,10 @@
 package faultsim.workload;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 
 /** "Did you mean" for misspelt keys and names. */
 public final class Suggest {
@@ -11,6 +15,10 @@ public final class Suggest {
    * the only candidate that {@code word} (of three letters or more) begins.
    */
   public static String closest(String word, Collection<?> candidates) {
+    String reordered = sameWords(word, candidates);
+    if (reordered != null) {
+      return reordered;
+    }
     String within = closestWithin(word, candidates);
     if (within != null || word.length() < 3) {
       return within;
@@ -26,6 +34,35 @@ public final class Suggest {
       }
     }
     return prefixed;
+  }
+
+  /**
+   * The only candidate made of the same underscore-separated words in another order
+   * ({@code mmap_lock_read} for {@code mmap_read_lock}), else null: a transposition of words is
+   * a closer slip than a few letters, which may land on another lock ({@code i_mmap_lock_read}).
+   */
+  private static String sameWords(String word, Collection<?> candidates) {
+    if (word.indexOf('_') < 0) {
+      return null;
+    }
+    List<String> words = sortedWords(word);
+    String found = null;
+    for (Object o : candidates) {
+      String c = String.valueOf(o);
+      if (!c.equals(word) && sortedWords(c).equals(words)) {
+        if (found != null) {
+          return null;
+        }
+        found = c;
+      }
+    }
+    return found;
+  }
+
+  private static List<String> sortedWords(String s) {
+    List<String> w = new ArrayList<>(Arrays.asList(s.split("_", -1)));
+    Collections.sort(w);
+    return w;
   }
 
   private static String closestWithin(String word, Collection<?> candidates) {

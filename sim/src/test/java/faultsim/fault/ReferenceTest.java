@@ -30,7 +30,7 @@ final class ReferenceTest {
   @Test
   void theKernelWrappers_sayWhichLockTheyTakeAndWhereTheKernelKeepsThem() {
     String ref = Reference.render(KernelHost.create());
-    assertThat(ref).contains("| `mmap_read_lock(mm_struct)` | `void` | down_read(&mm_struct"
+    assertThat(ref).contains("| `mmap_read_lock(mm_struct)` | `void` | down_read(&mm"
         + "->mmap_lock)");
     assertThat(ref).contains("| `i_mmap_lock_write(address_space)` | `void` |");
     assertThat(ref).containsPattern("\\| `synchronize_rcu\\(\\)` \\| `void` \\| [^|]+ \\|  \\|"
