@@ -19,8 +19,9 @@ structDecl
     : STRUCT name=IDENT '{' fieldDecl* '}' ';'
     ;
 
+// A field may live on the cache line of another: atomic_t n __shares_line(mmap_lock);
 fieldDecl
-    : typeRef name=IDENT ';'
+    : typeRef name=IDENT (attr=IDENT '(' shared=IDENT ')')? ';'
     ;
 
 // A global variable: static atomic_t nr_spf; DEFINE_SPINLOCK(x) is a macroDecl.

@@ -10,8 +10,17 @@ import faultsim.machine.Task;
  * load, local if this core wrote the line last, a transfer otherwise.
  */
 public final class Atomic {
-  private final CacheLine line = new CacheLine();
+  private final CacheLine line;
   private long value;
+
+  public Atomic() {
+    this(new CacheLine());
+  }
+
+  /** A counter on {@code line}, shared with other fields of its structure. */
+  public Atomic(CacheLine line) {
+    this.line = line;
+  }
 
   public long value() {
     return value;

@@ -19,6 +19,9 @@ import org.antlr.v4.runtime.Token;
  * two of a chain, is an error.
  */
 final class Declarations {
+  /** The field attribute that puts a declared field on another field's cache line. */
+  static final String SHARES_LINE = "__shares_line";
+
   private final Host host;
   private final Map<Type, Map<String, DeclaredVar>> fields = new LinkedHashMap<>();
   private final Map<Type, Integer> slotCounts = new LinkedHashMap<>();
@@ -80,10 +83,56 @@ final class Declarations {
       return;
     }
     boolean embedded = !starOf(f.typeRef()) && DeclaredVar.embeddable(t);
+    FieldAccess shares = null;
+    if (f.attr != null) {
+      shares = sharedLine(src, ext, f, embedded, map, diags);
+      if (shares == null) {
+        return;
+      }
+    }
     int slot = slotCounts.merge(owner, 1, Integer::sum) - 1;
     map.put(name, new DeclaredVar(owner, name, t, slot, embedded,
         embedded ? DeclaredVar.lockKindOf(t) : null, "&" + ext.var() + "->" + name,
-        where(src, f.name), ext.slots()));
+        where(src, f.name), ext.slots(), shares));
+  }
+
+  /**
+   * The field named by {@code __shares_line(f)}: a lock, atomic or wait queue of the same struct,
+   * the kernel model's or declared before; null (with an error) otherwise.
+   */
+  private FieldAccess sharedLine(DesignSource src, Host.Extensible ext,
+      DesignParser.FieldDeclContext f, boolean embedded, Map<String, DeclaredVar> declared,
+      Diagnostics diags) {
+    if (!f.attr.getText().equals(SHARES_LINE)) {
+      diags.error(src, f.attr, "unknown field attribute '" + f.attr.getText() + "'; expected "
+          + SHARES_LINE + "(FIELD)" + Suggest.didYouMean(f.attr.getText(),
+              List.of(SHARES_LINE)));
+      return null;
+    }
+    if (!embedded) {
+      diags.error(src, f.attr, SHARES_LINE + " needs a lock, atomic or wait queue; '"
+          + f.name.getText() + "' is " + f.typeRef().getText());
+      return null;
+    }
+    String other = f.shared.getText();
+    FieldAccess target = host.fieldOf(ext.type(), other);
+    if (target == null) {
+      target = declared.get(other);
+    }
+    if (target == null) {
+      Set<String> names = new LinkedHashSet<>(host.fieldNames(ext.type()));
+      names.addAll(declared.keySet());
+      diags.error(src, f.shared, "struct " + ext.struct() + " has no field '" + other
+          + "' declared before this one" + Suggest.didYouMean(other, names));
+      return null;
+    }
+    if (!DeclaredVar.embeddable(target.type())) {
+      diags.error(src, f.shared, "'" + other + "' is a " + target.type().name()
+          + ", not on a cache line of its own; " + SHARES_LINE
+          + " names a lock, atomic or wait queue");
+      return null;
+    }
+    return target;
   }
 
   private void global(DesignSource src, Token name, Type t, boolean star,
@@ -94,7 +143,7 @@ final class Declarations {
     }
     boolean embedded = !star && DeclaredVar.embeddable(t);
     globals.put(n, new DeclaredVar(null, n, t, globals.size(), embedded,
-        embedded ? DeclaredVar.lockKindOf(t) : null, n, where(src, name), null));
+        embedded ? DeclaredVar.lockKindOf(t) : null, n, where(src, name), null, null));
   }
 
   private void macro(DesignSource src, DesignParser.MacroDeclContext m,

@@ -10,6 +10,7 @@ import faultsim.locks.Seqcount;
 import faultsim.locks.Seqlock;
 import faultsim.locks.Spinlock;
 import faultsim.locks.WaitQueue;
+import faultsim.machine.CacheLine;
 import java.util.Map;
 
 /**
@@ -28,10 +29,12 @@ import java.util.Map;
  * @param embedded whether the declaration embeds an object (a lock, atomic or wait queue)
  * @param lockKind the lock family of an embedded lock, else null
  * @param where {@code file:line:column} of the declaration
+ * @param sharesLine for an embedded field declared {@code __shares_line(f)}, the field {@code f}
+ *     whose cache line it lives on (a lock, atomic or wait queue of the same struct); else null
  */
 record DeclaredVar(Type owner, String name, Type type, int slot, boolean embedded,
-    LockKind lockKind, String lockClass, String where, Host.Slots storage)
-    implements FieldAccess {
+    LockKind lockKind, String lockClass, String where, Host.Slots storage,
+    FieldAccess sharesLine) implements FieldAccess {
 
   private static final Map<Class<?>, LockKind> LOCK_KINDS = Map.of(Spinlock.class,
       LockKind.SPINLOCK, Mutex.class, LockKind.MUTEX, RwSemaphore.class, LockKind.RWSEM,
@@ -56,8 +59,30 @@ record DeclaredVar(Type owner, String name, Type type, int slot, boolean embedde
 
   @Override
   public Object read(Object object, RunEnv env) {
-    return get(storage.of(object, slot + 1), env);
+    Object[] slots = storage.of(object, slot + 1);
+    Object v = slots[slot];
+    if (v == null && (embedded || type.isScalar())) {
+      v = initial(env, sharesLine == null ? new CacheLine()
+          : lineOf(sharesLine.read(object, env)));
+      slots[slot] = v;
+    }
+    return v;
   }
+
+  /** The cache line an embedded object lives on. */
+  static CacheLine lineOf(Object embedded) {
+    if (embedded instanceof Lock l) {
+      return l.line();
+    }
+    if (embedded instanceof Atomic a) {
+      return a.line();
+    }
+    if (embedded instanceof WaitQueue w) {
+      return w.line();
+    }
+    throw new IllegalStateException("no cache line in " + embedded);
+  }
+
 
   @Override
   public void write(Object object, Object value) {
@@ -65,16 +90,15 @@ record DeclaredVar(Type owner, String name, Type type, int slot, boolean embedde
   }
 
   /** The value an object (or run) starts with, the embedded object created for {@code env}. */
-  Object initial(RunEnv env) {
+  Object initial(RunEnv env, CacheLine line) {
     if (lockKind != null) {
-      Lock l = env.locks().create(lockClass, lockKind);
-      return l;
+      return env.locks().create(lockClass, lockKind, line);
     }
     if (type.javaClass() == Atomic.class) {
-      return new Atomic();
+      return new Atomic(line);
     }
     if (type.javaClass() == WaitQueue.class) {
-      return new WaitQueue(env.locks().machine(), lockClass);
+      return new WaitQueue(env.locks().machine(), lockClass, line);
     }
     if (type.kind() == Type.Kind.INT) {
       return 0L;
@@ -89,7 +113,7 @@ record DeclaredVar(Type owner, String name, Type type, int slot, boolean embedde
   Object get(Object[] slots, RunEnv env) {
     Object v = slots[slot];
     if (v == null && (embedded || type.isScalar())) {
-      v = initial(env);
+      v = initial(env, new CacheLine());
       slots[slot] = v;
     }
     return v;

@@ -47,16 +47,21 @@ public final class Locks {
 
   /** A new instance of class {@code name}. */
   public Lock create(String name, LockKind kind) {
+    return create(name, kind, new CacheLine());
+  }
+
+  /** A new instance of class {@code name} whose word lives on {@code line}. */
+  public Lock create(String name, LockKind kind, CacheLine line) {
     LockClass c = lockClass(name, kind);
     return switch (kind) {
-      case SPINLOCK -> new Spinlock(machine, c);
-      case MUTEX -> new Mutex(machine, c);
-      case RWSEM -> new RwSemaphore(machine, c);
-      case SEQCOUNT -> new Seqcount(machine, c);
-      case RWLOCK -> new RwLock(machine, c);
-      case SEQLOCK -> new Seqlock(machine, c);
-      case RANGELOCK -> new RangeLock(machine, c);
-      case FOLIO -> new FolioLock(machine, c, folioWaitTable[0]);
+      case SPINLOCK -> new Spinlock(machine, c, line);
+      case MUTEX -> new Mutex(machine, c, line);
+      case RWSEM -> new RwSemaphore(machine, c, line);
+      case SEQCOUNT -> new Seqcount(machine, c, line);
+      case RWLOCK -> new RwLock(machine, c, line);
+      case SEQLOCK -> new Seqlock(machine, c, line);
+      case RANGELOCK -> new RangeLock(machine, c, line);
+      case FOLIO -> new FolioLock(machine, c, folioWaitTable[0], line);
     };
   }
 

@@ -1,5 +1,6 @@
 package faultsim.locks;
 
+import faultsim.machine.CacheLine;
 import faultsim.machine.Machine;
 import faultsim.machine.Task;
 import java.util.ArrayDeque;
@@ -26,7 +27,12 @@ public final class Mutex extends Lock {
   private final ArrayDeque<Waiter> sleepers = new ArrayDeque<>();
 
   public Mutex(Machine machine, LockClass cls) {
-    super(machine, cls);
+    this(machine, cls, new CacheLine());
+  }
+
+  /** A Mutex whose word shares {@code line} with other fields of its structure. */
+  public Mutex(Machine machine, LockClass cls, CacheLine line) {
+    super(machine, cls, line);
   }
 
   public Task owner() {

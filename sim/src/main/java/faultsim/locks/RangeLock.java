@@ -1,5 +1,6 @@
 package faultsim.locks;
 
+import faultsim.machine.CacheLine;
 import faultsim.machine.Machine;
 import faultsim.machine.Task;
 import java.util.ArrayList;
@@ -41,7 +42,12 @@ public final class RangeLock extends Lock {
   private final List<Range> tree = new ArrayList<>();
 
   public RangeLock(Machine machine, LockClass cls) {
-    super(machine, cls);
+    this(machine, cls, new CacheLine());
+  }
+
+  /** A RangeLock whose word shares {@code line} with other fields of its structure. */
+  public RangeLock(Machine machine, LockClass cls, CacheLine line) {
+    super(machine, cls, line);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package faultsim.locks;
 
+import faultsim.machine.CacheLine;
 import faultsim.machine.Machine;
 import faultsim.machine.Task;
 import java.util.ArrayDeque;
@@ -33,7 +34,12 @@ public final class RwLock extends Lock {
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
 
   public RwLock(Machine machine, LockClass cls) {
-    super(machine, cls);
+    this(machine, cls, new CacheLine());
+  }
+
+  /** A RwLock whose word shares {@code line} with other fields of its structure. */
+  public RwLock(Machine machine, LockClass cls, CacheLine line) {
+    super(machine, cls, line);
   }
 
   public int readers() {

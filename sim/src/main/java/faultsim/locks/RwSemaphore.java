@@ -1,5 +1,6 @@
 package faultsim.locks;
 
+import faultsim.machine.CacheLine;
 import faultsim.machine.Machine;
 import faultsim.machine.Task;
 import java.util.ArrayDeque;
@@ -39,7 +40,12 @@ public final class RwSemaphore extends Lock {
   private final ArrayDeque<Waiter> writerSpinners = new ArrayDeque<>();
 
   public RwSemaphore(Machine machine, LockClass cls) {
-    super(machine, cls);
+    this(machine, cls, new CacheLine());
+  }
+
+  /** A RwSemaphore whose word shares {@code line} with other fields of its structure. */
+  public RwSemaphore(Machine machine, LockClass cls, CacheLine line) {
+    super(machine, cls, line);
   }
 
   /** Number of readers holding the lock. */

@@ -1,5 +1,6 @@
 package faultsim.locks;
 
+import faultsim.machine.CacheLine;
 import faultsim.machine.Machine;
 import faultsim.machine.Task;
 import java.util.ArrayList;
@@ -22,7 +23,12 @@ public class Seqcount extends Lock {
   private final List<Waiter> spinningReaders = new ArrayList<>();
 
   public Seqcount(Machine machine, LockClass cls) {
-    super(machine, cls);
+    this(machine, cls, new CacheLine());
+  }
+
+  /** A Seqcount whose word shares {@code line} with other fields of its structure. */
+  public Seqcount(Machine machine, LockClass cls, CacheLine line) {
+    super(machine, cls, line);
   }
 
   public long sequence() {

@@ -1,5 +1,6 @@
 package faultsim.locks;
 
+import faultsim.machine.CacheLine;
 import faultsim.machine.Machine;
 import faultsim.machine.Task;
 import java.util.ArrayDeque;
@@ -16,7 +17,12 @@ public final class Seqlock extends Seqcount {
   private final ArrayDeque<Waiter> writers = new ArrayDeque<>();
 
   public Seqlock(Machine machine, LockClass cls) {
-    super(machine, cls);
+    this(machine, cls, new CacheLine());
+  }
+
+  /** A Seqlock whose word shares {@code line} with other fields of its structure. */
+  public Seqlock(Machine machine, LockClass cls, CacheLine line) {
+    super(machine, cls, line);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package faultsim.locks;
 
+import faultsim.machine.CacheLine;
 import faultsim.machine.Machine;
 import faultsim.machine.SpinlockKind;
 import faultsim.machine.Task;
@@ -36,7 +37,12 @@ public final class Spinlock extends Lock {
   private final ArrayDeque<Waiter> spinners = new ArrayDeque<>();
 
   public Spinlock(Machine machine, LockClass cls) {
-    super(machine, cls);
+    this(machine, cls, new CacheLine());
+  }
+
+  /** A Spinlock whose word shares {@code line} with other fields of its structure. */
+  public Spinlock(Machine machine, LockClass cls, CacheLine line) {
+    super(machine, cls, line);
   }
 
   public Task owner() {

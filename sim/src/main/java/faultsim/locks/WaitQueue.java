@@ -15,16 +15,27 @@ import java.util.function.BooleanSupplier;
 public final class WaitQueue {
   private final Machine machine;
   private final String name;
-  private final CacheLine line = new CacheLine();
+  private final CacheLine line;
   private final List<Task> sleepers = new ArrayList<>();
 
   public WaitQueue(Machine machine, String name) {
+    this(machine, name, new CacheLine());
+  }
+
+  /** A wait queue whose head lives on {@code line}, shared with other fields of its structure. */
+  public WaitQueue(Machine machine, String name, CacheLine line) {
     this.machine = machine;
     this.name = name;
+    this.line = line;
   }
 
   public String name() {
     return name;
+  }
+
+  /** The cache line of the queue's head. */
+  public CacheLine line() {
+    return line;
   }
 
   public int sleepers() {

@@ -170,6 +170,60 @@ final class DeclaredStateTest {
   }
 
   @Test
+  void sharesLine_putsAFieldOnTheLineOfAHostFieldOrOfAnEarlierDeclaredOne() throws Exception {
+    // refs lives on the host spinlock's line, gen_lock on refs' (so on spin's too), while
+    // other gets its own. Slots are in declaration order: refs 0, gen_lock 1, other 2.
+    CompiledDesign d = TestHost.compile("""
+        design shared;
+        struct box {
+            atomic_t refs __shares_line(spin);
+            seqlock_t gen_lock __shares_line(refs);
+            atomic_t other;
+        };
+        void touch(struct box *b) {
+            atomic_inc(&b->refs);
+            atomic_inc(&b->other);
+            write_seqlock(&b->gen_lock);
+            write_sequnlock(&b->gen_lock);
+        }
+        """);
+    Runs r = Runs.zeroCost();
+    Box b = r.box(1);
+    r.call(d, "touch", b);
+    Object[] slots = b.designFields(3);
+    assertThat(DeclaredVar.lineOf(slots[0])).isSameAs(b.spin.line());
+    assertThat(DeclaredVar.lineOf(slots[1])).isSameAs(b.spin.line());
+    assertThat(DeclaredVar.lineOf(slots[2])).isNotSameAs(b.spin.line());
+    // A second box's fields share its own spinlock's line, not the first box's.
+    Box c = r.box(2);
+    r.call(d, "touch", c);
+    assertThat(DeclaredVar.lineOf(c.designFields(3)[0])).isSameAs(c.spin.line())
+        .isNotSameAs(b.spin.line());
+  }
+
+  @Test
+  void sharesLine_misused_saysWhatIsExpected() {
+    // Columns: "    atomic_t a __share_line(spin);" the attribute at 16; "    int n
+    // __shares_line(spin);" the attribute at 11; "    atomic_t c __shares_line(nope);" the
+    // named field at 30; "    atomic_t v __shares_line(value);" at 30 (value is an int).
+    assertThat(TestHost.errors("""
+        design bad;
+        struct box {
+            atomic_t a __share_line(spin);
+            int n __shares_line(spin);
+            atomic_t c __shares_line(nope);
+            atomic_t v __shares_line(value);
+        };
+        """)).extracting(Diagnostic::toString).containsExactly(
+        "test.design:3:16: unknown field attribute '__share_line'; expected"
+            + " __shares_line(FIELD); did you mean '__shares_line'?",
+        "test.design:4:11: __shares_line needs a lock, atomic or wait queue; 'n' is int",
+        "test.design:5:30: struct box has no field 'nope' declared before this one",
+        "test.design:6:30: 'value' is a int, not on a cache line of its own; __shares_line"
+            + " names a lock, atomic or wait queue");
+  }
+
+  @Test
   void embeddedObjects_cannotBeAssigned() {
     List<Diagnostic> errors = TestHost.errors("""
         design bad;
