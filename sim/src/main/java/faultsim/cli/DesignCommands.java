@@ -4,6 +4,7 @@ import faultsim.fault.Designs;
 import faultsim.lang.BuiltinDesign;
 import faultsim.lang.CompiledDesign;
 import faultsim.lang.DesignLibrary;
+import faultsim.report.LockOrderFile;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -40,10 +41,21 @@ final class DesignCommands {
         + " file.")
     String design;
 
+    @CommandLine.Option(names = "--from-run", paramLabel = "DIR", description = "Also show the"
+        + " lock order the design's runs took in the results directory DIR (lock_order.csv),"
+        + " and how it differs from the implied one.")
+    java.nio.file.Path fromRun;
+
     @Override
     public Integer call() throws Exception {
       CompiledDesign d = Designs.load(design, null);
-      spec.commandLine().getOut().print(d.explain());
+      if (fromRun == null) {
+        spec.commandLine().getOut().print(d.explain());
+        return 0;
+      }
+      LockOrderFile observed = LockOrderFile.read(fromRun, d.name());
+      spec.commandLine().getOut().print(d.explain(observed.pairs(), observed.replications(),
+          fromRun.toString()));
       return 0;
     }
   }

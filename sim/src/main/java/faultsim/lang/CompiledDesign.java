@@ -110,6 +110,16 @@ public final class CompiledDesign {
   }
 
   /**
+   * {@link #explain()} followed by the lock order runs took ({@code pairs}: {@code "A -> B"} to
+   * the number of its {@code replications} that took it), and how it differs from the implied
+   * one; {@code where} names the runs.
+   */
+  public String explain(java.util.SortedMap<String, Long> pairs, long replications,
+      String where) {
+    return Explain.render(this) + Explain.observed(this, pairs, replications, where);
+  }
+
+  /**
    * The names the chain declares with the enumerator macro {@code macro}
    * ({@code DEFINE_VM_EVENT}), in the order of their values.
    */

@@ -62,6 +62,39 @@ final class Explain {
     return sb.toString();
   }
 
+  /**
+   * The lock order a run took beside the one the design implies: the pairs observed, with the
+   * replications that took each, then the implied pairs no replication took (paths the
+   * workload did not exercise) and the observed pairs the static order lacks (it holds only the
+   * orders taken on every path to a call, so a lock taken on some paths only is missing).
+   */
+  static String observed(CompiledDesign design, java.util.SortedMap<String, Long> pairs,
+      long replications, String where) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("\nlock order observed in ").append(where).append(" (").append(replications)
+        .append(replications == 1 ? " replication" : " replications")
+        .append("; A -> B: B taken or waited for with A held):\n");
+    if (pairs.isEmpty()) {
+      sb.append("  none: no run of this design held one lock while taking another\n");
+    }
+    pairs.forEach((pair, n) -> sb.append("  ").append(pair).append("  (").append(n)
+        .append(" of ").append(replications).append(")\n"));
+    Set<String> implied = new java.util.LinkedHashSet<>(LockOrder.lines(design));
+    List<String> notTaken = implied.stream().filter(p -> !pairs.containsKey(p)).toList();
+    List<String> notImplied = pairs.keySet().stream().filter(p -> !implied.contains(p)).toList();
+    section(sb, "implied but not taken by these runs", notTaken);
+    section(sb, "taken but not implied (orders of some paths only; the static order keeps those"
+        + " of every path)", notImplied);
+    return sb.toString();
+  }
+
+  private static void section(StringBuilder sb, String title, List<String> pairs) {
+    sb.append(title).append(pairs.isEmpty() ? ": none" : ":").append('\n');
+    for (String p : pairs) {
+      sb.append("  ").append(p).append('\n');
+    }
+  }
+
   private static String marker(FunctionDecl d, DesignLevel leaf) {
     if (d.level != leaf) {
       return "/* from " + d.level.name + " */";

@@ -182,6 +182,21 @@ public final class Oracle implements Machine.LockListener {
   }
 
   /**
+   * The lock order this run took, as lockdep's dependency graph: {@code "A -> B"} (B taken, or
+   * waited for, with A held; trylocks order nothing) mapped to the simulated time it was first
+   * seen, sorted by pair.
+   */
+  public java.util.SortedMap<String, Long> observedOrder() {
+    java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
+    for (Map<String, Edge> edges : graph.values()) {
+      for (Edge e : edges.values()) {
+        out.put(e.from() + " -> " + e.to(), e.timeNs());
+      }
+    }
+    return out;
+  }
+
+  /**
    * {@code t} now waits for {@code lock}: if a holder of it waits, transitively, for a lock
    * {@code t} holds, every task of that cycle is blocked for good. The cycle is reported (a
    * lock-order violation) and the run ends there.

@@ -169,6 +169,7 @@ public final class ResultsWriter {
     writeSummary(dir.resolve("summary.csv"), byDesign);
     writeLocks(dir, byDesign);
     writeLockSites(dir.resolve("lock_sites.csv"), byDesign);
+    writeLockOrder(dir.resolve(LOCK_ORDER_CSV), byDesign);
     writeHistograms(dir, byDesign);
     writeViolations(dir.resolve("violations.txt"), byDesign);
     writeManifest(dir.resolve("manifest.json"), w, runs, runInfo);
@@ -317,6 +318,38 @@ public final class ResultsWriter {
           }
         }
       }
+    }
+    Files.writeString(file, csv.toString(), StandardCharsets.UTF_8);
+  }
+
+  /** The lock order the runs took, for {@code explain --from-run}. */
+  public static final String LOCK_ORDER_CSV = "lock_order.csv";
+
+  /**
+   * {@code lock_order.csv}: {@code design,from,to,replications,first_seen_ns}: every pair of
+   * lock classes a run of the design took in that order (lockdep's dependencies), in how many
+   * replications, and the earliest simulated time it was seen; designs in run order, pairs
+   * sorted. Synthetic runs take no modelled kernel lock order and write no rows.
+   */
+  static void writeLockOrder(Path file, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    StringBuilder csv = new StringBuilder("design,from,to,replications,first_seen_ns\n");
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      java.util.SortedMap<String, long[]> pairs = new java.util.TreeMap<>();
+      for (ReplicationResult r : e.getValue()) {
+        r.lockOrder().forEach((pair, t) -> {
+          long[] v = pairs.computeIfAbsent(pair, k -> new long[] {0, Long.MAX_VALUE});
+          v[0]++;
+          v[1] = Math.min(v[1], t);
+        });
+      }
+      pairs.forEach((pair, v) -> {
+        int arrow = pair.indexOf(" -> ");
+        csv.append(Csv.field(e.getKey())).append(',')
+            .append(Csv.field(pair.substring(0, arrow))).append(',')
+            .append(Csv.field(pair.substring(arrow + 4))).append(',').append(v[0]).append(',')
+            .append(v[1]).append('\n');
+      });
     }
     Files.writeString(file, csv.toString(), StandardCharsets.UTF_8);
   }

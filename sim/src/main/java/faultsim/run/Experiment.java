@@ -185,6 +185,7 @@ public final class Experiment {
     Map<String, Long> counts = new LinkedHashMap<>();
     List<Violation> violations = new ArrayList<>();
     Map<String, Long> vmstat = new LinkedHashMap<>();
+    Map<String, Long> lockOrder = Map.of();
     if (binding == null) {
       SyntheticRun run = new SyntheticRun(w.spec(), streams).run();
       m = run.machine();
@@ -212,6 +213,7 @@ public final class Experiment {
       counts.putAll(run.oracle().counts());
       violations.addAll(run.oracle().shown());
       vmstat.putAll(run.kernel().vmstat());
+      lockOrder = run.oracle().observedOrder();
       if (w.kernel().opJobs().stream().anyMatch(j -> j.op() == KernelSpec.OpKind.PUNCH_HOLE)) {
         // Not a vmstat counter: the oracle's count of folios created in a hole behind a punch's
         // cursor, which the punch guarantee allows.
@@ -253,7 +255,7 @@ public final class Experiment {
     }
     return new ReplicationResult(design, replication, jobs, lockRows,
         new ReplicationResult.CpuTime(busy, spin, idle, sleep, io, runnable, ioWait),
-        engine.eventsFired(), counts, violations, vmstat);
+        engine.eventsFired(), counts, violations, vmstat, lockOrder);
   }
 
   private static String opName(Workload w, String job) {

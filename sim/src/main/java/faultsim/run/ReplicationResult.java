@@ -18,10 +18,20 @@ import java.util.List;
  * @param violations the first few of each kind, with their interleavings
  * @param vmstat vmstat counters counted while measuring ({@code PGFAULT}, {@code PGMAJFAULT},
  *     ...), in first-counted order
+ * @param lockOrder the lock order the run took, {@code "A -> B"} to the simulated time first
+ *     seen, sorted (empty for synthetic jobs)
  */
 public record ReplicationResult(String design, int replication, List<JobResult> jobs,
     List<LockStatRow> locks, CpuTime cpu, long events, Map<String, Long> violationCounts,
-    List<Violation> violations, Map<String, Long> vmstat) {
+    List<Violation> violations, Map<String, Long> vmstat, Map<String, Long> lockOrder) {
+
+  /** A result without a lock order (synthetic jobs). */
+  public ReplicationResult(String design, int replication, List<JobResult> jobs,
+      List<LockStatRow> locks, CpuTime cpu, long events, Map<String, Long> violationCounts,
+      List<Violation> violations, Map<String, Long> vmstat) {
+    this(design, replication, jobs, locks, cpu, events, violationCounts, violations, vmstat,
+        Map.of());
+  }
 
   /**
    * Core and task time over the measured runtime, summed over cores (busy, spinning, idle, and

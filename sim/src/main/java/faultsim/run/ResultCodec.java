@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  * writes the same bytes as from the original. The first byte is the format version.
  */
 public final class ResultCodec {
-  private static final int VERSION = 3;
+  private static final int VERSION = 4;
   /** Histograms of results reach 1 h in ns; decoding never needs to widen them. */
   private static final long MIN_HIGHEST_TRACKABLE = 2;
 
@@ -93,6 +93,7 @@ public final class ResultCodec {
         string(out, v.timeline());
       }
       counts(out, r.vmstat());
+      counts(out, r.lockOrder());
     } catch (IOException e) {
       throw new UncheckedIOException("writing to memory cannot fail", e);
     }
@@ -163,11 +164,12 @@ public final class ResultCodec {
         violations.add(new Violation(kind, time, string(in), string(in)));
       }
       Map<String, Long> vmstat = counts(in);
+      Map<String, Long> lockOrder = counts(in);
       if (in.read() != -1) {
         throw new IllegalArgumentException("bytes left over after the encoded result");
       }
       return new ReplicationResult(design, replication, List.copyOf(jobs), List.copyOf(locks),
-          cpu, events, violationCounts, List.copyOf(violations), vmstat);
+          cpu, events, violationCounts, List.copyOf(violations), vmstat, lockOrder);
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated result: " + e, e);
     }
