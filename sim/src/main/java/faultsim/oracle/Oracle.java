@@ -183,7 +183,7 @@ public final class Oracle implements Machine.LockListener {
 
   /**
    * The lock order this run took, as lockdep's dependency graph: {@code "A -> B"} (B taken, or
-   * waited for, with A held; trylocks order nothing) mapped to the simulated time it was first
+   * waited for, with A held; a trylock adds no pair ending at its lock) mapped to the simulated time it was first
    * seen, sorted by pair.
    */
   public java.util.SortedMap<String, Long> observedOrder() {
