@@ -283,7 +283,7 @@ final class Resolver {
   }
 
   MachineSpec machine(MachineDoc m) throws InputException {
-    MachineDoc d = m == null ? new MachineDoc(null, null, null, null, null) : m;
+    MachineDoc d = m == null ? new MachineDoc(null, null, null, null, null, null) : m;
     int cores = d.cores() == null ? 4 : d.cores();
     if (cores < 1) {
       throw error("/machine/cores", "machine.cores must be >= 1, got " + cores);

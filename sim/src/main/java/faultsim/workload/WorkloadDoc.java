@@ -37,7 +37,9 @@ public record WorkloadDoc(
       @Doc("Spinlock implementation: ticket or queued (default queued).") String spinlock,
       @Doc("Mutex and rwsem writers spin while the owner runs (CONFIG_MUTEX_SPIN_ON_OWNER;"
           + " default true).") Boolean spinOnOwner,
-      @Doc("Cost profile overrides (defaults from docs/kernel-paths.md, costs).") CostsDoc costs) {}
+      @Doc("Cost profile overrides (defaults from docs/kernel-paths.md, costs).") CostsDoc costs,
+      @Doc("A cost profile file (as faultsim calibrate writes), relative to the workload: its"
+          + " machine.costs apply where the workload and --set give none.") String profile) {}
 
   /** Cost profile overrides. */
   public record CostsDoc(

@@ -111,7 +111,7 @@ public final class WorkloadLoader {
     Map<String, JsonLocation> locations = locate(fileName, text);
     WorkloadDoc doc = bind(fileName, text, locations);
     Map<String, String> overridden = new HashMap<>();
-    if (!sets.isEmpty()) {
+    if (!sets.isEmpty() || doc.machine() != null && doc.machine().profile() != null) {
       doc = applySets(fileName, text, sets, overridden);
     }
     Resolver r = new Resolver(fileName, locations, overridden);
@@ -119,6 +119,11 @@ public final class WorkloadLoader {
   }
 
   // ---- reading ------------------------------------------------------------------------------
+
+  /** Where each key and list item of {@code text} is, by JSON pointer. */
+  Map<String, JsonLocation> locations(String fileName, String text) throws InputException {
+    return locate(fileName, text);
+  }
 
   private Map<String, JsonLocation> locate(String fileName, String text) throws InputException {
     Map<String, JsonLocation> out = new HashMap<>();
@@ -208,6 +213,7 @@ public final class WorkloadLoader {
       node.set(parts[parts.length - 1], parsed == null ? JsonNodeFactory.instance.nullNode() : parsed);
       overridden.put("/" + String.join("/", parts), option(set));
     }
+    CostProfiles.merge(root, fileName, locations(fileName, text), overridden, mapper);
     try {
       return mapper.treeToValue(root, WorkloadDoc.class);
     } catch (JsonProcessingException e) {
