@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
     description = "Discrete-event simulator of Linux page-fault throughput under locking designs.",
     subcommands = {Main.Run.class, Main.SweepCmd.class, Main.Validate.class,
         Main.OptionsCmd.class, DesignCommands.List_.class, DesignCommands.Explain.class,
-        ReportCommand.class, ReferenceCommand.class})
+        ReportCommand.class, ReferenceCommand.class, CalibrateCommand.class})
 public final class Main implements Callable<Integer> {
   static final int BAD_INPUT = 2;
   static final int INTERNAL = 1;
