@@ -30,8 +30,14 @@ import java.util.function.BooleanSupplier;
  * }</pre>
  */
 public final class DesignCall {
-  /** Instructions one step may run without simulated time passing before it faults. */
-  public static final long INSTRUCTION_LIMIT = 10_000_000;
+  /**
+   * Backward jumps (design loop iterations) one step may take without simulated time passing
+   * before it faults. Only backward jumps are counted, not every instruction: a counter
+   * decremented on every turn of the dispatch loop makes it a counted loop to C2, whose loop
+   * predicates then fail on this loop's data-dependent control flow and throw the method out of
+   * compiled code again and again.
+   */
+  public static final long LOOP_LIMIT = 1_000_000;
   /** Deepest design call nesting before a fault (runaway recursion). */
   public static final int MAX_DEPTH = 1_000;
 
@@ -200,13 +206,9 @@ public final class DesignCall {
     int sp = this.sp;
     int bp = this.bp;
     int at = pc;
-    long budget = INSTRUCTION_LIMIT;
+    long budget = LOOP_LIMIT;
     try {
       while (true) {
-        if (--budget < 0) {
-          throw fault(t, f, at, "ran " + INSTRUCTION_LIMIT + " instructions without simulated"
-              + " time passing (a loop that never calls a primitive that takes time?)", null);
-        }
         at = pc;
         switch (code[pc++]) {
           case Op.ICONST -> lv[sp++] = code[pc++];
@@ -294,9 +296,22 @@ public final class DesignCall {
             rv[sp] = null;
             lv[sp - 1] = same == (code[at] == Op.AEQ) ? 1 : 0;
           }
-          case Op.JMP -> pc = code[pc];
-          case Op.JZ -> pc = lv[--sp] == 0 ? code[pc] : pc + 1;
-          case Op.JNZ -> pc = lv[--sp] != 0 ? code[pc] : pc + 1;
+          case Op.JMP, Op.JZ, Op.JNZ -> {
+            int op = code[at];
+            boolean jump = op == Op.JMP || (lv[--sp] == 0) == (op == Op.JZ);
+            if (!jump) {
+              pc++;
+            } else {
+              int target = code[pc];
+              if (target <= at && --budget < 0) {
+                this.pc = pc;
+                throw fault(t, f, at, "ran " + LOOP_LIMIT + " loop iterations without simulated"
+                    + " time passing (a loop that never calls a primitive that takes time?)",
+                    null);
+              }
+              pc = target;
+            }
+          }
           case Op.POP -> sp--;
           case Op.APOP -> rv[--sp] = null;
           case Op.CALL -> {
