@@ -23,8 +23,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The full model's speed: one replication of a fault-around read workload per invocation,
- * {@code cores} tasks on as many cores, each reading its own 8 MiB of one cached 1 GiB ext4 file
- * at random through a design ({@code linux_6_6} by default), {@value #RUNTIME} simulated.
+ * {@code cores} tasks on as many cores reading one cached 1 GiB ext4 file at random through a
+ * design ({@code linux_6_6} by default), {@value #RUNTIME} simulated. With {@code regions}
+ * {@code private} each task reads its own 8 MiB of the file (task i from offset i × 8 MiB, so
+ * their folios are disjoint); with {@code shared} every task reads the same first 8 MiB, so
+ * they fault on each other's folios and contend on their locks and refcounts.
  *
  * <p>The secondary score {@code faults} is simulated page faults per wall-clock second, the
  * figure to quote; {@code events} is engine events per second. Compare a design against the
@@ -53,12 +56,23 @@ public class FaultBenchmark {
   @Param({"linux_6_6", "linux_3_15"})
   String design;
 
+  @Param({"private", "shared"})
+  String regions;
+
   private Workload workload;
   private KernelRun.Binding binding;
   private RandomStreams streams;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
+    StringBuilder jobs = new StringBuilder();
+    if (regions.equals("shared")) {
+      jobs.append(job("reader", cores, 0));
+    } else {
+      for (int i = 0; i < cores; i++) {
+        jobs.append(job("reader" + i, 1, i * 8));
+      }
+    }
     String yaml = """
         machine:
           cores: %d
@@ -68,17 +82,24 @@ public class FaultBenchmark {
         global:
           runtime: %s
         jobs:
-          reader:
-            numjobs: %d
-            rw: randread
-            file: data
-            size: 8M
-        designs: [%s]
+        %sdesigns: [%s]
         replications: 1
-        """.formatted(cores, RUNTIME, cores, design);
+        """.formatted(cores, RUNTIME, jobs, design);
     workload = new WorkloadLoader().parse("bench.yaml", yaml, List.of());
     binding = Designs.binding(Designs.load(design, workload));
     streams = faultsim.run.Experiment.streams(workload);
+  }
+
+  /** A job of {@code numjobs} random readers of 8 MiB of the file from {@code offsetMiB}. */
+  private static String job(String name, int numjobs, int offsetMiB) {
+    return """
+          %s:
+            numjobs: %d
+            rw: randread
+            file: data
+            offset: %dM
+            size: 8M
+        """.formatted(name, numjobs, offsetMiB);
   }
 
   @Benchmark
