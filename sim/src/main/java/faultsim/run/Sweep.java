@@ -233,14 +233,16 @@ public final class Sweep {
     int remaining;
     long startNanos = -1;
 
-    PointRuns(Point point, Workload w, List<String> sets, Path dir, Map<String, String> key) {
+    PointRuns(Point point, Workload w, List<String> sets, Path dir, Map<String, String> key)
+        throws InputException {
       this.point = point;
       this.workload = w;
       this.dir = dir;
       this.key = key;
       this.sets = sets;
       this.hash = RunKey.workloadHash(w.sourceText());
-      this.designs = w.designs();
+      // Labels, as the runs report them: a design file is known by the name in its header.
+      this.designs = faultsim.fault.Designs.labels(w);
       for (int d = 0; d < designs.size(); d++) {
         results.add(new ArrayList<>());
       }

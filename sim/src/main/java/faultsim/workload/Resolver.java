@@ -35,21 +35,29 @@ import java.util.function.Function;
 final class Resolver {
   private final String fileName;
   private final Map<String, JsonLocation> locations;
-  private final Map<String, String> overridden;
+  private final Map<String, Diagnostic> overridden;
+  private final DesignEntries.Variants variants;
 
   private final KernelJobs kernelJobs = new KernelJobs(this);
 
+  /**
+   * {@code overridden} says where each overridden key's value was given (an option, or a
+   * design entry's {@code set:}); {@code variants} resolves design entries' settings, null
+   * when this workload is itself such a variant.
+   */
   Resolver(String fileName, Map<String, JsonLocation> locations,
-      Map<String, String> overridden) {
+      Map<String, Diagnostic> overridden, DesignEntries.Variants variants) {
     this.fileName = fileName;
     this.locations = locations;
     this.overridden = overridden;
+    this.variants = variants;
   }
 
   InputException error(String pointer, String message) {
-    for (Map.Entry<String, String> o : overridden.entrySet()) {
+    for (Map.Entry<String, Diagnostic> o : overridden.entrySet()) {
       if (pointer.equals(o.getKey()) || pointer.startsWith(o.getKey() + "/")) {
-        return new InputException(new Diagnostic(o.getValue(), 0, 0, message));
+        Diagnostic at = o.getValue();
+        return new InputException(new Diagnostic(at.file(), at.line(), at.column(), message));
       }
     }
     String p = pointer;
@@ -181,36 +189,8 @@ final class Resolver {
     } catch (IllegalArgumentException ex) {
       throw error("", ex.getMessage());
     }
-    List<String> designs;
-    if (doc.designs() != null && doc.designs().isEmpty()) {
-      throw error("/designs", "designs: the list is empty; name at least one design"
-          + " (faultsim designs lists the built-in ones), or leave designs out for the default");
-    }
-    if (kernel.empty()) {
-      designs = doc.designs() == null || doc.designs().isEmpty()
-          ? List.of(Workload.SYNTHETIC) : List.copyOf(doc.designs());
-      for (int i = 0; i < designs.size(); i++) {
-        if (!designs.get(i).equals(Workload.SYNTHETIC)) {
-          throw error("/designs/" + i, "design '" + designs.get(i) + "' not found: this"
-              + " workload has only synthetic jobs, which run under the design 'synthetic'");
-        }
-      }
-    } else {
-      designs = doc.designs() == null || doc.designs().isEmpty()
-          ? List.of(Workload.DEFAULT_DESIGN) : List.copyOf(doc.designs());
-      java.util.Set<String> seen = new java.util.HashSet<>();
-      for (int i = 0; i < designs.size(); i++) {
-        if (designs.get(i).equals(Workload.SYNTHETIC)) {
-          throw error("/designs/" + i, "design 'synthetic' runs only synthetic jobs; this"
-              + " workload has fault or operation jobs: name kernel designs (faultsim designs"
-              + " lists them)");
-        }
-        if (!seen.add(designs.get(i))) {
-          throw error("/designs/" + i, "design '" + designs.get(i) + "' is listed twice");
-        }
-        kernelJobs.checkDesignExists("/designs/" + i, designs.get(i), file);
-      }
-    }
+    List<DesignEntry> designs = new DesignEntries(this, kernelJobs).resolve(doc.designs(),
+        kernel.empty(), file, variants);
     String name = doc.name() != null ? doc.name() : WorkloadLoader.baseName(file);
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw error("/name", "name '" + name + "' must start with a letter or digit and may"

@@ -22,7 +22,11 @@ public record WorkloadDoc(
     @Doc("Jobs by name; a job's keys override global's.") Map<String, JobDoc> jobs,
     @Doc("Designs to compare: built-in names (faultsim designs) or design file paths relative"
         + " to the workload file (default [linux_6_6]; synthetic-only workloads run under"
-        + " 'synthetic').") List<String> designs,
+        + " 'synthetic'); an entry may also be {design: D, as: LABEL, set: {key.path: value}}"
+        + " to compare one design under different machine.* or kernel.* settings.")
+        @com.fasterxml.jackson.annotation.JsonFormat(
+            with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+        List<DesignDoc> designs,
     @Doc("Replications per design; each uses its own substream of every random stream. Given,"
         + " it wins over precision.") Integer replications,
     @Doc("Without replications: add replications until the 99 % confidence half-width of every"
