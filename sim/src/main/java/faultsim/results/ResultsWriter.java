@@ -572,7 +572,7 @@ public final class ResultsWriter {
 
   /** A design name as a file name: path separators and other odd characters replaced. */
   public static String fileName(String design) {
-    return design.replaceAll("[^A-Za-z0-9._-]", "_");
+    return design.replaceAll("[^A-Za-z0-9._@-]", "_");
   }
 
   /** Deletes {@code p} and everything below it, if it exists. */

@@ -65,9 +65,9 @@ final class DesignEntries {
         kernelJobs.checkDesignExists(d.as() == null && d.set() == null ? ptr : ptr + "/design",
             name, file);
       }
-      if (d.as() != null && !d.as().matches("[A-Za-z0-9][A-Za-z0-9._@+-]*")) {
+      if (d.as() != null && !d.as().matches("[A-Za-z0-9][A-Za-z0-9._@-]*")) {
         throw r.error(ptr + "/as", "designs[" + i + "].as: label '" + d.as() + "' must start"
-            + " with a letter or digit and may contain only letters, digits and . _ @ + -"
+            + " with a letter or digit and may contain only letters, digits and . _ @ -"
             + " (it names files such as lock_stat/<label>.txt)");
       }
       // A path's own name is known once it is compiled; the run checks those labels again.
