@@ -131,7 +131,11 @@ final class KernelJobs {
   FaultJob faultJob(String name, JobDoc j, GlobalDoc g, Map<String, FileSpec> files)
       throws InputException {
     String ptr = "/jobs/" + name;
-    Rw rw = r.convert(ptr + "/rw", j.rw(), v -> {
+    // rw and mapping default to global's (global holds job defaults).
+    String rwPtr = j.rw() != null ? ptr + "/rw" : "/global/rw";
+    String mapPtr = j.mapping() != null ? ptr + "/mapping" : "/global/mapping";
+    String mappingValue = j.mapping() != null ? j.mapping() : g.mapping();
+    Rw rw = r.convert(rwPtr, j.rw() != null ? j.rw() : g.rw(), v -> {
       try {
         return Rw.parse(v);
       } catch (IllegalArgumentException ex) {
@@ -143,8 +147,8 @@ final class KernelJobs {
     if (mix < 0 || mix > 100) {
       throw r.error(ptr + "/rwmixread", "jobs." + name + ".rwmixread must be 0..100, got " + mix);
     }
-    MappingKind mapping = j.mapping() == null ? MappingKind.SHARED
-        : r.convert(ptr + "/mapping", j.mapping(), MappingKind::parse);
+    MappingKind mapping = mappingValue == null ? MappingKind.SHARED
+        : r.convert(mapPtr, mappingValue, MappingKind::parse);
     String file = null;
     long fileSize;
     if (mapping == MappingKind.ANON) {

@@ -159,19 +159,32 @@ final class Resolver {
     for (Map.Entry<String, JobDoc> e : doc.jobs().entrySet()) {
       JobDoc j = e.getValue() == null ? WorkloadLoader.EMPTY_JOB : e.getValue();
       String ptr = "/jobs/" + e.getKey();
+      if (numjobs(e.getKey(), j, g) == 0) {
+        continue;  // numjobs 0 leaves the job out
+      }
       boolean synthetic = j.steps() != null
           || (g.steps() != null && j.rw() == null && OpKind.parseOrNull(j.op()) == null);
       if (synthetic) {
         jobs.add(job(e.getKey(), j, g, lockKinds, devDocs.keySet()));
       } else if (j.op() != null) {
         opJobs.add(kernelJobs.opJob(e.getKey(), j, g, files));
-      } else if (j.rw() != null) {
+      } else if (j.rw() != null || g.rw() != null) {
         faultJobs.add(kernelJobs.faultJob(e.getKey(), j, g, files));
       } else {
         throw error(ptr, "jobs." + e.getKey() + ": say what the job does: rw (a fault job:"
             + " read, write, randread, randwrite, rw, randrw), op (truncate, punch_hole, mmap,"
             + " munmap) or steps (a synthetic step list)");
       }
+    }
+    if (jobs.isEmpty() && faultJobs.isEmpty() && opJobs.isEmpty()) {
+      String at = "/global/numjobs";
+      for (Map.Entry<String, JobDoc> e : doc.jobs().entrySet()) {
+        if (e.getValue() != null && e.getValue().numjobs() != null) {
+          at = "/jobs/" + e.getKey() + "/numjobs";
+          break;
+        }
+      }
+      throw error(at, "every job has numjobs 0: at least one job must run");
     }
     checkSize(machine.cores(), jobs, faultJobs, opJobs);
     boolean usesDefaultDisk = false;
@@ -255,9 +268,9 @@ final class Resolver {
 
   int numjobs(String name, JobDoc j, GlobalDoc g) throws InputException {
     int numjobs = j.numjobs() != null ? j.numjobs() : g.numjobs() != null ? g.numjobs() : 1;
-    if (numjobs < 1) {
+    if (numjobs < 0) {
       throw error(j.numjobs() != null ? "/jobs/" + name + "/numjobs" : "/global/numjobs",
-          "numjobs must be >= 1, got " + numjobs);
+          "numjobs must be >= 0 (0 leaves the job out), got " + numjobs);
     }
     return numjobs;
   }

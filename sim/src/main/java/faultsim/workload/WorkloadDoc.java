@@ -92,17 +92,20 @@ public record WorkloadDoc(
       @Doc("Measured simulated time (required, e.g. 100ms).") String runtime,
       @Doc("Simulated warm-up before measuring (default 0ns).") String rampTime,
       @Doc("Base random seed (default 1).") Long randseed,
-      @Doc("Tasks per job (default 1).") Integer numjobs,
+      @Doc("Tasks per job (default 1; 0 leaves a job out).") Integer numjobs,
       @Doc("Sleep before each operation, a distribution (default none).") String thinktime,
       @Doc("Computation on the CPU before each operation, before thinktime (default none).")
           String thinktimeSpin,
       @Doc("Operations per task; 0 = until the run ends (default 0).") Long loops,
       @Doc("When the job's tasks start (default 0ns).") String startDelay,
-      @Doc("The operation: a list of steps.") List<Map<String, String>> steps) {}
+      @Doc("The operation: a list of steps.") List<Map<String, String>> steps,
+      @Doc("Fault jobs' rw, for jobs that give neither rw nor op (default none).") String rw,
+      @Doc("Fault jobs' mapping: shared, private or anon (default shared).") String mapping) {}
 
   /** A job. */
   public record JobDoc(
-      @Doc("Tasks running this job.") Integer numjobs,
+      @Doc("Tasks running this job; 0 leaves the job out (a sweep may vary it from 0).")
+          Integer numjobs,
       @Doc("Sleep before each operation, a distribution.") String thinktime,
       @Doc("Computation on the CPU before each operation.") String thinktimeSpin,
       @Doc("Operations per task; 0 = until the run ends.") Long loops,
