@@ -152,6 +152,7 @@ final class Resolver {
     if (doc.jobs() == null || doc.jobs().isEmpty()) {
       throw error("/jobs", "jobs: at least one job is required");
     }
+    kernelJobs.page = PageSize.of(this, doc.machine() == null ? null : doc.machine().pageSize());
     Map<String, FileSpec> files = kernelJobs.files(doc.files(), devDocs.keySet());
     List<SyntheticSpec.JobSpec> jobs = new ArrayList<>();
     List<FaultJob> faultJobs = new ArrayList<>();
@@ -276,7 +277,7 @@ final class Resolver {
   }
 
   MachineSpec machine(MachineDoc m) throws InputException {
-    MachineDoc d = m == null ? new MachineDoc(null, null, null, null, null) : m;
+    MachineDoc d = m == null ? new MachineDoc(null, null, null, null, null, null) : m;
     int cores = d.cores() == null ? 4 : d.cores();
     if (cores < 1) {
       throw error("/machine/cores", "machine.cores must be >= 1, got " + cores);

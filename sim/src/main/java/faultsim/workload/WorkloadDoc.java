@@ -41,7 +41,10 @@ public record WorkloadDoc(
       @Doc("Spinlock implementation: ticket or queued (default queued).") String spinlock,
       @Doc("Mutex and rwsem writers spin while the owner runs (CONFIG_MUTEX_SPIN_ON_OWNER;"
           + " default true).") Boolean spinOnOwner,
-      @Doc("Cost profile overrides (defaults from docs/kernel-paths.md, costs).") CostsDoc costs) {}
+      @Doc("Cost profile overrides (defaults from docs/kernel-paths.md, costs).") CostsDoc costs,
+      @Doc("Base page size: 4k (x86-64, default), 16k or 64k (arm64, Power); file sizes,"
+          + " offsets and job sizes must be whole pages, and fault_around_bytes and"
+          + " read_ahead_kb count in these pages.") String pageSize) {}
 
   /** Cost profile overrides. */
   public record CostsDoc(
