@@ -177,8 +177,8 @@ final class KernelJobs {
     }
     if (mapping != MappingKind.ANON && offset + size > fileSize) {
       throw r.error(j.size() != null ? ptr + "/size" : ptr + "/offset", "jobs." + name
-          + ": the region [" + offset + ", " + (offset + size) + ") goes past the end of file '"
-          + file + "' (" + fileSize + " bytes)");
+          + ": the region [" + page.real(offset) + ", " + page.real(offset + size) + ") goes"
+          + " past the end of file '" + file + "' (" + page.real(fileSize) + " bytes)");
     }
     String pattern = j.randomDistribution() != null ? j.randomDistribution()
         : rw.random() ? "uniform" : "sequential";
@@ -209,8 +209,9 @@ final class KernelJobs {
     switch (op) {
       case TRUNCATE -> {
         if (size >= f.sizeBytes()) {
-          throw r.error(where, "jobs." + name + ": truncate to " + size + " bytes does not"
-              + " shrink file '" + f.name() + "' (" + f.sizeBytes() + " bytes)");
+          throw r.error(where, "jobs." + name + ": truncate to " + page.real(size) + " bytes"
+              + " does not shrink file '" + f.name() + "' (" + page.real(f.sizeBytes())
+              + " bytes)");
         }
       }
       case PUNCH_HOLE, MMAP, MUNMAP -> {
@@ -218,9 +219,9 @@ final class KernelJobs {
           throw r.error(where, "jobs." + name + ": " + op.key() + " of an empty range");
         }
         if (offset + size > f.sizeBytes()) {
-          throw r.error(where, "jobs." + name + ": " + op.key() + " of [" + offset + ", "
-              + (offset + size) + ") goes past the end of file '" + f.name() + "' ("
-              + f.sizeBytes() + " bytes)");
+          throw r.error(where, "jobs." + name + ": " + op.key() + " of [" + page.real(offset)
+              + ", " + page.real(offset + size) + ") goes past the end of file '" + f.name()
+              + "' (" + page.real(f.sizeBytes()) + " bytes)");
         }
       }
       default -> throw new IllegalStateException(op.toString());

@@ -53,6 +53,11 @@ final class PageSize {
     return b / bytes * Kernel.PAGE_SIZE;
   }
 
+  /** {@code b} model bytes as bytes of pages of this size: what the workload wrote. */
+  long real(long b) {
+    return b / Kernel.PAGE_SIZE * bytes;
+  }
+
   /** The largest fault-around window: one PTE page's worth of pages. */
   long maxFaultAround() {
     return bytes * PteTable.PTRS_PER_PTE;

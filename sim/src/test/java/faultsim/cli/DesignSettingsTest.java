@@ -51,6 +51,9 @@ final class DesignSettingsTest {
     assertThat(out.resolve("lock_stat/a@4k.txt")).exists();
     assertThat(out.resolve("lock_stat/a@64k.txt")).exists();
     assertThat(Files.readString(out.resolve("index.html"))).contains("a@64k");
+    // The report's design page says what the entry runs.
+    assertThat(Files.readString(out.resolve("designs/a@4k.txt"))).startsWith(
+        "// a@4k: design linux_6_6 with kernel.fault_around_bytes=4k\n// ==== builtin:linux_6_6 ====\n");
     // The manifest records each entry's design and settings.
     assertThat(Files.readString(out.resolve("manifest.json")))
         .contains("\"as_given\" : \"linux_6_6\",\n    \"set\" : [ \"kernel.fault_around_bytes=4k\" ]");
