@@ -59,6 +59,16 @@ final class DesignSettingsTest {
         .contains("\"as_given\" : \"linux_6_6\",\n    \"set\" : [ \"kernel.fault_around_bytes=4k\" ]");
   }
 
+  @Test
+  void aRunSentToAWorker_findsTheEntryByItsLabel_andRunsItsSettings() throws Exception {
+    // What a cluster worker gets: the workload's text and the run's key, the design by label.
+    faultsim.run.RunTask task = new faultsim.run.RunTask(new faultsim.run.RunKey(
+        faultsim.run.RunKey.workloadHash(WORKLOAD), List.of(), "a@64k", 1), "w.yaml", WORKLOAD);
+    faultsim.run.ReplicationResult r = task.run();
+    assertThat(r.design()).isEqualTo("a@64k");
+    assertThat(r.vmstat().get("PGFAULT")).isEqualTo(16L);
+  }
+
   @ParameterizedTest(name = "{0} -> {1} {2}")
   @CsvSource(delimiter = '|', value = {
       // A label used twice: the second 'as' at 7:25.
