@@ -7,6 +7,7 @@ import faultsim.run.Experiment;
 import faultsim.run.JobResult;
 import faultsim.run.ReplicationResult;
 import faultsim.stats.LockStatRow;
+import faultsim.workload.DesignEntry;
 import faultsim.workload.Diagnostic;
 import faultsim.workload.InputException;
 import faultsim.workload.Workload;
@@ -81,6 +82,8 @@ public final class Calibration {
 
   private final Path workload;
   private final String design;
+  /** The workload's design entry simulated (its settings apply), or -1 for --design's. */
+  private final int entry;
   private final String job;
   private final List<Measurements.Point> points;
   private final List<String> keys;
@@ -92,7 +95,8 @@ public final class Calibration {
   /**
    * @param workload the workload file the measurements were made with (its shape; the points'
    *     overrides vary it)
-   * @param design the design simulated, null for the workload's first
+   * @param design the design simulated (an entry's label or design, or any design), null for
+   *     the workload's first entry
    * @param job the job whose throughput was measured, null for the workload's first
    * @param keys the cost keys to fit (of {@link #FITTABLE})
    * @param replications replications per point per evaluation
@@ -105,7 +109,15 @@ public final class Calibration {
     this.keys = List.copyOf(keys);
     this.replications = replications;
     Workload w = new WorkloadLoader().load(workload, points.get(0).sets());
-    this.design = design != null ? design : w.designs().get(0);
+    int entry = -1;
+    for (int i = 0; i < w.designs().size() && entry < 0; i++) {
+      DesignEntry e = w.designs().get(i);
+      if (design == null || design.equals(e.as()) || design.equals(e.design())) {
+        entry = i;
+      }
+    }
+    this.entry = entry;
+    this.design = entry >= 0 ? w.designs().get(entry).design() : design;
     if (!w.hasKernelJobs()) {
       throw new InputException(new Diagnostic(workload.toString(), 0, 0, "calibrate simulates"
           + " kernel fault and operation jobs; this workload has only synthetic jobs"));
@@ -228,7 +240,8 @@ public final class Calibration {
       for (int i = 0; i < keys.size(); i++) {
         sets.add(keys.get(i) + "=" + v[i] + "ns");
       }
-      Workload w = new WorkloadLoader().load(workload, sets);
+      Workload base = new WorkloadLoader().load(workload, sets);
+      Workload w = entry < 0 ? base : base.designs().get(entry).workload(base);
       CompiledDesign d = Designs.load(design, w);
       List<Future<ReplicationResult>> reps = new ArrayList<>();
       for (int r = 0; r < replications; r++) {

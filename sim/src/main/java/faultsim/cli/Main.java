@@ -279,6 +279,11 @@ public final class Main implements Callable<Integer> {
         + " name (default faultsim-<first 12 hex digits of sha256sum FILE>).")
     String clusterName;
 
+    @Option(names = "--zip", description = "Move the swept keys together: point i takes the"
+        + " i-th value of every key with several values (all with the same number), instead of"
+        + " every combination; charts put the first of them on the x axis.")
+    boolean zip;
+
     @Override
     public Integer call() throws Exception {
       int n = threads(threads);
@@ -290,6 +295,7 @@ public final class Main implements Callable<Integer> {
         WorkerCommand.checkHostPort("--cluster", hp);
       }
       Workload w = new WorkloadLoader().load(file, List.of());
+      faultsim.run.Sweep.points(sweep, zip);
       Path dir = out != null ? out : Path.of("reports", w.name() + "-sweep");
       PrintWriter o = spec.commandLine().getOut();
       PrintWriter e = spec.commandLine().getErr();
@@ -316,7 +322,7 @@ public final class Main implements Callable<Integer> {
           : faultsim.cluster.ClusterRunPool.connect(cluster, clusterName != null ? clusterName
               : faultsim.run.RunKey.defaultClusterName(w.sourceText()))) {
         o.println("sweep: runs on " + pool.describe());
-        faultsim.run.Sweep.run(file, List.of(), sweep, dir, pool, -1, listener);
+        faultsim.run.Sweep.run(file, List.of(), sweep, zip, dir, pool, -1, listener);
         faultsim.report.Report.render(dir);
       } catch (faultsim.run.RunPoolException ex) {
         e.println("faultsim: " + ex.getMessage() + "; the points written are kept, and the same"

@@ -10,6 +10,7 @@ import faultsim.lang.RunEnv;
 import faultsim.lang.Type;
 import faultsim.machine.Task;
 import faultsim.oracle.Oracle;
+import faultsim.workload.DesignEntry;
 import faultsim.workload.InputException;
 import faultsim.workload.Workload;
 import java.util.ArrayList;
@@ -34,35 +35,97 @@ public final class Designs {
   }
 
   /**
-   * A binding per design, keyed by the design's own name (from its header; results are named
-   * after it), in the workload's order; empty for a synthetic-only workload.
+   * A design of a workload as its runs see it.
+   *
+   * @param label what results call it: the entry's {@code as:}, else the design's own name
+   * @param design the compiled design
+   * @param workload the workload with the entry's settings applied
+   */
+  public record Labelled(String label, CompiledDesign design, Workload workload) {}
+
+  /**
+   * A binding per design, keyed by its label (the entry's {@code as:}, else the design's own
+   * name from its header; results are named after it), in the workload's order; empty for a
+   * synthetic-only workload.
    */
   public static Map<String, KernelRun.Binding> bindings(Workload w) throws InputException {
     Map<String, KernelRun.Binding> out = new LinkedHashMap<>();
-    for (CompiledDesign d : compile(w)) {
-      out.put(d.name(), binding(d));
+    for (Labelled d : labelled(w)) {
+      out.put(d.label(), binding(d.design()));
     }
     return out;
   }
 
-  /** The compiled designs of {@code w}, in its order. Two designs may not share a name. */
+  /** The compiled designs of {@code w}, in its order. */
   public static List<CompiledDesign> compile(Workload w) throws InputException {
-    List<CompiledDesign> out = new ArrayList<>();
+    return labelled(w).stream().map(Labelled::design).toList();
+  }
+
+  /**
+   * The designs of {@code w} with their labels and workloads, in its order; empty for a
+   * synthetic-only workload. Two entries may not share a label.
+   */
+  public static List<Labelled> labelled(Workload w) throws InputException {
+    List<Labelled> out = new ArrayList<>();
     if (!w.hasKernelJobs()) {
       return out;
     }
     Map<String, String> seen = new LinkedHashMap<>();
-    for (String entry : w.designs()) {
-      CompiledDesign d = load(entry, w);
-      String earlier = seen.putIfAbsent(d.name(), entry);
+    for (DesignEntry entry : w.designs()) {
+      CompiledDesign d = load(entry.design(), w);
+      String label = entry.as() != null ? entry.as() : d.name();
+      String earlier = seen.putIfAbsent(label, entry.design());
       if (earlier != null) {
-        throw new InputException(new faultsim.workload.Diagnostic(w.file(), 1, 1,
-            "designs '" + earlier + "' and '" + entry + "' are both called '" + d.name()
-                + "'; results are named after designs, so give one another name"));
+        throw entry.error("designs '" + earlier + "' and '" + entry.design() + "' are both"
+            + " called '" + label + "'; results are named after designs, so give one another"
+            + " name (as: LABEL)");
       }
-      out.add(d);
+      out.add(new Labelled(label, d, entry.workload(w)));
     }
     return out;
+  }
+
+  /**
+   * Every entry of {@code w} as its runs see it, in its order: {@link #labelled} for a workload
+   * with kernel jobs; for a synthetic-only one, each entry by its label, with no design.
+   */
+  public static List<Labelled> entries(Workload w) throws InputException {
+    if (w.hasKernelJobs()) {
+      return labelled(w);
+    }
+    List<Labelled> out = new ArrayList<>();
+    for (DesignEntry e : w.designs()) {
+      out.add(new Labelled(e.as() != null ? e.as() : e.design(), null, e.workload(w)));
+    }
+    return out;
+  }
+
+  /** The label of each design of {@code w}, in its order (see {@link #entries}). */
+  public static List<String> labels(Workload w) throws InputException {
+    return entries(w).stream().map(Labelled::label).toList();
+  }
+
+  /**
+   * The entry of {@code w} labelled {@code label} (its design null for a synthetic-only
+   * workload), or null if there is none. An entry named by {@code as:} or by a built-in's name is
+   * found without compiling the others.
+   */
+  public static Labelled find(Workload w, String label) throws InputException {
+    if (w.hasKernelJobs()) {
+      for (DesignEntry entry : w.designs()) {
+        if (entry.as() != null ? entry.as().equals(label)
+            : !faultsim.lang.DesignLibrary.isPath(entry.design())
+                && entry.design().equals(label)) {
+          return new Labelled(label, load(entry.design(), w), entry.workload(w));
+        }
+      }
+    }
+    for (Labelled d : entries(w)) {
+      if (d.label().equals(label)) {
+        return d;
+      }
+    }
+    return null;
   }
 
   /**

@@ -154,6 +154,13 @@ public final class Report {
       for (JsonNode d : data.manifest.path("designs")) {
         if (d.path("name").asText().equals(name)) {
           source = sourceText(d.path("source"));
+          if (d.path("set").isArray() && !d.path("set").isEmpty()) {
+            // An entry with its own settings: say which, above the design it runs.
+            List<String> sets = new ArrayList<>();
+            d.path("set").forEach(v -> sets.add(v.asText()));
+            source = "// " + name + ": design " + d.path("as_given").asText() + " with "
+                + String.join(", ", sets) + "\n" + source;
+          }
         }
       }
       if (source.isBlank()) {

@@ -29,9 +29,12 @@ final class SweepData {
   final List<Path> points;
   /** The first point's manifest (workload name and question), or a missing node. */
   final JsonNode manifest;
+  /** Whether the swept keys moved together ({@code --zip}) rather than in every combination. */
+  final boolean zipped;
 
   private SweepData(Path dir, List<String> keys, List<Row> rows, List<String> designs,
-      List<String> jobs, List<Path> points, JsonNode manifest) {
+      List<String> jobs, List<Path> points, JsonNode manifest, boolean zipped) {
+    this.zipped = zipped;
     this.dir = dir;
     this.keys = keys;
     this.rows = rows;
@@ -83,8 +86,12 @@ final class SweepData {
       manifest = new ObjectMapper().readTree(Files.readString(
           points.get(0).resolve("manifest.json"), StandardCharsets.UTF_8));
     }
+    Path marker = dir.resolve(faultsim.results.OutputTarget.SWEEP_MARKER);
+    boolean zipped = Files.isRegularFile(marker) && new ObjectMapper().readTree(
+        Files.readString(marker, StandardCharsets.UTF_8)).path(faultsim.run.Sweep.ZIP_FIELD)
+        .asBoolean(false);
     return new SweepData(dir, keys, rows, List.copyOf(designs), List.copyOf(jobs),
-        List.copyOf(points), manifest);
+        List.copyOf(points), manifest, zipped);
   }
 
   /** The directory of point {@code index}, or null. */
@@ -119,6 +126,21 @@ final class SweepData {
       }
     }
     return 0;
+  }
+
+  /**
+   * The x axis's name: the key, and in a zipped sweep the other keys that moved with it,
+   * e.g. {@code machine.cores (with jobs.f.numjobs)}.
+   */
+  String xName() {
+    int xk = xKey();
+    List<String> with = new ArrayList<>();
+    for (int k = 0; zipped && k < keys.size(); k++) {
+      if (k != xk && varies(k)) {
+        with.add(keys.get(k));
+      }
+    }
+    return keys.get(xk) + (with.isEmpty() ? "" : " (with " + String.join(", ", with) + ")");
   }
 
   /** Whether key {@code k} takes more than one value. */

@@ -71,7 +71,7 @@ final class SweepReport {
     if (data.keys.isEmpty()) {
       return out;
     }
-    String x = data.keys.get(data.xKey());
+    String x = data.xName();
     for (SweptMetric m : METRICS) {
       List<Figure> figs = new ArrayList<>();
       for (String job : data.jobs) {
@@ -131,7 +131,7 @@ final class SweepReport {
     }
     ValueAxis x;
     if (numeric) {
-      NumberAxis n = new NumberAxis(data.keys.get(xk));
+      NumberAxis n = new NumberAxis(data.xName());
       n.setAutoRangeIncludesZero(false);
       if (data.integral(xk)) {
         // A count (threads, cores): no tick between two whole values.
@@ -139,19 +139,22 @@ final class SweepReport {
       }
       x = n;
     } else {
-      x = new SymbolAxis(data.keys.get(xk), xs.toArray(new String[0]));
+      x = new SymbolAxis(data.xName(), xs.toArray(new String[0]));
     }
     NumberAxis y = new NumberAxis(m.axis());
     XYPlot plot = new XYPlot(ds, x, y, renderer);
     JFreeChart chart = new JFreeChart(job + ": " + m.label().toLowerCase(java.util.Locale.ROOT)
-        + " against " + data.keys.get(xk), null, plot, true);
+        + " against " + data.xName(), null, plot, true);
     return ChartStyle.apply(chart);
   }
 
-  /** The other keys that vary, as {@code key=value}. */
+  /**
+   * The other keys that vary, as {@code key=value}: they tell series apart. In a zipped sweep
+   * they moved with the x axis's key, so there are none.
+   */
   private static List<String> restOf(SweepData data, int xk, List<String> values) {
     List<String> out = new ArrayList<>();
-    for (int k = 0; k < data.keys.size(); k++) {
+    for (int k = 0; !data.zipped && k < data.keys.size(); k++) {
       if (k != xk && data.varies(k)) {
         out.add(data.keys.get(k) + "=" + values.get(k));
       }

@@ -516,8 +516,8 @@ public final class ResultsWriter {
   private static Map<String, List<faultsim.lang.SourceText>> designSources(Workload w) {
     Map<String, List<faultsim.lang.SourceText>> out = new LinkedHashMap<>();
     try {
-      for (faultsim.lang.CompiledDesign d : faultsim.fault.Designs.compile(w)) {
-        out.put(d.name(), d.source());
+      for (faultsim.fault.Designs.Labelled d : faultsim.fault.Designs.labelled(w)) {
+        out.put(d.label(), d.design().source());
       }
     } catch (faultsim.workload.InputException e) {
       throw new IllegalStateException("designs compiled for the run no longer compile", e);
@@ -538,13 +538,18 @@ public final class ResultsWriter {
     m.put("workload", wl);
     List<Map<String, Object>> designs = new ArrayList<>();
     Map<String, List<faultsim.lang.SourceText>> sources = designSources(w);
-    List<String> names = sources.isEmpty() ? w.designs() : new ArrayList<>(sources.keySet());
+    List<String> names = sources.isEmpty()
+        ? w.designs().stream().map(e -> e.as() != null ? e.as() : e.design()).toList()
+        : new ArrayList<>(sources.keySet());
     for (int i = 0; i < names.size(); i++) {
       String d = names.get(i);
       Map<String, Object> dm = new LinkedHashMap<>();
       dm.put("name", d);
-      dm.put("as_given", w.designs().get(i));
-      if (d.equals(Workload.SYNTHETIC)) {
+      dm.put("as_given", w.designs().get(i).design());
+      if (!w.designs().get(i).sets().isEmpty()) {
+        dm.put("set", w.designs().get(i).sets());
+      }
+      if (sources.isEmpty()) {
         dm.put("source", "(synthetic jobs: the step lists in the workload file)");
       } else {
         List<Map<String, Object>> files = new ArrayList<>();
@@ -600,7 +605,7 @@ public final class ResultsWriter {
 
   /** A design name as a file name: path separators and other odd characters replaced. */
   public static String fileName(String design) {
-    return design.replaceAll("[^A-Za-z0-9._-]", "_");
+    return design.replaceAll("[^A-Za-z0-9._@-]", "_");
   }
 
   /** Deletes {@code p} and everything below it, if it exists. */

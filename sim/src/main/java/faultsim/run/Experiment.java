@@ -55,11 +55,15 @@ public final class Experiment {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be >= 1, was " + threads);
     }
-    Map<String, KernelRun.Binding> bindings = Designs.bindings(w);
-    List<String> designs = new ArrayList<>(bindings.keySet());
-    if (designs.isEmpty()) {
-      designs.addAll(w.designs());
+    // Each design by its label, with its binding (none for synthetic jobs) and its workload:
+    // the file's, with the entry's own settings, on the same streams.
+    Map<String, KernelRun.Binding> bindings = new LinkedHashMap<>();
+    Map<String, Workload> workloads = new LinkedHashMap<>();
+    for (Designs.Labelled d : Designs.entries(w)) {
+      bindings.put(d.label(), d.design() == null ? null : Designs.binding(d.design()));
+      workloads.put(d.label(), d.workload());
     }
+    List<String> designs = new ArrayList<>(bindings.keySet());
     RandomStreams base = streams(w);
     SequentialRule rule = w.rule();
     Map<String, List<ReplicationResult>> byDesign = new LinkedHashMap<>();
@@ -78,7 +82,7 @@ public final class Experiment {
       int have = 0;
       int want = w.replications();
       while (true) {
-        runBatch(w, designs, bindings, base, have, want, pool, byDesign, done,
+        runBatch(workloads, designs, bindings, base, have, want, pool, byDesign, done,
             designs.size() * want, progress);
         have = want;
         if (rule == null) {
@@ -119,7 +123,7 @@ public final class Experiment {
   }
 
   /** Replications {@code from} (inclusive) to {@code to} (exclusive) of every design. */
-  private static void runBatch(Workload w, List<String> designs,
+  private static void runBatch(Map<String, Workload> workloads, List<String> designs,
       Map<String, KernelRun.Binding> bindings, RandomStreams base, int from, int to,
       ExecutorService pool, Map<String, List<ReplicationResult>> byDesign, AtomicInteger done,
       int total, Progress progress) throws InterruptedException {
@@ -139,6 +143,7 @@ public final class Experiment {
         RandomStreams streams = perRun.get(i++);
         int rep = r;
         futures.add(pool.submit(() -> {
+          Workload w = workloads.get(design);
           ReplicationResult res = runOne(w, design, bindings.get(design), rep, streams);
           if (progress != null) {
             progress.runDone(done.incrementAndGet(), total,

@@ -3,7 +3,6 @@ package faultsim.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import faultsim.lang.CompiledDesign;
 import faultsim.lang.SourceText;
 import faultsim.results.ResultsDirectory;
 import faultsim.results.Version;
@@ -40,15 +39,15 @@ public final class PointKey {
     key.put("workload", RunKey.workloadHash(JSON.writeValueAsString(w.doc())));
     key.put("seed", Long.toString(w.seed()));
     if (w.hasKernelJobs()) {
-      for (CompiledDesign d : faultsim.fault.Designs.compile(w)) {
+      for (faultsim.fault.Designs.Labelled d : faultsim.fault.Designs.labelled(w)) {
         StringBuilder text = new StringBuilder();
-        for (SourceText st : d.source()) {
+        for (SourceText st : d.design().source()) {
           text.append(st.design()).append('\0').append(st.text()).append('\0');
         }
-        key.put("design " + d.name(), RunKey.workloadHash(text.toString()));
+        key.put("design " + d.label(), RunKey.workloadHash(text.toString()));
       }
     } else {
-      key.put("designs", String.join(",", w.designs()));
+      key.put("designs", String.join(",", faultsim.fault.Designs.labels(w)));
     }
     return key;
   }

@@ -14,7 +14,8 @@ import java.util.List;
  *
  * @param workloadHash SHA-256 of the workload file's text, lower-case hex
  * @param sets {@code key=value} overrides applied to the workload, in order
- * @param design the design's name
+ * @param design the design's label: the entry's {@code as:}, else the design's own name (for a
+ *     design file, the name in its header, not its path)
  * @param replication 0-based replication, the substream index
  */
 public record RunKey(String workloadHash, List<String> sets, String design, int replication) {

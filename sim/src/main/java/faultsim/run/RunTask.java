@@ -61,17 +61,14 @@ public final class RunTask implements Callable<byte[]> {
       }
       w = new WorkloadLoader().parse(fileName, workloadText, key.sets());
     }
-    if (!w.designs().contains(key.design())) {
-      throw new IllegalArgumentException("workload " + fileName + " has no design "
-          + key.design() + "; designs: " + w.designs());
+    faultsim.fault.Designs.Labelled d = faultsim.fault.Designs.find(w, key.design());
+    if (d == null) {
+      throw new IllegalArgumentException("workload " + fileName + " has no design labelled "
+          + key.design() + "; designs: " + faultsim.fault.Designs.labels(w));
     }
     RandomStreams streams = Experiment.streams(w).forReplication(key.replication());
-    if (!w.hasKernelJobs()) {
-      return Experiment.runOne(w, key.design(), null, key.replication(), streams);
-    }
-    faultsim.lang.CompiledDesign d = faultsim.fault.Designs.load(key.design(), w);
-    return Experiment.runOne(w, d.name(), faultsim.fault.Designs.binding(d), key.replication(),
-        streams);
+    return Experiment.runOne(d.workload(), d.label(), d.design() == null ? null
+        : faultsim.fault.Designs.binding(d.design()), key.replication(), streams);
   }
 
   @Override

@@ -67,6 +67,9 @@ public final class Sweep {
     default void stale(Point p, String why, int total) {}
   }
 
+  /** The field of {@code sweep.json} that says the swept keys moved together. */
+  public static final String ZIP_FIELD = "zip";
+
   /** How often one run may be lost with its host before the sweep gives up. */
   static final int MAX_LOSSES = 3;
 
@@ -80,6 +83,16 @@ public final class Sweep {
    * the order given.
    */
   public static List<Point> points(List<String> sweepSets) throws InputException {
+    return points(sweepSets, false);
+  }
+
+  /**
+   * Expands {@code sweepSets} into points: every combination of values, or with {@code zip}
+   * the keys moved together, point i taking the i-th value of each key that has several (all
+   * of which must have the same number of values); a key with one value is fixed for every
+   * point either way.
+   */
+  public static List<Point> points(List<String> sweepSets, boolean zip) throws InputException {
     List<String> keys = new ArrayList<>();
     List<List<String>> values = new ArrayList<>();
     for (String s : sweepSets) {
@@ -104,14 +117,30 @@ public final class Sweep {
     }
     List<Point> out = new ArrayList<>();
     int total = 1;
-    for (List<String> vs : values) {
-      total *= vs.size();
+    int zipped = -1;
+    for (int k = 0; k < values.size(); k++) {
+      List<String> vs = values.get(k);
+      if (!zip) {
+        total *= vs.size();
+      } else if (vs.size() > 1 && zipped < 0) {
+        zipped = k;
+        total = vs.size();
+      } else if (vs.size() > 1 && vs.size() != total) {
+        throw new InputException(new Diagnostic("--zip", 0, 0, "--set "
+            + sweepSets.get(zipped) + " has " + total + " values but --set " + sweepSets.get(k)
+            + " has " + vs.size() + "; --zip moves the keys together, so give each swept key"
+            + " the same number of values (or one, to fix it)"));
+      }
     }
     for (int i = 0; i < total; i++) {
       List<String> chosen = new ArrayList<>();
       int rest = i;
       for (int k = keys.size() - 1; k >= 0; k--) {
         List<String> vs = values.get(k);
+        if (zip) {
+          chosen.add(0, vs.get(vs.size() == 1 ? 0 : i));
+          continue;
+        }
         chosen.add(0, vs.get(rest % vs.size()));
         rest /= vs.size();
       }
@@ -145,7 +174,17 @@ public final class Sweep {
   public static boolean run(Path file, List<String> fixedSets, List<String> sweepSets, Path dir,
       RunPool pool, int stopAfter, Listener listener) throws InputException, IOException,
       InterruptedException {
-    List<Point> points = points(sweepSets);
+    return run(file, fixedSets, sweepSets, false, dir, pool, stopAfter, listener);
+  }
+
+  /**
+   * As above; with {@code zip} the swept keys move together ({@link #points(List, boolean)}),
+   * and {@code sweep.json} says so for the report.
+   */
+  public static boolean run(Path file, List<String> fixedSets, List<String> sweepSets,
+      boolean zip, Path dir, RunPool pool, int stopAfter, Listener listener)
+      throws InputException, IOException, InterruptedException {
+    List<Point> points = points(sweepSets, zip);
     WorkloadLoader loader = new WorkloadLoader();
     List<PointRuns> toRun = new ArrayList<>();
     Map<Point, List<String>> setsOf = new LinkedHashMap<>();
@@ -172,7 +211,7 @@ public final class Sweep {
           stale.put(p, PointKey.staleness(pointDir, keys.get(p)));
         }
       }
-      writeMarker(dir, points);
+      writeMarker(dir, points, zip);
       Files.createDirectories(dir.resolve("points"));
       boolean complete = true;
       for (Point p : points) {
@@ -201,11 +240,14 @@ public final class Sweep {
   }
 
   /** {@code sweep.json}: marks {@code dir} as a sweep's and says what it sweeps. */
-  private static void writeMarker(Path dir, List<Point> points) throws IOException {
+  private static void writeMarker(Path dir, List<Point> points, boolean zip) throws IOException {
     Files.createDirectories(dir);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("faultsim_version", faultsim.results.Version.get());
     m.put("keys", points.get(0).keys());
+    if (zip) {
+      m.put(ZIP_FIELD, true);
+    }
     m.put("points", points.stream().map(Point::id).toList());
     Path tmp = dir.resolve("." + OutputTarget.SWEEP_MARKER + ".partial");
     Files.writeString(tmp, new com.fasterxml.jackson.databind.ObjectMapper()
@@ -233,14 +275,16 @@ public final class Sweep {
     int remaining;
     long startNanos = -1;
 
-    PointRuns(Point point, Workload w, List<String> sets, Path dir, Map<String, String> key) {
+    PointRuns(Point point, Workload w, List<String> sets, Path dir, Map<String, String> key)
+        throws InputException {
       this.point = point;
       this.workload = w;
       this.dir = dir;
       this.key = key;
       this.sets = sets;
       this.hash = RunKey.workloadHash(w.sourceText());
-      this.designs = w.designs();
+      // Labels, as the runs report them: a design file is known by the name in its header.
+      this.designs = faultsim.fault.Designs.labels(w);
       for (int d = 0; d < designs.size(); d++) {
         results.add(new ArrayList<>());
       }

@@ -36,21 +36,22 @@ final class CostProfiles {
    * {@code overridden} where each merged value came from.
    */
   static void merge(ObjectNode root, String workloadFile, Map<String, JsonLocation> workloadAt,
-      Map<String, String> overridden, YAMLMapper mapper) throws InputException {
+      Map<String, Diagnostic> overridden, YAMLMapper mapper) throws InputException {
     JsonNode machine = root.get("machine");
     JsonNode named = machine == null ? null : machine.get("profile");
     if (named == null || named.isNull()) {
       return;
     }
-    String at = where(workloadFile, workloadAt, "/machine/profile", overridden);
+    Diagnostic at = where(workloadFile, workloadAt, "/machine/profile", overridden);
     if (!named.isTextual() || named.asText().isBlank()) {
-      throw new InputException(new Diagnostic(at, 0, 0,
+      throw new InputException(new Diagnostic(at.file(), at.line(), at.column(),
           "machine.profile: expected the path of a cost profile file"));
     }
     Path file = Workload.baseDir(workloadFile).resolve(named.asText());
     if (!Files.exists(file)) {
-      throw new InputException(new Diagnostic(at, 0, 0, "machine.profile: no file " + file
-          + " (a profile path is relative to the workload file)"));
+      throw new InputException(new Diagnostic(at.file(), at.line(), at.column(),
+          "machine.profile: no file " + file + " (a profile path is relative to the workload"
+              + " file)"));
     }
     String name = file.toString();
     String text = TextFiles.read(file, "cost profile", WorkloadLoader.MAX_FILE_BYTES);
@@ -84,8 +85,8 @@ final class CostProfiles {
       }
       target.set(e.getKey(), e.getValue());
       JsonLocation loc = profileAt.get(pointer);
-      overridden.put(pointer, loc == null ? name
-          : name + ":" + loc.getLineNr() + ":" + loc.getColumnNr());
+      overridden.put(pointer, loc == null ? new Diagnostic(name, 1, 1, "")
+          : new Diagnostic(name, loc.getLineNr(), loc.getColumnNr(), ""));
     }
   }
 
@@ -107,13 +108,14 @@ final class CostProfiles {
         : new Diagnostic(file, loc.getLineNr(), loc.getColumnNr(), message));
   }
 
-  private static String where(String file, Map<String, JsonLocation> at, String pointer,
-      Map<String, String> overridden) {
-    String set = overridden.get(pointer);
+  private static Diagnostic where(String file, Map<String, JsonLocation> at, String pointer,
+      Map<String, Diagnostic> overridden) {
+    Diagnostic set = overridden.get(pointer);
     if (set != null) {
       return set;
     }
     JsonLocation loc = at.get(pointer);
-    return loc == null ? file : file + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
+    return loc == null ? new Diagnostic(file, 1, 1, "")
+        : new Diagnostic(file, loc.getLineNr(), loc.getColumnNr(), "");
   }
 }

@@ -27,6 +27,8 @@ import java.util.Map;
  */
 final class KernelJobs {
   private final Resolver r;
+  /** machine.page_size: byte quantities become pages by it. */
+  PageSize page = PageSize.DEFAULT;
 
   KernelJobs(Resolver r) {
     this.r = r;
@@ -45,10 +47,11 @@ final class KernelJobs {
         throw r.error(ptr, "files." + e.getKey() + ".size is required, e.g. size: 1G");
       }
       long size = r.convert(ptr + "/size", f.size(), Units::parseSize);
-      if (size <= 0 || size % Kernel.PAGE_SIZE != 0) {
+      if (size <= 0 || !page.whole(size)) {
         throw r.error(ptr + "/size", "files." + e.getKey() + ".size must be a positive multiple"
-            + " of 4k, got " + f.size());
+            + " of " + page + " (machine.page_size), got " + f.size());
       }
+      size = page.model(size);
       FsType fs = f.fs() == null ? FsType.EXT4 : r.convert(ptr + "/fs", f.fs(), v -> {
         try {
           return FsType.parse(v);
@@ -78,11 +81,13 @@ final class KernelJobs {
     long fab = KernelSpec.DEFAULT_FAULT_AROUND_BYTES;
     if (d.faultAroundBytes() != null) {
       fab = r.convert("/kernel/fault_around_bytes", d.faultAroundBytes(), Units::parseSize);
-      if (fab < Kernel.PAGE_SIZE || fab > Kernel.PMD_SIZE || Long.bitCount(fab) != 1) {
+      if (fab < Kernel.PAGE_SIZE || fab > page.maxFaultAround() || Long.bitCount(fab) != 1) {
         throw r.error("/kernel/fault_around_bytes", "kernel.fault_around_bytes must be a power"
-            + " of two from 4k to 2M, got " + d.faultAroundBytes());
+            + " of two from 4k to " + Units.formatSize(page.maxFaultAround()) + ", got "
+            + d.faultAroundBytes());
       }
     }
+    fab = page.faultAround(fab);
     long maxRetries = d.maxRetries() == null ? KernelSpec.DEFAULT_MAX_RETRIES : d.maxRetries();
     if (maxRetries < 1) {
       throw r.error("/kernel/max_retries", "kernel.max_retries must be >= 1, got " + maxRetries);
@@ -97,7 +102,7 @@ final class KernelJobs {
       throw r.error("/kernel/read_ahead_kb", "kernel.read_ahead_kb must be a multiple of 4 and"
           + " >= 0, got " + raKb);
     }
-    return new KernelSpec(fab, raKb / 4, maxRetries, noProgress, List.copyOf(files.values()), faultJobs,
+    return new KernelSpec(fab, page.readAheadPages(raKb), maxRetries, noProgress, List.copyOf(files.values()), faultJobs,
         opJobs);
   }
 
@@ -122,16 +127,21 @@ final class KernelJobs {
       return dflt;
     }
     long b = r.convert(ptr, value, Units::parseSize);
-    if (b < 0 || b % Kernel.PAGE_SIZE != 0) {
-      throw r.error(ptr, Resolver.key(ptr) + " must be a non-negative multiple of 4k, got " + value);
+    if (b < 0 || !page.whole(b)) {
+      throw r.error(ptr, Resolver.key(ptr) + " must be a non-negative multiple of " + page
+          + " (machine.page_size), got " + value);
     }
-    return b;
+    return page.model(b);
   }
 
   FaultJob faultJob(String name, JobDoc j, GlobalDoc g, Map<String, FileSpec> files)
       throws InputException {
     String ptr = "/jobs/" + name;
-    Rw rw = r.convert(ptr + "/rw", j.rw(), v -> {
+    // rw and mapping default to global's (global holds job defaults).
+    String rwPtr = j.rw() != null ? ptr + "/rw" : "/global/rw";
+    String mapPtr = j.mapping() != null ? ptr + "/mapping" : "/global/mapping";
+    String mappingValue = j.mapping() != null ? j.mapping() : g.mapping();
+    Rw rw = r.convert(rwPtr, j.rw() != null ? j.rw() : g.rw(), v -> {
       try {
         return Rw.parse(v);
       } catch (IllegalArgumentException ex) {
@@ -143,8 +153,8 @@ final class KernelJobs {
     if (mix < 0 || mix > 100) {
       throw r.error(ptr + "/rwmixread", "jobs." + name + ".rwmixread must be 0..100, got " + mix);
     }
-    MappingKind mapping = j.mapping() == null ? MappingKind.SHARED
-        : r.convert(ptr + "/mapping", j.mapping(), MappingKind::parse);
+    MappingKind mapping = mappingValue == null ? MappingKind.SHARED
+        : r.convert(mapPtr, mappingValue, MappingKind::parse);
     String file = null;
     long fileSize;
     if (mapping == MappingKind.ANON) {
@@ -167,8 +177,8 @@ final class KernelJobs {
     }
     if (mapping != MappingKind.ANON && offset + size > fileSize) {
       throw r.error(j.size() != null ? ptr + "/size" : ptr + "/offset", "jobs." + name
-          + ": the region [" + offset + ", " + (offset + size) + ") goes past the end of file '"
-          + file + "' (" + fileSize + " bytes)");
+          + ": the region [" + page.real(offset) + ", " + page.real(offset + size) + ") goes"
+          + " past the end of file '" + file + "' (" + page.real(fileSize) + " bytes)");
     }
     String pattern = j.randomDistribution() != null ? j.randomDistribution()
         : rw.random() ? "uniform" : "sequential";
@@ -199,8 +209,9 @@ final class KernelJobs {
     switch (op) {
       case TRUNCATE -> {
         if (size >= f.sizeBytes()) {
-          throw r.error(where, "jobs." + name + ": truncate to " + size + " bytes does not"
-              + " shrink file '" + f.name() + "' (" + f.sizeBytes() + " bytes)");
+          throw r.error(where, "jobs." + name + ": truncate to " + page.real(size) + " bytes"
+              + " does not shrink file '" + f.name() + "' (" + page.real(f.sizeBytes())
+              + " bytes)");
         }
       }
       case PUNCH_HOLE, MMAP, MUNMAP -> {
@@ -208,9 +219,9 @@ final class KernelJobs {
           throw r.error(where, "jobs." + name + ": " + op.key() + " of an empty range");
         }
         if (offset + size > f.sizeBytes()) {
-          throw r.error(where, "jobs." + name + ": " + op.key() + " of [" + offset + ", "
-              + (offset + size) + ") goes past the end of file '" + f.name() + "' ("
-              + f.sizeBytes() + " bytes)");
+          throw r.error(where, "jobs." + name + ": " + op.key() + " of [" + page.real(offset)
+              + ", " + page.real(offset + size) + ") goes past the end of file '" + f.name()
+              + "' (" + page.real(f.sizeBytes()) + " bytes)");
         }
       }
       default -> throw new IllegalStateException(op.toString());

@@ -32,6 +32,11 @@ public final class Options {
       Class<?> t = c.getType();
       if (t.isRecord()) {
         walk(t, key + ".", out);
+      } else if (List.class.isAssignableFrom(t)) {
+        if (c.getGenericType() instanceof ParameterizedType p
+            && p.getActualTypeArguments()[0] instanceof Class<?> v && v.isRecord()) {
+          walk(v, key + "[].", out);
+        }
       } else if (Map.class.isAssignableFrom(t)) {
         Type g = c.getGenericType();
         if (g instanceof ParameterizedType p && p.getActualTypeArguments()[1] instanceof Class<?> v

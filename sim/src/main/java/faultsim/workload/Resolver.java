@@ -35,21 +35,29 @@ import java.util.function.Function;
 final class Resolver {
   private final String fileName;
   private final Map<String, JsonLocation> locations;
-  private final Map<String, String> overridden;
+  private final Map<String, Diagnostic> overridden;
+  private final DesignEntries.Variants variants;
 
   private final KernelJobs kernelJobs = new KernelJobs(this);
 
+  /**
+   * {@code overridden} says where each overridden key's value was given (an option, or a
+   * design entry's {@code set:}); {@code variants} resolves design entries' settings, null
+   * when this workload is itself such a variant.
+   */
   Resolver(String fileName, Map<String, JsonLocation> locations,
-      Map<String, String> overridden) {
+      Map<String, Diagnostic> overridden, DesignEntries.Variants variants) {
     this.fileName = fileName;
     this.locations = locations;
     this.overridden = overridden;
+    this.variants = variants;
   }
 
   InputException error(String pointer, String message) {
-    for (Map.Entry<String, String> o : overridden.entrySet()) {
+    for (Map.Entry<String, Diagnostic> o : overridden.entrySet()) {
       if (pointer.equals(o.getKey()) || pointer.startsWith(o.getKey() + "/")) {
-        return new InputException(new Diagnostic(o.getValue(), 0, 0, message));
+        Diagnostic at = o.getValue();
+        return new InputException(new Diagnostic(at.file(), at.line(), at.column(), message));
       }
     }
     String p = pointer;
@@ -144,6 +152,7 @@ final class Resolver {
     if (doc.jobs() == null || doc.jobs().isEmpty()) {
       throw error("/jobs", "jobs: at least one job is required");
     }
+    kernelJobs.page = PageSize.of(this, doc.machine() == null ? null : doc.machine().pageSize());
     Map<String, FileSpec> files = kernelJobs.files(doc.files(), devDocs.keySet());
     List<SyntheticSpec.JobSpec> jobs = new ArrayList<>();
     List<FaultJob> faultJobs = new ArrayList<>();
@@ -151,19 +160,32 @@ final class Resolver {
     for (Map.Entry<String, JobDoc> e : doc.jobs().entrySet()) {
       JobDoc j = e.getValue() == null ? WorkloadLoader.EMPTY_JOB : e.getValue();
       String ptr = "/jobs/" + e.getKey();
+      if (numjobs(e.getKey(), j, g) == 0) {
+        continue;  // numjobs 0 leaves the job out
+      }
       boolean synthetic = j.steps() != null
           || (g.steps() != null && j.rw() == null && OpKind.parseOrNull(j.op()) == null);
       if (synthetic) {
         jobs.add(job(e.getKey(), j, g, lockKinds, devDocs.keySet()));
       } else if (j.op() != null) {
         opJobs.add(kernelJobs.opJob(e.getKey(), j, g, files));
-      } else if (j.rw() != null) {
+      } else if (j.rw() != null || g.rw() != null) {
         faultJobs.add(kernelJobs.faultJob(e.getKey(), j, g, files));
       } else {
         throw error(ptr, "jobs." + e.getKey() + ": say what the job does: rw (a fault job:"
             + " read, write, randread, randwrite, rw, randrw), op (truncate, punch_hole, mmap,"
             + " munmap) or steps (a synthetic step list)");
       }
+    }
+    if (jobs.isEmpty() && faultJobs.isEmpty() && opJobs.isEmpty()) {
+      String at = "/global/numjobs";
+      for (Map.Entry<String, JobDoc> e : doc.jobs().entrySet()) {
+        if (e.getValue() != null && e.getValue().numjobs() != null) {
+          at = "/jobs/" + e.getKey() + "/numjobs";
+          break;
+        }
+      }
+      throw error(at, "every job has numjobs 0: at least one job must run");
     }
     checkSize(machine.cores(), jobs, faultJobs, opJobs);
     boolean usesDefaultDisk = false;
@@ -181,36 +203,8 @@ final class Resolver {
     } catch (IllegalArgumentException ex) {
       throw error("", ex.getMessage());
     }
-    List<String> designs;
-    if (doc.designs() != null && doc.designs().isEmpty()) {
-      throw error("/designs", "designs: the list is empty; name at least one design"
-          + " (faultsim designs lists the built-in ones), or leave designs out for the default");
-    }
-    if (kernel.empty()) {
-      designs = doc.designs() == null || doc.designs().isEmpty()
-          ? List.of(Workload.SYNTHETIC) : List.copyOf(doc.designs());
-      for (int i = 0; i < designs.size(); i++) {
-        if (!designs.get(i).equals(Workload.SYNTHETIC)) {
-          throw error("/designs/" + i, "design '" + designs.get(i) + "' not found: this"
-              + " workload has only synthetic jobs, which run under the design 'synthetic'");
-        }
-      }
-    } else {
-      designs = doc.designs() == null || doc.designs().isEmpty()
-          ? List.of(Workload.DEFAULT_DESIGN) : List.copyOf(doc.designs());
-      java.util.Set<String> seen = new java.util.HashSet<>();
-      for (int i = 0; i < designs.size(); i++) {
-        if (designs.get(i).equals(Workload.SYNTHETIC)) {
-          throw error("/designs/" + i, "design 'synthetic' runs only synthetic jobs; this"
-              + " workload has fault or operation jobs: name kernel designs (faultsim designs"
-              + " lists them)");
-        }
-        if (!seen.add(designs.get(i))) {
-          throw error("/designs/" + i, "design '" + designs.get(i) + "' is listed twice");
-        }
-        kernelJobs.checkDesignExists("/designs/" + i, designs.get(i), file);
-      }
-    }
+    List<DesignEntry> designs = new DesignEntries(this, kernelJobs).resolve(doc.designs(),
+        kernel.empty(), file, variants);
     String name = doc.name() != null ? doc.name() : WorkloadLoader.baseName(file);
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw error("/name", "name '" + name + "' must start with a letter or digit and may"
@@ -275,15 +269,15 @@ final class Resolver {
 
   int numjobs(String name, JobDoc j, GlobalDoc g) throws InputException {
     int numjobs = j.numjobs() != null ? j.numjobs() : g.numjobs() != null ? g.numjobs() : 1;
-    if (numjobs < 1) {
+    if (numjobs < 0) {
       throw error(j.numjobs() != null ? "/jobs/" + name + "/numjobs" : "/global/numjobs",
-          "numjobs must be >= 1, got " + numjobs);
+          "numjobs must be >= 0 (0 leaves the job out), got " + numjobs);
     }
     return numjobs;
   }
 
   MachineSpec machine(MachineDoc m) throws InputException {
-    MachineDoc d = m == null ? new MachineDoc(null, null, null, null, null, null) : m;
+    MachineDoc d = m == null ? new MachineDoc(null, null, null, null, null, null, null) : m;
     int cores = d.cores() == null ? 4 : d.cores();
     if (cores < 1) {
       throw error("/machine/cores", "machine.cores must be >= 1, got " + cores);

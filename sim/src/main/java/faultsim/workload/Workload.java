@@ -14,7 +14,8 @@ import java.util.List;
  * @param doc the file as bound, after command-line overrides
  * @param spec the machine, synthetic locks, devices and jobs
  * @param kernel files and the jobs that run through a design
- * @param designs the designs to compare; {@code [synthetic]} for a purely synthetic workload
+ * @param designs the designs to compare, each with its label and settings; {@code [synthetic]}
+ *     for a purely synthetic workload
  * @param replications replications per design: exactly these when {@code precision} is 0,
  *     else the first of them
  * @param seed the base random seed
@@ -30,7 +31,7 @@ public record Workload(
     WorkloadDoc doc,
     SyntheticSpec spec,
     KernelSpec kernel,
-    List<String> designs,
+    List<DesignEntry> designs,
     int replications,
     long seed,
     double precision,
@@ -50,7 +51,7 @@ public record Workload(
 
   /** With exactly {@code replications}: the same workload with precision 0. */
   public Workload(String name, String file, String sourceText, String description,
-      WorkloadDoc doc, SyntheticSpec spec, KernelSpec kernel, List<String> designs,
+      WorkloadDoc doc, SyntheticSpec spec, KernelSpec kernel, List<DesignEntry> designs,
       int replications, long seed) {
     this(name, file, sourceText, description, doc, spec, kernel, designs, replications, seed, 0,
         replications);

@@ -22,7 +22,11 @@ public record WorkloadDoc(
     @Doc("Jobs by name; a job's keys override global's.") Map<String, JobDoc> jobs,
     @Doc("Designs to compare: built-in names (faultsim designs) or design file paths relative"
         + " to the workload file (default [linux_6_6]; synthetic-only workloads run under"
-        + " 'synthetic').") List<String> designs,
+        + " 'synthetic'); an entry may also be {design: D, as: LABEL, set: {key.path: value}}"
+        + " to compare one design under different machine.* or kernel.* settings.")
+        @com.fasterxml.jackson.annotation.JsonFormat(
+            with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+        List<DesignDoc> designs,
     @Doc("Replications per design; each uses its own substream of every random stream. Given,"
         + " it wins over precision.") Integer replications,
     @Doc("Without replications: add replications until the 99 % confidence half-width of every"
@@ -39,7 +43,10 @@ public record WorkloadDoc(
           + " default true).") Boolean spinOnOwner,
       @Doc("Cost profile overrides (defaults from docs/kernel-paths.md, costs).") CostsDoc costs,
       @Doc("A cost profile file (as faultsim calibrate writes), relative to the workload: its"
-          + " machine.costs apply where the workload and --set give none.") String profile) {}
+          + " machine.costs apply where the workload and --set give none.") String profile,
+      @Doc("Base page size: 4k (x86-64, default), 16k or 64k (arm64, Power); file sizes,"
+          + " offsets and job sizes must be whole pages, and fault_around_bytes and"
+          + " read_ahead_kb count in these pages.") String pageSize) {}
 
   /** Cost profile overrides. */
   public record CostsDoc(
@@ -90,17 +97,20 @@ public record WorkloadDoc(
       @Doc("Measured simulated time (required, e.g. 100ms).") String runtime,
       @Doc("Simulated warm-up before measuring (default 0ns).") String rampTime,
       @Doc("Base random seed (default 1).") Long randseed,
-      @Doc("Tasks per job (default 1).") Integer numjobs,
+      @Doc("Tasks per job (default 1; 0 leaves a job out).") Integer numjobs,
       @Doc("Sleep before each operation, a distribution (default none).") String thinktime,
       @Doc("Computation on the CPU before each operation, before thinktime (default none).")
           String thinktimeSpin,
       @Doc("Operations per task; 0 = until the run ends (default 0).") Long loops,
       @Doc("When the job's tasks start (default 0ns).") String startDelay,
-      @Doc("The operation: a list of steps.") List<Map<String, String>> steps) {}
+      @Doc("The operation: a list of steps.") List<Map<String, String>> steps,
+      @Doc("Fault jobs' rw, for jobs that give neither rw nor op (default none).") String rw,
+      @Doc("Fault jobs' mapping: shared, private or anon (default shared).") String mapping) {}
 
   /** A job. */
   public record JobDoc(
-      @Doc("Tasks running this job.") Integer numjobs,
+      @Doc("Tasks running this job; 0 leaves the job out (a sweep may vary it from 0).")
+          Integer numjobs,
       @Doc("Sleep before each operation, a distribution.") String thinktime,
       @Doc("Computation on the CPU before each operation.") String thinktimeSpin,
       @Doc("Operations per task; 0 = until the run ends.") Long loops,

@@ -92,6 +92,12 @@ public final class WorkloadLoader {
     return typed.getOrDefault(set, "--set " + set);
   }
 
+  /** Where override {@code set} was given: a place in {@code places}, else its option. */
+  private Diagnostic place(String set, Map<String, Diagnostic> places) {
+    Diagnostic p = places.get(set);
+    return p != null ? p : new Diagnostic(option(set), 0, 0, "");
+  }
+
   /** Loads {@code file} with no overrides. */
   public Workload load(Path file) throws InputException {
     return load(file, List.of());
@@ -108,14 +114,38 @@ public final class WorkloadLoader {
 
   /** Parses workload text; {@code fileName} is used in messages. */
   public Workload parse(String fileName, String text, List<String> sets) throws InputException {
+    return parse(fileName, text, sets, Map.of(), true);
+  }
+
+  /**
+   * Parses workload text with {@code sets}, those in {@code places} reported at the place
+   * given there (a design entry's {@code set:} key); design entries' settings are resolved too
+   * when {@code withVariants}.
+   */
+  private Workload parse(String fileName, String text, List<String> sets,
+      Map<String, Diagnostic> places, boolean withVariants) throws InputException {
     Map<String, JsonLocation> locations = locate(fileName, text);
     WorkloadDoc doc = bind(fileName, text, locations);
-    Map<String, String> overridden = new HashMap<>();
+    Map<String, Diagnostic> overridden = new HashMap<>();
     if (!sets.isEmpty() || doc.machine() != null && doc.machine().profile() != null) {
-      doc = applySets(fileName, text, sets, overridden);
+      doc = applySets(fileName, text, sets, overridden, places);
     }
-    Resolver r = new Resolver(fileName, locations, overridden);
-    return r.resolve(doc, fileName, text);
+    DesignEntries.Variants variants = !withVariants ? null : (more, where) -> {
+      List<String> all = new java.util.ArrayList<>(sets);
+      all.addAll(more);
+      Map<String, Diagnostic> at = new HashMap<>(places);
+      at.putAll(where);
+      return parse(fileName, text, all, at, false);
+    };
+    Resolver r = new Resolver(fileName, locations, overridden, variants);
+    Workload w = r.resolve(doc, fileName, text);
+    for (DesignEntry e : w.designs()) {
+      if (e.settings() != null && !e.settings().streamNames().equals(w.streamNames())) {
+        throw e.error("the settings of this entry change the workload's tasks; an entry may"
+            + " change only the machine and the kernel's tunables");
+      }
+    }
+    return w;
   }
 
   // ---- reading ------------------------------------------------------------------------------
@@ -172,7 +202,7 @@ public final class WorkloadLoader {
   }
 
   private WorkloadDoc applySets(String fileName, String text, List<String> sets,
-      Map<String, String> overridden) throws InputException {
+      Map<String, Diagnostic> overridden, Map<String, Diagnostic> places) throws InputException {
     JsonNode tree;
     try {
       tree = mapper.readTree(text);
@@ -184,9 +214,9 @@ public final class WorkloadLoader {
     }
     for (String set : sets) {
       int eq = set.indexOf('=');
+      Diagnostic at = place(set, places);
       if (eq <= 0) {
-        throw new InputException(new Diagnostic(option(set), 0, 0,
-            "expected key.path=value, e.g. machine.cores=8"));
+        throw new InputException(at(at, "expected key.path=value, e.g. machine.cores=8"));
       }
       String key = set.substring(0, eq).trim();
       String value = set.substring(eq + 1).trim();
@@ -198,7 +228,7 @@ public final class WorkloadLoader {
           child = node.putObject(parts[i]);
         }
         if (!(child instanceof ObjectNode obj)) {
-          throw new InputException(new Diagnostic(option(set), 0, 0,
+          throw new InputException(at(at,
               "'" + String.join(".", java.util.Arrays.copyOf(parts, i + 1))
                   + "' is not a section, so it cannot have keys"));
         }
@@ -210,8 +240,17 @@ public final class WorkloadLoader {
       } catch (JsonProcessingException e) {
         parsed = JsonNodeFactory.instance.textNode(value);
       }
+      if (key.equals("designs") && parsed != null && parsed.isTextual()
+          && parsed.asText().contains(",")) {
+        // --set designs=a,b: a comma list is a list of designs, as --design a --design b.
+        var list = JsonNodeFactory.instance.arrayNode();
+        for (String d : parsed.asText().split(",", -1)) {
+          list.add(d.trim());
+        }
+        parsed = list;
+      }
       node.set(parts[parts.length - 1], parsed == null ? JsonNodeFactory.instance.nullNode() : parsed);
-      overridden.put("/" + String.join("/", parts), option(set));
+      overridden.put("/" + String.join("/", parts), at);
     }
     CostProfiles.merge(root, fileName, locations(fileName, text), overridden, mapper);
     try {
@@ -219,9 +258,22 @@ public final class WorkloadLoader {
     } catch (JsonProcessingException e) {
       Diagnostic d = e instanceof JsonMappingException m
           ? mappingError(fileName, m, Map.of()) : syntaxError(fileName, e);
+      if (e instanceof JsonMappingException m) {
+        String ptr = pointer(m.getPath());
+        for (Map.Entry<String, Diagnostic> o : overridden.entrySet()) {
+          if (ptr.equals(o.getKey()) || ptr.startsWith(o.getKey() + "/")) {
+            throw new InputException(at(o.getValue(), d.message()));
+          }
+        }
+      }
       throw new InputException(new Diagnostic(
           sets.stream().map(this::option).collect(Collectors.joining(" ")), 0, 0, d.message()));
     }
+  }
+
+  /** {@code message} at the place {@code at} names. */
+  private static Diagnostic at(Diagnostic at, String message) {
+    return new Diagnostic(at.file(), at.line(), at.column(), message);
   }
 
   private static Diagnostic syntaxError(String fileName, String text,

@@ -99,6 +99,20 @@ final class BadInputCorpusTest {
             "unknown design 'no_such_design'"),
         bad(KERNEL, Map.of(), List.of("--design", "missing.design"), "--design missing.design",
             "design file 'missing.design' not found"),
+        // A page size no machine has: machine.page_size at 9:11 ("machine: {" is 10 columns).
+        bad(KERNEL + "machine: {page_size: 8k}\n", Map.of(), List.of(), "W:9:11",
+            "machine.page_size must be 4k, 16k or 64k"),
+        // A file of 1M + 16k is not whole 64 KiB pages: its size at 2:9.
+        bad(KERNEL.replace("size: 1M}", "size: 1040k}") + "machine: {page_size: 64k}\n",
+            Map.of(), List.of(), "W:2:9", "files.lib.size must be a positive multiple of 64k"),
+        // A design entry setting a job key: the set key at 7:37 ("designs: [{" is 11 columns,
+        // "design: linux_6_6, " 19 more, "set: {" 6 more).
+        bad(KERNEL.replace("[linux_6_6]", "[{design: linux_6_6, set: {jobs.reader.numjobs: 2}}]"),
+            Map.of(), List.of(), "W:7:37", "'jobs.reader.numjobs' cannot differ between designs"),
+        // A job taking a misspelt rw from global: global's rw at 4:3 (inserted as line 4).
+        bad(KERNEL.replace("  runtime: 100us\n", "  rw: reed\n  runtime: 100us\n")
+            .replace("{rw: randread, ", "{"), Map.of(), List.of(), "W:4:3",
+            "global.rw: expected one of read, write"),
         // Runaway recursion: the 1000-deep stack is folded to a few lines.
         bad(KERNEL.replace("[linux_6_6]", "[runaway.design]"), Map.of("runaway.design",
             RUNAWAY), List.of(), "faultsim: a run stopped: D/runaway.design:4:",

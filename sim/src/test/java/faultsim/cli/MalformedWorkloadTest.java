@@ -79,7 +79,7 @@ final class MalformedWorkloadTest {
         // 17. Unknown distribution.
         bad(VALID.replace("cpu: 1us", "cpu: gauss(1us)"), 12, 9, "unknown distribution"),
         // 18. Negative numjobs at 9:5.
-        bad(VALID.replace("numjobs: 2", "numjobs: -1"), 9, 5, "numjobs must be >= 1"),
+        bad(VALID.replace("numjobs: 2", "numjobs: -1"), 9, 5, "numjobs must be >= 0 (0 leaves the job out), got -1"),
         // 19. Missing runtime: the global section at 5:1.
         bad(VALID.replace("  runtime: 1ms\n", "  ramp_time: 1ms\n"), 5, 1,
             "global.runtime is required"),

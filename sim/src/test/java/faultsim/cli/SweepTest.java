@@ -67,4 +67,52 @@ final class SweepTest {
     assertThat(err.toString()).startsWith("--set machine.cores=0: machine.cores must be >= 1");
     assertThat(out.resolve("points")).doesNotExist();
   }
+
+  @Test
+  void zip_movesTheKeysTogether_onePointPerValue() throws Exception {
+    // Four values of each key moved together: 4 points, not 4 x 4 = 16; a key with one value
+    // is fixed for every point.
+    List<Sweep.Point> points = Sweep.points(List.of("machine.cores=1,2,4,8",
+        "jobs.f.numjobs=1,2,4,8", "global.runtime=2ms"), true);
+    assertThat(points).extracting(Sweep.Point::id).containsExactly(
+        "p0000_machine.cores_1_jobs.f.numjobs_1_global.runtime_2ms",
+        "p0001_machine.cores_2_jobs.f.numjobs_2_global.runtime_2ms",
+        "p0002_machine.cores_4_jobs.f.numjobs_4_global.runtime_2ms",
+        "p0003_machine.cores_8_jobs.f.numjobs_8_global.runtime_2ms");
+    assertThat(points.get(2).values()).containsExactly("4", "4", "2ms");
+  }
+
+  @Test
+  void zip_listsOfDifferentLengths_exitTwoNamingBothOptions(@TempDir Path dir) {
+    Path out = dir.resolve("s");
+    java.io.StringWriter err = new java.io.StringWriter();
+    int status = Main.execute(new String[] {"sweep", WORKLOAD.toString(), "--out", out.toString(),
+        "--set", "machine.cores=1,2,4,8", "--set", "jobs.worker.numjobs=1,2", "--zip"},
+        new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err));
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("--zip: --set machine.cores=1,2,4,8 has 4 values but"
+        + " --set jobs.worker.numjobs=1,2 has 2; --zip moves the keys together, so give each"
+        + " swept key the same number of values (or one, to fix it)" + System.lineSeparator());
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void zip_sweep_chartsThroughputAgainstTheFirstKey_oneLinePerDesign(@TempDir Path dir)
+      throws Exception {
+    Path out = dir.resolve("s");
+    java.io.StringWriter err = new java.io.StringWriter();
+    int status = Main.execute(new String[] {"sweep", WORKLOAD.toString(), "--out", out.toString(),
+        "--set", "machine.cores=1,2,4", "--set", "jobs.worker.numjobs=2,4,8", "--set",
+        "global.runtime=2ms", "--set", "replications=2", "--zip", "--threads", "2"},
+        new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err));
+    assertThat(status).as(err.toString()).isZero();
+    assertThat(Files.list(out.resolve("points")).count()).isEqualTo(3);
+    assertThat(Files.readString(out.resolve("sweep.json"))).contains("\"zip\" : true");
+    String html = Files.readString(out.resolve("index.html"));
+    assertThat(html).contains("Throughput against machine.cores (with jobs.worker.numjobs)");
+    // One series for the one design: the zipped key does not split the points into series of
+    // one point each (without --zip the legend would read "synthetic (jobs.worker.numjobs=2)").
+    String svg = Files.readString(out.resolve("charts/sweep-throughput-worker.svg"));
+    assertThat(svg).contains("synthetic").doesNotContain("jobs.worker.numjobs=");
+  }
 }

@@ -116,6 +116,71 @@ final class ClusterSweepTest {
     SameResults.assertSameResults(resumed, whole);
   }
 
+  /**
+   * Anonymous write faults beside an mmap() writer, under a built-in design and a design file
+   * whose header names it {@code spf_vma_seq}: results are named after the header's name, not
+   * the path, and a run's result must be matched to the run asked for by that name.
+   */
+  static final String DESIGN_FILE_WORKLOAD = String.join("\n",
+      "machine: {cores: 4}",
+      "files: {lib: {size: 64k}}",
+      "global: {runtime: 200us}",
+      "jobs:",
+      "  fault: {numjobs: 2, rw: write, mapping: anon, size: 512k}",
+      "  mmap: {op: mmap, file: lib, thinktime: 20us}",
+      "designs: [linux_6_6, my.design]",
+      "replications: 2",
+      "");
+
+  @Test
+  void sweepOfADesignFile_locallyAndOnTheCluster_givesThePointsThatRunGives(@TempDir Path dir)
+      throws Exception {
+    Path w = dir.resolve("w.yaml");
+    Files.writeString(w, DESIGN_FILE_WORKLOAD);
+    Files.writeString(dir.resolve("my.design"), "design spf_vma_seq extends spf_2019;\n");
+    List<String> addresses = startTwoWorkers();
+    List<String> sweep = List.of("sweep", w.toString(), "--set",
+        "jobs.mmap.thinktime=10us,50us");
+
+    Path local = dir.resolve("local");
+    Result l = command(sweep, "--out", local.toString(), "--threads", "2");
+    assertThat(l.status).as(l.err).isZero();
+    Path cluster = dir.resolve("cluster");
+    Result c = command(sweep, "--out", cluster.toString(), "--cluster",
+        String.join(",", addresses), "--cluster-name", clusterName);
+    assertThat(c.status).as(c.err).isZero();
+    SameResults.assertSameResults(cluster, local);
+
+    // Each point holds what run of that point writes: the same summary, per-replication values
+    // and lock_stat, under the design file's own name.
+    for (String t : List.of("10us", "50us")) {
+      Path point = local.resolve("points").resolve(
+          Files.list(local.resolve("points")).map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith("thinktime_" + t)).findFirst().orElseThrow());
+      Path single = dir.resolve("run-" + t);
+      StringWriter err = new StringWriter();
+      assertThat(Main.execute(new String[] {"run", w.toString(), "--set",
+          "jobs.mmap.thinktime=" + t, "--out", single.toString(), "--threads", "2"},
+          new PrintWriter(new StringWriter()), new PrintWriter(err))).as(err.toString()).isZero();
+      assertThat(point.resolve("lock_stat/spf_vma_seq.txt")).exists();
+      for (String f : List.of("summary.csv", "replications.csv", "lock_stat/linux_6_6.txt",
+          "lock_stat/spf_vma_seq.txt", "locks.csv")) {
+        assertThat(Files.mismatch(point.resolve(f), single.resolve(f))).as(t + " " + f)
+            .isEqualTo(-1L);
+      }
+    }
+  }
+
+  private static Result command(List<String> args, String... more) {
+    List<String> a = new ArrayList<>(args);
+    a.addAll(List.of(more));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = Main.execute(a.toArray(String[]::new), new PrintWriter(out),
+        new PrintWriter(err));
+    return new Result(status, out.toString(), err.toString());
+  }
+
   @Test
   void workers_refuseJavaSerialisedTasksFromOutsideFaultsim() throws Exception {
     List<String> addresses = startTwoWorkers();

@@ -63,7 +63,8 @@ final class ReportFixture {
       }
     }
     Workload both = new Workload(base.name(), "fixture-baseline.yaml", base.sourceText(),
-        base.description(), base.doc(), base.spec(), base.kernel(), List.of(BASELINE, VARIANT),
+        base.description(), base.doc(), base.spec(), base.kernel(),
+        List.of(faultsim.workload.DesignEntry.of(BASELINE), faultsim.workload.DesignEntry.of(VARIANT)),
         base.replications(), base.seed());
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("started", "2026-01-01T00:00:00Z");
