@@ -103,6 +103,29 @@ public final class MmStruct {
     return v;
   }
 
+  /**
+   * {@code mmap(MAP_FIXED)} over a range with no VMA in it (the range of a VMA unmapped before):
+   * the new VMA is at {@code start}.
+   */
+  public Vma mmapAt(long start, AddressSpace file, long pgoff, long lengthBytes, boolean shared) {
+    if (start % Kernel.PAGE_SIZE != 0 || lengthBytes <= 0 || lengthBytes % Kernel.PAGE_SIZE != 0) {
+      throw new IllegalArgumentException("mmap at " + Long.toHexString(start) + " of "
+          + lengthBytes + " bytes: not page aligned");
+    }
+    for (Vma v : vmas) {
+      if (v.start() < start + lengthBytes && start < v.end()) {
+        throw new IllegalArgumentException("mmap at " + Long.toHexString(start) + " overlaps "
+            + v);
+      }
+    }
+    Vma v = new Vma(this, start, start + lengthBytes, file, pgoff, shared);
+    vmas.add(v);
+    if (file != null) {
+      file.addMapping(v);
+    }
+    return v;
+  }
+
   /** {@code munmap()} of a whole VMA: its PTEs are cleared and it leaves the tree. */
   public void munmap(Vma v) {
     if (!vmas.remove(v)) {
@@ -171,6 +194,14 @@ public final class MmStruct {
       throw new IllegalStateException("no PTE at " + Long.toHexString(address));
     }
     t.setWritable(slot(address), true);
+  }
+
+  /** Sets or clears the write bit of a present PTE ({@code change_pte_range}). */
+  public void setPteWriteBit(long address, boolean write) {
+    PteTable t = pteTable(address);
+    if (t != null) {
+      t.setWritable(slot(address), write);
+    }
   }
 
   /** {@code ptep_clear}: unmaps whatever is at {@code address}; returns it. */

@@ -20,6 +20,7 @@ public final class Vma {
   private long vmLockSeq = -1;
   private boolean anonVma;
   private boolean detached;
+  private boolean writable = true;
 
   Vma(MmStruct mm, long start, long end, AddressSpace file, long pgoff, boolean shared) {
     this.mm = mm;
@@ -57,6 +58,21 @@ public final class Vma {
   /** {@code VM_SHARED}. */
   public boolean shared() {
     return shared;
+  }
+
+  /** {@code VM_WRITE}: whether the mapping may be written ({@code mprotect} changes it). */
+  public boolean writable() {
+    return writable;
+  }
+
+  /** {@code vm_flags_reset}: grants or revokes {@code VM_WRITE}. */
+  public void setWritable(boolean w) {
+    writable = w;
+  }
+
+  /** {@code vm_flags}: {@code VM_READ}, {@code VM_WRITE} unless revoked, {@code VM_SHARED}. */
+  public long vmFlags() {
+    return 0x1 | (writable ? 0x2 : 0) | (shared ? 0x8 : 0);
   }
 
   public boolean anonymous() {
