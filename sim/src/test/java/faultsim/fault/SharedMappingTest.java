@@ -1,0 +1,64 @@
+package faultsim.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import faultsim.kernel.Kernel;
+import faultsim.kernel.MmStruct;
+import faultsim.kernel.Vma;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Named mappings: every task of workloads/pft.yaml faults the one VMA of mapping 'region',
+ * each in its own part of it (split).
+ */
+final class SharedMappingTest {
+  /**
+   * Four tasks on a 16 MiB mapping: one VMA in the process, and the faults of all four go
+   * through its one per-VMA lock. With split each task owns 1024 of the 4096 pages and faults
+   * each page once per pass, so the PTEs present never exceed the mapping's 4096 pages, and
+   * each task's first pass (1024 write faults, none shared) ends before any task discards: no
+   * fault finds its page already mapped by another task.
+   */
+  @Test
+  void pft_fourTasks_shareOneVmaAndItsLock() throws Exception {
+    KernelRun r = Examples.run("pft.yaml", "linux_6_6", "global.runtime=200us");
+    MmStruct mm = r.kernel().mms().get(0);
+    assertThat(r.kernel().mms()).hasSize(1);
+    assertThat(mm.vmas()).hasSize(1);
+    Vma v = mm.vmas().get(0);
+    assertThat(v.end() - v.start()).isEqualTo(16L << 20);
+    long faults = Examples.job(r, "fault").operations();
+    assertThat(faults).isPositive();
+    // Faults under the VMA lock, all on the one lock of the one VMA: at most one acquisition
+    // per fault finished, plus one per task for a fault still in flight when the run ends (the
+    // first faults retry under mmap_lock until the VMA has an anon_vma).
+    long vmaLock = KernelRuns.acquisitions(r, "&vma->vm_lock", false);
+    assertThat(vmaLock).isPositive().isLessThanOrEqualTo(faults + 4);
+    long present = 0;
+    for (long a = v.start(); a < v.end(); a += Kernel.PAGE_SIZE) {
+      if (mm.pte(a) != null) {
+        present++;
+      }
+    }
+    assertThat(present).isLessThanOrEqualTo(4096);
+  }
+
+  /** Without split every task touches the whole region; split gives each a quarter. */
+  @Test
+  void split_givesEachTaskItsOwnQuarter() throws Exception {
+    // One pass each of sequential writes: with split, a task's 1024 pages; the four tasks
+    // together map all 4096 pages exactly once (loops = 1024 faults per task).
+    KernelRun r = Examples.run("pft.yaml", "linux_6_6", "global.runtime=10ms",
+        "global.loops=1024");
+    MmStruct mm = r.kernel().mms().get(0);
+    Vma v = mm.vmas().get(0);
+    long present = 0;
+    for (long a = v.start(); a < v.end(); a += Kernel.PAGE_SIZE) {
+      if (mm.pte(a) != null) {
+        present++;
+      }
+    }
+    assertThat(Examples.job(r, "fault").operations()).isEqualTo(4 * 1024);
+    assertThat(present).isEqualTo(4096);
+  }
+}
