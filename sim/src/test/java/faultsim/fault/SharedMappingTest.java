@@ -61,4 +61,51 @@ final class SharedMappingTest {
     assertThat(Examples.job(r, "fault").operations()).isEqualTo(4 * 1024);
     assertThat(present).isEqualTo(4096);
   }
+
+  /**
+   * A shared file mapping faulted by three readers while one task munmaps and maps it back and
+   * another discards a quarter of it (madvise), under every design that has a VMA lock or none:
+   * the operations run (the munmap's VMA leaves and rejoins the file's i_mmap) and the oracle
+   * finds nothing, neither the file checks (no stale or past-EOF PTE) nor the VMA ones.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"linux_6_6", "mmap_lock_only",
+      "spf_2019", "linux_3_15"})
+  void fileMapping_munmapAndMadviseUnderReaders_isClean(String design) throws Exception {
+    String yaml = String.join("\n",
+        "machine:",
+        "  cores: 6",
+        "files:",
+        "  data:",
+        "    size: 4M",
+        "mappings:",
+        "  shared:",
+        "    file: data",
+        "global:",
+        "  runtime: 300us",
+        "jobs:",
+        "  reader:",
+        "    numjobs: 3",
+        "    rw: randread",
+        "    vma: shared",
+        "  unmap:",
+        "    op: munmap",
+        "    vma: shared",
+        "    thinktime: 30us",
+        "  discard:",
+        "    op: madvise",
+        "    vma: shared",
+        "    offset: 1M",
+        "    size: 1M",
+        "    thinktime: 10us",
+        "");
+    KernelRun r = KernelRuns.run(yaml, design);
+    assertThat(r.oracle().counts().values()).as("%s", r.oracle().shown()).containsOnly(0L);
+    assertThat(Examples.job(r, "unmap").operations()).isPositive();
+    assertThat(Examples.job(r, "discard").operations()).isPositive();
+    assertThat(Examples.job(r, "reader").operations()).isPositive();
+    // The file is mapped once, by the VMA at the mapping's address (the munmapped ones left).
+    var file = r.kernel().file("data");
+    assertThat(file.iMmap()).hasSizeLessThanOrEqualTo(1);
+  }
 }
