@@ -457,7 +457,7 @@ public final class KernelHost {
         long addr = (Long) a[1];
         Folio f = (Folio) a[2];
         requirePtl(t, v.mm(), addr, "set_pte_at");
-        if (!v.contains(addr)) {
+        if (!v.contains(addr) && !v.resized()) {
           throw t.fault("set_pte_at(" + Long.toHexString(addr) + ") outside " + v);
         }
         v.mm().setPte(addr, f, (Boolean) a[3]);

@@ -49,6 +49,43 @@ final class VmaPrimitives {
           v.setWritable(((Long) a[1] & 0x2) != 0);
           return null;
         }).add();
+    // __split_vma() (mm/vma.c): the new VMA is a copy (vm_area_dup: flags, anon_vma,
+    // vm_lock_seq, so it is write-locked if the original was) below or above addr.
+    h.primitive("split_vma").params(vma, Type.INT, Type.BOOL).returns(vma)
+        .cost("a VMA tree insert, as mmap_region")
+        .impl((env, t, a) -> {
+          Vma v = (Vma) a[0];
+          long addr = (Long) a[1];
+          KernelHost.requireHeld(t, v.mm().mmapLockIfUsed(), v.mm().mmapSemIfUsed(),
+              "split_vma", "mmap_lock for write");
+          if (v.detached() || addr <= v.start() || addr >= v.end()
+              || addr % Kernel.PAGE_SIZE != 0) {
+            throw t.fault("split_vma(" + v + ", " + Long.toHexString(addr) + "): not a page"
+                + " boundary inside a VMA in the tree");
+          }
+          t.busy(KernelCosts.VMA_CHANGE_NS);
+          return v.mm().splitVma(v, addr, (Boolean) a[2]);
+        }).add();
+    // is_mergeable_vma() and friends: next can be merged onto the end of prev.
+    h.primitive("vma_mergeable").params(vma, vma).returns(Type.BOOL)
+        .impl((env, t, a) -> a[0] != null && a[1] != null && !((Vma) a[0]).detached()
+            && !((Vma) a[1]).detached() && ((Vma) a[0]).mergeableWith((Vma) a[1])).add();
+    // vma_merge() / vma_expand(): prev grows over next, which leaves the tree detached.
+    h.primitive("vma_merge").params(vma, vma).cost("a VMA tree store, as mmap_region")
+        .impl((env, t, a) -> {
+          Vma prev = (Vma) a[0];
+          Vma next = (Vma) a[1];
+          KernelHost.requireHeld(t, prev.mm().mmapLockIfUsed(), prev.mm().mmapSemIfUsed(),
+              "vma_merge", "mmap_lock for write");
+          if (prev.detached() || next.detached() || !prev.mergeableWith(next)) {
+            throw t.fault("vma_merge(" + prev + ", " + next + "): not two adjacent mergeable"
+                + " VMAs in the tree");
+          }
+          t.busy(KernelCosts.VMA_CHANGE_NS);
+          prev.mm().mergeVmas(prev, next);
+          env.context(KernelContext.class).oracle().vmaDetached(t, next);
+          return null;
+        }).add();
     // change_pte_range() (mm/mprotect.c) over [start, end) of one PTE page, the PTL held: every
     // present PTE gets the VMA's protection. Write access is taken away from all; given back
     // only to anonymous pages (can_change_pte_writable(): an exclusive anonymous page may be

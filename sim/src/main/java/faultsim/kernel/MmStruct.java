@@ -140,6 +140,50 @@ public final class MmStruct {
     v.detach();
   }
 
+  /**
+   * {@code __split_vma}: {@code v} is cut at {@code addr}; the new VMA (a copy of {@code v})
+   * takes the part below {@code addr} if {@code newBelow}, else the part above, and enters the
+   * tree; {@code v} keeps the rest. Returns the new VMA.
+   */
+  public Vma splitVma(Vma v, long addr, boolean newBelow) {
+    if (!vmas.contains(v) || addr <= v.start() || addr >= v.end()
+        || addr % Kernel.PAGE_SIZE != 0) {
+      throw new IllegalArgumentException("cannot split " + v + " at " + Long.toHexString(addr));
+    }
+    Vma n;
+    if (newBelow) {
+      n = v.dup(v.start(), addr);
+      v.setRange(addr, v.end());
+    } else {
+      n = v.dup(addr, v.end());
+      v.setRange(v.start(), addr);
+    }
+    vmas.add(n);
+    if (n.file() != null) {
+      n.file().addMapping(n);
+    }
+    return n;
+  }
+
+  /**
+   * {@code vma_merge} / {@code vma_expand}: {@code prev} grows over {@code next}, which leaves
+   * the tree detached; the PTEs of {@code next}'s range stay, now in {@code prev}'s.
+   */
+  public void mergeVmas(Vma prev, Vma next) {
+    if (!vmas.contains(prev) || !vmas.contains(next) || !prev.mergeableWith(next)) {
+      throw new IllegalArgumentException("cannot merge " + prev + " and " + next);
+    }
+    prev.setRange(prev.start(), next.end());
+    if (next.hasAnonVma()) {
+      prev.setAnonVma();
+    }
+    vmas.remove(next);
+    if (next.file() != null) {
+      next.file().removeMapping(next);
+    }
+    next.detach();
+  }
+
   /** {@code find_vma}: the VMA containing {@code address}, or null. */
   public Vma findVma(long address) {
     for (Vma v : vmas) {

@@ -584,6 +584,11 @@ public final class Oracle implements Machine.LockListener {
     vmaChecks.ptePlaced(t, mm.findVma(address), mm, address, true);
   }
 
+  /** {@code v} left the tree by {@code t}'s merge into its neighbour. */
+  public void vmaDetached(Task t, Vma v) {
+    vmaChecks.vmaDetached(t, v);
+  }
+
   /** {@code remove_vma(v)} by {@code t}. */
   public void vmaRemoved(Task t, Vma v) {
     vmaChecks.vmaRemoved(t, v);

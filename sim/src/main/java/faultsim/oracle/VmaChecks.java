@@ -65,8 +65,8 @@ final class VmaChecks {
       return;
     }
     report(Violation.DETACHED_VMA, String.format(Locale.ROOT,
-        "task %s: a fault completed on %s, detached by task %s's munmap before the fault set"
-            + " up its vm_fault; it never re-validated the VMA", t.name(), v, name(detachedBy
+        "task %s: a fault completed on %s, detached by task %s's munmap (or merge) before the"
+            + " fault set up its vm_fault; it never re-validated the VMA", t.name(), v, name(detachedBy
             .get(v))), t, detachedBy.get(v));
   }
 
@@ -74,8 +74,16 @@ final class VmaChecks {
     if (v == null || v.detached()) {
       Task by = v == null ? lastVmaOpTask : detachedBy.get(v);
       report(Violation.PTE_AFTER_MUNMAP, String.format(Locale.ROOT,
-          "task %s set a PTE at %x of %s in %s, after task %s's munmap took the VMA away",
+          "task %s set a PTE at %x of %s in %s, after task %s's munmap (or merge) took the VMA"
+              + " away",
           t.name(), address, mm.name(), v == null ? "no VMA" : v.toString(), name(by)), t, by);
+      return;
+    }
+    if (!v.contains(address)) {
+      report(Violation.DETACHED_VMA, String.format(Locale.ROOT,
+          "task %s set a PTE at %x of %s through %s, which a split or merge by task %s moved"
+              + " away from that address before; the fault never re-validated the VMA",
+          t.name(), address, mm.name(), v, name(lastVmaOpTask)), t, lastVmaOpTask);
       return;
     }
     if (write && !v.writable() && !mprotectCovers(mm, address)) {
@@ -93,6 +101,11 @@ final class VmaChecks {
       }
     }
     return false;
+  }
+
+  /** {@code v} was merged into its neighbour: detached, its range (and PTEs) the neighbour's. */
+  void vmaDetached(Task t, Vma v) {
+    detachedBy.put(v, t);
   }
 
   /** {@code remove_vma}: any PTE still in the range was set after the unmap's zap. */

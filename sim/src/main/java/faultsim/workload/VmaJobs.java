@@ -26,6 +26,8 @@ final class VmaJobs {
   private Map<String, MappingSpec> mappings = Map.of();
   /** The job that munmaps each mapping: one task at most may. */
   private final Map<String, String> unmapper = new HashMap<>();
+  /** A job that mprotects part of each mapping (splitting its VMA), if any. */
+  private final Map<String, String> splitter = new HashMap<>();
 
   VmaJobs(Resolver r, KernelJobs k) {
     this.r = r;
@@ -150,10 +152,10 @@ final class VmaJobs {
     }
     MappingSpec m = named(name, j);
     long[] region = region(name, j, m);
-    if (op != OpKind.MADVISE && region[1] != m.size()) {
-      throw r.error(j.size() != null ? ptr + "/size" : ptr + "/offset", "jobs." + name + ": "
-          + op.key() + " of part of mapping '" + m.name() + "' would split its VMA; give the"
-          + " whole mapping (leave out offset and size)");
+    String where = j.size() != null ? ptr + "/size" : ptr + "/offset";
+    if (op == OpKind.MUNMAP && region[1] != m.size()) {
+      throw r.error(where, "jobs." + name + ": munmap of part of mapping '" + m.name()
+          + "' is not modelled; give the whole mapping (leave out offset and size)");
     }
     int numjobs = r.numjobs(name, j, g);
     if (op == OpKind.MUNMAP) {
@@ -163,6 +165,15 @@ final class VmaJobs {
             + " task at most may munmap mapping '" + m.name() + "' (it maps it back at the same"
             + " address)" + (other != null ? "; job " + other + " already does" : ""));
       }
+    }
+    if (op == OpKind.MPROTECT && region[1] != m.size()) {
+      splitter.putIfAbsent(m.name(), name);
+    }
+    if (unmapper.containsKey(m.name()) && splitter.containsKey(m.name())) {
+      throw r.error(ptr + "/op", "jobs." + name + ": mapping '" + m.name() + "' is both"
+          + " munmapped (job " + unmapper.get(m.name()) + ") and split by an mprotect of part"
+          + " of it (job " + splitter.get(m.name()) + "); munmap of a split mapping is not"
+          + " modelled");
     }
     return new OpJob(name, numjobs, m.process(), op, m.file(), region[0], region[1],
         r.pacing(name, j, g), m.name());

@@ -62,9 +62,13 @@ final class MalformedVmaWorkloadTest {
         // A fault job on a mapping may not map a file of its own.
         bad(VALID.replace("    split: true\n", "    split: true\n    file: data\n"), 12, 5,
             "maps nothing of its own"),
-        // munmap of part of the mapping would split the VMA.
+        // munmap of part of the mapping (a split) is not modelled.
         bad(VALID.replace("    vma: heap\ndesigns", "    vma: heap\n    size: 64k\ndesigns"), 15,
-            5, "would split its VMA"),
+            5, "munmap of part of mapping 'heap' is not modelled"),
+        // A mapping both munmapped and split by an mprotect of its middle.
+        bad(VALID.replace("designs:", "  protect:\n    op: mprotect\n    vma: heap\n"
+            + "    offset: 64k\n    size: 64k\ndesigns:"), 16, 5,
+            "munmap of a split mapping is not modelled"),
         // A misspelt protection.
         bad(VALID.replace("    size: 1M\n", "    size: 1M\n    prot: rw\n"), 4, 5,
             "expected read or read_write"),
