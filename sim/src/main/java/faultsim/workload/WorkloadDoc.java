@@ -118,7 +118,8 @@ public record WorkloadDoc(
       @Doc("When the job's tasks start.") String startDelay,
       @Doc("A file operation: truncate (to size, then back), punch_hole (offset, size), mmap"
           + " or munmap (of size); on a vma: munmap (then mmap back), mprotect (write access"
-          + " taken away, then given back, in turns) or madvise (MADV_DONTNEED); for a"
+          + " taken away, then given back, in turns; of part of it, a VMA split, then a merge)"
+          + " or madvise (MADV_DONTNEED); for a"
           + " synthetic step list, the operation's name in results (default op).") String op,
       @Doc("Fault job: read, write, randread, randwrite, rw or randrw (rw mixes by"
           + " rwmixread).") String rw,
