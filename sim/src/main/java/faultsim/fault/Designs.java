@@ -143,11 +143,17 @@ public final class Designs {
     if (!DesignLibrary.isPath(nameOrPath)) {
       CompiledDesign cached = BUILTINS.get(nameOrPath);
       if (cached != null) {
+        if (w != null && !w.kernel().mappings().isEmpty()) {
+          requireVmaEntryPoints(cached);
+        }
         return cached;
       }
     }
     CompiledDesign d = DesignLibrary.load(nameOrPath, w == null ? null : w.baseDir(), HOST);
     requireEntryPoints(d);
+    if (w != null && !w.kernel().mappings().isEmpty()) {
+      requireVmaEntryPoints(d);
+    }
     if (!DesignLibrary.isPath(nameOrPath)) {
       BUILTINS.putIfAbsent(nameOrPath, d);
     }
@@ -167,6 +173,20 @@ public final class Designs {
     d.requireFunction("vm_munmap", Type.VOID, mm, vma);
   }
 
+  /** Entry functions of operations on a named mapping's VMA, needed only by workloads with one. */
+  static final List<String> VMA_ENTRIES = List.of("do_madvise", "do_mprotect", "vm_mmap_fixed");
+
+  /** The functions the drivers call on named mappings (mappings:), with their signatures. */
+  static void requireVmaEntryPoints(CompiledDesign d) throws InputException {
+    Type mm = HOST.type("mm_struct");
+    Type vma = HOST.type("vm_area_struct");
+    Type mapping = HOST.type("address_space");
+    d.requireFunction("do_madvise", Type.INT, mm, Type.INT, Type.INT);
+    d.requireFunction("do_mprotect", Type.INT, mm, Type.INT, Type.INT, Type.INT);
+    d.requireFunction("vm_mmap_fixed", vma, mm, Type.INT, mapping, Type.INT, Type.INT,
+        Type.INT);
+  }
+
   /** How runs call {@code d}, the oracle seeing every design step. */
   public static KernelRun.Binding binding(CompiledDesign d) {
     return binding(d, OracleTrace::new);
@@ -182,6 +202,11 @@ public final class Designs {
     for (String f : List.of("do_user_addr_fault", "do_madvise_dontneed", "do_truncate",
         "vfs_fallocate", "vm_mmap", "vm_munmap")) {
       entries.put(f, d.function(f));
+    }
+    for (String f : VMA_ENTRIES) {
+      if (d.functionNames().contains(f)) {
+        entries.put(f, d.function(f));
+      }
     }
     return (ctx, streams) -> {
       RunEnv env = new RunEnv(streams.stream(KernelRun.DESIGN_STREAM));

@@ -17,7 +17,10 @@ import umontreal.ssj.rng.RandomStream;
  * runs from the touch to the handler's return. After as many touches as the region has pages,
  * the task discards its pages ({@code madvise(MADV_DONTNEED)}, the design's
  * {@code do_madvise_dontneed}) so that the next pass faults again, as page-fault benchmarks
- * (will-it-scale page_fault1..3) unmap between passes.
+ * (will-it-scale page_fault1..3) unmap between passes. A task on a named mapping shares its
+ * VMA with others: its region is a range of addresses, and it discards only that range
+ * ({@code do_madvise(mm, start, len)}), looking the VMA up again, since the VMA there may have
+ * been unmapped and mapped back.
  */
 final class FaultProgram implements Program {
   /** {@code FAULT_FLAG_WRITE}. */
@@ -28,7 +31,9 @@ final class FaultProgram implements Program {
   static final long ACCESS_NS = 5;
 
   private final KernelSpec.FaultJob job;
+  /** The task's own VMA, or null on a named mapping. */
   private final Vma vma;
+  private final long regionStart;
   private final MmStruct mm;
   private final DesignRunner design;
   private final KernelContext ctx;
@@ -47,12 +52,26 @@ final class FaultProgram implements Program {
 
   FaultProgram(KernelSpec.FaultJob job, Vma vma, DesignRunner design, KernelContext ctx,
       RandomStream stream, OpRecorder recorder) {
+    this(job, vma, vma.mm(), vma.start(), job.size() / Kernel.PAGE_SIZE, design, ctx, stream,
+        recorder);
+  }
+
+  /** A task on [{@code regionStart}, + {@code pages}) of a named mapping of {@code mm}. */
+  FaultProgram(KernelSpec.FaultJob job, MmStruct mm, long regionStart, long pages,
+      DesignRunner design, KernelContext ctx, RandomStream stream, OpRecorder recorder) {
+    this(job, null, mm, regionStart, pages, design, ctx, stream, recorder);
+  }
+
+  private FaultProgram(KernelSpec.FaultJob job, Vma vma, MmStruct mm, long regionStart,
+      long pages, DesignRunner design, KernelContext ctx, RandomStream stream,
+      OpRecorder recorder) {
     this.job = job;
     this.vma = vma;
-    this.mm = vma.mm();
+    this.mm = mm;
+    this.regionStart = regionStart;
     this.design = design;
     this.ctx = ctx;
-    this.pages = job.size() / Kernel.PAGE_SIZE;
+    this.pages = pages;
     this.pattern = AccessPattern.parse(job.pattern(), pages);
     this.stream = stream;
     this.pacer = new Pacer(job.pacing().thinktimeSpin(), job.pacing().thinktime(),
@@ -67,10 +86,13 @@ final class FaultProgram implements Program {
       if (!call.finished()) {
         return;
       }
+      Object ret = call.returnValue();
       call = null;
       if (zapping) {
         zapping = false;
       } else {
+        ctx.oracle().faultEnds(t, ret instanceof Long r
+            && (r & (KernelHost.VM_FAULT_SIGSEGV | KernelHost.VM_FAULT_SIGBUS)) != 0);
         long retries = ctx.takeRetries(t);
         recorder.record(faultStartNs, t.machine().engine().now(), retries);
         ctx.oracle().retries(t, "fault at " + Long.toHexString(faultAddress), retries);
@@ -85,7 +107,8 @@ final class FaultProgram implements Program {
     if (touchesThisPass == pages) {
       touchesThisPass = 0;
       zapping = true;
-      call = design.start(t, "do_madvise_dontneed", mm, vma);
+      call = vma != null ? design.start(t, "do_madvise_dontneed", mm, vma)
+          : design.start(t, "do_madvise", mm, regionStart, pages * Kernel.PAGE_SIZE);
       return;
     }
     if (pacer.step(t)) {
@@ -98,7 +121,7 @@ final class FaultProgram implements Program {
       case WRITE, RANDWRITE -> true;
       case RW, RANDRW -> stream.nextDouble() * 100 >= job.rwmixread();
     };
-    long address = vma.start() + page * Kernel.PAGE_SIZE;
+    long address = regionStart + page * Kernel.PAGE_SIZE;
     if (mm.pte(address) != null && (!write || mm.pteWritable(address))) {
       t.cpu(ACCESS_NS);
       return;
@@ -106,6 +129,7 @@ final class FaultProgram implements Program {
     faultStartNs = t.machine().engine().now();
     faultAddress = address;
     ctx.takeRetries(t);
+    ctx.oracle().faultStarts(t);
     call = design.start(t, "do_user_addr_fault", mm, address,
         USER_FAULT_FLAGS | (write ? FAULT_FLAG_WRITE : 0));
   }

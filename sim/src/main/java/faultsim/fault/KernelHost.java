@@ -110,6 +110,7 @@ public final class KernelHost {
       seedPrimitives();
       readaheadPrimitives();
       apiPrimitives();
+      VmaPrimitives.addTo(h, mm, vma, mapping);
     }
 
     void types() {
@@ -138,7 +139,7 @@ public final class KernelHost {
       h.field(vma, "vm_start", Type.INT, o -> ((Vma) o).start());
       h.field(vma, "vm_end", Type.INT, o -> ((Vma) o).end());
       h.field(vma, "vm_pgoff", Type.INT, o -> ((Vma) o).pgoff());
-      h.field(vma, "vm_flags", Type.INT, o -> vmFlags((Vma) o));
+      h.field(vma, "vm_flags", Type.INT, o -> ((Vma) o).vmFlags());
       h.field(vma, "vm_lock", rwsem, o -> ((Vma) o).vmLock());
       h.lockClass(vma, "vm_lock", "&vma->vm_lock");
       h.field(vma, "vm_lock_seq", Type.INT, o -> ((Vma) o).vmLockSeq(),
@@ -167,6 +168,7 @@ public final class KernelHost {
       h.field(vmf, "vma", vma, o -> ((VmFault) o).vma());
       h.field(vmf, "address", Type.INT, o -> ((VmFault) o).address());
       h.field(vmf, "pgoff", Type.INT, o -> ((VmFault) o).pgoff());
+      h.field(vmf, "vma_flags", Type.INT, o -> ((VmFault) o).vmaFlags());
       h.field(vmf, "flags", Type.INT, o -> ((VmFault) o).flags(),
           (o, v) -> ((VmFault) o).setFlags((Long) v));
       h.field(vmf, "folio", folio, o -> ((VmFault) o).folio(),
@@ -185,11 +187,6 @@ public final class KernelHost {
 
       h.global("fault_around_bytes", Type.INT,
           env -> env.context(KernelContext.class).faultAroundBytes());
-    }
-
-    static long vmFlags(Vma v) {
-      // VM_READ | VM_WRITE | VM_SHARED (include/linux/mm.h)
-      return 0x1 | 0x2 | (v.shared() ? 0x8 : 0);
     }
 
     void constants() {
@@ -250,7 +247,10 @@ public final class KernelHost {
         return ((MmStruct) a[0]).findVma((Long) a[1]);
       }).add();
       h.primitive("vmf_init").params(vma, Type.INT, Type.INT).returns(vmf)
-          .impl((env, t, a) -> new VmFault((Vma) a[0], (Long) a[1], (Long) a[2])).add();
+          .impl((env, t, a) -> {
+            env.context(KernelContext.class).oracle().faultUses(t, (Vma) a[0]);
+            return new VmFault((Vma) a[0], (Long) a[1], (Long) a[2]);
+          }).add();
       h.primitive("vma_end_write_all").params(mm).impl((env, t, a) -> {
         ((MmStruct) a[0]).advanceMmLockSeq();
         return null;
@@ -272,6 +272,7 @@ public final class KernelHost {
         Vma v = (Vma) a[0];
         requireHeld(t, v.mm().mmapLockIfUsed(), v.mm().mmapSemIfUsed(), "remove_vma",
             "mmap_lock for write");
+        env.context(KernelContext.class).oracle().vmaRemoved(t, v);
         v.mm().munmap(v);
         t.busy(KernelCosts.VMA_CHANGE_NS);
         return null;
@@ -456,13 +457,14 @@ public final class KernelHost {
         long addr = (Long) a[1];
         Folio f = (Folio) a[2];
         requirePtl(t, v.mm(), addr, "set_pte_at");
-        if (!v.contains(addr)) {
+        if (!v.contains(addr) && !v.resized()) {
           throw t.fault("set_pte_at(" + Long.toHexString(addr) + ") outside " + v);
         }
         v.mm().setPte(addr, f, (Boolean) a[3]);
         f.get();
         long cost = KernelCosts.SET_PTE_NS + f.refLine().atomic(t.machine(), t.core());
         env.context(KernelContext.class).oracle().mapped(t, v, v.pageIndex(addr), f);
+        env.context(KernelContext.class).oracle().ptePlaced(t, v, addr, (Boolean) a[3]);
         t.busy(cost);
         return null;
       }).add();
@@ -471,6 +473,7 @@ public final class KernelHost {
         long addr = (Long) a[1];
         requirePtl(t, m, addr, "pte_mkwrite");
         m.setPteWritable(addr);
+        env.context(KernelContext.class).oracle().pteMadeWritable(t, m, addr);
         t.busy(KernelCosts.SET_PTE_NS);
         return null;
       }).add();

@@ -67,9 +67,14 @@ public final class KernelRun {
     }
     DesignRunner design = binding.bind(ctx, streams);
     Map<String, MmStruct> processes = new LinkedHashMap<>();
+    Map<String, Vma> named = SharedMappings.map(ks, kernel, processes);
     for (KernelSpec.FaultJob j : ks.faultJobs()) {
       OpRecorder rec = recorder(j.name(), "fault", false);
       MmStruct mm = processes.computeIfAbsent(j.process(), kernel::createMm);
+      if (j.vma() != null) {
+        SharedMappings.spawnFaults(j, named.get(j.vma()), design, ctx, streams, rec, machine);
+        continue;
+      }
       for (int i = 0; i < j.numjobs(); i++) {
         AddressSpace file = j.file() == null ? null : kernel.file(j.file());
         Vma vma = mm.mmap(file, j.offset() / Kernel.PAGE_SIZE, j.size(),
@@ -82,6 +87,10 @@ public final class KernelRun {
     for (KernelSpec.OpJob j : ks.opJobs()) {
       OpRecorder rec = recorder(j.name(), j.op().key(), true);
       MmStruct mm = processes.computeIfAbsent(j.process(), kernel::createMm);
+      if (j.vma() != null) {
+        SharedMappings.spawnOps(j, named.get(j.vma()), ks, design, ctx, streams, rec, machine);
+        continue;
+      }
       for (int i = 0; i < j.numjobs(); i++) {
         OpProgram p = new OpProgram(j, kernel.file(j.file()), mm, design, ctx,
             streams.stream(KernelSpec.taskStream(j.name(), i)), rec);
@@ -104,7 +113,7 @@ public final class KernelRun {
     return r;
   }
 
-  private static String taskName(String job, int numjobs, int i) {
+  static String taskName(String job, int numjobs, int i) {
     return numjobs == 1 ? job : job + "/" + i;
   }
 

@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param maxRetries the oracle's bound on retries of one operation before it reports no progress
  * @param noProgressNs the oracle's bound on a truncate or punch's duration
  * @param files the files, in workload order
+ * @param mappings the named mappings jobs share, in workload order
  * @param faultJobs jobs faulting on a mapping
  * @param opJobs jobs running truncate, hole punch, mmap or munmap
  */
@@ -25,6 +26,7 @@ public record KernelSpec(
     long maxRetries,
     long noProgressNs,
     List<FileSpec> files,
+    List<MappingSpec> mappings,
     List<FaultJob> faultJobs,
     List<OpJob> opJobs) {
 
@@ -39,6 +41,7 @@ public record KernelSpec(
 
   public KernelSpec {
     files = List.copyOf(files);
+    mappings = List.copyOf(mappings);
     faultJobs = List.copyOf(faultJobs);
     opJobs = List.copyOf(opJobs);
   }
@@ -58,6 +61,19 @@ public record KernelSpec(
    * @param device the device its blocks are read from (a name under {@code devices:})
    */
   public record FileSpec(String name, FsType fs, long sizeBytes, double cached, String device) {}
+
+  /**
+   * A named mapping: one VMA of {@code process}, mapped before the run starts, that every job
+   * naming it ({@code vma:}) faults on or operates on.
+   *
+   * @param name its name in the workload
+   * @param process the process whose mm it is in
+   * @param file the file it maps from page 0 (MAP_SHARED), or null for anonymous memory
+   * @param size its length in bytes
+   * @param writable whether it starts with {@code VM_WRITE}
+   */
+  public record MappingSpec(String name, String process, String file, long size,
+      boolean writable) {}
 
   /** fio's {@code rw}. */
   public enum Rw {
@@ -102,7 +118,7 @@ public record KernelSpec(
 
   /** A file operation job's operation. */
   public enum OpKind {
-    TRUNCATE, PUNCH_HOLE, MMAP, MUNMAP;
+    TRUNCATE, PUNCH_HOLE, MMAP, MUNMAP, MPROTECT, MADVISE;
 
     public String key() {
       return name().toLowerCase(Locale.ROOT);
@@ -127,17 +143,23 @@ public record KernelSpec(
    * (or anonymous memory) and touching its pages in {@code pattern} order; a touch whose PTE is
    * missing (or read-only, for a write) faults. After touching as many pages as the region has,
    * a task discards its mapping's pages ({@code MADV_DONTNEED}) so that the next pass faults
-   * again.
+   * again. With {@code vma} (a named mapping), the region is [{@code offset}, {@code offset +
+   * size}) of that mapping's one VMA, shared with the other jobs naming it; {@code split} gives
+   * each of the {@code numjobs} tasks its own equal part of the region.
    */
   public record FaultJob(String name, int numjobs, String process, Rw rw, int rwmixread,
-      MappingKind mapping, String file, long offset, long size, String pattern, Pacing pacing) {}
+      MappingKind mapping, String file, long offset, long size, String pattern, Pacing pacing,
+      String vma, boolean split) {}
 
   /**
    * {@code numjobs} tasks running {@code op} on {@code file}: truncate to {@code size} (and back),
-   * punch [{@code offset}, {@code offset + size}), or mmap/munmap a region of {@code size}.
+   * punch [{@code offset}, {@code offset + size}), or mmap/munmap a region of {@code size}. With
+   * {@code vma} (a named mapping; {@code file} is then null) the operation is on
+   * [{@code offset}, {@code offset + size}) of that mapping: munmap (then mmap it back),
+   * mprotect (taking write access away, then giving it back) or madvise(MADV_DONTNEED).
    */
   public record OpJob(String name, int numjobs, String process, OpKind op, String file,
-      long offset, long size, Pacing pacing) {}
+      long offset, long size, Pacing pacing, String vma) {}
 
   /** Random streams this spec draws from, in a fixed order: one per task. */
   public List<String> streamNames() {

@@ -14,6 +14,7 @@ public final class VmFault {
   private final long address;
   private final long pgoff;
   private long flags;
+  private final long vmaFlags;
   private Folio folio;
 
   public VmFault(Vma vma, long address, long flags) {
@@ -21,6 +22,16 @@ public final class VmFault {
     this.address = address & -Kernel.PAGE_SIZE;
     this.pgoff = vma.pageIndex(this.address);
     this.flags = flags;
+    this.vmaFlags = vma.vmFlags();
+  }
+
+  /**
+   * {@code vmf->vma_flags}: the VMA's {@code vm_flags} when the fault began. The speculative
+   * page fault series copied them into the {@code vm_fault} so that a fault without the VMA's
+   * lock works from one snapshot, checked against {@code vm_sequence} before it is used.
+   */
+  public long vmaFlags() {
+    return vmaFlags;
   }
 
   public Vma vma() {

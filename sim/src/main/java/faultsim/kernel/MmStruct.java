@@ -103,6 +103,29 @@ public final class MmStruct {
     return v;
   }
 
+  /**
+   * {@code mmap(MAP_FIXED)} over a range with no VMA in it (the range of a VMA unmapped before):
+   * the new VMA is at {@code start}.
+   */
+  public Vma mmapAt(long start, AddressSpace file, long pgoff, long lengthBytes, boolean shared) {
+    if (start % Kernel.PAGE_SIZE != 0 || lengthBytes <= 0 || lengthBytes % Kernel.PAGE_SIZE != 0) {
+      throw new IllegalArgumentException("mmap at " + Long.toHexString(start) + " of "
+          + lengthBytes + " bytes: not page aligned");
+    }
+    for (Vma v : vmas) {
+      if (v.start() < start + lengthBytes && start < v.end()) {
+        throw new IllegalArgumentException("mmap at " + Long.toHexString(start) + " overlaps "
+            + v);
+      }
+    }
+    Vma v = new Vma(this, start, start + lengthBytes, file, pgoff, shared);
+    vmas.add(v);
+    if (file != null) {
+      file.addMapping(v);
+    }
+    return v;
+  }
+
   /** {@code munmap()} of a whole VMA: its PTEs are cleared and it leaves the tree. */
   public void munmap(Vma v) {
     if (!vmas.remove(v)) {
@@ -115,6 +138,50 @@ public final class MmStruct {
       v.file().removeMapping(v);
     }
     v.detach();
+  }
+
+  /**
+   * {@code __split_vma}: {@code v} is cut at {@code addr}; the new VMA (a copy of {@code v})
+   * takes the part below {@code addr} if {@code newBelow}, else the part above, and enters the
+   * tree; {@code v} keeps the rest. Returns the new VMA.
+   */
+  public Vma splitVma(Vma v, long addr, boolean newBelow) {
+    if (!vmas.contains(v) || addr <= v.start() || addr >= v.end()
+        || addr % Kernel.PAGE_SIZE != 0) {
+      throw new IllegalArgumentException("cannot split " + v + " at " + Long.toHexString(addr));
+    }
+    Vma n;
+    if (newBelow) {
+      n = v.dup(v.start(), addr);
+      v.setRange(addr, v.end());
+    } else {
+      n = v.dup(addr, v.end());
+      v.setRange(v.start(), addr);
+    }
+    vmas.add(n);
+    if (n.file() != null) {
+      n.file().addMapping(n);
+    }
+    return n;
+  }
+
+  /**
+   * {@code vma_merge} / {@code vma_expand}: {@code prev} grows over {@code next}, which leaves
+   * the tree detached; the PTEs of {@code next}'s range stay, now in {@code prev}'s.
+   */
+  public void mergeVmas(Vma prev, Vma next) {
+    if (!vmas.contains(prev) || !vmas.contains(next) || !prev.mergeableWith(next)) {
+      throw new IllegalArgumentException("cannot merge " + prev + " and " + next);
+    }
+    prev.setRange(prev.start(), next.end());
+    if (next.hasAnonVma()) {
+      prev.setAnonVma();
+    }
+    vmas.remove(next);
+    if (next.file() != null) {
+      next.file().removeMapping(next);
+    }
+    next.detach();
   }
 
   /** {@code find_vma}: the VMA containing {@code address}, or null. */
@@ -171,6 +238,14 @@ public final class MmStruct {
       throw new IllegalStateException("no PTE at " + Long.toHexString(address));
     }
     t.setWritable(slot(address), true);
+  }
+
+  /** Sets or clears the write bit of a present PTE ({@code change_pte_range}). */
+  public void setPteWriteBit(long address, boolean write) {
+    PteTable t = pteTable(address);
+    if (t != null) {
+      t.setWritable(slot(address), write);
+    }
   }
 
   /** {@code ptep_clear}: unmaps whatever is at {@code address}; returns it. */

@@ -11,15 +11,17 @@ import faultsim.locks.LockKind;
 public final class Vma {
   private Object[] designFields;
   private final MmStruct mm;
-  private final long start;
-  private final long end;
+  private long start;
+  private long end;
   private final AddressSpace file;
-  private final long pgoff;
+  private long pgoff;
   private final boolean shared;
   private final LockSlot vmLock = new LockSlot("&vma->vm_lock", LockKind.RWSEM);
   private long vmLockSeq = -1;
   private boolean anonVma;
   private boolean detached;
+  private boolean writable = true;
+  private boolean resized;
 
   Vma(MmStruct mm, long start, long end, AddressSpace file, long pgoff, boolean shared) {
     this.mm = mm;
@@ -57,6 +59,21 @@ public final class Vma {
   /** {@code VM_SHARED}. */
   public boolean shared() {
     return shared;
+  }
+
+  /** {@code VM_WRITE}: whether the mapping may be written ({@code mprotect} changes it). */
+  public boolean writable() {
+    return writable;
+  }
+
+  /** {@code vm_flags_reset}: grants or revokes {@code VM_WRITE}. */
+  public void setWritable(boolean w) {
+    writable = w;
+  }
+
+  /** {@code vm_flags}: {@code VM_READ}, {@code VM_WRITE} unless revoked, {@code VM_SHARED}. */
+  public long vmFlags() {
+    return 0x1 | (writable ? 0x2 : 0) | (shared ? 0x8 : 0);
   }
 
   public boolean anonymous() {
@@ -98,12 +115,49 @@ public final class Vma {
     anonVma = true;
   }
 
+  /** Whether a split or merge has moved this VMA's bounds since it was mapped. */
+  public boolean resized() {
+    return resized;
+  }
+
   public boolean detached() {
     return detached;
   }
 
   void detach() {
     detached = true;
+  }
+
+  /**
+   * {@code vm_area_dup}: a copy of this VMA (flags, {@code anon_vma}, {@code vm_lock_seq}) over
+   * [{@code s}, {@code e}) of it, not yet in any tree.
+   */
+  Vma dup(long s, long e) {
+    Vma v = new Vma(mm, s, e, file, pgoff + (s - start) / Kernel.PAGE_SIZE, shared);
+    v.writable = writable;
+    v.anonVma = anonVma;
+    v.vmLockSeq = vmLockSeq;
+    return v;
+  }
+
+  /** Moves the VMA's bounds (a split or merge), keeping the file offset of each address. */
+  void setRange(long s, long e) {
+    resized |= s != start || e != end;
+    pgoff += (s - start) / Kernel.PAGE_SIZE;
+    start = s;
+    end = e;
+  }
+
+  /**
+   * Whether {@code next} can be merged onto the end of this VMA ({@code is_mergeable_vma},
+   * {@code is_mergeable_anon_vma}): adjacent, the same file at the next offset, the same flags.
+   * The model's {@code anon_vma}s always agree: a split's halves share one, a new VMA has none
+   * yet.
+   */
+  public boolean mergeableWith(Vma next) {
+    return next.mm == mm && end == next.start && file == next.file && shared == next.shared
+        && writable == next.writable
+        && (file == null || next.pgoff == pgoff + (end - start) / Kernel.PAGE_SIZE);
   }
 
   @Override

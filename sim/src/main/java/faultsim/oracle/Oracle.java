@@ -38,7 +38,9 @@ import java.util.TreeSet;
  *   <li><b>lock order</b>: lockdep's rule, a cycle in the graph "class B taken while holding
  *       class A" over every task of the run (trylocks add no edge), reported with both chains;
  *   <li><b>invalid context</b>: a sleeping primitive in an RCU read section or under a spinlock
- *       (from the machine).
+ *       (from the machine);
+ *   <li><b>pte_after_munmap</b>, <b>detached_vma</b>, <b>pte_protection</b>: what a race with
+ *       munmap or mprotect of a VMA leaves behind ({@link VmaChecks}).
  * </ul>
  *
  * Each kind is counted; the first {@value #SHOWN_PER_KIND} of each keep their interleaving.
@@ -58,6 +60,7 @@ public final class Oracle implements Machine.LockListener {
   private final Set<String> cyclesReported = new TreeSet<>();
   private long punchRecreated;
   private boolean measuring = true;
+  private final VmaChecks vmaChecks = new VmaChecks(this);
 
   public Oracle(Machine machine, long maxRetries, long noProgressNs) {
     this.machine = machine;
@@ -72,7 +75,7 @@ public final class Oracle implements Machine.LockListener {
 
   // ---- tracing --------------------------------------------------------------------------------
 
-  private TaskTrace trace(Task t) {
+  TaskTrace trace(Task t) {
     while (traces.size() <= t.id()) {
       traces.add(null);
     }
@@ -111,7 +114,7 @@ public final class Oracle implements Machine.LockListener {
     punchRecreated = 0;
   }
 
-  private void report(String kind, String summary, List<TaskTrace> tasks, long fromNs) {
+  void report(String kind, String summary, List<TaskTrace> tasks, long fromNs) {
     counts.merge(kind, 1L, Long::sum);
     long seen = shown.stream().filter(v -> v.kind().equals(kind)).count();
     if (seen < SHOWN_PER_KIND) {
@@ -565,6 +568,61 @@ public final class Oracle implements Machine.LockListener {
       out.add(best);
     }
     return out;
+  }
+
+  // ---- VMA changes under faults (VmaChecks) ---------------------------------------------------
+
+  /** A fault of {@code t} begins. */
+  public void faultStarts(Task t) {
+    vmaChecks.faultStarts(t);
+  }
+
+  /** The fault of {@code t} sets up its {@code vm_fault} on {@code v} ({@code vmf_init}). */
+  public void faultUses(Task t, Vma v) {
+    vmaChecks.faultUses(t, v);
+  }
+
+  /** The fault of {@code t} returned; {@code error}: with SIGSEGV or SIGBUS. */
+  public void faultEnds(Task t, boolean error) {
+    vmaChecks.faultEnds(t, error);
+  }
+
+  /** {@code t} set a PTE at {@code address} of {@code v} (null: no VMA there any more). */
+  public void ptePlaced(Task t, Vma v, long address, boolean write) {
+    if (v != null) {
+      vmaChecks.ptePlaced(t, v, v.mm(), address, write);
+    }
+  }
+
+  /** {@code t} made the PTE at {@code address} of {@code mm} writable. */
+  public void pteMadeWritable(Task t, MmStruct mm, long address) {
+    vmaChecks.ptePlaced(t, mm.findVma(address), mm, address, true);
+  }
+
+  /** {@code v} left the tree by {@code t}'s merge into its neighbour. */
+  public void vmaDetached(Task t, Vma v) {
+    vmaChecks.vmaDetached(t, v);
+  }
+
+  /** {@code remove_vma(v)} by {@code t}. */
+  public void vmaRemoved(Task t, Vma v) {
+    vmaChecks.vmaRemoved(t, v);
+  }
+
+  /** A munmap of [{@code start}, {@code end}) of {@code mm} by {@code t} returned. */
+  public void munmapEnds(Task t, MmStruct mm, long start, long end) {
+    vmaChecks.munmapEnds(t, mm, start, end);
+  }
+
+  /** An mprotect of [{@code start}, {@code end}) of {@code mm} begins; a token for its end. */
+  public Object mprotectStarts(Task t, MmStruct mm, long start, long end) {
+    trace(t).note(now(), String.format(Locale.ROOT, "mprotect of [%x, %x) starts", start, end));
+    return vmaChecks.mprotectStarts(t, mm, start, end, now());
+  }
+
+  /** The mprotect {@code token} returned: its range's PTEs must agree with their VMA. */
+  public void mprotectEnds(Object token) {
+    vmaChecks.mprotectEnds(token);
   }
 
   // ---- retries --------------------------------------------------------------------------------

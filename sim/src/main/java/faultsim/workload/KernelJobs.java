@@ -29,9 +29,11 @@ final class KernelJobs {
   private final Resolver r;
   /** machine.page_size: byte quantities become pages by it. */
   PageSize page = PageSize.DEFAULT;
+  final VmaJobs vmaJobs;
 
   KernelJobs(Resolver r) {
     this.r = r;
+    this.vmaJobs = new VmaJobs(r, this);
   }
 
   Map<String, FileSpec> files(Map<String, FileDoc> docs, java.util.Set<String> devices)
@@ -75,7 +77,8 @@ final class KernelJobs {
     return out;
   }
 
-  KernelSpec kernel(KernelDoc k, Map<String, FileSpec> files, List<FaultJob> faultJobs,
+  KernelSpec kernel(KernelDoc k, Map<String, FileSpec> files,
+      Map<String, KernelSpec.MappingSpec> mappings, List<FaultJob> faultJobs,
       List<OpJob> opJobs) throws InputException {
     KernelDoc d = k == null ? new KernelDoc(null, null, null, null) : k;
     long fab = KernelSpec.DEFAULT_FAULT_AROUND_BYTES;
@@ -102,8 +105,8 @@ final class KernelJobs {
       throw r.error("/kernel/read_ahead_kb", "kernel.read_ahead_kb must be a multiple of 4 and"
           + " >= 0, got " + raKb);
     }
-    return new KernelSpec(fab, page.readAheadPages(raKb), maxRetries, noProgress, List.copyOf(files.values()), faultJobs,
-        opJobs);
+    return new KernelSpec(fab, page.readAheadPages(raKb), maxRetries, noProgress,
+        List.copyOf(files.values()), List.copyOf(mappings.values()), faultJobs, opJobs);
   }
 
   /** The value of a job key, falling back to global's; with the pointer it came from. */
@@ -153,6 +156,10 @@ final class KernelJobs {
     if (mix < 0 || mix > 100) {
       throw r.error(ptr + "/rwmixread", "jobs." + name + ".rwmixread must be 0..100, got " + mix);
     }
+    if (j.vma() != null) {
+      return vmaJobs.faultJob(name, j, g, rw, mix);
+    }
+    vmaJobs.checkNoVma(name, j);
     MappingKind mapping = mappingValue == null ? MappingKind.SHARED
         : r.convert(mapPtr, mappingValue, MappingKind::parse);
     String file = null;
@@ -180,12 +187,17 @@ final class KernelJobs {
           + ": the region [" + page.real(offset) + ", " + page.real(offset + size) + ") goes"
           + " past the end of file '" + file + "' (" + page.real(fileSize) + " bytes)");
     }
+    String pattern = pattern(ptr, j, rw, size / Kernel.PAGE_SIZE);
+    return new FaultJob(name, r.numjobs(name, j, g), process(j), rw, mix, mapping, file, offset,
+        size, pattern, r.pacing(name, j, g), null, false);
+  }
+
+  /** The job's access pattern over a task's {@code pages}, checked. */
+  String pattern(String ptr, JobDoc j, Rw rw, long pages) throws InputException {
     String pattern = j.randomDistribution() != null ? j.randomDistribution()
         : rw.random() ? "uniform" : "sequential";
-    String patternPtr = ptr + "/random_distribution";
-    r.convert(patternPtr, pattern, v -> AccessPattern.parse(v, size / Kernel.PAGE_SIZE));
-    return new FaultJob(name, r.numjobs(name, j, g), process(j), rw, mix, mapping, file, offset,
-        size, pattern, r.pacing(name, j, g));
+    r.convert(ptr + "/random_distribution", pattern, v -> AccessPattern.parse(v, pages));
+    return pattern;
   }
 
   OpJob opJob(String name, JobDoc j, GlobalDoc g, Map<String, FileSpec> files)
@@ -194,12 +206,21 @@ final class KernelJobs {
     OpKind op = OpKind.parseOrNull(j.op());
     if (op == null) {
       throw r.error(ptr + "/op", "jobs." + name + ".op: unknown operation '" + j.op() + "'"
-          + Suggest.didYouMean(j.op(), List.of("truncate", "punch_hole", "mmap", "munmap"))
-          + " Expected truncate, punch_hole, mmap or munmap (or give steps for a synthetic"
-          + " job)");
+          + Suggest.didYouMean(j.op(), List.of("truncate", "punch_hole", "mmap", "munmap",
+          "mprotect", "madvise"))
+          + " Expected truncate, punch_hole, mmap or munmap, or on a vma munmap, mprotect or"
+          + " madvise (or give steps for a synthetic job)");
     }
     if (j.rw() != null) {
       throw r.error(ptr + "/rw", "jobs." + name + ": a job has either op or rw, not both");
+    }
+    if (j.vma() != null) {
+      return vmaJobs.opJob(name, j, g, op);
+    }
+    vmaJobs.checkNoVma(name, j);
+    if (op == OpKind.MPROTECT || op == OpKind.MADVISE) {
+      throw r.error(ptr + "/op", "jobs." + name + ".op: " + op.key() + " works on a named"
+          + " mapping's VMA; give vma: (a name under mappings:)");
     }
     FileSpec f = fileOf(name, j, files);
     long offset = bytes(ptr + "/offset", j.offset(), 0);
@@ -227,7 +248,7 @@ final class KernelJobs {
       default -> throw new IllegalStateException(op.toString());
     }
     return new OpJob(name, r.numjobs(name, j, g), process(j), op, f.name(), offset, size,
-        r.pacing(name, j, g));
+        r.pacing(name, j, g), null);
   }
 
   static String process(JobDoc j) {

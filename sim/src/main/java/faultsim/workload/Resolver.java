@@ -154,6 +154,7 @@ final class Resolver {
     }
     kernelJobs.page = PageSize.of(this, doc.machine() == null ? null : doc.machine().pageSize());
     Map<String, FileSpec> files = kernelJobs.files(doc.files(), devDocs.keySet());
+    var mappings = kernelJobs.vmaJobs.mappings(doc.mappings(), files);
     List<SyntheticSpec.JobSpec> jobs = new ArrayList<>();
     List<FaultJob> faultJobs = new ArrayList<>();
     List<OpJob> opJobs = new ArrayList<>();
@@ -196,7 +197,7 @@ final class Resolver {
       devices.add(new SyntheticSpec.DeviceSpec(WorkloadLoader.DEFAULT_DEVICE, 32, Dist.exponential(80_000),
           Dist.exponential(20_000)));
     }
-    KernelSpec kernel = kernelJobs.kernel(doc.kernel(), files, faultJobs, opJobs);
+    KernelSpec kernel = kernelJobs.kernel(doc.kernel(), files, mappings, faultJobs, opJobs);
     SyntheticSpec spec;
     try {
       spec = new SyntheticSpec(machine, locks, devices, jobs, ramp, runtime);

@@ -18,6 +18,9 @@ public record WorkloadDoc(
         Map<String, DeviceDoc> devices,
     @Doc("Kernel tunables and the correctness oracle's bounds.") KernelDoc kernel,
     @Doc("Files that fault and operation jobs use, by name.") Map<String, FileDoc> files,
+    @Doc("Named mappings, by name: each is one VMA, mapped before the run, that every job"
+        + " naming it with vma: shares (its lock, its vm_sequence).")
+        Map<String, MappingDoc> mappings,
     @Doc("Defaults for every job, and run-wide settings.") GlobalDoc global,
     @Doc("Jobs by name; a job's keys override global's.") Map<String, JobDoc> jobs,
     @Doc("Designs to compare: built-in names (faultsim designs) or design file paths relative"
@@ -80,6 +83,16 @@ public record WorkloadDoc(
       @Doc("Device its blocks are read from (default disk: queue depth 32, reads exp(80us),"
           + " writes exp(20us)).") String device) {}
 
+  /** A named mapping: one VMA shared by the jobs that name it. */
+  public record MappingDoc(
+      @Doc("The file it maps from offset 0, shared (a name under files:); without it the"
+          + " mapping is anonymous.") String file,
+      @Doc("Length, a multiple of 4k (required for anonymous memory; default: the whole"
+          + " file).") String size,
+      @Doc("Protection at the start: read or read_write (default read_write).") String prot,
+      @Doc("Process whose mm it is in; jobs naming it must belong to it (default main).")
+          String process) {}
+
   /** A lock instance used by synthetic steps. */
   public record LockDoc(
       @Doc("spinlock, mutex, rwsem, folio or seqcount.") String kind,
@@ -116,12 +129,19 @@ public record WorkloadDoc(
       @Doc("Operations per task; 0 = until the run ends.") Long loops,
       @Doc("When the job's tasks start.") String startDelay,
       @Doc("A file operation: truncate (to size, then back), punch_hole (offset, size), mmap"
-          + " or munmap (of size); for a synthetic step list, the operation's name in results"
-          + " (default op).") String op,
+          + " or munmap (of size); on a vma: munmap (then mmap back), mprotect (write access"
+          + " taken away, then given back, in turns; of part of it, a VMA split, then a merge)"
+          + " or madvise (MADV_DONTNEED); for a"
+          + " synthetic step list, the operation's name in results (default op).") String op,
       @Doc("Fault job: read, write, randread, randwrite, rw or randrw (rw mixes by"
           + " rwmixread).") String rw,
       @Doc("Percentage of reads for rw and randrw (default 50).") Integer rwmixread,
       @Doc("Fault job: shared, private or anon (default shared).") String mapping,
+      @Doc("A named mapping (under mappings:) the job faults on or operates on, instead of a"
+          + " VMA of its own; offset and size are then within the mapping (default: all of"
+          + " it).") String vma,
+      @Doc("Fault job on a vma: true gives each of the numjobs tasks its own equal part of the"
+          + " region, as pft does (default false: every task touches all of it).") Boolean split,
       @Doc("The file a fault or operation job uses (a name under files:).") String file,
       @Doc("Region size for faults and mmap, the new size for truncate, the length for"
           + " punch_hole (default: the whole file).") String size,

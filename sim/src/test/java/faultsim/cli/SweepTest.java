@@ -52,8 +52,9 @@ final class SweepTest {
     assertThat(skipped).containsExactly(true, true, false, false, false, false);
     assertThat(Files.readString(resumed.resolve("sweep.csv")))
         .isEqualTo(Files.readString(whole.resolve("sweep.csv")));
-    // 6 points x (9 metrics for the job + 10 run-wide rows) + header.
-    assertThat(Files.readAllLines(whole.resolve("sweep.csv"))).hasSize(6 * 19 + 1);
+    // 6 points x (9 metrics for the job + 13 run-wide rows: 9 violation kinds, 3 cpu
+    // fractions, events) + header.
+    assertThat(Files.readAllLines(whole.resolve("sweep.csv"))).hasSize(6 * 22 + 1);
   }
 
   @Test

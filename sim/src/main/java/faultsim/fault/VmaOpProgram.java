@@ -1,0 +1,136 @@
+package faultsim.fault;
+
+import faultsim.kernel.AddressSpace;
+import faultsim.kernel.MmStruct;
+import faultsim.kernel.Vma;
+import faultsim.machine.Program;
+import faultsim.machine.Task;
+import faultsim.synthetic.OpRecorder;
+import faultsim.synthetic.Pacer;
+import umontreal.ssj.rng.RandomStream;
+
+/**
+ * An operation job's task on a named mapping's VMA, which fault tasks share. Each operation is
+ * one timed call into the design:
+ *
+ * <ul>
+ *   <li>{@code munmap}: {@code vm_munmap(mm, vma)} of the VMA now at the mapping's address
+ *       (timed), then, untimed and at once, {@code vm_mmap_fixed} of the same range, so that
+ *       the faults find a VMA there again (a new one: no {@code anon_vma}, a new lock);
+ *   <li>{@code mprotect}: {@code do_mprotect(mm, start, len, flags)}, write access taken away,
+ *       then given back on the next operation;
+ *   <li>{@code madvise}: {@code do_madvise(mm, start, len)}, {@code MADV_DONTNEED} of the range.
+ * </ul>
+ *
+ * munmaps and mprotects are announced to the oracle, which checks what is left in their range
+ * when they return.
+ */
+final class VmaOpProgram implements Program {
+  /** {@code VM_READ}, {@code VM_WRITE}, {@code VM_SHARED} (include/linux/mm.h). */
+  static final long VM_READ = 0x1;
+  static final long VM_WRITE = 0x2;
+  static final long VM_SHARED = 0x8;
+
+  private final KernelSpec.OpJob job;
+  private final MmStruct mm;
+  private final AddressSpace file;
+  private final long mappingStart;
+  private final long mappingSize;
+  private final long start;
+  private final long len;
+  private final long flags;
+  private final DesignRunner design;
+  private final KernelContext ctx;
+  private final Pacer pacer;
+  private final OpRecorder recorder;
+
+  private DesignRunner.Call call;
+  private boolean remapping;
+  private long startNs;
+  private Object mprotectToken;
+  private long done;
+
+  /**
+   * @param mappingStart where the mapping is in {@code mm}
+   * @param writable whether the mapping starts with {@code VM_WRITE}
+   */
+  VmaOpProgram(KernelSpec.OpJob job, MmStruct mm, AddressSpace file, long mappingStart,
+      long mappingSize, boolean writable, DesignRunner design, KernelContext ctx,
+      RandomStream stream, OpRecorder recorder) {
+    this.job = job;
+    this.mm = mm;
+    this.file = file;
+    this.mappingStart = mappingStart;
+    this.mappingSize = mappingSize;
+    this.start = mappingStart + job.offset();
+    this.len = job.size();
+    this.flags = VM_READ | (writable ? VM_WRITE : 0) | (file != null ? VM_SHARED : 0);
+    this.design = design;
+    this.ctx = ctx;
+    this.pacer = new Pacer(job.pacing().thinktimeSpin(), job.pacing().thinktime(),
+        job.pacing().ratePeriodNs(), stream);
+    this.recorder = recorder;
+  }
+
+  @Override
+  public void step(Task t) {
+    if (call != null) {
+      call.step(t);
+      if (!call.finished()) {
+        return;
+      }
+      call = null;
+      finished(t);
+      return;
+    }
+    if (job.pacing().loops() > 0 && done >= job.pacing().loops()) {
+      t.exit();
+      return;
+    }
+    if (pacer.step(t)) {
+      return;
+    }
+    startNs = t.machine().engine().now();
+    ctx.takeRetries(t);
+    switch (job.op()) {
+      case MUNMAP -> {
+        Vma v = mm.findVma(mappingStart);
+        if (v == null) {
+          throw new IllegalStateException("no VMA at " + Long.toHexString(mappingStart)
+              + " of " + mm.name() + " for " + job.name() + " to unmap");
+        }
+        call = design.start(t, "vm_munmap", mm, v);
+      }
+      case MPROTECT -> {
+        // Even operations flip VM_WRITE away from the mapping's own protection, odd ones put
+        // it back.
+        long newFlags = done % 2 == 0 ? flags ^ VM_WRITE : flags;
+        mprotectToken = ctx.oracle().mprotectStarts(t, mm, start, start + len);
+        call = design.start(t, "do_mprotect", mm, start, len, newFlags);
+      }
+      case MADVISE -> call = design.start(t, "do_madvise", mm, start, len);
+      default -> throw new IllegalStateException(job.op().toString());
+    }
+  }
+
+  private void finished(Task t) {
+    if (remapping) {
+      remapping = false;
+      return;
+    }
+    long now = t.machine().engine().now();
+    if (mprotectToken != null) {
+      ctx.oracle().mprotectEnds(mprotectToken);
+      mprotectToken = null;
+    }
+    long retries = ctx.takeRetries(t);
+    recorder.record(startNs, now, retries);
+    ctx.oracle().retries(t, job.op().key() + " of " + job.vma(), retries);
+    done++;
+    if (job.op() == KernelSpec.OpKind.MUNMAP) {
+      ctx.oracle().munmapEnds(t, mm, mappingStart, mappingStart + mappingSize);
+      remapping = true;
+      call = design.start(t, "vm_mmap_fixed", mm, mappingStart, file, 0L, mappingSize, flags);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package faultsim.fault;
+
+import faultsim.kernel.AddressSpace;
+import faultsim.kernel.Kernel;
+import faultsim.kernel.MmStruct;
+import faultsim.kernel.Vma;
+import faultsim.lang.Host;
+import faultsim.lang.Type;
+
+/**
+ * Primitives of the operations that change a VMA under faults that share it: {@code mmap} over
+ * the range a VMA left ({@code MAP_FIXED}), {@code mprotect}'s flag change and PTE pass. The
+ * paths around them (locks, order, the per-VMA write lock) are the designs'.
+ */
+final class VmaPrimitives {
+  private VmaPrimitives() {}
+
+  static void addTo(Host h, Type mm, Type vma, Type mapping) {
+    h.primitiveSource("mm/mmap.c, mm/vma.c, mm/mprotect.c");
+    // mmap_region() at a fixed address with vm_flags (VM_WRITE, VM_SHARED): the range must be
+    // free (munmap'd before).
+    h.primitive("mmap_region_at").params(mm, Type.INT, mapping, Type.INT, Type.INT, Type.INT)
+        .returns(vma).cost("a VMA tree insert, as mmap_region")
+        .impl((env, t, a) -> {
+          MmStruct m = (MmStruct) a[0];
+          KernelHost.requireHeld(t, m.mmapLockIfUsed(), m.mmapSemIfUsed(), "mmap_region_at",
+              "mmap_lock for write");
+          long addr = (Long) a[1];
+          long len = (Long) a[4];
+          for (Vma v : m.vmas()) {
+            if (v.start() < addr + len && addr < v.end()) {
+              throw t.fault("mmap_region_at(" + Long.toHexString(addr) + "): the range overlaps "
+                  + v);
+            }
+          }
+          long flags = (Long) a[5];
+          t.busy(KernelCosts.VMA_CHANGE_NS);
+          Vma v = m.mmapAt(addr, (AddressSpace) a[2], (Long) a[3], len, (flags & 0x8) != 0);
+          v.setWritable((flags & 0x2) != 0);
+          return v;
+        }).add();
+    // vm_flags_reset() (include/linux/mm.h): mprotect_fixup() sets the new flags with mmap_lock
+    // held for write; only VM_WRITE changes here.
+    h.primitive("vm_flags_reset").params(vma, Type.INT).cost("a store to the VMA")
+        .impl((env, t, a) -> {
+          Vma v = (Vma) a[0];
+          KernelHost.requireHeld(t, v.mm().mmapLockIfUsed(), v.mm().mmapSemIfUsed(),
+              "vm_flags_reset", "mmap_lock for write");
+          v.setWritable(((Long) a[1] & 0x2) != 0);
+          return null;
+        }).add();
+    // __split_vma() (mm/vma.c): the new VMA is a copy (vm_area_dup: flags, anon_vma,
+    // vm_lock_seq, so it is write-locked if the original was) below or above addr.
+    h.primitive("split_vma").params(vma, Type.INT, Type.BOOL).returns(vma)
+        .cost("a VMA tree insert, as mmap_region")
+        .impl((env, t, a) -> {
+          Vma v = (Vma) a[0];
+          long addr = (Long) a[1];
+          KernelHost.requireHeld(t, v.mm().mmapLockIfUsed(), v.mm().mmapSemIfUsed(),
+              "split_vma", "mmap_lock for write");
+          if (v.detached() || addr <= v.start() || addr >= v.end()
+              || addr % Kernel.PAGE_SIZE != 0) {
+            throw t.fault("split_vma(" + v + ", " + Long.toHexString(addr) + "): not a page"
+                + " boundary inside a VMA in the tree");
+          }
+          t.busy(KernelCosts.VMA_CHANGE_NS);
+          return v.mm().splitVma(v, addr, (Boolean) a[2]);
+        }).add();
+    // is_mergeable_vma() and friends: next can be merged onto the end of prev.
+    h.primitive("vma_mergeable").params(vma, vma).returns(Type.BOOL)
+        .impl((env, t, a) -> a[0] != null && a[1] != null && !((Vma) a[0]).detached()
+            && !((Vma) a[1]).detached() && ((Vma) a[0]).mergeableWith((Vma) a[1])).add();
+    // vma_merge() / vma_expand(): prev grows over next, which leaves the tree detached.
+    h.primitive("vma_merge").params(vma, vma).cost("a VMA tree store, as mmap_region")
+        .impl((env, t, a) -> {
+          Vma prev = (Vma) a[0];
+          Vma next = (Vma) a[1];
+          KernelHost.requireHeld(t, prev.mm().mmapLockIfUsed(), prev.mm().mmapSemIfUsed(),
+              "vma_merge", "mmap_lock for write");
+          if (prev.detached() || next.detached() || !prev.mergeableWith(next)) {
+            throw t.fault("vma_merge(" + prev + ", " + next + "): not two adjacent mergeable"
+                + " VMAs in the tree");
+          }
+          t.busy(KernelCosts.VMA_CHANGE_NS);
+          prev.mm().mergeVmas(prev, next);
+          env.context(KernelContext.class).oracle().vmaDetached(t, next);
+          return null;
+        }).add();
+    // change_pte_range() (mm/mprotect.c) over [start, end) of one PTE page, the PTL held: every
+    // present PTE gets the VMA's protection. Write access is taken away from all; given back
+    // only to anonymous pages (can_change_pte_writable(): an exclusive anonymous page may be
+    // made writable at once; a shared file page waits for its write fault, which dirties it).
+    h.primitive("change_pte_range").params(vma, Type.INT, Type.INT).returns(Type.INT)
+        .cost(KernelCosts.SET_PTE_NS + " ns per PTE changed, then a TLB flush ("
+            + KernelCosts.TLB_FLUSH_NS + " ns) if any was")
+        .impl((env, t, a) -> {
+          Vma v = (Vma) a[0];
+          long start = Math.max((Long) a[1], v.start());
+          long end = Math.min((Long) a[2], v.end());
+          if (start >= end) {
+            return 0L;
+          }
+          MmStruct m = v.mm();
+          KernelHost.requirePtl(t, m, start, "change_pte_range");
+          long tableEnd = (start / Kernel.PMD_SIZE + 1) * Kernel.PMD_SIZE;
+          if (end > tableEnd) {
+            throw t.fault("change_pte_range: [" + Long.toHexString(start) + ", "
+                + Long.toHexString(end) + ") crosses a PTE page; split it with pmd_addr_end");
+          }
+          boolean write = v.writable() && v.anonymous();
+          long changed = 0;
+          for (long addr = start; addr < end; addr += Kernel.PAGE_SIZE) {
+            if (m.pte(addr) != null && m.pteWritable(addr) != write) {
+              m.setPteWriteBit(addr, write);
+              changed++;
+            }
+          }
+          t.busy(changed == 0 ? KernelCosts.XA_STEP_NS
+              : changed * KernelCosts.SET_PTE_NS + KernelCosts.TLB_FLUSH_NS);
+          return changed;
+        }).add();
+  }
+}
