@@ -15,9 +15,10 @@ import umontreal.ssj.rng.RandomStream;
  * missing, or read-only for a write, enters the design at {@code do_user_addr_fault} (the x86
  * handler: per-VMA lock or {@code mmap_lock}, {@code handle_mm_fault}, retry). The fault's latency
  * runs from the touch to the handler's return. After as many touches as the region has pages,
- * the task discards its pages ({@code madvise(MADV_DONTNEED)}, the design's
- * {@code do_madvise_dontneed}) so that the next pass faults again, as page-fault benchmarks
- * (will-it-scale page_fault1..3) unmap between passes.
+ * the task ends the pass so that the next pass faults again ({@link FaultWork.BetweenPasses}):
+ * {@code madvise(MADV_DONTNEED)} (the design's {@code do_madvise_dontneed}), or, as
+ * will-it-scale's page_fault1..3 do, {@code munmap} and {@code mmap} again (the design's
+ * {@code vm_munmap}, then {@code vm_mmap}). A task with fixed work exits after its last touch.
  */
 final class FaultProgram implements Program {
   /** {@code FAULT_FLAG_WRITE}. */
@@ -28,7 +29,7 @@ final class FaultProgram implements Program {
   static final long ACCESS_NS = 5;
 
   private final KernelSpec.FaultJob job;
-  private final Vma vma;
+  private Vma vma;
   private final MmStruct mm;
   private final DesignRunner design;
   private final KernelContext ctx;
@@ -37,16 +38,25 @@ final class FaultProgram implements Program {
   private final Pacer pacer;
   private final OpRecorder recorder;
   private final long pages;
+  private final FaultJobProgress progress;
+  private final FaultJobProgress.Job progressJob;
+  private final long touchTarget;
 
   private DesignRunner.Call call;
-  private boolean zapping;
+  private Between between = Between.NONE;
+  private boolean started;
+  private long touches;
   private long touchesThisPass;
   private long faultStartNs;
   private long faults;
   private long faultAddress;
 
+  /** Which part of the step between two passes is under way. */
+  private enum Between { NONE, DONTNEED, MUNMAP, MMAP }
+
   FaultProgram(KernelSpec.FaultJob job, Vma vma, DesignRunner design, KernelContext ctx,
-      RandomStream stream, OpRecorder recorder) {
+      RandomStream stream, OpRecorder recorder, FaultJobProgress progress,
+      FaultJobProgress.Job progressJob) {
     this.job = job;
     this.vma = vma;
     this.mm = vma.mm();
@@ -58,18 +68,26 @@ final class FaultProgram implements Program {
     this.pacer = new Pacer(job.pacing().thinktimeSpin(), job.pacing().thinktime(),
         job.pacing().ratePeriodNs(), stream);
     this.recorder = recorder;
+    this.progress = progress;
+    this.progressJob = progressJob;
+    this.touchTarget = job.work().touches(pages);
   }
 
   @Override
   public void step(Task t) {
+    if (!started) {
+      started = true;
+      progress.started(progressJob);
+    }
     if (call != null) {
       call.step(t);
       if (!call.finished()) {
         return;
       }
+      Object ret = call.returnValue();
       call = null;
-      if (zapping) {
-        zapping = false;
+      if (between != Between.NONE) {
+        betweenPassesStepDone(t, ret);
       } else {
         long retries = ctx.takeRetries(t);
         recorder.record(faultStartNs, t.machine().engine().now(), retries);
@@ -82,16 +100,28 @@ final class FaultProgram implements Program {
       t.exit();
       return;
     }
+    if (touchTarget > 0 && touches == touchTarget) {
+      progress.finished(progressJob);
+      t.exit();
+      return;
+    }
     if (touchesThisPass == pages) {
       touchesThisPass = 0;
-      zapping = true;
-      call = design.start(t, "do_madvise_dontneed", mm, vma);
+      if (job.work().between() == FaultWork.BetweenPasses.MUNMAP) {
+        between = Between.MUNMAP;
+        call = design.start(t, "vm_munmap", mm, vma);
+      } else {
+        between = Between.DONTNEED;
+        call = design.start(t, "do_madvise_dontneed", mm, vma);
+      }
       return;
     }
     if (pacer.step(t)) {
       return;
     }
     touchesThisPass++;
+    touches++;
+    progress.touched(progressJob);
     long page = pattern.next(stream);
     boolean write = switch (job.rw()) {
       case READ, RANDREAD -> false;
@@ -110,4 +140,26 @@ final class FaultProgram implements Program {
         USER_FAULT_FLAGS | (write ? FAULT_FLAG_WRITE : 0));
   }
 
+  /**
+   * A call between passes returned: after munmap, map the region again (the same file range, or
+   * anonymous memory); after mmap, go on with the new VMA.
+   */
+  private void betweenPassesStepDone(Task t, Object ret) {
+    switch (between) {
+      case MUNMAP -> {
+        between = Between.MMAP;
+        call = design.start(t, "vm_mmap", mm, vma.file(), vma.pgoff(), job.size());
+      }
+      case MMAP -> {
+        between = Between.NONE;
+        vma = (Vma) ret;
+        if (job.mapping() != KernelSpec.MappingKind.SHARED) {
+          // vm_mmap's design signature carries no flags: MAP_PRIVATE's vm_flags (no VM_SHARED)
+          // are set here, before the task returns to user space and touches the mapping.
+          vma.setPrivate();
+        }
+      }
+      default -> between = Between.NONE;
+    }
+  }
 }

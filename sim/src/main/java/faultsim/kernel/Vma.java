@@ -15,7 +15,7 @@ public final class Vma {
   private final long end;
   private final AddressSpace file;
   private final long pgoff;
-  private final boolean shared;
+  private boolean shared;
   private final LockSlot vmLock = new LockSlot("&vma->vm_lock", LockKind.RWSEM);
   private long vmLockSeq = -1;
   private boolean anonVma;
@@ -57,6 +57,14 @@ public final class Vma {
   /** {@code VM_SHARED}. */
   public boolean shared() {
     return shared;
+  }
+
+  /**
+   * Clears {@code VM_SHARED}: a {@code MAP_PRIVATE} mapping made by a design's {@code vm_mmap},
+   * whose signature has no flags, before any task uses it.
+   */
+  public void setPrivate() {
+    shared = false;
   }
 
   public boolean anonymous() {

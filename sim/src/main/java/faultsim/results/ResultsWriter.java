@@ -215,6 +215,10 @@ public final class ResultsWriter {
             r -> r.jobs().get(jobIndex).latencyNs().getTotalCount() == 0 ? 0
                 : r.jobs().get(jobIndex).latencyNs().getMaxValue());
         row(sb, design, job, "retries", "count", reps, r -> r.jobs().get(jobIndex).retries());
+        for (String metric : reps.get(0).jobs().get(j).metrics().keySet()) {
+          row(sb, design, job, metric, JOB_METRIC_UNITS.getOrDefault(metric, ""), reps,
+              r -> r.jobs().get(jobIndex).metrics().getOrDefault(metric, 0.0));
+        }
       }
       for (String kind : VIOLATION_KINDS) {
         row(sb, design, "all", "violations_" + kind, "count", reps,
@@ -239,6 +243,10 @@ public final class ResultsWriter {
     Files.writeString(file.resolveSibling("replications.csv"), sb.replications.toString(),
         StandardCharsets.UTF_8);
   }
+
+  /** Units of the job metrics beyond the common ones ({@link faultsim.run.JobResult#metrics}). */
+  private static final Map<String, String> JOB_METRIC_UNITS = Map.of(
+      "pages_touched", "pages", "page_throughput", "pages/s", "elapsed", "ns");
 
   /** {@code summary.csv} and, row for row, each replication's value in {@code replications.csv}. */
   private static final class Rows {

@@ -175,7 +175,7 @@ final class KernelJobs {
     String patternPtr = ptr + "/random_distribution";
     r.convert(patternPtr, pattern, v -> AccessPattern.parse(v, size / Kernel.PAGE_SIZE));
     return new FaultJob(name, r.numjobs(name, j, g), process(j), rw, mix, mapping, file, offset,
-        size, pattern, r.pacing(name, j, g));
+        size, pattern, r.pacing(name, j, g), FixedWorkRules.work(r, name, j));
   }
 
   OpJob opJob(String name, JobDoc j, GlobalDoc g, Map<String, FileSpec> files)
@@ -191,6 +191,7 @@ final class KernelJobs {
     if (j.rw() != null) {
       throw r.error(ptr + "/rw", "jobs." + name + ": a job has either op or rw, not both");
     }
+    FixedWorkRules.faultKeysAbsent(r, name, j, "an operation job");
     FileSpec f = fileOf(name, j, files);
     long offset = bytes(ptr + "/offset", j.offset(), 0);
     long size = bytes(ptr + "/size", j.size(), op == OpKind.TRUNCATE ? 0
