@@ -13,19 +13,30 @@ import java.util.Locale;
  * page_fault1..3 do, {@code munmap} and {@code mmap} again, each under {@code mmap_lock} for
  * write.
  *
+ * <p>Task {@code i} of the job maps the file from {@code offset + i * offsetIncrement} (fio's
+ * {@code offset_increment}), so that tasks can each have their own part of one file, as
+ * will-it-scale's tasks each have their own file.
+ *
  * @param passes passes per task, 0 when not fixed
  * @param pages touches per task, 0 when not fixed
  * @param between what ends a pass
+ * @param offsetIncrement bytes between the regions of consecutive tasks, 0 for one region
  */
-public record FaultWork(long passes, long pages, BetweenPasses between) {
-  /** Touches until the run ends, {@code MADV_DONTNEED} between passes. */
-  public static final FaultWork UNBOUNDED = new FaultWork(0, 0, BetweenPasses.DONTNEED);
+public record FaultWork(long passes, long pages, BetweenPasses between, long offsetIncrement) {
+  /** Touches until the run ends, {@code MADV_DONTNEED} between passes, one region. */
+  public static final FaultWork UNBOUNDED = new FaultWork(0, 0, BetweenPasses.DONTNEED, 0);
 
   public FaultWork {
-    if (passes < 0 || pages < 0 || (passes > 0 && pages > 0)) {
-      throw new IllegalArgumentException("passes and pages are >= 0 and not both set, were "
-          + passes + " and " + pages);
+    if (passes < 0 || pages < 0 || (passes > 0 && pages > 0) || offsetIncrement < 0) {
+      throw new IllegalArgumentException("passes, pages and offset_increment are >= 0 and"
+          + " passes and pages not both set, were " + passes + ", " + pages + " and "
+          + offsetIncrement);
     }
+  }
+
+  /** Byte offset in the file of task {@code task}'s region, for a job region at {@code offset}. */
+  public long taskOffset(long offset, int task) {
+    return offset + task * offsetIncrement;
   }
 
   /** Whether the task stops after a fixed number of touches. */

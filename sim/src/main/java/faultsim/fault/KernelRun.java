@@ -77,7 +77,7 @@ public final class KernelRun {
       FaultJobProgress.Job pj = progress.add(j.name(), j.numjobs(), j.work().fixed());
       for (int i = 0; i < j.numjobs(); i++) {
         AddressSpace file = j.file() == null ? null : kernel.file(j.file());
-        Vma vma = mm.mmap(file, j.offset() / Kernel.PAGE_SIZE, j.size(),
+        Vma vma = mm.mmap(file, j.work().taskOffset(j.offset(), i) / Kernel.PAGE_SIZE, j.size(),
             j.mapping() == KernelSpec.MappingKind.SHARED);
         var stream = streams.stream(KernelSpec.taskStream(j.name(), i));
         long delay = j.pacing().startDelay().sample(stream);

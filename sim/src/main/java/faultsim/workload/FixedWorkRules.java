@@ -21,9 +21,26 @@ final class FixedWorkRules {
 
   private FixedWorkRules() {}
 
-  /** A fault job's work: its passes or pages and what it does between passes. */
-  static FaultWork work(Resolver r, String name, JobDoc j) throws InputException {
+  /**
+   * A fault job's work: its passes or pages, what it does between passes, and its tasks'
+   * regions: {@code numjobs} regions of {@code size} bytes {@code offset_increment} apart from
+   * {@code offset}, all within a file of {@code fileSize} bytes ({@code Long.MAX_VALUE} for
+   * anonymous memory, which has no offset to increment).
+   */
+  static FaultWork work(Resolver r, KernelJobs k, String name, JobDoc j, int numjobs, long offset,
+      long size, long fileSize) throws InputException {
     String ptr = "/jobs/" + name;
+    long increment = k.bytes(ptr + "/offset_increment", j.offsetIncrement(), 0);
+    if (j.offsetIncrement() != null && fileSize == Long.MAX_VALUE) {
+      throw r.error(ptr + "/offset_increment", "jobs." + name + ": an anon mapping has no file"
+          + " offset to increment");
+    }
+    long last = offset + (numjobs - 1) * increment + size;
+    if (increment > 0 && last > fileSize) {
+      throw r.error(ptr + "/offset_increment", "jobs." + name + ": the last of " + numjobs
+          + " tasks' regions, [" + (last - size) + ", " + last + "), goes past the end of the"
+          + " file (" + fileSize + " bytes)");
+    }
     if (j.passes() != null && j.pages() != null) {
       throw r.error(ptr + "/pages", "jobs." + name + ": give passes or pages, not both");
     }
@@ -44,7 +61,7 @@ final class FixedWorkRules {
           }
         });
     return new FaultWork(j.passes() == null ? 0 : j.passes(), j.pages() == null ? 0 : j.pages(),
-        between);
+        between, increment);
   }
 
   /** Refuses the fault-job keys on a job of another kind ({@code what}). */
@@ -52,7 +69,8 @@ final class FixedWorkRules {
       throws InputException {
     String ptr = "/jobs/" + name;
     String key = j.passes() != null ? "passes" : j.pages() != null ? "pages"
-        : j.betweenPasses() != null ? "between_passes" : null;
+        : j.betweenPasses() != null ? "between_passes"
+        : j.offsetIncrement() != null ? "offset_increment" : null;
     if (key != null) {
       throw r.error(ptr + "/" + key, "jobs." + name + "." + key + " applies to fault jobs (rw:),"
           + " not to " + what);

@@ -174,8 +174,10 @@ final class KernelJobs {
         : rw.random() ? "uniform" : "sequential";
     String patternPtr = ptr + "/random_distribution";
     r.convert(patternPtr, pattern, v -> AccessPattern.parse(v, size / Kernel.PAGE_SIZE));
-    return new FaultJob(name, r.numjobs(name, j, g), process(j), rw, mix, mapping, file, offset,
-        size, pattern, r.pacing(name, j, g), FixedWorkRules.work(r, name, j));
+    int numjobs = r.numjobs(name, j, g);
+    return new FaultJob(name, numjobs, process(j), rw, mix, mapping, file, offset, size, pattern,
+        r.pacing(name, j, g),
+        FixedWorkRules.work(r, this, name, j, numjobs, offset, size, fileSize));
   }
 
   OpJob opJob(String name, JobDoc j, GlobalDoc g, Map<String, FileSpec> files)

@@ -121,6 +121,9 @@ public record WorkloadDoc(
       @Doc("Region size for faults and mmap, the new size for truncate, the length for"
           + " punch_hole (default: the whole file).") String size,
       @Doc("Start of the region or hole in the file (default 0).") String offset,
+      @Doc("Fault job: task i maps its region from offset + i * offset_increment, so that"
+          + " each task has its own part of the file, as fio's offset_increment (default 0:"
+          + " every task maps the same range).") String offsetIncrement,
       @Doc("Order of touched pages: sequential, stride:N, uniform or zipf:THETA (drawn with"
           + " replacement), or permutation (each page once per pass, shuffled afresh every pass)"
           + " (default sequential for read/write/rw, uniform for rand*).")

@@ -111,6 +111,10 @@ final class MalformedKernelWorkloadTest {
         // No runtime and a fault job without fixed work: at global, 7:1.
         bad(VALID.replace("  runtime: 1ms", "  randseed: 3"), 7, 1,
             "global.runtime is required"),
+        // Three tasks' 128k regions 512k apart: the third is [1M, 1M + 128k), past the 1 MiB
+        // file; reported at offset_increment, 12:5.
+        bad(VALID.replace("rw: randread\n", "rw: randread\n    offset_increment: 512k\n"
+            + "    numjobs: 3\n    size: 128k\n"), 12, 5, "goes past the end of the file"),
         // A ramp with fixed work: at ramp_time, 9:3.
         bad(VALID.replace("  runtime: 1ms", "  runtime: 1ms\n  ramp_time: 1ms")
             .replace("rw: randread\n", "rw: randread\n    passes: 1\n"), 9, 3,

@@ -167,4 +167,32 @@ final class FixedWorkTest {
     assertThat(again.measuredNs()).isEqualTo(u.measuredNs());
     assertThat(again.jobMetrics("fault")).isEqualTo(u.jobMetrics("fault"));
   }
+
+  /**
+   * offset_increment: 64k gives task i the file range from i × 64 KiB: three tasks over a
+   * 192 KiB file map page offsets 0, 16 and 32, and after two passes with munmap between them
+   * (the regions mapped again from the same offsets) the file's mappings still start there.
+   */
+  @Test
+  void offsetIncrement_givesEachTaskItsOwnRange() throws InputException {
+    String yaml = String.join("\n",
+        "files:",
+        "  f:",
+        "    size: 192k",
+        "jobs:",
+        "  fault:",
+        "    numjobs: 3",
+        "    rw: write",
+        "    file: f",
+        "    size: 64k",
+        "    offset_increment: 64k",
+        "    passes: 2",
+        "    between_passes: munmap",
+        "replications: 1",
+        "");
+    KernelRun r = KernelRuns.run(yaml, "linux_6_6");
+    assertThat(r.kernel().file("f").iMmap().stream().map(v -> v.pgoff()).sorted().toList())
+        .containsExactly(0L, 16L, 32L);
+    assertThat(r.jobMetrics("fault").get("pages_touched")).isEqualTo(3 * 2 * 16.0);
+  }
 }
