@@ -195,4 +195,21 @@ final class FixedWorkTest {
         .containsExactly(0L, 16L, 32L);
     assertThat(r.jobMetrics("fault").get("pages_touched")).isEqualTo(3 * 2 * 16.0);
   }
+
+  /**
+   * A fixed-work run's timeline, whose length is not known when it starts: 100 buckets of
+   * 1 µs doubled until they cover the run, so it spans 100 µs × 2^k, at least the measured run
+   * and less than twice it (the run is longer than 100 µs: 1024 faults of about half a µs
+   * each), and its buckets hold every fault.
+   */
+  @Test
+  void timeline_coversTheFixedWorkRun() throws InputException {
+    KernelRun r = KernelRuns.run(anon("    passes: 1"), "linux_6_6");
+    OpRecorder.Timeline t = recorder(r, "fault").timeline();
+    long span = t.runtimeNs();
+    assertThat(span % 100_000).isZero();
+    assertThat(Long.bitCount(span / 100_000)).isEqualTo(1);
+    assertThat(span).isGreaterThanOrEqualTo(r.measuredNs()).isLessThan(2 * r.measuredNs());
+    assertThat(java.util.Arrays.stream(t.ops()).sum()).isEqualTo(1024);
+  }
 }
