@@ -27,9 +27,15 @@ final class FixedWorkRules {
    * {@code offset}, all within a file of {@code fileSize} bytes ({@code Long.MAX_VALUE} for
    * anonymous memory, which has no offset to increment).
    */
-  static FaultWork work(Resolver r, KernelJobs k, String name, JobDoc j, int numjobs, long offset,
-      long size, long fileSize) throws InputException {
+  static FaultWork work(Resolver r, KernelJobs k, String name, JobDoc j, GlobalDoc g,
+      int numjobs, long offset, long size, long fileSize) throws InputException {
     String ptr = "/jobs/" + name;
+    Long loops = j.loops() != null ? j.loops() : g.loops();
+    if ((j.passes() != null || j.pages() != null) && loops != null && loops != 0) {
+      throw r.error(j.loops() != null ? ptr + "/loops" : "/global/loops", "jobs." + name
+          + ": loops (a count of faults) cannot end a job with fixed work; give passes or"
+          + " pages alone");
+    }
     long increment = k.bytes(ptr + "/offset_increment", j.offsetIncrement(), 0);
     if (j.offsetIncrement() != null && fileSize == Long.MAX_VALUE) {
       throw r.error(ptr + "/offset_increment", "jobs." + name + ": an anon mapping has no file"

@@ -177,7 +177,7 @@ final class KernelJobs {
     int numjobs = r.numjobs(name, j, g);
     return new FaultJob(name, numjobs, process(j), rw, mix, mapping, file, offset, size, pattern,
         r.pacing(name, j, g),
-        FixedWorkRules.work(r, this, name, j, numjobs, offset, size, fileSize));
+        FixedWorkRules.work(r, this, name, j, g, numjobs, offset, size, fileSize));
   }
 
   OpJob opJob(String name, JobDoc j, GlobalDoc g, Map<String, FileSpec> files)

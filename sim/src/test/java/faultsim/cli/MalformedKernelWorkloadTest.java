@@ -115,6 +115,9 @@ final class MalformedKernelWorkloadTest {
         // file; reported at offset_increment, 12:5.
         bad(VALID.replace("rw: randread\n", "rw: randread\n    offset_increment: 512k\n"
             + "    numjobs: 3\n    size: 128k\n"), 12, 5, "goes past the end of the file"),
+        // loops beside fixed work, at loops (line 13).
+        bad(VALID.replace("rw: randread\n", "rw: randread\n    passes: 1\n    loops: 5\n"),
+            13, 5, "cannot end a job with fixed work"),
         // A ramp with fixed work: at ramp_time, 9:3.
         bad(VALID.replace("  runtime: 1ms", "  runtime: 1ms\n  ramp_time: 1ms")
             .replace("rw: randread\n", "rw: randread\n    passes: 1\n"), 9, 3,
