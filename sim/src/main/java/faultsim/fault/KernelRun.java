@@ -25,7 +25,8 @@ import java.util.Map;
  * One replication of one design of a workload with kernel jobs: the machine, the kernel state
  * (files, processes, device), the oracle, the fault and operation tasks driving the design, and
  * any synthetic jobs beside them. Fault tasks map their regions before the run starts; the ramp
- * is simulated, every statistic reset, then the runtime measured.
+ * is simulated, every statistic reset, then the runtime measured, or, when fault jobs have fixed
+ * work, the run is measured until that work is done (with {@code runtime} as a limit).
  */
 public final class KernelRun {
   /** Binds a design to one run: how its entry functions are called. */
@@ -46,6 +47,8 @@ public final class KernelRun {
   private final KernelContext ctx;
   private final Map<String, OpRecorder> recorders = new LinkedHashMap<>();
   private final Map<String, String> opNames = new LinkedHashMap<>();
+  private final FaultJobProgress progress;
+  private long measuredNs;
 
   public KernelRun(Workload w, Binding binding, RandomStreams streams) {
     this.workload = w;
@@ -66,22 +69,26 @@ public final class KernelRun {
       a.setDevice(devices.get(f.device()));
     }
     DesignRunner design = binding.bind(ctx, streams);
+    this.progress = new FaultJobProgress(engine);
     Map<String, MmStruct> processes = new LinkedHashMap<>();
     Map<String, Vma> named = SharedMappings.map(ks, kernel, processes);
     for (KernelSpec.FaultJob j : ks.faultJobs()) {
       OpRecorder rec = recorder(j.name(), "fault", false);
       MmStruct mm = processes.computeIfAbsent(j.process(), kernel::createMm);
+      FaultJobProgress.Job pj = progress.add(j.name(), j.numjobs(), j.work().fixed());
       if (j.vma() != null) {
-        SharedMappings.spawnFaults(j, named.get(j.vma()), design, ctx, streams, rec, machine);
+        SharedMappings.spawnFaults(j, named.get(j.vma()), design, ctx, streams, rec, machine,
+            progress, pj);
         continue;
       }
       for (int i = 0; i < j.numjobs(); i++) {
         AddressSpace file = j.file() == null ? null : kernel.file(j.file());
-        Vma vma = mm.mmap(file, j.offset() / Kernel.PAGE_SIZE, j.size(),
+        Vma vma = mm.mmap(file, j.work().taskOffset(j.offset(), i) / Kernel.PAGE_SIZE, j.size(),
             j.mapping() == KernelSpec.MappingKind.SHARED);
-        FaultProgram p = new FaultProgram(j, vma, design, ctx,
-            streams.stream(KernelSpec.taskStream(j.name(), i)), rec);
-        machine.spawn(taskName(j.name(), j.numjobs(), i), p, j.pacing().startDelayNs());
+        var stream = streams.stream(KernelSpec.taskStream(j.name(), i));
+        long delay = j.pacing().startDelay().sample(stream);
+        FaultProgram p = new FaultProgram(j, vma, design, ctx, stream, rec, progress, pj);
+        machine.spawn(taskName(j.name(), j.numjobs(), i), p, delay);
       }
     }
     for (KernelSpec.OpJob j : ks.opJobs()) {
@@ -92,9 +99,10 @@ public final class KernelRun {
         continue;
       }
       for (int i = 0; i < j.numjobs(); i++) {
-        OpProgram p = new OpProgram(j, kernel.file(j.file()), mm, design, ctx,
-            streams.stream(KernelSpec.taskStream(j.name(), i)), rec);
-        machine.spawn(taskName(j.name(), j.numjobs(), i), p, j.pacing().startDelayNs());
+        var stream = streams.stream(KernelSpec.taskStream(j.name(), i));
+        long delay = j.pacing().startDelay().sample(stream);
+        OpProgram p = new OpProgram(j, kernel.file(j.file()), mm, design, ctx, stream, rec);
+        machine.spawn(taskName(j.name(), j.numjobs(), i), p, delay);
       }
     }
     Map<String, OpRecorder> synthetic = new LinkedHashMap<>();
@@ -117,17 +125,42 @@ public final class KernelRun {
     return numjobs == 1 ? job : job + "/" + i;
   }
 
-  /** Simulates ramp then runtime; returns this run. */
+  /**
+   * Simulates ramp then runtime, or, with fixed work, until it is done (at most the runtime);
+   * returns this run.
+   */
   public KernelRun run() {
-    Measurement.run(engine, workload.spec().rampNs(), workload.spec().runtimeNs(), () -> {
+    Runnable reset = () -> {
       machine.resetCounters();
       locks.resetStats();
       kernel.resetVmstat();
       oracle.resetCounts();
-    }, recorders.values());
+      progress.resetCounts();
+    };
+    if (progress.anyFixed()) {
+      measuredNs = Measurement.runUntilDone(engine, workload.spec().runtimeNs(), progress::done,
+          reset, recorders.values());
+    } else {
+      Measurement.run(engine, workload.spec().rampNs(), workload.spec().runtimeNs(), reset,
+          recorders.values());
+      measuredNs = workload.spec().runtimeNs();
+    }
     machine.accountUpToNow();
     oracle.finish();
     return this;
+  }
+
+  /** The measured simulated time: the runtime, or how long the fixed work took. */
+  public long measuredNs() {
+    return measuredNs;
+  }
+
+  /**
+   * A fault job's page metrics ({@code pages_touched}, {@code page_throughput}, and
+   * {@code elapsed} with fixed work); empty for other jobs.
+   */
+  public Map<String, Double> jobMetrics(String job) {
+    return progress.metrics(job, measuredNs);
   }
 
   public Engine engine() {

@@ -134,22 +134,26 @@ public record KernelSpec(
     }
   }
 
-  /** Pacing shared by both job kinds: think time, a rate, a count, a start. */
+  /**
+   * Pacing shared by both job kinds: think time, a rate, a count, and when each task starts
+   * ({@code startDelay}, drawn once per task from the task's stream; a constant draws nothing).
+   */
   public record Pacing(Dist thinktimeSpin, Dist thinktime, long ratePeriodNs, long loops,
-      long startDelayNs) {}
+      Dist startDelay) {}
 
   /**
    * {@code numjobs} tasks each mapping [{@code offset}, {@code offset + size}) of {@code file}
    * (or anonymous memory) and touching its pages in {@code pattern} order; a touch whose PTE is
    * missing (or read-only, for a write) faults. After touching as many pages as the region has,
-   * a task discards its mapping's pages ({@code MADV_DONTNEED}) so that the next pass faults
-   * again. With {@code vma} (a named mapping), the region is [{@code offset}, {@code offset +
-   * size}) of that mapping's one VMA, shared with the other jobs naming it; {@code split} gives
-   * each of the {@code numjobs} tasks its own equal part of the region.
+   * a task ends the pass as {@code work} says ({@code MADV_DONTNEED}, or munmap and mmap again)
+   * so that the next pass faults again; with fixed work it stops after its passes or pages. With
+   * {@code vma} (a named mapping), the region is [{@code offset}, {@code offset + size}) of that
+   * mapping's one VMA, shared with the other jobs naming it; {@code split} gives each of the
+   * {@code numjobs} tasks its own equal part of the region.
    */
   public record FaultJob(String name, int numjobs, String process, Rw rw, int rwmixread,
       MappingKind mapping, String file, long offset, long size, String pattern, Pacing pacing,
-      String vma, boolean split) {}
+      String vma, boolean split, FaultWork work) {}
 
   /**
    * {@code numjobs} tasks running {@code op} on {@code file}: truncate to {@code size} (and back),

@@ -36,15 +36,17 @@ final class SharedMappings {
    * with {@code split} on its own equal part of it.
    */
   static void spawnFaults(KernelSpec.FaultJob j, Vma v, DesignRunner design, KernelContext ctx,
-      RandomStreams streams, OpRecorder rec, Machine machine) {
+      RandomStreams streams, OpRecorder rec, Machine machine, FaultJobProgress progress,
+      FaultJobProgress.Job pj) {
     long pages = j.size() / Kernel.PAGE_SIZE;
     long part = j.split() ? pages / j.numjobs() : pages;
     for (int i = 0; i < j.numjobs(); i++) {
       long start = v.start() + j.offset() + (j.split() ? i * part * Kernel.PAGE_SIZE : 0);
-      FaultProgram p = new FaultProgram(j, v.mm(), start, part, design, ctx,
-          streams.stream(KernelSpec.taskStream(j.name(), i)), rec);
-      machine.spawn(KernelRun.taskName(j.name(), j.numjobs(), i), p,
-          j.pacing().startDelayNs());
+      var stream = streams.stream(KernelSpec.taskStream(j.name(), i));
+      long delay = j.pacing().startDelay().sample(stream);
+      FaultProgram p = new FaultProgram(j, v.mm(), start, part, design, ctx, stream, rec,
+          progress, pj);
+      machine.spawn(KernelRun.taskName(j.name(), j.numjobs(), i), p, delay);
     }
   }
 
@@ -54,11 +56,11 @@ final class SharedMappings {
     KernelSpec.MappingSpec spec = ks.mappings().stream()
         .filter(m -> m.name().equals(j.vma())).findFirst().orElseThrow();
     for (int i = 0; i < j.numjobs(); i++) {
+      var stream = streams.stream(KernelSpec.taskStream(j.name(), i));
+      long delay = j.pacing().startDelay().sample(stream);
       VmaOpProgram p = new VmaOpProgram(j, v.mm(), v.file(), v.start(), spec.size(),
-          spec.writable(), design, ctx, streams.stream(KernelSpec.taskStream(j.name(), i)),
-          rec);
-      machine.spawn(KernelRun.taskName(j.name(), j.numjobs(), i), p,
-          j.pacing().startDelayNs());
+          spec.writable(), design, ctx, stream, rec);
+      machine.spawn(KernelRun.taskName(j.name(), j.numjobs(), i), p, delay);
     }
   }
 }

@@ -5,14 +5,18 @@ import umontreal.ssj.rng.RandomStream;
 
 /**
  * Which page of a region a fault job touches next, as fio's {@code rw} and
- * {@code random_distribution} choose offsets: sequential (wrapping at the end), a fixed stride, or
- * random (uniform, or Zipf with exponent θ over page ranks, hottest first).
+ * {@code random_distribution} choose offsets: sequential (wrapping at the end), a fixed stride,
+ * random with replacement (uniform, or Zipf with exponent θ over page ranks, hottest first), or a
+ * random permutation (each page once per pass, reshuffled every pass).
  */
 public abstract sealed class AccessPattern {
   /** Page offset in [0, pages) of the next access. */
   public abstract long next(RandomStream stream);
 
-  /** {@code sequential} (stride 1), {@code stride:N}, {@code uniform}, {@code zipf:THETA}. */
+  /**
+   * {@code sequential} (stride 1), {@code stride:N}, {@code uniform}, {@code zipf:THETA},
+   * {@code permutation}.
+   */
   public static AccessPattern parse(String spec, long pages) {
     if (pages < 1) {
       throw new IllegalArgumentException("a region of " + pages + " pages cannot be accessed");
@@ -23,6 +27,9 @@ public abstract sealed class AccessPattern {
     }
     if (s.equals("uniform") || s.equals("random")) {
       return new Uniform(pages);
+    }
+    if (s.equals("permutation")) {
+      return new Permutation(pages);
     }
     if (s.startsWith("stride:")) {
       long n;
@@ -50,7 +57,7 @@ public abstract sealed class AccessPattern {
       return new Zipf(pages, theta);
     }
     throw new IllegalArgumentException("unknown random_distribution '" + spec
-        + "'; expected sequential, stride:N, uniform or zipf:THETA");
+        + "'; expected sequential, stride:N, uniform, zipf:THETA or permutation");
   }
 
   /** Pages 0, N, 2N, ... wrapping to the next residue: every page once per pass. */
@@ -73,6 +80,68 @@ public abstract sealed class AccessPattern {
         lane = (lane + 1) % stride;
         next = lane;
       }
+      return v;
+    }
+  }
+
+  /**
+   * Every page once per pass of {@code pages} draws, in an order shuffled for each pass by
+   * Fisher–Yates (Durstenfeld's version, run lazily: draw {@code i} swaps position {@code i}
+   * with a uniform position in [{@code i}, {@code pages}) and returns it), one uniform per draw
+   * from the job's stream. Regions of up to {@link #DENSE_PAGES} pages keep the arrangement in an
+   * array and shuffle it again for the next pass; larger ones keep only the positions moved so
+   * far in the pass, and start each pass from the identity.
+   */
+  static final class Permutation extends AccessPattern {
+    /** Largest region kept as an array of page numbers (16 MiB of ints). */
+    static final long DENSE_PAGES = 1L << 22;
+
+    private final long pages;
+    private final int[] order;
+    private final java.util.HashMap<Long, Long> moved;
+    private long i;
+
+    Permutation(long pages) {
+      this(pages, pages <= DENSE_PAGES);
+    }
+
+    /** With the arrangement kept in an array ({@code dense}) or as the moved positions. */
+    Permutation(long pages, boolean dense) {
+      this.pages = pages;
+      if (dense) {
+        order = new int[(int) pages];
+        for (int k = 0; k < order.length; k++) {
+          order[k] = k;
+        }
+        moved = null;
+      } else {
+        order = null;
+        moved = new java.util.HashMap<>();
+      }
+    }
+
+    @Override
+    public long next(RandomStream stream) {
+      if (i == pages) {
+        i = 0;
+      }
+      long j = i + Math.min(pages - i - 1, (long) (stream.nextDouble() * (pages - i)));
+      long v;
+      if (order != null) {
+        int a = order[(int) j];
+        order[(int) j] = order[(int) i];
+        order[(int) i] = a;
+        v = a;
+      } else {
+        // Position i is never read again this pass: its entry is dropped, so the map holds
+        // only the positions ahead of i that were swapped.
+        v = moved.getOrDefault(j, j);
+        long atI = moved.containsKey(i) ? moved.remove(i) : i;
+        if (j != i) {
+          moved.put(j, atI);
+        }
+      }
+      i++;
       return v;
     }
   }

@@ -15,7 +15,7 @@ public final class Vma {
   private long end;
   private final AddressSpace file;
   private long pgoff;
-  private final boolean shared;
+  private boolean shared;
   private final LockSlot vmLock = new LockSlot("&vma->vm_lock", LockKind.RWSEM);
   private long vmLockSeq = -1;
   private boolean anonVma;
@@ -74,6 +74,14 @@ public final class Vma {
   /** {@code vm_flags}: {@code VM_READ}, {@code VM_WRITE} unless revoked, {@code VM_SHARED}. */
   public long vmFlags() {
     return 0x1 | (writable ? 0x2 : 0) | (shared ? 0x8 : 0);
+  }
+
+  /**
+   * Clears {@code VM_SHARED}: a {@code MAP_PRIVATE} mapping made by a design's {@code vm_mmap},
+   * whose signature has no flags, before any task uses it.
+   */
+  public void setPrivate() {
+    shared = false;
   }
 
   public boolean anonymous() {

@@ -216,6 +216,10 @@ public final class ResultsWriter {
             r -> r.jobs().get(jobIndex).latencyNs().getTotalCount() == 0 ? 0
                 : r.jobs().get(jobIndex).latencyNs().getMaxValue());
         row(sb, design, job, "retries", "count", reps, r -> r.jobs().get(jobIndex).retries());
+        for (String metric : reps.get(0).jobs().get(j).metrics().keySet()) {
+          row(sb, design, job, metric, JOB_METRIC_UNITS.getOrDefault(metric, ""), reps,
+              r -> r.jobs().get(jobIndex).metrics().getOrDefault(metric, 0.0));
+        }
       }
       for (String kind : VIOLATION_KINDS) {
         row(sb, design, "all", "violations_" + kind, "count", reps,
@@ -240,6 +244,22 @@ public final class ResultsWriter {
     Files.writeString(file.resolveSibling("replications.csv"), sb.replications.toString(),
         StandardCharsets.UTF_8);
   }
+
+  /**
+   * Ramp plus runtime; with fixed work, which ends the run when it is done, the longest run's
+   * measured time (its cores' time over the core count).
+   */
+  static long simulatedNsPerRun(Workload w, List<ReplicationResult> runs) {
+    if (runs.isEmpty() || w.kernel().faultJobs().stream().noneMatch(j -> j.work().fixed())) {
+      return w.spec().rampNs() + w.spec().runtimeNs();
+    }
+    int cores = w.spec().machine().cores();
+    return runs.stream().mapToLong(r -> r.cpu().coreNs() / cores).max().orElse(0);
+  }
+
+  /** Units of the job metrics beyond the common ones ({@link faultsim.run.JobResult#metrics}). */
+  private static final Map<String, String> JOB_METRIC_UNITS = Map.of(
+      "pages_touched", "pages", "page_throughput", "pages/s", "elapsed", "ns");
 
   /** {@code summary.csv} and, row for row, each replication's value in {@code replications.csv}. */
   private static final class Rows {
@@ -572,7 +592,7 @@ public final class ResultsWriter {
     m.put("seed", w.seed());
     m.put("substreams", "replication r of every design uses substream r of every stream");
     m.put("streams", w.streamNames());
-    m.put("simulated_ns_per_run", w.spec().rampNs() + w.spec().runtimeNs());
+    m.put("simulated_ns_per_run", simulatedNsPerRun(w, runs));
     m.put("simulated_events", runs.stream().mapToLong(ReplicationResult::events).sum());
     m.put("simulated_faults", runs.stream().mapToLong(r -> r.vmstat().getOrDefault("PGFAULT",
         0L)).sum());

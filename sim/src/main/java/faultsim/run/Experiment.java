@@ -191,6 +191,8 @@ public final class Experiment {
     List<Violation> violations = new ArrayList<>();
     Map<String, Long> vmstat = new LinkedHashMap<>();
     Map<String, Long> lockOrder = Map.of();
+    long measuredNs = w.spec().runtimeNs();
+    java.util.function.Function<String, Map<String, Double>> jobMetrics = job -> Map.of();
     if (binding == null) {
       SyntheticRun run = new SyntheticRun(w.spec(), streams).run();
       m = run.machine();
@@ -215,6 +217,8 @@ public final class Experiment {
       engine = run.engine();
       recorders = run.recorders();
       opName = run::opName;
+      measuredNs = run.measuredNs();
+      jobMetrics = run::jobMetrics;
       counts.putAll(run.oracle().counts());
       violations.addAll(run.oracle().shown());
       vmstat.putAll(run.kernel().vmstat());
@@ -228,12 +232,12 @@ public final class Experiment {
     // The rwsem lock event counters (lockevent names), with the vmstat counters: both are
     // run-wide counts of what the kernel did.
     vmstat.putAll(locks.lockEvents());
-    double seconds = w.spec().runtimeNs() / 1e9;
+    double seconds = measuredNs / 1e9;
     List<JobResult> jobs = new ArrayList<>();
     for (OpRecorder r : recorders) {
       jobs.add(new JobResult(r.job(), opName.apply(r.job()), r.operations(),
           r.operations() / seconds, r.meanLatencyNs(), r.latencyNs().copy(),
-          List.copyOf(r.intervals()), r.retries(), r.timeline()));
+          List.copyOf(r.intervals()), r.retries(), r.timeline(), jobMetrics.apply(r.job())));
     }
     List<LockStatRow> lockRows = new ArrayList<>();
     for (var c : locks.classes()) {

@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  * writes the same bytes as from the original. The first byte is the format version.
  */
 public final class ResultCodec {
-  private static final int VERSION = 4;
+  private static final int VERSION = 5;
   /** Histograms of results reach 1 h in ns; decoding never needs to widen them. */
   private static final long MIN_HIGHEST_TRACKABLE = 2;
 
@@ -64,6 +64,11 @@ public final class ResultCodec {
         for (OpRecorder.Span sp : t.spans()) {
           out.writeLong(sp.startNs());
           out.writeLong(sp.endNs());
+        }
+        out.writeInt(j.metrics().size());
+        for (Map.Entry<String, Double> m : j.metrics().entrySet()) {
+          string(out, m.getKey());
+          out.writeDouble(m.getValue());
         }
       }
       out.writeInt(r.locks().size());
@@ -141,8 +146,14 @@ public final class ResultCodec {
         OpRecorder.Timeline timeline = ops.length == 0 && spans.isEmpty() && tRuntime == 0
             ? OpRecorder.Timeline.EMPTY
             : new OpRecorder.Timeline(tStart, tRuntime, ops, List.copyOf(spans));
+        int nMetrics = count(in);
+        Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < nMetrics; k++) {
+          String name = string(in);
+          metrics.put(name, in.readDouble());
+        }
         jobs.add(new JobResult(job, op, operations, throughput, mean, latency,
-            List.copyOf(intervals), retries, timeline));
+            List.copyOf(intervals), retries, timeline, metrics));
       }
       int nLocks = count(in);
       List<LockStatRow> locks = new ArrayList<>(nLocks);

@@ -39,4 +39,29 @@ public final class Measurement {
       }
     }
   }
+
+  /**
+   * Runs a fixed-work run from time 0 (no ramp) until {@code done} holds (something in the run
+   * stops the engine when it does) or {@code limitNs} has passed, closing the recorders'
+   * intervals every {@link #MIN_LOG_INTERVAL_NS} and at the end; their timelines grow with the
+   * run ({@link OpRecorder#startMeasuringOpenEnded}). Returns the measured time.
+   */
+  public static long runUntilDone(Engine engine, long limitNs, java.util.function.BooleanSupplier done,
+      Runnable resetAtStart, Collection<OpRecorder> recorders) {
+    resetAtStart.run();
+    long start = engine.now();
+    for (OpRecorder r : recorders) {
+      r.startMeasuringOpenEnded(start);
+    }
+    while (!done.getAsBoolean() && !engine.halted() && engine.now() < start + limitNs) {
+      long next = Math.min(start + limitNs,
+          (engine.now() - start) / MIN_LOG_INTERVAL_NS * MIN_LOG_INTERVAL_NS + MIN_LOG_INTERVAL_NS
+              + start);
+      engine.runUntil(next);
+      for (OpRecorder r : recorders) {
+        r.endInterval(engine.now());
+      }
+    }
+    return engine.now() - start;
+  }
 }

@@ -100,8 +100,29 @@ public final class OpRecorder {
     timelineOps = new long[runtimeNs > 0 ? TIMELINE_BUCKETS : 0];
   }
 
+  /** First bucket width of an open-ended timeline. */
+  static final long OPEN_ENDED_BUCKET_NS = 1000;
+
+  /**
+   * Starts counting at {@code nowNs} for a run whose length is not known in advance (it ends
+   * when its fixed work is done). The timeline's {@link #TIMELINE_BUCKETS} buckets start
+   * {@link #OPEN_ENDED_BUCKET_NS} wide and double (neighbours merged) whenever an operation ends
+   * past the last, so they always cover the run so far exactly; at the end they cover the run
+   * and at most as much again.
+   */
+  public void startMeasuringOpenEnded(long nowNs) {
+    startMeasuring(nowNs);
+    timelineStartNs = nowNs;
+    timelineRuntimeNs = OPEN_ENDED_BUCKET_NS * TIMELINE_BUCKETS;
+    timelineOps = new long[TIMELINE_BUCKETS];
+    openEnded = true;
+  }
+
+  private boolean openEnded;
+
   /** Starts counting at {@code nowNs} (the ramp is over); earlier operations are forgotten. */
   public void startMeasuring(long nowNs) {
+    openEnded = false;
     measuring = true;
     intervalStartNs = nowNs;
     interval.reset();
@@ -130,6 +151,12 @@ public final class OpRecorder {
     }
     recordLatency(endNs - startNs, retries);
     int n = timelineOps.length;
+    while (openEnded && endNs - timelineStartNs >= timelineRuntimeNs) {
+      for (int k = 0; k < n; k++) {
+        timelineOps[k] = 2 * k + 1 < n ? timelineOps[2 * k] + timelineOps[2 * k + 1] : 0;
+      }
+      timelineRuntimeNs *= 2;
+    }
     if (n > 0) {
       // Bucket i starts at ceil(runtime * i / n) past the start, so floor(x * n / runtime) is it.
       long i = Math.max(0, endNs - timelineStartNs) * n / timelineRuntimeNs;

@@ -188,8 +188,10 @@ final class KernelJobs {
           + " past the end of file '" + file + "' (" + page.real(fileSize) + " bytes)");
     }
     String pattern = pattern(ptr, j, rw, size / Kernel.PAGE_SIZE);
-    return new FaultJob(name, r.numjobs(name, j, g), process(j), rw, mix, mapping, file, offset,
-        size, pattern, r.pacing(name, j, g), null, false);
+    int numjobs = r.numjobs(name, j, g);
+    return new FaultJob(name, numjobs, process(j), rw, mix, mapping, file, offset, size, pattern,
+        r.pacing(name, j, g), null, false,
+        FixedWorkRules.work(r, this, name, j, g, numjobs, offset, size, fileSize));
   }
 
   /** The job's access pattern over a task's {@code pages}, checked. */
@@ -214,6 +216,7 @@ final class KernelJobs {
     if (j.rw() != null) {
       throw r.error(ptr + "/rw", "jobs." + name + ": a job has either op or rw, not both");
     }
+    FixedWorkRules.faultKeysAbsent(r, name, j, "an operation job");
     if (j.vma() != null) {
       return vmaJobs.opJob(name, j, g, op);
     }

@@ -85,13 +85,10 @@ final class Resolver {
   }
 
   Workload resolve(WorkloadDoc doc, String file, String text) throws InputException {
-    GlobalDoc g = doc.global();
-    if (g == null || g.runtime() == null) {
-      throw error(g == null ? "" : "/global",
-          "global.runtime is required: how much simulated time to measure, e.g. runtime: 100ms");
-    }
-    long runtime = convert("/global/runtime", g.runtime(), Units::parseTime);
-    if (runtime <= 0) {
+    GlobalDoc g = doc.global() != null ? doc.global()
+        : new GlobalDoc(null, null, null, null, null, null, null, null, null, null, null);
+    long runtime = g.runtime() == null ? 0 : convert("/global/runtime", g.runtime(), Units::parseTime);
+    if (g.runtime() != null && runtime <= 0) {
       throw error("/global/runtime", "global.runtime must be > 0");
     }
     long ramp = g.rampTime() == null ? 0 : convert("/global/ramp_time", g.rampTime(), Units::parseTime);
@@ -189,6 +186,7 @@ final class Resolver {
       throw error(at, "every job has numjobs 0: at least one job must run");
     }
     checkSize(machine.cores(), jobs, faultJobs, opJobs);
+    runtime = FixedWorkRules.runtime(this, doc.global() != null, g, runtime, ramp, faultJobs);
     boolean usesDefaultDisk = false;
     for (FileSpec f : files.values()) {
       usesDefaultDisk |= f.device().equals(WorkloadLoader.DEFAULT_DEVICE) && !devDocs.containsKey(WorkloadLoader.DEFAULT_DEVICE);
@@ -242,12 +240,6 @@ final class Resolver {
     }
   }
 
-  private record Inherited<T>(T value, String pointer) {}
-
-  private static <T> Inherited<T> inherit(T own, String ownPtr, T global, String globalPtr) {
-    return own != null ? new Inherited<>(own, ownPtr) : new Inherited<>(global, globalPtr);
-  }
-
   KernelSpec.Pacing pacing(String name, JobDoc j, GlobalDoc g) throws InputException {
     String ptr = "/jobs/" + name;
     Dist think = dist(j.thinktime(), ptr + "/thinktime", g.thinktime(), "/global/thinktime");
@@ -257,15 +249,13 @@ final class Resolver {
     if (loops < 0) {
       throw error(j.loops() != null ? ptr + "/loops" : "/global/loops", "loops must be >= 0");
     }
-    Inherited<String> delay = inherit(j.startDelay(), ptr + "/start_delay", g.startDelay(),
-        "/global/start_delay");
-    long delayNs = delay.value() == null ? 0 : convert(delay.pointer(), delay.value(),
-        Units::parseTime);
+    Dist delay = dist(j.startDelay(), ptr + "/start_delay", g.startDelay(), "/global/start_delay");
     long period = 0;
     if (j.rate() != null) {
       period = convert(ptr + "/rate", j.rate(), Units::parseRatePeriod);
     }
-    return new KernelSpec.Pacing(spin, think, period, loops, delayNs);
+    return new KernelSpec.Pacing(spin, think, period, loops,
+        delay == null ? Dist.constant(0) : delay);
   }
 
   int numjobs(String name, JobDoc j, GlobalDoc g) throws InputException {
@@ -339,7 +329,8 @@ final class Resolver {
     Dist think = pacing.thinktime();
     Dist spin = pacing.thinktimeSpin();
     long loops = pacing.loops();
-    long delay = pacing.startDelayNs();
+    long delay = FixedWorkRules.constantStartDelay(this, name, j, pacing.startDelay());
+    FixedWorkRules.faultKeysAbsent(this, name, j, "a synthetic job");
     List<Map<String, String>> stepDocs = j.steps() != null ? j.steps() : g.steps();
     String stepsPtr = j.steps() != null ? ptr + "/steps" : "/global/steps";
     if (stepDocs == null || stepDocs.isEmpty()) {

@@ -139,9 +139,17 @@ final class VmaJobs {
           + " not divide the region's " + pages + " pages into equal parts");
     }
     String pattern = k.pattern(ptr, j, rw, split ? pages / numjobs : pages);
+    for (String key : new String[] {"between_passes", "offset_increment"}) {
+      if ((key.equals("between_passes") ? j.betweenPasses() : j.offsetIncrement()) != null) {
+        throw r.error(ptr + "/" + key, "jobs." + name + "." + key + ": a job on vma '"
+            + j.vma() + "' shares that VMA: between passes it discards its own range"
+            + " (MADV_DONTNEED), and split, not offset_increment, gives tasks their parts");
+      }
+    }
     return new FaultJob(name, numjobs, m.process(), rw, mix,
         m.file() == null ? KernelSpec.MappingKind.ANON : KernelSpec.MappingKind.SHARED,
-        m.file(), region[0], region[1], pattern, r.pacing(name, j, g), m.name(), split);
+        m.file(), region[0], region[1], pattern, r.pacing(name, j, g), m.name(), split,
+        FixedWorkRules.work(r, k, name, j, g, numjobs, region[0], region[1], Long.MAX_VALUE));
   }
 
   OpJob opJob(String name, JobDoc j, GlobalDoc g, OpKind op) throws InputException {

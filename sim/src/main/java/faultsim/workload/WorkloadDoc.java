@@ -107,15 +107,21 @@ public record WorkloadDoc(
 
   /** Run-wide settings and job defaults. */
   public record GlobalDoc(
-      @Doc("Measured simulated time (required, e.g. 100ms).") String runtime,
-      @Doc("Simulated warm-up before measuring (default 0ns).") String rampTime,
+      @Doc("Measured simulated time, e.g. 100ms; required unless every fault job has fixed"
+          + " work (passes or pages), when the run ends as that work is done and runtime, if"
+          + " given, is a limit.") String runtime,
+      @Doc("Simulated warm-up before measuring (default 0ns; not with fixed work).")
+          String rampTime,
       @Doc("Base random seed (default 1).") Long randseed,
       @Doc("Tasks per job (default 1; 0 leaves a job out).") Integer numjobs,
       @Doc("Sleep before each operation, a distribution (default none).") String thinktime,
       @Doc("Computation on the CPU before each operation, before thinktime (default none).")
           String thinktimeSpin,
-      @Doc("Operations per task; 0 = until the run ends (default 0).") Long loops,
-      @Doc("When the job's tasks start (default 0ns).") String startDelay,
+      @Doc("Operations per task (faults, for a fault job); 0 = until the run ends (default 0).")
+          Long loops,
+      @Doc("When each task starts: a time or a distribution drawn once per task, e.g."
+          + " uniform(0ns,5us), so that tasks do not run in lockstep (default 0ns; a distribution"
+          + " only for fault and operation jobs).") String startDelay,
       @Doc("The operation: a list of steps.") List<Map<String, String>> steps,
       @Doc("Fault jobs' rw, for jobs that give neither rw nor op (default none).") String rw,
       @Doc("Fault jobs' mapping: shared, private or anon (default shared).") String mapping) {}
@@ -126,8 +132,9 @@ public record WorkloadDoc(
           Integer numjobs,
       @Doc("Sleep before each operation, a distribution.") String thinktime,
       @Doc("Computation on the CPU before each operation.") String thinktimeSpin,
-      @Doc("Operations per task; 0 = until the run ends.") Long loops,
-      @Doc("When the job's tasks start.") String startDelay,
+      @Doc("Operations per task (faults, for a fault job); 0 = until the run ends.") Long loops,
+      @Doc("When each task starts: a time or a distribution drawn once per task.")
+          String startDelay,
       @Doc("A file operation: truncate (to size, then back), punch_hole (offset, size), mmap"
           + " or munmap (of size); on a vma: munmap (then mmap back), mprotect (write access"
           + " taken away, then given back, in turns; of part of it, a VMA split, then a merge)"
@@ -146,8 +153,22 @@ public record WorkloadDoc(
       @Doc("Region size for faults and mmap, the new size for truncate, the length for"
           + " punch_hole (default: the whole file).") String size,
       @Doc("Start of the region or hole in the file (default 0).") String offset,
-      @Doc("Order of touched pages: sequential, stride:N, uniform or zipf:THETA (default"
-          + " sequential for read/write/rw, uniform for rand*).") String randomDistribution,
+      @Doc("Fault job: task i maps its region from offset + i * offset_increment, so that"
+          + " each task has its own part of the file, as fio's offset_increment (default 0:"
+          + " every task maps the same range).") String offsetIncrement,
+      @Doc("Order of touched pages: sequential, stride:N, uniform or zipf:THETA (drawn with"
+          + " replacement), or permutation (each page once per pass, shuffled afresh every pass)"
+          + " (default sequential for read/write/rw, uniform for rand*).")
+          String randomDistribution,
+      @Doc("Fault job: fixed work of this many passes over the region per task (a pass is as"
+          + " many touches as the region has pages), then the task ends (default: until the run"
+          + " ends).") Long passes,
+      @Doc("Fault job: fixed work of this many page touches per task, then the task ends; not"
+          + " with passes.") Long pages,
+      @Doc("Fault job: what ends a pass so that the next one faults again: dontneed"
+          + " (madvise(MADV_DONTNEED), mmap_lock for read) or munmap (munmap and mmap again,"
+          + " mmap_lock for write each, as will-it-scale's page_fault tests) (default"
+          + " dontneed).") String betweenPasses,
       @Doc("Operations per second per task, evenly spaced (default: back to back).")
           String rate,
       @Doc("Process the job's tasks belong to; jobs of one process share an mm_struct (default"

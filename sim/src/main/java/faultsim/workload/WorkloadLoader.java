@@ -58,7 +58,7 @@ public final class WorkloadLoader {
   static final String DEFAULT_DEVICE = "disk";
 
   static final JobDoc EMPTY_JOB = new JobDoc(null, null, null, null, null, null, null,
-      null, null, null, null, null, null, null, null, null, null, null);
+      null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   /** The largest workload file read: far above any real one, far below a heap's worth. */
   static final long MAX_FILE_BYTES = 1 << 20;

@@ -87,7 +87,41 @@ final class MalformedKernelWorkloadTest {
         bad(VALID.replace("[linux_6_6]", "[synthetic]"), 18, 11, "runs only synthetic jobs"),
         // A negative retry bound.
         bad(VALID.replace("bytes: 64k", "bytes: 64k\n  max_retries: 0"), 7, 3,
-            "max_retries must be >= 1"));
+            "max_retries must be >= 1"),
+        // Fixed work of no passes, at the passes key inserted as line 12.
+        bad(VALID.replace("rw: randread\n", "rw: randread\n    passes: 0\n"), 12, 5,
+            "passes must be >= 1"),
+        // A negative page count.
+        bad(VALID.replace("rw: randread\n", "rw: randread\n    pages: -3\n"), 12, 5,
+            "pages must be >= 1"),
+        // Both passes and pages: reported at pages, line 13.
+        bad(VALID.replace("rw: randread\n", "rw: randread\n    passes: 2\n    pages: 10\n"),
+            13, 5, "passes or pages, not both"),
+        // A negative start delay, constant or in a distribution.
+        bad(VALID.replace("rw: randread\n", "rw: randread\n    start_delay: -5us\n"), 12, 5,
+            "start_delay"),
+        bad(VALID.replace("rw: randread\n", "rw: randread\n    start_delay: uniform(-1us,5us)\n"),
+            12, 5, "start_delay"),
+        // A misspelt between_passes.
+        bad(VALID.replace("rw: randread\n", "rw: randread\n    between_passes: munmp\n"), 12, 5,
+            "did you mean 'munmap'"),
+        // passes on an operation job (line 15 after op: punch_hole).
+        bad(VALID.replace("op: punch_hole\n", "op: punch_hole\n    passes: 1\n"), 15, 5,
+            "applies to fault jobs"),
+        // No runtime and a fault job without fixed work: at global, 7:1.
+        bad(VALID.replace("  runtime: 1ms", "  randseed: 3"), 7, 1,
+            "global.runtime is required"),
+        // Three tasks' 128k regions 512k apart: the third is [1M, 1M + 128k), past the 1 MiB
+        // file; reported at offset_increment, 12:5.
+        bad(VALID.replace("rw: randread\n", "rw: randread\n    offset_increment: 512k\n"
+            + "    numjobs: 3\n    size: 128k\n"), 12, 5, "goes past the end of the file"),
+        // loops beside fixed work, at loops (line 13).
+        bad(VALID.replace("rw: randread\n", "rw: randread\n    passes: 1\n    loops: 5\n"),
+            13, 5, "cannot end a job with fixed work"),
+        // A ramp with fixed work: at ramp_time, 9:3.
+        bad(VALID.replace("  runtime: 1ms", "  runtime: 1ms\n  ramp_time: 1ms")
+            .replace("rw: randread\n", "rw: randread\n    passes: 1\n"), 9, 3,
+            "ramp_time"));
   }
 
   static Arguments bad(String yaml, int line, int column, String fragment) {

@@ -106,7 +106,14 @@ final class MalformedWorkloadTest {
         // 29. An empty file.
         bad("", 1, 1, "empty"),
         // 30. A negative uniform range.
-        bad(VALID.replace("cpu: 1us", "cpu: uniform(3us,1us)"), 12, 9, "LOW <= HIGH"));
+        bad(VALID.replace("cpu: 1us", "cpu: uniform(3us,1us)"), 12, 9, "LOW <= HIGH"),
+        // A synthetic job starts its tasks together: a start_delay distribution is refused at
+        // the key (line 10 after insertion).
+        bad(VALID.replace("numjobs: 2\n", "numjobs: 2\n    start_delay: uniform(0ns,5us)\n"),
+            10, 5, "not a distribution"),
+        // Fixed work belongs to fault jobs.
+        bad(VALID.replace("numjobs: 2\n", "numjobs: 2\n    passes: 2\n"), 10, 5,
+            "applies to fault jobs"));
   }
 
   static Arguments bad(String yaml, int line, int column, String fragment) {

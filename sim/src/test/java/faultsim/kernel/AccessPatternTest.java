@@ -64,7 +64,7 @@ final class AccessPatternTest {
   @Test
   void parse_badSpec_namesWhatIsExpected() {
     assertThatThrownBy(() -> AccessPattern.parse("pareto:1", 10))
-        .hasMessageContaining("expected sequential, stride:N, uniform or zipf:THETA");
+        .hasMessageContaining("expected sequential, stride:N, uniform, zipf:THETA or permutation");
     assertThatThrownBy(() -> AccessPattern.parse("stride:0", 10)).hasMessageContaining("N >= 1");
     assertThatThrownBy(() -> AccessPattern.parse("zipf:-1", 10)).hasMessageContaining("> 0");
   }

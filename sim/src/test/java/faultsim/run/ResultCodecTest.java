@@ -51,6 +51,25 @@ final class ResultCodecTest {
     }
   }
 
+  /**
+   * A fault job's page metrics go through the codec in order: the fault-around example's
+   * in-order job touches each of its 16384 pages once, so pages_touched is 16384, then
+   * page_throughput, then elapsed (it has fixed work).
+   */
+  @Test
+  void faultJobMetrics_surviveTheCodec() throws Exception {
+    List<String> sets = List.of("replications=1");
+    Workload w = new WorkloadLoader().load(
+        Path.of("..", "workloads", "fault-around-sequential.yaml"), sets);
+    ReplicationResult r = RunTask.of(w, RunKey.workloadHash(w.sourceText()), sets, "linux_6_6", 0)
+        .run();
+    JobResult job = ResultCodec.decode(ResultCodec.encode(r)).jobs().get(0);
+    assertThat(job.metrics()).containsExactlyEntriesOf(r.jobs().get(0).metrics());
+    assertThat(job.metrics().keySet()).containsExactly("pages_touched", "page_throughput",
+        "elapsed");
+    assertThat(job.metrics().get("pages_touched")).isEqualTo(16384.0);
+  }
+
   @Test
   void encodedResult_isSmall() throws Exception {
     Workload w = new WorkloadLoader().load(WORKLOAD, SETS);
