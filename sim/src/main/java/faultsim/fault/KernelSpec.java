@@ -136,7 +136,12 @@ public record KernelSpec(
 
   /** Pacing shared by both job kinds: think time, a rate, a count, a start. */
   public record Pacing(Dist thinktimeSpin, Dist thinktime, long ratePeriodNs, long loops,
-      long startDelayNs) {}
+      long startDelayNs) {
+    /** A task's pacer for this pacing, drawing from {@code stream}. */
+    public faultsim.synthetic.Pacer pacer(umontreal.ssj.rng.RandomStream stream) {
+      return new faultsim.synthetic.Pacer(thinktimeSpin, thinktime, ratePeriodNs, stream);
+    }
+  }
 
   /**
    * {@code numjobs} tasks each mapping [{@code offset}, {@code offset + size}) of {@code file}
