@@ -88,8 +88,7 @@ final class FaultProgram implements Program {
     this.pages = pages;
     this.pattern = AccessPattern.parse(job.pattern(), pages);
     this.stream = stream;
-    this.pacer = new Pacer(job.pacing().thinktimeSpin(), job.pacing().thinktime(),
-        job.pacing().ratePeriodNs(), stream);
+    this.pacer = job.pacing().pacer(stream);
     this.recorder = recorder;
     this.progress = progress;
     this.progressJob = progressJob;

@@ -482,17 +482,12 @@ public final class KernelHost {
       h.primitive("zap_pte_range").params(vma, Type.INT, Type.INT, Type.BOOL).returns(Type.INT)
           .impl((env, t, a) -> {
             Vma v = (Vma) a[0];
-            long start = Math.max((Long) a[1], v.start());
-            long end = Math.min((Long) a[2], v.end());
-            if (start >= end) {
+            long[] range = pteRange(t, v, (Long) a[1], (Long) a[2], "zap_pte_range");
+            if (range == null) {
               return 0L;
             }
-            requirePtl(t, v.mm(), start, "zap_pte_range");
-            long tableEnd = (start / Kernel.PMD_SIZE + 1) * Kernel.PMD_SIZE;
-            if (end > tableEnd) {
-              throw t.fault("zap_pte_range: [" + Long.toHexString(start) + ", "
-                  + Long.toHexString(end) + ") crosses a PTE page; split it with pmd_addr_end");
-            }
+            long start = range[0];
+            long end = range[1];
             boolean evenCows = (Boolean) a[3];
             long zapped = 0;
             for (long addr = start; addr < end; addr += Kernel.PAGE_SIZE) {
@@ -848,6 +843,25 @@ public final class KernelHost {
     }
     throw t.fault(op + "(" + Long.toHexString(addr) + ") needs the page table lock"
         + " (pte_lockptr or mm->page_table_lock) held; held: " + t.describeHeld());
+  }
+
+  /**
+   * [from, to) clamped to {@code v}, checked to lie in one PTE page whose PTL {@code t} holds:
+   * the range a {@code *_pte_range} primitive walks; null if it is empty.
+   */
+  static long[] pteRange(Task t, Vma v, long from, long to, String op) {
+    long start = Math.max(from, v.start());
+    long end = Math.min(to, v.end());
+    if (start >= end) {
+      return null;
+    }
+    requirePtl(t, v.mm(), start, op);
+    long tableEnd = (start / Kernel.PMD_SIZE + 1) * Kernel.PMD_SIZE;
+    if (end > tableEnd) {
+      throw t.fault(op + ": [" + Long.toHexString(start) + ", " + Long.toHexString(end)
+          + ") crosses a PTE page; split it with pmd_addr_end");
+    }
+    return new long[] {start, end};
   }
 
   static void requireFolioLocked(Task t, Folio f, String op) {

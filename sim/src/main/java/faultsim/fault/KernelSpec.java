@@ -139,7 +139,12 @@ public record KernelSpec(
    * ({@code startDelay}, drawn once per task from the task's stream; a constant draws nothing).
    */
   public record Pacing(Dist thinktimeSpin, Dist thinktime, long ratePeriodNs, long loops,
-      Dist startDelay) {}
+      Dist startDelay) {
+    /** A task's pacer for this pacing, drawing from {@code stream}. */
+    public faultsim.synthetic.Pacer pacer(umontreal.ssj.rng.RandomStream stream) {
+      return new faultsim.synthetic.Pacer(thinktimeSpin, thinktime, ratePeriodNs, stream);
+    }
+  }
 
   /**
    * {@code numjobs} tasks each mapping [{@code offset}, {@code offset + size}) of {@code file}

@@ -54,8 +54,7 @@ final class OpProgram implements Program {
     this.mm = mm;
     this.design = design;
     this.ctx = ctx;
-    this.pacer = new Pacer(job.pacing().thinktimeSpin(), job.pacing().thinktime(),
-        job.pacing().ratePeriodNs(), stream);
+    this.pacer = job.pacing().pacer(stream);
     this.recorder = recorder;
     this.originalSize = mapping.iSize();
   }

@@ -67,8 +67,7 @@ final class VmaOpProgram implements Program {
     this.flags = VM_READ | (writable ? VM_WRITE : 0) | (file != null ? VM_SHARED : 0);
     this.design = design;
     this.ctx = ctx;
-    this.pacer = new Pacer(job.pacing().thinktimeSpin(), job.pacing().thinktime(),
-        job.pacing().ratePeriodNs(), stream);
+    this.pacer = job.pacing().pacer(stream);
     this.recorder = recorder;
   }
 

@@ -95,18 +95,14 @@ final class VmaPrimitives {
             + KernelCosts.TLB_FLUSH_NS + " ns) if any was")
         .impl((env, t, a) -> {
           Vma v = (Vma) a[0];
-          long start = Math.max((Long) a[1], v.start());
-          long end = Math.min((Long) a[2], v.end());
-          if (start >= end) {
+          long[] range = KernelHost.pteRange(t, v, (Long) a[1], (Long) a[2],
+              "change_pte_range");
+          if (range == null) {
             return 0L;
           }
           MmStruct m = v.mm();
-          KernelHost.requirePtl(t, m, start, "change_pte_range");
-          long tableEnd = (start / Kernel.PMD_SIZE + 1) * Kernel.PMD_SIZE;
-          if (end > tableEnd) {
-            throw t.fault("change_pte_range: [" + Long.toHexString(start) + ", "
-                + Long.toHexString(end) + ") crosses a PTE page; split it with pmd_addr_end");
-          }
+          long start = range[0];
+          long end = range[1];
           boolean write = v.writable() && v.anonymous();
           long changed = 0;
           for (long addr = start; addr < end; addr += Kernel.PAGE_SIZE) {

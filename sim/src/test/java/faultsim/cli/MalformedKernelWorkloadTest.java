@@ -170,7 +170,7 @@ final class MalformedKernelWorkloadTest {
     assertRejected(dir, file, dir.resolve("mine.design") + ":3:", "int");
   }
 
-  private static void assertRejected(Path dir, Path file, String prefix, String fragment)
+  static void assertRejected(Path dir, Path file, String prefix, String fragment)
       throws IOException {
     Path out = dir.resolve("results");
     StringWriter err = new StringWriter();

@@ -83,7 +83,7 @@ final class MalformedVmaWorkloadTest {
   }
 
   static Arguments bad(String yaml, int line, int column, String fragment) {
-    return Arguments.of(yaml, line, column, fragment);
+    return MalformedKernelWorkloadTest.bad(yaml, line, column, fragment);
   }
 
   @ParameterizedTest(name = "[{index}] expect {1}:{2} {3}")
@@ -92,16 +92,8 @@ final class MalformedVmaWorkloadTest {
       String fragment, @TempDir Path dir) throws IOException {
     Path file = dir.resolve("w.yaml");
     Files.writeString(file, yaml, StandardCharsets.UTF_8);
-    Path out = dir.resolve("results");
-    StringWriter err = new StringWriter();
-    int status = Main.execute(new String[] {"run", file.toString(), "--out", out.toString()},
-        new PrintWriter(new StringWriter()), new PrintWriter(err));
-    String message = err.toString();
-    assertThat(status).isEqualTo(2);
-    assertThat(message).startsWith(file + ":" + line + ":" + column + ": ");
-    assertThat(message).contains(fragment);
-    assertThat(message).doesNotContain("Exception").doesNotContain("\tat ");
-    assertThat(out).doesNotExist();
+    MalformedKernelWorkloadTest.assertRejected(dir, file, file + ":" + line + ":" + column
+        + ": ", fragment);
   }
 
   /** The valid base file is accepted (so each case above fails for its own reason). */
