@@ -148,6 +148,7 @@ public final class Report {
     deleteTree(designs);
     Files.createDirectories(designs);
     List<Page.DesignLink> out = new ArrayList<>();
+    String baseline = SummaryTable.baseline(data);
     for (int i = 0; i < data.designs.size(); i++) {
       String name = data.designs.get(i);
       String source = "";
@@ -163,7 +164,7 @@ public final class Report {
       Files.writeString(designs.resolve(file), source.endsWith("\n") ? source : source + "\n",
           StandardCharsets.UTF_8);
       out.add(new Page.DesignLink(name, "designs/" + file,
-          ChartStyle.hex(ChartStyle.design(i)), i == 0));
+          ChartStyle.hex(ChartStyle.design(i)), name.equals(baseline)));
     }
     return out;
   }
