@@ -73,6 +73,7 @@ final class FaultProgram implements Program {
       } else {
         long retries = ctx.takeRetries(t);
         recorder.record(faultStartNs, t.machine().engine().now(), retries);
+        t.countOperation();
         ctx.oracle().retries(t, "fault at " + Long.toHexString(faultAddress), retries);
         faults++;
       }

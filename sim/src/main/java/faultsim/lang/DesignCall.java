@@ -55,6 +55,8 @@ public final class DesignCall {
   private boolean running;
   private boolean finished;
   private boolean enterTrace;
+  /** The primitive being run, or that suspended the task (time profiles name it). */
+  private String primitive;
   private Object returnValue;
 
   public DesignCall(RunEnv env) {
@@ -114,6 +116,7 @@ public final class DesignCall {
     finished = false;
     returnValue = null;
     enterTrace = true;
+    primitive = null;
   }
 
   private static IllegalArgumentException badArg(FunctionHandle f, int i, Object a) {
@@ -162,6 +165,24 @@ public final class DesignCall {
       stack.add(frames[d].frameAt(framePc[d] - 1));
     }
     return stack;
+  }
+
+  /**
+   * The node of a time profile for where the call is: under {@code root}, each design function
+   * of the call stack (outermost first), then the primitive the task is suspended in (none for
+   * {@code cpu}: that is the function's own work); {@code root} when no call is running.
+   */
+  public faultsim.machine.TimeProfile.Node descend(faultsim.machine.TimeProfile.Node root) {
+    if (!running) {
+      return root;
+    }
+    faultsim.machine.TimeProfile.Node n = root;
+    for (int d = 0; d < depth; d++) {
+      n = n.child(frames[d].name);
+    }
+    n = n.child(fn.name);
+    String p = primitive;
+    return p == null || p.equals("cpu") ? n : n.child(p);
   }
 
   /**
@@ -374,6 +395,7 @@ public final class DesignCall {
             this.pc = pc;
             this.sp = sp;
             this.bp = bp;
+            primitive = site.primitive.name();
             if (trace != null && trace.records(site.primitive.name())) {
               trace.primitive(t, site.primitive.name(), args.clone(), site.location);
             }
@@ -482,6 +504,7 @@ public final class DesignCall {
             this.pc = pc;
             this.sp = sp;
             this.bp = bp;
+            primitive = null;
             Object v;
             try {
               v = c.next(env, t);
@@ -509,6 +532,7 @@ public final class DesignCall {
             this.pc = pc;
             this.sp = sp;
             this.bp = bp;
+            primitive = "wait_event";
             if (q == null) {
               throw fault(t, f, at, "wait_event(NULL): argument 1 is NULL", null);
             }

@@ -94,7 +94,7 @@ public final class Report {
         paragraphs(data.text("workload", "description")), data.text("workload", "file"),
         data.text("workload", "source"), machine(data.manifest), runFacts(data),
         writeDesigns(dir, data), Verdict.of(data, summary, violations), summary, sections,
-        lockTables(data), violations, up);
+        lockTables(data), violations, FlameGraph.write(data, charts), up);
     writeAtomically(dir.resolve("index.html"), render("index.jte", page));
   }
 

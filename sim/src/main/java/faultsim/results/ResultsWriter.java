@@ -50,7 +50,10 @@ import org.HdrHistogram.HistogramLogWriter;
  *   <li>{@code replications.csv}: every {@code summary.csv} metric per replication, for paired
  *       comparisons between designs; {@code cpu.csv}: core time per state and replication;
  *       {@code timeline.csv}: operations per bucket of replication 0's measured run, and the
- *       spans of operations of jobs with few of them.
+ *       spans of operations of jobs with few of them;
+ *   <li>{@code stacks/<design>.folded}: every task's measured time by call stack, in Brendan
+ *       Gregg's folded form ({@code frame;frame;frame ns}), summed over replications;
+ *       {@code tasks.csv}: each task's operations and time by state, per replication.
  * </ul>
  *
  * Everything but the manifest's wall-clock fields is a function of the workload and the seed.
@@ -174,6 +177,8 @@ public final class ResultsWriter {
     writeManifest(dir.resolve("manifest.json"), w, runs, runInfo);
     writeCpu(dir.resolve("cpu.csv"), byDesign);
     writeTimeline(dir.resolve("timeline.csv"), byDesign);
+    writeStacks(dir, byDesign);
+    writeTasks(dir.resolve("tasks.csv"), byDesign);
     readableByAll(dir);
   }
 
@@ -399,6 +404,52 @@ public final class ResultsWriter {
         if (all > kept) {
           sb.append("  ... ").append(all - kept).append(" more in replication ")
               .append(r.replication()).append('\n');
+        }
+      }
+    }
+    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  // ---- stacks/ and tasks.csv ----------------------------------------------------------------
+
+  /**
+   * {@code stacks/<design>.folded}: per design, every stack's nanoseconds summed over
+   * replications, one {@code frame;frame;frame ns} line per stack in string order (the input of
+   * flame graph tools); the lines add up to tasks × runtime × replications.
+   */
+  static void writeStacks(Path dir, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    Path stacks = dir.resolve("stacks");
+    Files.createDirectories(stacks);
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      java.util.TreeMap<String, Long> sum = new java.util.TreeMap<>();
+      for (ReplicationResult r : e.getValue()) {
+        r.stacks().forEach((k, v) -> sum.merge(k, v, Long::sum));
+      }
+      StringBuilder sb = new StringBuilder();
+      sum.forEach((k, v) -> sb.append(k).append(' ').append(v).append('\n'));
+      Files.writeString(stacks.resolve(fileName(e.getKey()) + ".folded"), sb.toString(),
+          StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * {@code tasks.csv}: per design, replication and task (in the order tasks were made), the
+   * operations it completed and its measured time by state; a task's states add up to the
+   * runtime less the time before it started or after it exited.
+   */
+  static void writeTasks(Path file, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    StringBuilder sb = new StringBuilder("design,replication,task,job,operations,busy_ns,"
+        + "spinning_ns,sleeping_ns,io_ns,runnable_ns\n");
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      for (ReplicationResult r : e.getValue()) {
+        for (ReplicationResult.TaskTime t : r.tasks()) {
+          sb.append(Csv.field(e.getKey())).append(',').append(r.replication()).append(',')
+              .append(Csv.field(t.task())).append(',').append(Csv.field(t.job())).append(',')
+              .append(t.operations()).append(',').append(t.busyNs()).append(',')
+              .append(t.spinNs()).append(',').append(t.sleepNs()).append(',').append(t.ioNs())
+              .append(',').append(t.runnableNs()).append('\n');
         }
       }
     }

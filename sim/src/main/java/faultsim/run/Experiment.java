@@ -185,8 +185,11 @@ public final class Experiment {
     Map<String, Long> counts = new LinkedHashMap<>();
     List<Violation> violations = new ArrayList<>();
     Map<String, Long> vmstat = new LinkedHashMap<>();
+    faultsim.machine.TimeProfile profile = new faultsim.machine.TimeProfile();
     if (binding == null) {
-      SyntheticRun run = new SyntheticRun(w.spec(), streams).run();
+      SyntheticRun run = new SyntheticRun(w.spec(), streams);
+      run.machine().setTimeListener(profile);
+      run.run();
       m = run.machine();
       locks = run.locks();
       engine = run.engine();
@@ -203,7 +206,9 @@ public final class Experiment {
         }
       }
     } else {
-      KernelRun run = new KernelRun(w, binding, streams).run();
+      KernelRun run = new KernelRun(w, binding, streams);
+      run.machine().setTimeListener(profile);
+      run.run();
       m = run.machine();
       locks = run.locks();
       engine = run.engine();
@@ -246,14 +251,27 @@ public final class Experiment {
     long sleep = 0;
     long io = 0;
     long runnable = 0;
+    List<ReplicationResult.TaskTime> tasks = new ArrayList<>();
     for (Task t : m.tasks()) {
-      sleep += t.timeInStateNs(Task.State.SLEEPING);
-      io += t.timeInStateNs(Task.State.IO);
-      runnable += t.timeInStateNs(Task.State.RUNNABLE) + t.timeInStateNs(Task.State.WAKING);
+      ReplicationResult.TaskTime tt = taskTime(t);
+      tasks.add(tt);
+      sleep += tt.sleepNs();
+      io += tt.ioNs();
+      runnable += tt.runnableNs();
     }
     return new ReplicationResult(design, replication, jobs, lockRows,
         new ReplicationResult.CpuTime(busy, spin, idle, sleep, io, runnable, ioWait),
-        engine.eventsFired(), counts, violations, vmstat);
+        engine.eventsFired(), counts, violations, vmstat, profile.folded(), tasks);
+  }
+
+  private static ReplicationResult.TaskTime taskTime(Task t) {
+    String name = t.name();
+    int slash = name.indexOf('/');
+    return new ReplicationResult.TaskTime(name, slash < 0 ? name : name.substring(0, slash),
+        t.operations(), t.timeInStateNs(Task.State.BUSY) + t.timeInStateNs(Task.State.RUNNING),
+        t.timeInStateNs(Task.State.SPINNING), t.timeInStateNs(Task.State.SLEEPING),
+        t.timeInStateNs(Task.State.IO),
+        t.timeInStateNs(Task.State.RUNNABLE) + t.timeInStateNs(Task.State.WAKING));
   }
 
   private static String opName(Workload w, String job) {

@@ -18,10 +18,31 @@ import java.util.List;
  * @param violations the first few of each kind, with their interleavings
  * @param vmstat vmstat counters counted while measuring ({@code PGFAULT}, {@code PGMAJFAULT},
  *     ...), in first-counted order
+ * @param stacks every task's measured time by call stack, folded ({@code job;function;...}), in
+ *     nanoseconds, in string order ({@link faultsim.machine.TimeProfile})
+ * @param tasks each task's operations and time, in the order the tasks were made
  */
 public record ReplicationResult(String design, int replication, List<JobResult> jobs,
     List<LockStatRow> locks, CpuTime cpu, long events, Map<String, Long> violationCounts,
-    List<Violation> violations, Map<String, Long> vmstat) {
+    List<Violation> violations, Map<String, Long> vmstat, Map<String, Long> stacks,
+    List<TaskTime> tasks) {
+
+  /** Without stacks or tasks. */
+  public ReplicationResult(String design, int replication, List<JobResult> jobs,
+      List<LockStatRow> locks, CpuTime cpu, long events, Map<String, Long> violationCounts,
+      List<Violation> violations, Map<String, Long> vmstat) {
+    this(design, replication, jobs, locks, cpu, events, violationCounts, violations, vmstat,
+        Map.of(), List.of());
+  }
+
+  /**
+   * One task over the measured runtime: the operations it completed and its time on its core
+   * ({@code busy}: working, {@code spin}: spinning on a lock) and off it ({@code sleep}: on a
+   * lock, a wait queue or a timer; {@code io}; {@code runnable}: waking up or waiting for a
+   * core).
+   */
+  public record TaskTime(String task, String job, long operations, long busyNs, long spinNs,
+      long sleepNs, long ioNs, long runnableNs) {}
 
   /**
    * Core and task time over the measured runtime, summed over cores (busy, spinning, idle, and

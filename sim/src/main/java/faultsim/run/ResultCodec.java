@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  * writes the same bytes as from the original. The first byte is the format version.
  */
 public final class ResultCodec {
-  private static final int VERSION = 3;
+  private static final int VERSION = 4;
   /** Histograms of results reach 1 h in ns; decoding never needs to widen them. */
   private static final long MIN_HIGHEST_TRACKABLE = 2;
 
@@ -93,6 +93,16 @@ public final class ResultCodec {
         string(out, v.timeline());
       }
       counts(out, r.vmstat());
+      counts(out, r.stacks());
+      out.writeInt(r.tasks().size());
+      for (ReplicationResult.TaskTime t : r.tasks()) {
+        string(out, t.task());
+        string(out, t.job());
+        for (long v : new long[] {t.operations(), t.busyNs(), t.spinNs(), t.sleepNs(), t.ioNs(),
+            t.runnableNs()}) {
+          out.writeLong(v);
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("writing to memory cannot fail", e);
     }
@@ -163,11 +173,19 @@ public final class ResultCodec {
         violations.add(new Violation(kind, time, string(in), string(in)));
       }
       Map<String, Long> vmstat = counts(in);
+      Map<String, Long> stacks = counts(in);
+      int nTasks = count(in);
+      List<ReplicationResult.TaskTime> tasks = new ArrayList<>(nTasks);
+      for (int i = 0; i < nTasks; i++) {
+        tasks.add(new ReplicationResult.TaskTime(string(in), string(in), in.readLong(),
+            in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong()));
+      }
       if (in.read() != -1) {
         throw new IllegalArgumentException("bytes left over after the encoded result");
       }
       return new ReplicationResult(design, replication, List.copyOf(jobs), List.copyOf(locks),
-          cpu, events, violationCounts, List.copyOf(violations), vmstat);
+          cpu, events, violationCounts, List.copyOf(violations), vmstat, stacks,
+          List.copyOf(tasks));
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated result: " + e, e);
     }
