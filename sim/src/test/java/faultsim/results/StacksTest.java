@@ -164,6 +164,13 @@ final class StacksTest {
         }
       }
       assertThat(tasks).isEqualTo(3);
+      // Each operation is counted by the task that completed it: per job, the tasks' counts add
+      // up to the job's.
+      for (faultsim.run.JobResult j : r.jobs()) {
+        assertThat(r.tasks().stream().filter(t -> t.job().equals(j.job()))
+            .mapToLong(ReplicationResult.TaskTime::operations).sum())
+            .as(r.design() + " " + j.job()).isEqualTo(j.operations());
+      }
       for (String job : jobs) {
         assertThat(perJob.get(job)).as(r.design() + " " + job)
             .isEqualTo(runtime * tasksPerJob.get(job));
