@@ -57,6 +57,13 @@ public final class DesignCall {
   private boolean enterTrace;
   /** The primitive being run, or that suspended the task (time profiles name it). */
   private String primitive;
+  /** Changes whenever the call stack does: a time profile's node for it is kept until then. */
+  private int stackVersion;
+  private int nodeVersion = -1;
+  private faultsim.machine.TimeProfile.Node nodeRoot;
+  private faultsim.machine.TimeProfile.Node nodeFunction;
+  private String nodePrimitive;
+  private faultsim.machine.TimeProfile.Node nodeLeaf;
   private Object returnValue;
 
   public DesignCall(RunEnv env) {
@@ -117,6 +124,7 @@ public final class DesignCall {
     returnValue = null;
     enterTrace = true;
     primitive = null;
+    stackVersion++;
   }
 
   private static IllegalArgumentException badArg(FunctionHandle f, int i, Object a) {
@@ -176,13 +184,29 @@ public final class DesignCall {
     if (!running) {
       return root;
     }
-    faultsim.machine.TimeProfile.Node n = root;
-    for (int d = 0; d < depth; d++) {
-      n = n.child(frames[d].name);
+    // Charges come at every change of a task's state, mostly several in one function: the node
+    // of the stack is looked up again only after a call or a return.
+    faultsim.machine.TimeProfile.Node n = nodeFunction;
+    if (root != nodeRoot || stackVersion != nodeVersion) {
+      n = root;
+      for (int d = 0; d < depth; d++) {
+        n = n.child(frames[d].name);
+      }
+      n = n.child(fn.name);
+      nodeRoot = root;
+      nodeVersion = stackVersion;
+      nodeFunction = n;
+      nodePrimitive = null;
     }
-    n = n.child(fn.name);
     String p = primitive;
-    return p == null || p.equals("cpu") ? n : n.child(p);
+    if (p == null || p.equals("cpu")) {
+      return n;
+    }
+    if (p != nodePrimitive) {
+      nodeLeaf = n.child(p);
+      nodePrimitive = p;
+    }
+    return nodeLeaf;
   }
 
   /**
@@ -328,6 +352,7 @@ public final class DesignCall {
                   + " recursion?)", null);
             }
             pushFrame(f, pc, bp);
+            stackVersion++;
             bp = sp - callee.paramTypes.size();
             sp = bp + callee.locals;
             ensure(sp + callee.maxStack);
@@ -358,6 +383,7 @@ public final class DesignCall {
             }
             sp = bp;
             depth--;
+            stackVersion++;
             f = frames[depth];
             frames[depth] = null;
             pc = framePc[depth];

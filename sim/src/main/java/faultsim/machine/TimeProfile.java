@@ -32,12 +32,37 @@ public final class TimeProfile implements Machine.TimeListener {
   public static final class Node {
     private static final Node[] NONE = new Node[0];
     final String name;
+    final Node parent;
     long ns;
     private Node[] children = NONE;
     private int count;
+    private String frame;
 
-    Node(String name) {
+    Node(String name, Node parent) {
       this.name = name;
+      this.parent = parent;
+    }
+
+    /** The frame above this one (toward the root), or null for a task's root. */
+    public Node parent() {
+      return parent;
+    }
+
+    /**
+     * The frame's name as the folded stacks write it ({@code [wait &mm->mmap_lock]} for what a
+     * task waited on), or null for the marker of a wait, which is one frame with the node above
+     * it.
+     */
+    public String frame() {
+      if (frame == null && !isMarker()) {
+        frame = parent != null && parent.isMarker() ? waitFrame(parent.name, name)
+            : TimeProfile.frame(name);
+      }
+      return frame;
+    }
+
+    boolean isMarker() {
+      return name.charAt(0) == '\u0000';
     }
 
     /** The child frame {@code name}, made on first use. */
@@ -52,7 +77,7 @@ public final class TimeProfile implements Machine.TimeListener {
       if (count == c.length) {
         children = c = Arrays.copyOf(c, Math.max(4, count * 2));
       }
-      Node n = new Node(name);
+      Node n = new Node(name, this);
       c[count++] = n;
       return n;
     }
@@ -69,7 +94,18 @@ public final class TimeProfile implements Machine.TimeListener {
   private static final String NOT_STARTED = "[not started]";
   private static final String EXITED = "[exited]";
 
+  /** Told of every charge with the node charged (a trace of replication 0, say). */
+  public interface Observer {
+    void charged(Task t, Node node, long startNs, long ns);
+  }
+
   private Node[] roots = new Node[0];
+  private Observer observer;
+
+  /** Sets who is told of every charge (null: nobody). */
+  public void setObserver(Observer o) {
+    observer = o;
+  }
 
   @Override
   public void spent(Task t, Task.State state, long startNs, long ns) {
@@ -87,6 +123,9 @@ public final class TimeProfile implements Machine.TimeListener {
       default -> throw new IllegalStateException("time charged in state " + state);
     }
     n.ns += ns;
+    if (observer != null) {
+      observer.charged(t, n, startNs, ns);
+    }
   }
 
   private Node root(Task t) {
@@ -98,7 +137,7 @@ public final class TimeProfile implements Machine.TimeListener {
     if (r == null) {
       String name = t.name();
       int slash = name.indexOf('/');
-      r = roots[id] = new Node(slash < 0 ? name : name.substring(0, slash));
+      r = roots[id] = new Node(slash < 0 ? name : name.substring(0, slash), null);
     }
     return r;
   }
@@ -125,38 +164,23 @@ public final class TimeProfile implements Machine.TimeListener {
   }
 
   private static void fold(Node n, StringBuilder sb, Map<String, Long> out) {
+    if (n.isMarker()) {
+      // A marker and each thing waited on below it are one frame.
+      for (int i = 0; i < n.count; i++) {
+        fold(n.children[i], sb, out);
+      }
+      return;
+    }
     int mark = sb.length();
     if (mark > 0) {
       sb.append(';');
     }
-    Node[] below;
-    int count;
-    long ns;
-    if (n.name.charAt(0) == '\u0000') {
-      // A marker and the one thing waited on below it are one frame.
-      for (int i = 0; i < n.count; i++) {
-        Node w = n.children[i];
-        sb.setLength(mark);
-        if (mark > 0) {
-          sb.append(';');
-        }
-        sb.append(waitFrame(n.name, w.name));
-        if (w.ns > 0) {
-          out.merge(sb.toString(), w.ns, Long::sum);
-        }
-      }
-      sb.setLength(mark);
-      return;
+    sb.append(n.frame());
+    if (n.ns > 0) {
+      out.merge(sb.toString(), n.ns, Long::sum);
     }
-    sb.append(frame(n.name));
-    ns = n.ns;
-    below = n.children;
-    count = n.count;
-    if (ns > 0) {
-      out.merge(sb.toString(), ns, Long::sum);
-    }
-    for (int i = 0; i < count; i++) {
-      fold(below[i], sb, out);
+    for (int i = 0; i < n.count; i++) {
+      fold(n.children[i], sb, out);
     }
     sb.setLength(mark);
   }

@@ -197,7 +197,9 @@ final class FlameGraph {
       Files.writeString(charts.resolve(name), svg, StandardCharsets.UTF_8);
       out.add(new Page.Flame(design, ChartStyle.hex(ChartStyle.design(i)), "charts/" + name,
           "stacks/" + file + ".folded", WIDTH,
-          PAD_TOP + depth(root) * FRAME_HEIGHT + PAD_BOTTOM, top(root)));
+          PAD_TOP + depth(root) * FRAME_HEIGHT + PAD_BOTTOM, top(root),
+          Files.isRegularFile(data.dir.resolve("trace").resolve(file + ".json"))
+              ? "trace/" + file + ".json" : ""));
     }
     return out;
   }

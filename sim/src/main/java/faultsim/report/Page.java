@@ -31,9 +31,10 @@ public record Page(String title, List<String> question, String workloadFile,
    * from.
    *
    * @param top the frames with the most time of their own, with their share of all time
+   * @param trace the design's {@code trace/<design>.json} when the run was traced, or empty
    */
   public record Flame(String design, String colour, String svg, String folded, int width,
-      int height, List<String> top) {}
+      int height, List<String> top, String trace) {}
 
   /** A labelled value. */
   public record Fact(String label, String value) {}

@@ -179,6 +179,7 @@ public final class ResultsWriter {
     writeTimeline(dir.resolve("timeline.csv"), byDesign);
     writeStacks(dir, byDesign);
     writeTasks(dir.resolve("tasks.csv"), byDesign);
+    writeTraces(dir, byDesign);
     readableByAll(dir);
   }
 
@@ -456,6 +457,64 @@ public final class ResultsWriter {
     Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
   }
 
+  // ---- trace/ -------------------------------------------------------------------------------
+
+  /**
+   * {@code trace/<design>.json}, the Chrome trace of each design's replication 0, and
+   * {@code trace/violation-<design>-<n>.json} for the n-th violation (from 0) that
+   * {@code violations.txt} lists under the design; nothing unless the runs were traced.
+   */
+  static void writeTraces(Path dir, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    boolean traced = byDesign.values().stream().flatMap(List::stream)
+        .anyMatch(r -> !r.trace().json().isEmpty());
+    if (!traced) {
+      return;
+    }
+    Path traces = dir.resolve("trace");
+    Files.createDirectories(traces);
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      String file = fileName(e.getKey());
+      int n = 0;
+      for (ReplicationResult r : e.getValue()) {
+        if (!r.trace().json().isEmpty()) {
+          Files.writeString(traces.resolve(file + ".json"), r.trace().json(),
+              StandardCharsets.UTF_8);
+        }
+        for (Violation v : r.violations()) {
+          Files.writeString(traces.resolve("violation-" + file + "-" + n++ + ".json"),
+              ViolationTrace.of(e.getKey(), r.replication(), v), StandardCharsets.UTF_8);
+        }
+      }
+    }
+  }
+
+  /**
+   * The manifest's {@code trace} entry: the size limit of a trace and, per design whose trace
+   * reached it, the simulated time at which it stops; empty when nothing was traced.
+   */
+  static Map<String, Object> traceNote(List<ReplicationResult> runs) {
+    Map<String, Object> note = new LinkedHashMap<>();
+    Map<String, String> truncated = new LinkedHashMap<>();
+    boolean traced = false;
+    for (ReplicationResult r : runs) {
+      if (!r.trace().json().isEmpty()) {
+        traced = true;
+        if (r.trace().truncatedAtNs() >= 0) {
+          truncated.put(r.design(), "stops at " + faultsim.workload.Units.formatTime(
+              r.trace().truncatedAtNs()) + " of simulated time: the trace reached "
+              + (faultsim.run.Experiment.TRACE_MAX_BYTES >> 20) + " MiB");
+        }
+      }
+    }
+    if (traced) {
+      note.put("replication", 0);
+      note.put("max_bytes", faultsim.run.Experiment.TRACE_MAX_BYTES);
+      note.put("truncated", truncated);
+    }
+    return note;
+  }
+
   // ---- cpu.csv and timeline.csv -------------------------------------------------------------
 
   /** {@code cpu.csv}: core time summed over cores, per replication and state (states add up). */
@@ -589,6 +648,10 @@ public final class ResultsWriter {
     m.put("simulated_events", runs.stream().mapToLong(ReplicationResult::events).sum());
     m.put("simulated_faults", runs.stream().mapToLong(r -> r.vmstat().getOrDefault("PGFAULT",
         0L)).sum());
+    Map<String, Object> trace = traceNote(runs);
+    if (!trace.isEmpty()) {
+      m.put("trace", trace);
+    }
     m.putAll(runInfo);
     ObjectMapper mapper = new ObjectMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

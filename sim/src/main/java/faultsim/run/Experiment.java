@@ -52,6 +52,15 @@ public final class Experiment {
    */
   public static List<ReplicationResult> run(Workload w, int threads, Progress progress)
       throws InterruptedException, InputException {
+    return run(w, threads, progress, false);
+  }
+
+  /**
+   * As {@link #run(Workload, int, Progress)}; with {@code trace}, replication 0 of every design
+   * also records a Chrome trace ({@link ReplicationResult#trace}).
+   */
+  public static List<ReplicationResult> run(Workload w, int threads, Progress progress,
+      boolean trace) throws InterruptedException, InputException {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be >= 1, was " + threads);
     }
@@ -79,7 +88,7 @@ public final class Experiment {
       int want = w.replications();
       while (true) {
         runBatch(w, designs, bindings, base, have, want, pool, byDesign, done,
-            designs.size() * want, progress);
+            designs.size() * want, progress, trace);
         have = want;
         if (rule == null) {
           break;
@@ -122,7 +131,7 @@ public final class Experiment {
   private static void runBatch(Workload w, List<String> designs,
       Map<String, KernelRun.Binding> bindings, RandomStreams base, int from, int to,
       ExecutorService pool, Map<String, List<ReplicationResult>> byDesign, AtomicInteger done,
-      int total, Progress progress) throws InterruptedException {
+      int total, Progress progress, boolean trace) throws InterruptedException {
     // Streams are positioned here, on the calling thread, in a fixed order: MRG32k3a's
     // constructor is not thread-safe.
     List<RandomStreams> perRun = new ArrayList<>();
@@ -139,7 +148,8 @@ public final class Experiment {
         RandomStreams streams = perRun.get(i++);
         int rep = r;
         futures.add(pool.submit(() -> {
-          ReplicationResult res = runOne(w, design, bindings.get(design), rep, streams);
+          ReplicationResult res = runOne(w, design, bindings.get(design), rep, streams,
+              trace && rep == 0);
           if (progress != null) {
             progress.runDone(done.incrementAndGet(), total,
                 w.spec().rampNs() + w.spec().runtimeNs());
@@ -174,9 +184,18 @@ public final class Experiment {
     return RandomStreams.create(w.seed(), names);
   }
 
+  /** The most bytes of events a run's trace holds; beyond them it is cut off. */
+  public static final long TRACE_MAX_BYTES = 64L << 20;
+
   /** One replication of one design; {@code binding} is null for the design 'synthetic'. */
   public static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
       int replication, RandomStreams streams) {
+    return runOne(w, design, binding, replication, streams, false);
+  }
+
+  /** As {@link #runOne(Workload, String, KernelRun.Binding, int, RandomStreams)}, traced. */
+  public static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
+      int replication, RandomStreams streams, boolean trace) {
     Machine m;
     Locks locks;
     Engine engine;
@@ -186,6 +205,9 @@ public final class Experiment {
     List<Violation> violations = new ArrayList<>();
     Map<String, Long> vmstat = new LinkedHashMap<>();
     faultsim.machine.TimeProfile profile = new faultsim.machine.TimeProfile();
+    faultsim.machine.TraceRecorder recorder =
+        trace ? new faultsim.machine.TraceRecorder(TRACE_MAX_BYTES) : null;
+    profile.setObserver(recorder);
     if (binding == null) {
       SyntheticRun run = new SyntheticRun(w.spec(), streams);
       run.machine().setTimeListener(profile);
@@ -261,7 +283,10 @@ public final class Experiment {
     }
     return new ReplicationResult(design, replication, jobs, lockRows,
         new ReplicationResult.CpuTime(busy, spin, idle, sleep, io, runnable, ioWait),
-        engine.eventsFired(), counts, violations, vmstat, profile.folded(), tasks);
+        engine.eventsFired(), counts, violations, vmstat, profile.folded(), tasks,
+        recorder == null ? ReplicationResult.Trace.NONE : new ReplicationResult.Trace(
+            recorder.finish(design + " r" + replication, m.tasks(), engine.now()),
+            recorder.truncatedAtNs()));
   }
 
   private static ReplicationResult.TaskTime taskTime(Task t) {

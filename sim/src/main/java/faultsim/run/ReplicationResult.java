@@ -21,18 +21,38 @@ import java.util.List;
  * @param stacks every task's measured time by call stack, folded ({@code job;function;...}), in
  *     nanoseconds, in string order ({@link faultsim.machine.TimeProfile})
  * @param tasks each task's operations and time, in the order the tasks were made
+ * @param trace the run as a Chrome trace when one was asked for ({@link Trace#NONE} otherwise)
  */
 public record ReplicationResult(String design, int replication, List<JobResult> jobs,
     List<LockStatRow> locks, CpuTime cpu, long events, Map<String, Long> violationCounts,
     List<Violation> violations, Map<String, Long> vmstat, Map<String, Long> stacks,
-    List<TaskTime> tasks) {
+    List<TaskTime> tasks, Trace trace) {
+
+  /** Without a trace. */
+  public ReplicationResult(String design, int replication, List<JobResult> jobs,
+      List<LockStatRow> locks, CpuTime cpu, long events, Map<String, Long> violationCounts,
+      List<Violation> violations, Map<String, Long> vmstat, Map<String, Long> stacks,
+      List<TaskTime> tasks) {
+    this(design, replication, jobs, locks, cpu, events, violationCounts, violations, vmstat,
+        stacks, tasks, Trace.NONE);
+  }
+
+  /**
+   * A run as Chrome trace JSON ({@link faultsim.machine.TraceRecorder}).
+   *
+   * @param json the trace, empty for none
+   * @param truncatedAtNs when it stopped growing at its size limit, or -1
+   */
+  public record Trace(String json, long truncatedAtNs) {
+    public static final Trace NONE = new Trace("", -1);
+  }
 
   /** Without stacks or tasks. */
   public ReplicationResult(String design, int replication, List<JobResult> jobs,
       List<LockStatRow> locks, CpuTime cpu, long events, Map<String, Long> violationCounts,
       List<Violation> violations, Map<String, Long> vmstat) {
     this(design, replication, jobs, locks, cpu, events, violationCounts, violations, vmstat,
-        Map.of(), List.of());
+        Map.of(), List.of(), Trace.NONE);
   }
 
   /**

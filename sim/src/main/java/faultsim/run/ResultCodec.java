@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  * writes the same bytes as from the original. The first byte is the format version.
  */
 public final class ResultCodec {
-  private static final int VERSION = 4;
+  private static final int VERSION = 5;
   /** Histograms of results reach 1 h in ns; decoding never needs to widen them. */
   private static final long MIN_HIGHEST_TRACKABLE = 2;
 
@@ -103,6 +103,8 @@ public final class ResultCodec {
           out.writeLong(v);
         }
       }
+      string(out, r.trace().json());
+      out.writeLong(r.trace().truncatedAtNs());
     } catch (IOException e) {
       throw new UncheckedIOException("writing to memory cannot fail", e);
     }
@@ -180,12 +182,18 @@ public final class ResultCodec {
         tasks.add(new ReplicationResult.TaskTime(string(in), string(in), in.readLong(),
             in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong()));
       }
+      String traceJson = string(in);
+      ReplicationResult.Trace trace = traceJson.isEmpty() ? ReplicationResult.Trace.NONE
+          : new ReplicationResult.Trace(traceJson, in.readLong());
+      if (traceJson.isEmpty()) {
+        in.readLong();
+      }
       if (in.read() != -1) {
         throw new IllegalArgumentException("bytes left over after the encoded result");
       }
       return new ReplicationResult(design, replication, List.copyOf(jobs), List.copyOf(locks),
           cpu, events, violationCounts, List.copyOf(violations), vmstat, stacks,
-          List.copyOf(tasks));
+          List.copyOf(tasks), trace);
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated result: " + e, e);
     }
