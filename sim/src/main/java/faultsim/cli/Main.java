@@ -133,6 +133,11 @@ public final class Main implements Callable<Integer> {
         + " global.randseed).")
     Long seed;
 
+    @Option(names = "--trace", description = "Also write trace/<design>.json, replication 0 of"
+        + " each design as a Chrome trace (open it in Perfetto UI), and a small trace of each"
+        + " violation listed.")
+    boolean trace;
+
     @Override
     public Integer call() throws Exception {
       List<String> all = new ArrayList<>(sets);
@@ -177,7 +182,7 @@ public final class Main implements Callable<Integer> {
             pb.stepTo(done);
             pb.setExtraMessage(String.format(Locale.ROOT, "%s simulated per run",
                 faultsim.workload.Units.formatTime(simNs)));
-          });
+          }, trace);
         }
       } else {
         results = Experiment.run(w, nThreads, (done, n, simNs) -> {
@@ -185,7 +190,7 @@ public final class Main implements Callable<Integer> {
             o.printf(Locale.ROOT, "%s: run %d/%d done (%.1f s wall)%n", w.name(), done, n,
                 (System.nanoTime() - t0) / 1e9);
           }
-        });
+        }, trace);
       }
       double wall = (System.nanoTime() - t0) / 1e9;
       Map<String, Object> info = new LinkedHashMap<>();

@@ -249,7 +249,7 @@ public final class Designs {
   }
 
   private static final class InterpretedCall implements DesignRunner.Call,
-      faultsim.machine.CodeSite {
+      faultsim.machine.CodeSite, faultsim.machine.TimeProfile.Stack {
     final DesignCall call;
 
     InterpretedCall(DesignCall call) {
@@ -259,6 +259,11 @@ public final class Designs {
     @Override
     public String site() {
       return call.site();
+    }
+
+    @Override
+    public faultsim.machine.TimeProfile.Node descend(faultsim.machine.TimeProfile.Node root) {
+      return call.descend(root);
     }
 
     @Override

@@ -115,6 +115,7 @@ final class FaultProgram implements Program {
             && (r & (KernelHost.VM_FAULT_SIGSEGV | KernelHost.VM_FAULT_SIGBUS)) != 0);
         long retries = ctx.takeRetries(t);
         recorder.record(faultStartNs, t.machine().engine().now(), retries);
+        t.countOperation();
         ctx.oracle().retries(t, "fault at " + Long.toHexString(faultAddress), retries);
         faults++;
       }

@@ -127,6 +127,7 @@ final class OpProgram implements Program {
     if (timed) {
       long retries = ctx.takeRetries(t);
       recorder.record(startNs, now, retries);
+      t.countOperation();
       ctx.oracle().retries(t, job.op().key() + " of " + mapping.name(), retries);
       done++;
       timed = false;

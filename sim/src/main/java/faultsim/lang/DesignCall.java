@@ -61,6 +61,15 @@ public final class DesignCall {
   private boolean running;
   private boolean finished;
   private boolean enterTrace;
+  /** The primitive being run, or that suspended the task (time profiles name it). */
+  private String primitive;
+  /** Changes whenever the call stack does: a time profile's node for it is kept until then. */
+  private int stackVersion;
+  private int nodeVersion = -1;
+  private faultsim.machine.TimeProfile.Node nodeRoot;
+  private faultsim.machine.TimeProfile.Node nodeFunction;
+  private String nodePrimitive;
+  private faultsim.machine.TimeProfile.Node nodeLeaf;
   private Object returnValue;
 
   public DesignCall(RunEnv env) {
@@ -120,6 +129,8 @@ public final class DesignCall {
     finished = false;
     returnValue = null;
     enterTrace = true;
+    primitive = null;
+    stackVersion++;
   }
 
   private static IllegalArgumentException badArg(FunctionHandle f, int i, Object a) {
@@ -168,6 +179,40 @@ public final class DesignCall {
       stack.add(frames[d].frameAt(framePc[d] - 1));
     }
     return stack;
+  }
+
+  /**
+   * The node of a time profile for where the call is: under {@code root}, each design function
+   * of the call stack (outermost first), then the primitive the task is suspended in (none for
+   * {@code cpu}: that is the function's own work); {@code root} when no call is running.
+   */
+  public faultsim.machine.TimeProfile.Node descend(faultsim.machine.TimeProfile.Node root) {
+    if (!running) {
+      return root;
+    }
+    // Charges come at every change of a task's state, mostly several in one function: the node
+    // of the stack is looked up again only after a call or a return.
+    faultsim.machine.TimeProfile.Node n = nodeFunction;
+    if (root != nodeRoot || stackVersion != nodeVersion) {
+      n = root;
+      for (int d = 0; d < depth; d++) {
+        n = n.child(frames[d].name);
+      }
+      n = n.child(fn.name);
+      nodeRoot = root;
+      nodeVersion = stackVersion;
+      nodeFunction = n;
+      nodePrimitive = null;
+    }
+    String p = primitive;
+    if (p == null || p.equals("cpu")) {
+      return n;
+    }
+    if (p != nodePrimitive) {
+      nodeLeaf = n.child(p);
+      nodePrimitive = p;
+    }
+    return nodeLeaf;
   }
 
   /**
@@ -322,6 +367,7 @@ public final class DesignCall {
                   + " recursion?)", null);
             }
             pushFrame(f, pc, bp);
+            stackVersion++;
             bp = sp - callee.paramTypes.size();
             sp = bp + callee.locals;
             ensure(sp + callee.maxStack);
@@ -352,6 +398,7 @@ public final class DesignCall {
             }
             sp = bp;
             depth--;
+            stackVersion++;
             f = frames[depth];
             frames[depth] = null;
             pc = framePc[depth];
@@ -389,6 +436,7 @@ public final class DesignCall {
             this.pc = pc;
             this.sp = sp;
             this.bp = bp;
+            primitive = site.primitive.name();
             if (trace != null && trace.records(site.primitive.name())) {
               trace.primitive(t, site.primitive.name(), args.clone(), site.location);
             }
@@ -497,6 +545,7 @@ public final class DesignCall {
             this.pc = pc;
             this.sp = sp;
             this.bp = bp;
+            primitive = null;
             Object v;
             try {
               v = c.next(env, t);
@@ -524,6 +573,7 @@ public final class DesignCall {
             this.pc = pc;
             this.sp = sp;
             this.bp = bp;
+            primitive = "wait_event";
             if (q == null) {
               throw fault(t, f, at, "wait_event(NULL): argument 1 is NULL", null);
             }

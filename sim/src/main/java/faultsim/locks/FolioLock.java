@@ -62,7 +62,7 @@ public final class FolioLock extends Lock {
     }
     waitBucket.atomic(machine, t.core());
     unlockWaiters.addLast(t);
-    t.sleep("folio_wait_locked", null);
+    t.sleep("folio_wait_locked(" + className() + ")", null);
   }
 
   public boolean locked() {
@@ -89,7 +89,7 @@ public final class FolioLock extends Lock {
     // moves to this core, and the unlocker pays for bringing it back.
     waitBucket.atomic(machine, t.core());
     waiters.addLast(w);
-    t.sleep("folio_lock", null);
+    t.sleep("folio_lock(" + className() + ")", null);
   }
 
   @Override
@@ -167,6 +167,6 @@ public final class FolioLock extends Lock {
       return;
     }
     w.steals++;
-    t.sleep("folio_lock", null);
+    t.sleep("folio_lock(" + className() + ")", null);
   }
 }

@@ -121,6 +121,26 @@ public final class Machine {
     default void waiting(Task t, LockInstance lock, boolean write) {}
   }
 
+  /** Told of every stretch of time a task spends in one state, as it is accounted. */
+  public interface TimeListener {
+    /** {@code t} was in {@code state} for {@code ns} > 0 nanoseconds from {@code startNs}. */
+    void spent(Task t, Task.State state, long startNs, long ns);
+
+    /** Everything told so far is to be forgotten (the ramp is over). */
+    default void reset() {}
+  }
+
+  private TimeListener timeListener;
+
+  /** Sets who is told of the tasks' time (null: nobody, at no cost). */
+  public void setTimeListener(TimeListener l) {
+    timeListener = l;
+  }
+
+  TimeListener timeListener() {
+    return timeListener;
+  }
+
   private LockListener lockListener;
   private java.util.function.BiConsumer<Task, ContextViolation> contextListener;
 
@@ -238,6 +258,9 @@ public final class Machine {
     }
     for (Task t : tasks) {
       t.resetCounters(now);
+    }
+    if (timeListener != null) {
+      timeListener.reset();
     }
   }
 }

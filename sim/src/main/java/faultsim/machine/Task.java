@@ -52,6 +52,7 @@ public final class Task {
   private boolean trylock;
   private LockInstance waitingFor;
   private Object attachment;
+  private long operations;
 
   Task(Machine machine, int id, String name, Program program) {
     this.machine = machine;
@@ -209,7 +210,6 @@ public final class Task {
     if (state != State.SPINNING) {
       throw new IllegalStateException(name + " granted while " + state);
     }
-    waitingOn = "";
     arm(TimerKind.GRANTED, ns);
   }
 
@@ -262,7 +262,6 @@ public final class Task {
     if (state != State.SLEEPING && state != State.IO) {
       throw new IllegalStateException(name + " woken while " + state);
     }
-    waitingOn = "";
     setState(State.WAKING);
     arm(TimerKind.WAKE_DONE, machine.costs().wakeupNs());
   }
@@ -398,17 +397,35 @@ public final class Task {
   }
 
   void accountUpTo(long nowNs) {
-    timeInStateNs[state.ordinal()] += nowNs - stateSinceNs;
+    long ns = nowNs - stateSinceNs;
+    timeInStateNs[state.ordinal()] += ns;
+    Machine.TimeListener l = machine.timeListener();
+    if (l != null && ns > 0) {
+      l.spent(this, state, stateSinceNs, ns);
+    }
     stateSinceNs = nowNs;
   }
 
   void resetCounters(long nowNs) {
     accountUpTo(nowNs);
     java.util.Arrays.fill(timeInStateNs, 0);
+    operations = 0;
+  }
+
+  /** The task's program completed an operation (a fault, a punch, a synthetic step list). */
+  public void countOperation() {
+    operations++;
+  }
+
+  /** Operations completed since the counters were last reset. */
+  public long operations() {
+    return operations;
   }
 
   private void run() {
     setState(State.RUNNING);
+    // Kept until now so that the wait is charged to what it was for (a time profile asks).
+    waitingOn = "";
     if (continuation != null) {
       Continuation c = continuation;
       continuation = null;

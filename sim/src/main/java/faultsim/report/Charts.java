@@ -68,6 +68,17 @@ final class Charts {
               + " and idle.", cpu(data)));
     }
     sections.put("Where the time goes", time);
+    List<Figure> threads = new ArrayList<>();
+    if (!data.manifest.has("sweep_point")) {
+      for (String job : threadedJobs(data)) {
+        threads.add(new Figure("threads-" + ResultsWriter.fileName(job),
+            "Throughput per task: " + job,
+            "Each task's operations per second of simulated time, the mean over replications;"
+                + " equal bars are a fair share. Slowest to fastest task: "
+                + imbalance(data, job) + ".", threads(data, job)));
+      }
+    }
+    sections.put("Fairness between tasks", threads);
     List<Figure> timeline = new ArrayList<>();
     // Jobs with few operations (those with spans) are drawn as bands on the others' timelines,
     // not as a throughput of their own, which would be mostly 0 and 1 per slice.
@@ -87,6 +98,80 @@ final class Charts {
     }
     sections.put("Over time", timeline);
     return sections;
+  }
+
+  /** Jobs of {@code tasks.csv} with more than one task, in workload order. */
+  static List<String> threadedJobs(ResultsData data) {
+    List<String> out = new ArrayList<>();
+    if (data.runtimeNs() <= 0) {
+      return out;
+    }
+    for (String job : data.jobs) {
+      long tasks = data.tasks.stream().filter(t -> t.job().equals(job))
+          .map(ResultsData.TaskRow::task).distinct().count();
+      if (tasks > 1) {
+        out.add(job);
+      }
+    }
+    return out;
+  }
+
+  /** design → task → mean operations per second over replications, tasks in file order. */
+  static Map<String, Map<String, Double>> perTask(ResultsData data, String job) {
+    Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+    double seconds = data.runtimeNs() / 1e9;
+    for (String design : data.designs) {
+      Map<String, List<Long>> ops = new LinkedHashMap<>();
+      for (ResultsData.TaskRow t : data.tasks) {
+        if (t.design().equals(design) && t.job().equals(job)) {
+          ops.computeIfAbsent(t.task(), k -> new ArrayList<>()).add(t.operations());
+        }
+      }
+      Map<String, Double> rates = new LinkedHashMap<>();
+      ops.forEach((task, v) -> rates.put(task,
+          v.stream().mapToLong(Long::longValue).average().orElse(0) / seconds));
+      if (!rates.isEmpty()) {
+        out.put(design, rates);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Per design, the slowest task's throughput as a share of the fastest's ({@code linux_6_6
+   * 93 %}): 100 % is perfectly even.
+   */
+  static String imbalance(ResultsData data, String job) {
+    List<String> out = new ArrayList<>();
+    perTask(data, job).forEach((design, rates) -> {
+      double min = rates.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+      double max = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      out.add(design + " " + (max == 0 ? "–" : Fmt.number(100 * min / max, 3) + " %"));
+    });
+    return String.join(", ", out);
+  }
+
+  /** Operations per second of each task of {@code job}, bars grouped by task, one per design. */
+  static JFreeChart threads(ResultsData data, String job) {
+    DefaultCategoryDataset ds = new DefaultCategoryDataset();
+    org.jfree.chart.renderer.category.BarRenderer renderer =
+        new org.jfree.chart.renderer.category.BarRenderer();
+    int series = 0;
+    for (Map.Entry<String, Map<String, Double>> e : perTask(data, job).entrySet()) {
+      for (Map.Entry<String, Double> t : e.getValue().entrySet()) {
+        ds.addValue(t.getValue(), e.getKey(), t.getKey());
+      }
+      renderer.setSeriesPaint(series++, ChartStyle.design(designIndex(data, e.getKey())));
+    }
+    renderer.setShadowVisible(false);
+    renderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+    renderer.setItemMargin(0.05);
+    CategoryAxis x = new CategoryAxis("task");
+    x.setCategoryLabelPositions(org.jfree.chart.axis.CategoryLabelPositions.UP_45);
+    CategoryPlot plot = new CategoryPlot(ds, x, new NumberAxis("operations per second"),
+        renderer);
+    JFreeChart chart = new JFreeChart("Throughput per task: " + job, null, plot, true);
+    return ChartStyle.apply(chart);
   }
 
   /** {@code job.op} as words: {@code job fault, operation fault}. */

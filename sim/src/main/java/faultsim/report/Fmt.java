@@ -97,4 +97,13 @@ final class Fmt {
     long hundredths = Math.round(ns / 10.0);
     return String.format(Locale.ROOT, "%d.%02d", hundredths / 100, hundredths % 100);
   }
+
+  /** Names joined as a sentence does: {@code a}, {@code a and b}, {@code a, b and c}. */
+  static String and(java.util.List<String> names) {
+    if (names.size() < 2) {
+      return String.join("", names);
+    }
+    return String.join(", ", names.subList(0, names.size() - 1)) + " and "
+        + names.get(names.size() - 1);
+  }
 }

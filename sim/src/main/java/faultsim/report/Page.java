@@ -18,12 +18,23 @@ import java.util.List;
  * @param charts chart sections, in page order
  * @param lockTables lock_stat tables, one per design
  * @param violations what the oracle found
+ * @param flames each design's flame graph, when the results have stacks
  * @param up link to the page this one belongs to (a sweep's), or empty
  */
 public record Page(String title, List<String> question, String workloadFile,
     String workloadSource, List<Fact> machine, List<Fact> run, List<DesignLink> designs,
     Verdict verdict, SummaryTable summary, List<ChartSection> charts, List<LockTable> lockTables,
-    Violations violations, String up) {
+    Violations violations, List<Flame> flames, String up) {
+
+  /**
+   * A design's flame graph ({@code charts/flame-<design>.svg}) and the folded stacks it is drawn
+   * from.
+   *
+   * @param top the frames with the most time of their own, with their share of all time
+   * @param trace the design's {@code trace/<design>.json} when the run was traced, or empty
+   */
+  public record Flame(String design, String colour, String svg, String folded, int width,
+      int height, List<String> top, String trace) {}
 
   /** A labelled value. */
   public record Fact(String label, String value) {}

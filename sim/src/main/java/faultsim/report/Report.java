@@ -94,7 +94,7 @@ public final class Report {
         paragraphs(data.text("workload", "description")), data.text("workload", "file"),
         data.text("workload", "source"), machine(data.manifest), runFacts(data),
         writeDesigns(dir, data), Verdict.of(data, summary, violations), summary, sections,
-        lockTables(data), violations, up);
+        lockTables(data), violations, FlameGraph.write(data, charts), up);
     writeAtomically(dir.resolve("index.html"), render("index.jte", page));
   }
 
@@ -148,6 +148,7 @@ public final class Report {
     deleteTree(designs);
     Files.createDirectories(designs);
     List<Page.DesignLink> out = new ArrayList<>();
+    String baseline = SummaryTable.baseline(data);
     for (int i = 0; i < data.designs.size(); i++) {
       String name = data.designs.get(i);
       String source = "";
@@ -170,7 +171,7 @@ public final class Report {
       Files.writeString(designs.resolve(file), source.endsWith("\n") ? source : source + "\n",
           StandardCharsets.UTF_8);
       out.add(new Page.DesignLink(name, "designs/" + file,
-          ChartStyle.hex(ChartStyle.design(i)), i == 0));
+          ChartStyle.hex(ChartStyle.design(i)), name.equals(baseline)));
     }
     return out;
   }

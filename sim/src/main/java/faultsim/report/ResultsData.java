@@ -36,6 +36,10 @@ final class ResultsData {
   record SiteRow(String design, String className, String side, String point, String site,
       long count) {}
 
+  /** A {@code tasks.csv} row (times in ns). */
+  record TaskRow(String design, int replication, String task, String job, long operations,
+      long busyNs, long spinNs, long sleepNs, long ioNs, long runnableNs) {}
+
   /** A {@code timeline.csv} row. */
   record TimelineRow(String design, String job, String kind, long startNs, long endNs,
       long ops) {}
@@ -60,6 +64,8 @@ final class ResultsData {
   /** design → {@code job.op} → distribution, in file-name order. */
   final Map<String, Map<String, Hgrm>> latency;
   final String violations;
+  /** {@code tasks.csv}, empty for results written before it existed. */
+  List<TaskRow> tasks = List.of();
   /** {@code lock_sites.csv}, empty for results written before it existed. */
   List<SiteRow> sites = List.of();
   /** {@code locks.csv}'s waiting_at_end per design and class side ({@code class-side}). */
@@ -172,7 +178,31 @@ final class ResultsData {
       }
       data.sites = List.copyOf(sites);
     }
+    Path tasksFile = dir.resolve("tasks.csv");
+    if (Files.isRegularFile(tasksFile)) {
+      List<TaskRow> tasks = new ArrayList<>();
+      for (CsvTable.Row r : CsvTable.read(tasksFile).rows()) {
+        tasks.add(new TaskRow(r.get("design"), (int) r.integer("replication"), r.get("task"),
+            r.get("job"), r.integer("operations"), r.integer("busy_ns"),
+            r.integer("spinning_ns"), r.integer("sleeping_ns"), r.integer("io_ns"),
+            r.integer("runnable_ns")));
+      }
+      data.tasks = List.copyOf(tasks);
+    }
     return data;
+  }
+
+  /** The measured simulated time of each run (the workload's runtime), or 0 if not recorded. */
+  long runtimeNs() {
+    JsonNode r = manifest.path("workload").path("resolved").path("global").path("runtime");
+    if (!r.isTextual()) {
+      return 0;
+    }
+    try {
+      return faultsim.workload.Units.parseTime(r.asText());
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   SummaryRow summary(String design, String job, String metric) {

@@ -21,10 +21,11 @@ import java.util.TreeMap;
  * @param metric what the safe designs are ranked by, e.g. {@code throughput of job reader}
  * @param unsafe designs with violations, in design order
  * @param safe designs without violations, best first
+ * @param baseline which design the changes are measured from, and why that one
  * @param replications the sentence on how many replications back the numbers
  * @param counts every design and kind with violations: the violation summary table
  */
-public record Verdict(String metric, List<Unsafe> unsafe, List<Ranked> safe,
+public record Verdict(String metric, List<Unsafe> unsafe, List<Ranked> safe, String baseline,
     String replications, List<KindCount> counts) {
 
   /**
@@ -129,7 +130,29 @@ public record Verdict(String metric, List<Unsafe> unsafe, List<Ranked> safe,
         + (how.isEmpty() ? "" : ", chosen by " + how)
         + (n < Comparison.MIN_N ? "; fewer than " + Comparison.MIN_N
             + ": differences are shown but not tested" : "");
-    return new Verdict("throughput of job " + job, unsafe, safe, reps, counts);
+    return new Verdict("throughput of job " + job, unsafe, safe, baseline(data, unsafe), reps,
+        counts);
+  }
+
+  /**
+   * The sentence naming the baseline: the first safe design, saying which designs before it
+   * were passed over as unsafe; or, when no design is safe, that there is none.
+   */
+  static String baseline(ResultsData data, List<Unsafe> unsafe) {
+    if (data.designs.isEmpty()) {
+      return "";
+    }
+    String base = SummaryTable.baseline(data);
+    if (!unsafe.isEmpty() && unsafe.size() == data.designs.size()) {
+      return "no safe baseline: every design has violations (the summary table compares with "
+          + base + ", the first design)";
+    }
+    List<String> before = data.designs.subList(0, data.designs.indexOf(base));
+    if (before.isEmpty()) {
+      return "baseline: " + base + " (the first design)";
+    }
+    return "baseline: " + base + " (the first design without violations; "
+        + Fmt.and(before) + (before.size() == 1 ? " is" : " are") + " unsafe)";
   }
 
   /** The link to a design's first violation shown (of {@code kind}, if not null), or empty. */
@@ -153,6 +176,7 @@ public record Verdict(String metric, List<Unsafe> unsafe, List<Ranked> safe,
       sb.append("UNSAFE ").append(u.design()).append(": ").append(String.join(", ", u.kinds()))
           .append(" (").append(u.found()).append(")\n");
     }
+    sb.append(baseline).append('\n');
     sb.append("safe designs by ").append(metric).append(":\n");
     for (Ranked r : safe) {
       sb.append("  ").append(r.rank()).append(". ").append(r.design()).append("  ")

@@ -50,7 +50,10 @@ import org.HdrHistogram.HistogramLogWriter;
  *   <li>{@code replications.csv}: every {@code summary.csv} metric per replication, for paired
  *       comparisons between designs; {@code cpu.csv}: core time per state and replication;
  *       {@code timeline.csv}: operations per bucket of replication 0's measured run, and the
- *       spans of operations of jobs with few of them.
+ *       spans of operations of jobs with few of them;
+ *   <li>{@code stacks/<design>.folded}: every task's measured time by call stack, in Brendan
+ *       Gregg's folded form ({@code frame;frame;frame ns}), summed over replications;
+ *       {@code tasks.csv}: each task's operations and time by state, per replication.
  * </ul>
  *
  * Everything but the manifest's wall-clock fields is a function of the workload and the seed.
@@ -175,6 +178,9 @@ public final class ResultsWriter {
     writeManifest(dir.resolve("manifest.json"), w, runs, runInfo);
     writeCpu(dir.resolve("cpu.csv"), byDesign);
     writeTimeline(dir.resolve("timeline.csv"), byDesign);
+    writeStacks(dir, byDesign);
+    writeTasks(dir.resolve("tasks.csv"), byDesign);
+    writeTraces(dir, byDesign);
     readableByAll(dir);
   }
 
@@ -458,6 +464,110 @@ public final class ResultsWriter {
     Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
   }
 
+  // ---- stacks/ and tasks.csv ----------------------------------------------------------------
+
+  /**
+   * {@code stacks/<design>.folded}: per design, every stack's nanoseconds summed over
+   * replications, one {@code frame;frame;frame ns} line per stack in string order (the input of
+   * flame graph tools); the lines add up to tasks × runtime × replications.
+   */
+  static void writeStacks(Path dir, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    Path stacks = dir.resolve("stacks");
+    Files.createDirectories(stacks);
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      java.util.TreeMap<String, Long> sum = new java.util.TreeMap<>();
+      for (ReplicationResult r : e.getValue()) {
+        r.stacks().forEach((k, v) -> sum.merge(k, v, Long::sum));
+      }
+      StringBuilder sb = new StringBuilder();
+      sum.forEach((k, v) -> sb.append(k).append(' ').append(v).append('\n'));
+      Files.writeString(stacks.resolve(fileName(e.getKey()) + ".folded"), sb.toString(),
+          StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * {@code tasks.csv}: per design, replication and task (in the order tasks were made), the
+   * operations it completed and its measured time by state; a task's states add up to the
+   * runtime less the time before it started or after it exited.
+   */
+  static void writeTasks(Path file, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    StringBuilder sb = new StringBuilder("design,replication,task,job,operations,busy_ns,"
+        + "spinning_ns,sleeping_ns,io_ns,runnable_ns\n");
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      for (ReplicationResult r : e.getValue()) {
+        for (ReplicationResult.TaskTime t : r.tasks()) {
+          sb.append(Csv.field(e.getKey())).append(',').append(r.replication()).append(',')
+              .append(Csv.field(t.task())).append(',').append(Csv.field(t.job())).append(',')
+              .append(t.operations()).append(',').append(t.busyNs()).append(',')
+              .append(t.spinNs()).append(',').append(t.sleepNs()).append(',').append(t.ioNs())
+              .append(',').append(t.runnableNs()).append('\n');
+        }
+      }
+    }
+    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  // ---- trace/ -------------------------------------------------------------------------------
+
+  /**
+   * {@code trace/<design>.json}, the Chrome trace of each design's replication 0, and
+   * {@code trace/violation-<design>-<n>.json} for the n-th violation (from 0) that
+   * {@code violations.txt} lists under the design; nothing unless the runs were traced.
+   */
+  static void writeTraces(Path dir, Map<String, List<ReplicationResult>> byDesign)
+      throws IOException {
+    boolean traced = byDesign.values().stream().flatMap(List::stream)
+        .anyMatch(r -> !r.trace().json().isEmpty());
+    if (!traced) {
+      return;
+    }
+    Path traces = dir.resolve("trace");
+    Files.createDirectories(traces);
+    for (Map.Entry<String, List<ReplicationResult>> e : byDesign.entrySet()) {
+      String file = fileName(e.getKey());
+      int n = 0;
+      for (ReplicationResult r : e.getValue()) {
+        if (!r.trace().json().isEmpty()) {
+          Files.writeString(traces.resolve(file + ".json"), r.trace().json(),
+              StandardCharsets.UTF_8);
+        }
+        for (Violation v : r.violations()) {
+          Files.writeString(traces.resolve("violation-" + file + "-" + n++ + ".json"),
+              ViolationTrace.of(e.getKey(), r.replication(), v), StandardCharsets.UTF_8);
+        }
+      }
+    }
+  }
+
+  /**
+   * The manifest's {@code trace} entry: the size limit of a trace and, per design whose trace
+   * reached it, the simulated time at which it stops; empty when nothing was traced.
+   */
+  static Map<String, Object> traceNote(List<ReplicationResult> runs) {
+    Map<String, Object> note = new LinkedHashMap<>();
+    Map<String, String> truncated = new LinkedHashMap<>();
+    boolean traced = false;
+    for (ReplicationResult r : runs) {
+      if (!r.trace().json().isEmpty()) {
+        traced = true;
+        if (r.trace().truncatedAtNs() >= 0) {
+          truncated.put(r.design(), "stops at " + faultsim.workload.Units.formatTime(
+              r.trace().truncatedAtNs()) + " of simulated time: the trace reached "
+              + (faultsim.run.Experiment.TRACE_MAX_BYTES >> 20) + " MiB");
+        }
+      }
+    }
+    if (traced) {
+      note.put("replication", 0);
+      note.put("max_bytes", faultsim.run.Experiment.TRACE_MAX_BYTES);
+      note.put("truncated", truncated);
+    }
+    return note;
+  }
+
   // ---- cpu.csv and timeline.csv -------------------------------------------------------------
 
   /** {@code cpu.csv}: core time summed over cores, per replication and state (states add up). */
@@ -596,6 +706,10 @@ public final class ResultsWriter {
     m.put("simulated_events", runs.stream().mapToLong(ReplicationResult::events).sum());
     m.put("simulated_faults", runs.stream().mapToLong(r -> r.vmstat().getOrDefault("PGFAULT",
         0L)).sum());
+    Map<String, Object> trace = traceNote(runs);
+    if (!trace.isEmpty()) {
+      m.put("trace", trace);
+    }
     m.putAll(runInfo);
     ObjectMapper mapper = new ObjectMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

@@ -52,6 +52,15 @@ public final class Experiment {
    */
   public static List<ReplicationResult> run(Workload w, int threads, Progress progress)
       throws InterruptedException, InputException {
+    return run(w, threads, progress, false);
+  }
+
+  /**
+   * As {@link #run(Workload, int, Progress)}; with {@code trace}, replication 0 of every design
+   * also records a Chrome trace ({@link ReplicationResult#trace}).
+   */
+  public static List<ReplicationResult> run(Workload w, int threads, Progress progress,
+      boolean trace) throws InterruptedException, InputException {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be >= 1, was " + threads);
     }
@@ -83,7 +92,7 @@ public final class Experiment {
       int want = w.replications();
       while (true) {
         runBatch(workloads, designs, bindings, base, have, want, pool, byDesign, done,
-            designs.size() * want, progress);
+            designs.size() * want, progress, trace);
         have = want;
         if (rule == null) {
           break;
@@ -126,7 +135,7 @@ public final class Experiment {
   private static void runBatch(Map<String, Workload> workloads, List<String> designs,
       Map<String, KernelRun.Binding> bindings, RandomStreams base, int from, int to,
       ExecutorService pool, Map<String, List<ReplicationResult>> byDesign, AtomicInteger done,
-      int total, Progress progress) throws InterruptedException {
+      int total, Progress progress, boolean trace) throws InterruptedException {
     // Streams are positioned here, on the calling thread, in a fixed order: MRG32k3a's
     // constructor is not thread-safe.
     List<RandomStreams> perRun = new ArrayList<>();
@@ -144,7 +153,8 @@ public final class Experiment {
         int rep = r;
         futures.add(pool.submit(() -> {
           Workload w = workloads.get(design);
-          ReplicationResult res = runOne(w, design, bindings.get(design), rep, streams);
+          ReplicationResult res = runOne(w, design, bindings.get(design), rep, streams,
+              trace && rep == 0);
           if (progress != null) {
             progress.runDone(done.incrementAndGet(), total,
                 w.spec().rampNs() + w.spec().runtimeNs());
@@ -179,9 +189,18 @@ public final class Experiment {
     return RandomStreams.create(w.seed(), names);
   }
 
+  /** The most bytes of events a run's trace holds; beyond them it is cut off. */
+  public static final long TRACE_MAX_BYTES = 64L << 20;
+
   /** One replication of one design; {@code binding} is null for the design 'synthetic'. */
   public static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
       int replication, RandomStreams streams) {
+    return runOne(w, design, binding, replication, streams, false);
+  }
+
+  /** As {@link #runOne(Workload, String, KernelRun.Binding, int, RandomStreams)}, traced. */
+  public static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
+      int replication, RandomStreams streams, boolean trace) {
     Machine m;
     Locks locks;
     Engine engine;
@@ -193,8 +212,14 @@ public final class Experiment {
     Map<String, Long> lockOrder = Map.of();
     long measuredNs = w.spec().runtimeNs();
     java.util.function.Function<String, Map<String, Double>> jobMetrics = job -> Map.of();
+    faultsim.machine.TimeProfile profile = new faultsim.machine.TimeProfile();
+    faultsim.machine.TraceRecorder recorder =
+        trace ? new faultsim.machine.TraceRecorder(TRACE_MAX_BYTES) : null;
+    profile.setObserver(recorder);
     if (binding == null) {
-      SyntheticRun run = new SyntheticRun(w.spec(), streams).run();
+      SyntheticRun run = new SyntheticRun(w.spec(), streams);
+      run.machine().setTimeListener(profile);
+      run.run();
       m = run.machine();
       locks = run.locks();
       engine = run.engine();
@@ -211,7 +236,9 @@ public final class Experiment {
         }
       }
     } else {
-      KernelRun run = new KernelRun(w, binding, streams).run();
+      KernelRun run = new KernelRun(w, binding, streams);
+      run.machine().setTimeListener(profile);
+      run.run();
       m = run.machine();
       locks = run.locks();
       engine = run.engine();
@@ -257,14 +284,30 @@ public final class Experiment {
     long sleep = 0;
     long io = 0;
     long runnable = 0;
+    List<ReplicationResult.TaskTime> tasks = new ArrayList<>();
     for (Task t : m.tasks()) {
-      sleep += t.timeInStateNs(Task.State.SLEEPING);
-      io += t.timeInStateNs(Task.State.IO);
-      runnable += t.timeInStateNs(Task.State.RUNNABLE) + t.timeInStateNs(Task.State.WAKING);
+      ReplicationResult.TaskTime tt = taskTime(t);
+      tasks.add(tt);
+      sleep += tt.sleepNs();
+      io += tt.ioNs();
+      runnable += tt.runnableNs();
     }
     return new ReplicationResult(design, replication, jobs, lockRows,
         new ReplicationResult.CpuTime(busy, spin, idle, sleep, io, runnable, ioWait),
-        engine.eventsFired(), counts, violations, vmstat, lockOrder);
+        engine.eventsFired(), counts, violations, vmstat, lockOrder, profile.folded(), tasks,
+        recorder == null ? ReplicationResult.Trace.NONE : new ReplicationResult.Trace(
+            recorder.finish(design + " r" + replication, m.tasks(), engine.now()),
+            recorder.truncatedAtNs()));
+  }
+
+  private static ReplicationResult.TaskTime taskTime(Task t) {
+    String name = t.name();
+    int slash = name.indexOf('/');
+    return new ReplicationResult.TaskTime(name, slash < 0 ? name : name.substring(0, slash),
+        t.operations(), t.timeInStateNs(Task.State.BUSY) + t.timeInStateNs(Task.State.RUNNING),
+        t.timeInStateNs(Task.State.SPINNING), t.timeInStateNs(Task.State.SLEEPING),
+        t.timeInStateNs(Task.State.IO),
+        t.timeInStateNs(Task.State.RUNNABLE) + t.timeInStateNs(Task.State.WAKING));
   }
 
   private static String opName(Workload w, String job) {

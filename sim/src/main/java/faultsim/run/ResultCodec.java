@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  * writes the same bytes as from the original. The first byte is the format version.
  */
 public final class ResultCodec {
-  private static final int VERSION = 5;
+  private static final int VERSION = 6;
   /** Histograms of results reach 1 h in ns; decoding never needs to widen them. */
   private static final long MIN_HIGHEST_TRACKABLE = 2;
 
@@ -99,6 +99,18 @@ public final class ResultCodec {
       }
       counts(out, r.vmstat());
       counts(out, r.lockOrder());
+      counts(out, r.stacks());
+      out.writeInt(r.tasks().size());
+      for (ReplicationResult.TaskTime t : r.tasks()) {
+        string(out, t.task());
+        string(out, t.job());
+        for (long v : new long[] {t.operations(), t.busyNs(), t.spinNs(), t.sleepNs(), t.ioNs(),
+            t.runnableNs()}) {
+          out.writeLong(v);
+        }
+      }
+      string(out, r.trace().json());
+      out.writeLong(r.trace().truncatedAtNs());
     } catch (IOException e) {
       throw new UncheckedIOException("writing to memory cannot fail", e);
     }
@@ -176,11 +188,25 @@ public final class ResultCodec {
       }
       Map<String, Long> vmstat = counts(in);
       Map<String, Long> lockOrder = counts(in);
+      Map<String, Long> stacks = counts(in);
+      int nTasks = count(in);
+      List<ReplicationResult.TaskTime> tasks = new ArrayList<>(nTasks);
+      for (int i = 0; i < nTasks; i++) {
+        tasks.add(new ReplicationResult.TaskTime(string(in), string(in), in.readLong(),
+            in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong()));
+      }
+      String traceJson = string(in);
+      ReplicationResult.Trace trace = traceJson.isEmpty() ? ReplicationResult.Trace.NONE
+          : new ReplicationResult.Trace(traceJson, in.readLong());
+      if (traceJson.isEmpty()) {
+        in.readLong();
+      }
       if (in.read() != -1) {
         throw new IllegalArgumentException("bytes left over after the encoded result");
       }
       return new ReplicationResult(design, replication, List.copyOf(jobs), List.copyOf(locks),
-          cpu, events, violationCounts, List.copyOf(violations), vmstat, lockOrder);
+          cpu, events, violationCounts, List.copyOf(violations), vmstat, lockOrder, stacks,
+          List.copyOf(tasks), trace);
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated result: " + e, e);
     }

@@ -83,6 +83,7 @@ public final class SyntheticProgram implements Program {
       return;
     }
     recorder.record(opStartNs, now);
+    t.countOperation();
     done++;
     pc = -1;
   }

@@ -39,7 +39,13 @@ final class ReportCommandTest {
         "global.runtime=2ms", "--replications", "2")).isZero();
     Map<String, byte[]> fromRun = reportFiles(out);
     assertThat(fromRun.keySet()).contains("index.html", "charts/latency-fault.fault.svg",
-        "charts/timeline-fault.png", "designs/synthetic.txt");
+        "charts/timeline-fault.png", "designs/synthetic.txt", "charts/flame-synthetic.svg",
+        "charts/threads-fault.svg", "charts/threads-fault.png");
+    // Fifteen fault tasks: a chart of their throughputs; one mmap task: none.
+    assertThat(fromRun.keySet()).doesNotContain("charts/threads-mmap.svg");
+    byte[] sums = Files.readAllBytes(out.resolve("SHA256SUMS"));
+    assertThat(new String(sums, java.nio.charset.StandardCharsets.UTF_8)).contains(
+        "  stacks/synthetic.folded\n", "  tasks.csv\n", "  charts/flame-synthetic.svg\n");
     Files.writeString(out.resolve("charts/stale.svg"), "left over");
 
     StringWriter stdout = new StringWriter();
@@ -54,6 +60,7 @@ final class ReportCommandTest {
     for (String f : fromRun.keySet()) {
       assertThat(again.get(f)).as(f).isEqualTo(fromRun.get(f));
     }
+    assertThat(Files.readAllBytes(out.resolve("SHA256SUMS"))).isEqualTo(sums);
   }
 
   @Test

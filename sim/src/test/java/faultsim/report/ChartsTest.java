@@ -62,7 +62,11 @@ final class ChartsTest {
 
   @Test
   void forRun_fixture_givesEveryChartInItsSection() {
-    assertThat(figures.keySet()).containsExactly("Latency", "Where the time goes", "Over time");
+    assertThat(figures.keySet()).containsExactly("Latency", "Where the time goes",
+        "Fairness between tasks", "Over time");
+    // Three fault tasks get a chart of their throughputs; the one mmap task does not.
+    assertThat(figures.get("Fairness between tasks")).extracting(Figure::name)
+        .containsExactly("threads-fault");
     assertThat(figures.get("Latency")).extracting(Figure::name).containsExactly(
         "latency-fault.fault", "cdf-fault.fault", "latency-mmap.mmap", "cdf-mmap.mmap");
     assertThat(figures.get("Where the time goes")).extracting(Figure::name)
@@ -70,6 +74,31 @@ final class ChartsTest {
     // The mmap job's few operations are bands on the faults' timeline, not a timeline.
     assertThat(figures.get("Over time")).extracting(Figure::name)
         .containsExactly("timeline-fault");
+  }
+
+  /**
+   * From the fixture's tasks.csv, operations per task in replications 0, 1, 2 over 3 ms: baseline
+   * fault/0 405, 399, 432 (mean 412), fault/1 408, 401, 456 (421.67), fault/2 399, 429, 413
+   * (413.67): 137,333, 140,556 and 137,889 ops/s, the slowest 412 / 421.67 = 97.7 % of the
+   * fastest; variant 405.67, 414.67, 403.67: 403.67 / 414.67 = 97.3 %.
+   */
+  @Test
+  void threadsChart_perTaskThroughputAndImbalance_fromTasksCsv() {
+    Map<String, Map<String, Double>> rates = Charts.perTask(data, "fault");
+
+    assertThat(rates.get(ReportFixture.BASELINE).keySet()).containsExactly("fault/0", "fault/1",
+        "fault/2");
+    assertThat(rates.get(ReportFixture.BASELINE).get("fault/0"))
+        .isCloseTo(412 / 0.003, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(rates.get(ReportFixture.BASELINE).get("fault/1"))
+        .isCloseTo((408 + 401 + 456) / 3.0 / 0.003, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(Charts.imbalance(data, "fault")).isEqualTo(ReportFixture.BASELINE + " 97.7 %, "
+        + ReportFixture.VARIANT + " 97.3 %");
+    CategoryPlot plot = figure("threads-fault").chart().getCategoryPlot();
+    assertThat(plot.getDataset().getRowKeys()).containsExactly(ReportFixture.BASELINE,
+        ReportFixture.VARIANT);
+    assertThat(plot.getDataset().getColumnKeys()).containsExactly("fault/0", "fault/1",
+        "fault/2");
   }
 
   @Test

@@ -83,7 +83,8 @@ final class ReportGoldenTest {
 
     List<String> files = files(a);
     assertThat(files).contains("index.html", "charts/latency-fault.fault.svg",
-        "charts/latency-fault.fault.png", "designs/baseline.mmap-lock.txt");
+        "charts/latency-fault.fault.png", "designs/baseline.mmap-lock.txt",
+        "charts/flame-baseline.mmap-lock.svg", "charts/flame-variant.long-write-hold.svg");
     assertThat(files(b)).isEqualTo(files);
     for (String f : files) {
       assertThat(Files.readAllBytes(b.resolve(f))).as(f).isEqualTo(Files.readAllBytes(a.resolve(f)));
