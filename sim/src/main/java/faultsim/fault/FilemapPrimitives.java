@@ -1,0 +1,158 @@
+package faultsim.fault;
+
+import faultsim.kernel.AddressSpace;
+import faultsim.kernel.Folio;
+import faultsim.lang.Host;
+import faultsim.lang.Primitive;
+import faultsim.lang.Type;
+
+import static faultsim.fault.KernelHost.*;
+
+/**
+ * Primitives of the page cache (mm/filemap.c): lookups, adding and removing folios, folio
+ * locks and references, fault-around's walk.
+ */
+final class FilemapPrimitives {
+  private FilemapPrimitives() {}
+
+  static void addTo(KernelTypes k) {
+    Host h = k.h();
+    Type mm = k.mm();
+    Type mapping = k.mapping();
+    Type folio = k.folio();
+    Type folioCursor = k.folioCursor();
+    h.primitiveSource("mm/filemap.c");
+    h.primitive("filemap_get_folio").params(mapping, Type.INT).returns(folio)
+        .impl((env, t, a) -> {
+          Folio f = ((AddressSpace) a[0]).folio((Long) a[1]);
+          long cost = KernelCosts.PAGECACHE_LOOKUP_NS;
+          if (f != null) {
+            cost += f.refLine().atomic(t.machine(), t.core());
+            f.get();
+          }
+          t.busy(cost);
+          return f;
+        }).add();
+    h.primitive("xa_is_value").params(mapping, Type.INT).returns(Type.BOOL)
+        .impl((env, t, a) -> {
+          t.busy(KernelCosts.PAGECACHE_LOOKUP_NS);
+          return ((AddressSpace) a[0]).entry((Long) a[1]) instanceof AddressSpace.ValueEntry;
+        }).add();
+    h.primitive("filemap_alloc_folio").params(mapping, Type.INT).returns(folio)
+        .impl((env, t, a) -> {
+          t.busy(KernelCosts.FOLIO_ALLOC_NS);
+          return ((AddressSpace) a[0]).newFolio((Long) a[1]);
+        }).add();
+    h.primitive("__folio_set_locked").params(folio).tryAcquires(0, true)
+        .impl((env, t, a) -> {
+          if (((Folio) a[0]).isLocked()) {
+            throw t.fault("__folio_set_locked(" + a[0] + ") on a folio already locked");
+          }
+          ((Folio) a[0]).lock().tryAcquire(t, true);
+          return null;
+        }).add();
+    h.primitive("__filemap_add_folio").params(mapping, folio).returns(Type.BOOL)
+        .impl((env, t, a) -> {
+          AddressSpace m = (AddressSpace) a[0];
+          Folio f = (Folio) a[1];
+          requireHeld(t, m.lock("i_pages"), null, "__filemap_add_folio", "&mapping->i_pages");
+          requireFolioLocked(t, f, "__filemap_add_folio");
+          t.busy(KernelCosts.XA_STORE_NS);
+          boolean ok = m.insertFolio(f);
+          if (ok) {
+            f.get();
+          }
+          return ok;
+        }).add();
+    h.primitive("__filemap_remove_folio").params(folio).impl((env, t, a) -> {
+      Folio f = (Folio) a[0];
+      AddressSpace m = f.mapping();
+      if (m == null) {
+        throw t.fault("__filemap_remove_folio(" + f + "): not in a page cache");
+      }
+      requireHeld(t, m.lock("i_pages"), null, "__filemap_remove_folio", "&mapping->i_pages");
+      requireFolioLocked(t, f, "__filemap_remove_folio");
+      m.removeFolio(f);
+      f.put();
+      t.busy(KernelCosts.XA_STORE_NS);
+      return null;
+    }).add();
+    h.primitive("xa_erase_value").params(mapping, Type.INT).impl((env, t, a) -> {
+      AddressSpace m = (AddressSpace) a[0];
+      requireHeld(t, m.lock("i_pages"), null, "xa_erase_value", "&mapping->i_pages");
+      m.removeValueEntry((Long) a[1]);
+      t.busy(KernelCosts.XA_STORE_NS);
+      return null;
+    }).add();
+    h.primitive("filemap_read_folio").params(folio).impl((env, t, a) -> {
+      Folio f = (Folio) a[0];
+      requireFolioLocked(t, f, "filemap_read_folio");
+      AddressSpace m = f.mapping();
+      if (m == null) {
+        throw t.fault("filemap_read_folio(" + f + "): the folio was removed from its file");
+      }
+      // The block mapping is looked up when the bio is built (->read_folio, get_block): the
+      // data that arrives is that of the blocks the file had then, even if they are freed
+      // while the read is in flight. end_io marks the folio uptodate.
+      f.setGeneration(m.dataGeneration(f.index()));
+      m.device().submitAndWait(t, false, f::markUptodate);
+      return null;
+    }).add();
+    h.primitive("folio_zero_fill").params(folio).impl((env, t, a) -> {
+      Folio f = (Folio) a[0];
+      if (f.mapping() != null) {
+        f.setGeneration(f.mapping().dataGeneration(f.index()));
+      }
+      f.markUptodate();
+      t.busy(KernelCosts.CLEAR_PAGE_NS);
+      return null;
+    }).add();
+    h.primitive("folio_mark_uptodate").params(folio).impl((env, t, a) -> {
+      ((Folio) a[0]).markUptodate();
+      return null;
+    }).add();
+    h.primitive("folio_mark_dirty").params(folio).impl((env, t, a) -> {
+      ((Folio) a[0]).setDirty(true);
+      return null;
+    }).add();
+    h.primitive("folio_get").params(folio).impl((env, t, a) -> {
+      Folio f = (Folio) a[0];
+      f.get();
+      t.busy(f.refLine().atomic(t.machine(), t.core()));
+      return null;
+    }).add();
+    h.primitive("folio_try_get").params(folio).returns(Type.BOOL).impl((env, t, a) -> {
+      Folio f = (Folio) a[0];
+      t.busy(f.refLine().atomic(t.machine(), t.core()));
+      if (f.refcount() <= 0) {
+        return false;
+      }
+      f.get();
+      return true;
+    }).add();
+    h.primitive("folio_put").params(folio).impl((env, t, a) -> {
+      Folio f = (Folio) a[0];
+      f.put();
+      t.busy(f.refLine().atomic(t.machine(), t.core()));
+      return null;
+    }).add();
+    h.primitive("folio_lock").params(folio).acquires(0, true).impl((env, t, a) -> {
+      ((Folio) a[0]).lock().acquire(t, true);
+      return null;
+    }).add();
+    h.primitive("folio_trylock").params(folio).returns(Type.BOOL).tryAcquires(0, true)
+        .impl((env, t, a) -> {
+          ((Folio) a[0]).lock().tryAcquire(t, true);
+          return Primitive.RESULT;
+        }).add();
+    h.primitive("folio_unlock").params(folio).releases(0, true).impl((env, t, a) -> {
+      Folio f = (Folio) a[0];
+      f.lock().release(t, true);
+      f.dropIdleLock();
+      return null;
+    }).add();
+    h.primitive("pagecache_range").params(mapping, Type.INT, Type.INT).returns(folioCursor)
+        .impl((env, t, a) -> new FolioBatchCursor((AddressSpace) a[0], (Long) a[1],
+            (Long) a[2])).add();
+  }
+}

@@ -1,0 +1,68 @@
+package faultsim.fault;
+
+import faultsim.kernel.AddressSpace;
+import faultsim.kernel.Folio;
+import faultsim.lang.Host;
+import faultsim.lang.Type;
+
+import static faultsim.fault.KernelHost.*;
+
+/**
+ * Primitives of the file systems' side (include/linux/fs.h, fs/ext4, fs/xfs, fs/dax.c,
+ * mm/shmem.c): i_size, block mapping and allocation, journal handles, punch and truncate steps.
+ */
+final class FsPrimitives {
+  private FsPrimitives() {}
+
+  static void addTo(KernelTypes k) {
+    Host h = k.h();
+    Type mm = k.mm();
+    Type mapping = k.mapping();
+    Type folio = k.folio();
+    h.primitiveSource("include/linux/fs.h, fs/ext4, fs/xfs, fs/dax.c, mm/shmem.c");
+    h.primitive("i_size_read").params(mapping).returns(Type.INT)
+        .impl((env, t, a) -> ((AddressSpace) a[0]).iSize()).add();
+    h.primitive("i_size_write").params(mapping, Type.INT).impl((env, t, a) -> {
+      ((AddressSpace) a[0]).setISize((Long) a[1]);
+      return null;
+    }).add();
+    h.primitive("free_blocks").params(mapping, Type.INT, Type.INT).impl((env, t, a) -> {
+      ((AddressSpace) a[0]).freeBlocks((Long) a[1], (Long) a[2]);
+      return null;
+    }).add();
+    h.primitive("get_block").params(mapping, Type.INT, Type.BOOL).returns(Type.INT)
+        .impl((env, t, a) -> {
+          t.busy(KernelCosts.GET_BLOCK_NS + ((Boolean) a[2] ? KernelCosts.ALLOC_BLOCK_NS : 0));
+          return 1L;
+        }).add();
+    h.primitive("dax_insert_entry").params(mapping, Type.INT).returns(folio)
+        .impl((env, t, a) -> {
+          AddressSpace m = (AddressSpace) a[0];
+          long index = (Long) a[1];
+          Folio f = m.folio(index);
+          if (f == null) {
+            f = m.newFolio(index);
+            f.markUptodate();
+            m.insertFolio(f);
+          }
+          t.busy(KernelCosts.XA_STORE_NS);
+          return f;
+        }).add();
+    h.primitive("shmem_falloc_begin").params(mapping, Type.INT, Type.INT)
+        .impl((env, t, a) -> {
+          AddressSpace m = (AddressSpace) a[0];
+          requireHeld(t, m.lock("i_lock"), null, "shmem_falloc_begin", "&inode->i_lock");
+          m.setIPrivate(new ShmemFalloc((Long) a[1], (Long) a[2]));
+          return null;
+        }).add();
+    h.primitive("shmem_falloc_end").params(mapping).impl((env, t, a) -> {
+      AddressSpace m = (AddressSpace) a[0];
+      requireHeld(t, m.lock("i_lock"), null, "shmem_falloc_end", "&inode->i_lock");
+      m.setIPrivate(null);
+      return null;
+    }).add();
+    h.primitive("shmem_falloc_waits").params(mapping, Type.INT).returns(Type.BOOL)
+        .impl((env, t, a) -> ((AddressSpace) a[0]).iPrivate() instanceof ShmemFalloc s
+            && s.covers((Long) a[1])).add();
+  }
+}

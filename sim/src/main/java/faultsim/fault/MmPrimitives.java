@@ -1,0 +1,81 @@
+package faultsim.fault;
+
+import faultsim.kernel.AddressSpace;
+import faultsim.kernel.MmStruct;
+import faultsim.kernel.Vma;
+import faultsim.lang.Host;
+import faultsim.lang.Type;
+
+import static faultsim.fault.KernelHost.*;
+
+/**
+ * Primitives of the fault entry and the mm: the arch fault handler (arch/x86/mm/fault.c), VMA lookup and
+ * the mm (mm/mmap.c), and the entry points of mm/memory.c.
+ */
+final class MmPrimitives {
+  private MmPrimitives() {}
+
+  static void addTo(KernelTypes k) {
+    Host h = k.h();
+    Type mm = k.mm();
+    Type vma = k.vma();
+    Type mapping = k.mapping();
+    Type vmf = k.vmf();
+    h.primitiveSource("arch/x86/mm/fault.c, mm/mmap.c, mm/memory.c");
+    h.primitive("min").params(Type.INT, Type.INT).returns(Type.INT)
+        .impl((env, t, a) -> Math.min((Long) a[0], (Long) a[1])).add();
+    h.primitive("max").params(Type.INT, Type.INT).returns(Type.INT)
+        .impl((env, t, a) -> Math.max((Long) a[0], (Long) a[1])).add();
+    h.primitive("fault_entry").impl((env, t, a) -> {
+      t.busy(KernelCosts.FAULT_ENTRY_NS);
+      return null;
+    }).add();
+    h.primitive("find_vma").params(mm, Type.INT).returns(vma).impl((env, t, a) -> {
+      t.busy(KernelCosts.FIND_VMA_NS);
+      return ((MmStruct) a[0]).findVma((Long) a[1]);
+    }).add();
+    h.primitive("vmf_init").params(vma, Type.INT, Type.INT).returns(vmf)
+        .impl((env, t, a) -> {
+          env.context(KernelContext.class).oracle().faultUses(t, (Vma) a[0]);
+          return new VmFault((Vma) a[0], (Long) a[1], (Long) a[2]);
+        }).add();
+    h.primitive("vma_end_write_all").params(mm).impl((env, t, a) -> {
+      ((MmStruct) a[0]).advanceMmLockSeq();
+      return null;
+    }).add();
+    h.primitive("anon_vma_prepare").params(vma).impl((env, t, a) -> {
+      ((Vma) a[0]).setAnonVma();
+      t.busy(KernelCosts.ANON_VMA_PREPARE_NS);
+      return null;
+    }).add();
+    h.primitive("mmap_region").params(mm, mapping, Type.INT, Type.INT, Type.BOOL)
+        .returns(vma).impl((env, t, a) -> {
+          MmStruct m = (MmStruct) a[0];
+          requireHeld(t, m.mmapLockIfUsed(), m.mmapSemIfUsed(), "mmap_region",
+              "mmap_lock for write");
+          t.busy(KernelCosts.VMA_CHANGE_NS);
+          return m.mmap((AddressSpace) a[1], (Long) a[2], (Long) a[3], (Boolean) a[4]);
+        }).add();
+    h.primitive("remove_vma").params(vma).impl((env, t, a) -> {
+      Vma v = (Vma) a[0];
+      requireHeld(t, v.mm().mmapLockIfUsed(), v.mm().mmapSemIfUsed(), "remove_vma",
+          "mmap_lock for write");
+      env.context(KernelContext.class).oracle().vmaRemoved(t, v);
+      v.mm().munmap(v);
+      t.busy(KernelCosts.VMA_CHANGE_NS);
+      return null;
+    }).add();
+    h.primitive("linear_page_index").params(vma, Type.INT).returns(Type.INT)
+        .impl((env, t, a) -> ((Vma) a[0]).pageIndex((Long) a[1])).add();
+    h.primitive("vma_address").params(vma, Type.INT).returns(Type.INT)
+        .impl((env, t, a) -> ((Vma) a[0]).address((Long) a[1])).add();
+    h.primitive("count_vm_event").params(Type.INT).impl((env, t, a) -> {
+      env.context(KernelContext.class).kernel().countVmEvent(vmEventName(env, t, (Long) a[0]));
+      return null;
+    }).add();
+    h.primitive("count_retry").impl((env, t, a) -> {
+      env.context(KernelContext.class).countRetry(t);
+      return null;
+    }).add();
+  }
+}
