@@ -36,7 +36,8 @@ import picocli.CommandLine.Parameters;
     description = "Discrete-event simulator of Linux page-fault throughput under locking designs.",
     subcommands = {Main.Run.class, Main.SweepCmd.class, Main.Validate.class,
         Main.OptionsCmd.class, DesignCommands.List_.class, DesignCommands.Explain.class,
-        ReportCommand.class, ReferenceCommand.class, CalibrateCommand.class})
+        ReportCommand.class, ReferenceCommand.class, CalibrateCommand.class,
+        HuntCommands.HuntCmd.class, HuntCommands.ReplayCmd.class})
 public final class Main implements Callable<Integer> {
   static final int BAD_INPUT = 2;
   static final int INTERNAL = 1;
@@ -133,10 +134,20 @@ public final class Main implements Callable<Integer> {
         + " global.randseed).")
     Long seed;
 
+    @Option(names = "--schedule", paramLabel = "FILE", description = "Delay tasks at the"
+        + " interaction points a schedule file (from hunt) names, in every run; runs its design"
+        + " unless --design is given.")
+    Path schedule;
+
     @Override
     public Integer call() throws Exception {
       List<String> all = new ArrayList<>(sets);
       WorkloadLoader loader = new WorkloadLoader();
+      faultsim.hunt.Schedule sched = schedule == null ? null
+          : faultsim.hunt.Schedule.read(schedule);
+      if (sched != null && designs.isEmpty()) {
+        designs = List.of(sched.design());
+      }
       if (replications != null) {
         all.add("replications=" + replications);
         loader.typedAs(all.get(all.size() - 1), "--replications " + replications);
@@ -158,12 +169,15 @@ public final class Main implements Callable<Integer> {
       Path dir = out != null ? out : Path.of("reports", w.name());
       try (OutputTarget target = OutputTarget.claim(dir, out != null ? "--out " + out
           : dir + " (the workload's name under reports/)", true)) {
-        return simulate(w, nThreads, target, dir);
+        return simulate(w, nThreads, target, dir, sched);
       }
     }
 
-    private int simulate(Workload w, int nThreads, OutputTarget target, Path dir)
-        throws Exception {
+    private int simulate(Workload w, int nThreads, OutputTarget target, Path dir,
+        faultsim.hunt.Schedule sched) throws Exception {
+      Map<String, faultsim.fault.KernelRun.Binding> bindings = sched == null
+          ? faultsim.fault.Designs.bindings(w)
+          : faultsim.hunt.Perturbations.bindings(w, sched.points());
       PrintWriter o = spec.commandLine().getOut();
       int total = w.designs().size() * w.replications();
       Instant started = Instant.now();
@@ -177,7 +191,7 @@ public final class Main implements Callable<Integer> {
             pb.stepTo(done);
             pb.setExtraMessage(String.format(Locale.ROOT, "%s simulated per run",
                 faultsim.workload.Units.formatTime(simNs)));
-          });
+          }, bindings);
         }
       } else {
         results = Experiment.run(w, nThreads, (done, n, simNs) -> {
@@ -185,7 +199,7 @@ public final class Main implements Callable<Integer> {
             o.printf(Locale.ROOT, "%s: run %d/%d done (%.1f s wall)%n", w.name(), done, n,
                 (System.nanoTime() - t0) / 1e9);
           }
-        });
+        }, bindings);
       }
       double wall = (System.nanoTime() - t0) / 1e9;
       Map<String, Object> info = new LinkedHashMap<>();

@@ -52,10 +52,15 @@ public final class Experiment {
    */
   public static List<ReplicationResult> run(Workload w, int threads, Progress progress)
       throws InterruptedException, InputException {
+    return run(w, threads, progress, Designs.bindings(w));
+  }
+
+  /** {@link #run(Workload, int, Progress)} with the designs bound as {@code bindings} say. */
+  public static List<ReplicationResult> run(Workload w, int threads, Progress progress,
+      Map<String, KernelRun.Binding> bindings) throws InterruptedException {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be >= 1, was " + threads);
     }
-    Map<String, KernelRun.Binding> bindings = Designs.bindings(w);
     List<String> designs = new ArrayList<>(bindings.keySet());
     if (designs.isEmpty()) {
       designs.addAll(w.designs());
