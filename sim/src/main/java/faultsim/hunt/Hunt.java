@@ -32,9 +32,13 @@ public final class Hunt {
   /** How schedules choose their delays. */
   public enum Strategy {
     /**
-     * {@code depth - 1} change points drawn uniformly over the points of the unperturbed run;
-     * the task that reaches one is delayed for a time drawn log-uniformly between
-     * {@link #MIN_DELAY_NS} and the longest mean operation latency of the run.
+     * {@code depth - 1} change points, each a task drawn uniformly among the tasks of the
+     * unperturbed run and one of that task's points drawn uniformly among the points it
+     * passed there (a task with few points, such as a hole punch beside busy faulting tasks,
+     * is as likely to be delayed as any, as PCT's random priorities make every thread as likely
+     * to be the one lowered); the task is delayed there for a time drawn log-uniformly between
+     * {@link #MIN_DELAY_NS} and the longest operation of the unperturbed run (at least twice
+     * that).
      */
     PCT,
     /** Every point delayed with probability {@link #RANDOM_P}, by a delay drawn as PCT's. */
@@ -106,12 +110,13 @@ public final class Hunt {
 
   /** Runs the search, then shrinks what it found. */
   public DesignResult run() throws InterruptedException {
-    Perturbations.Recording counter = Perturbations.none();
+    Perturbations.Counting counter = new Perturbations.Counting();
     ReplicationResult plain = runWith(counter);
     long points = counter.points();
+    Map<String, Long> perTask = counter.perTask();
     long maxDelay = MIN_DELAY_NS * 2;
     for (JobResult j : plain.jobs()) {
-      maxDelay = Math.max(maxDelay, Math.round(j.meanLatencyNs()));
+      maxDelay = Math.max(maxDelay, j.latencyNs().getMaxValue());
     }
     Perturbations.DelayRange delays = new Perturbations.DelayRange(MIN_DELAY_NS, maxDelay);
     int schedule = 0;
@@ -122,7 +127,7 @@ public final class Hunt {
       int to = Math.min(settings.schedules(), schedule + batch);
       List<Perturbations.Recording> ps = new ArrayList<>();
       for (int s = from; s <= to; s++) {
-        ps.add(perturbation(s, points, delays));
+        ps.add(perturbation(s, points, perTask, delays));
       }
       List<ReplicationResult> rs = runAll(ps);
       for (int i = 0; i < rs.size(); i++) {
@@ -146,31 +151,26 @@ public final class Hunt {
   }
 
   /** Schedule {@code s}'s perturbation: drawn from the seed, the design and {@code s} alone. */
-  Perturbations.Recording perturbation(int s, long points,
+  Perturbations.Recording perturbation(int s, long points, Map<String, Long> perTask,
       Perturbations.DelayRange delays) {
     SplittableRandom rnd = new SplittableRandom(mix(settings.seed(), design.name(), s));
     if (settings.strategy() == Strategy.RANDOM) {
       return Perturbations.random(rnd, RANDOM_P, delays);
     }
+    List<String> tasks = new ArrayList<>(perTask.keySet());
+    Map<String, Map<Long, Long>> at = new java.util.TreeMap<>();
     int n = (int) Math.min(settings.depth() - 1, points);
-    long[] at = new long[n];
     int k = 0;
     while (k < n) {
-      long c = 1 + rnd.nextLong(points);
-      boolean seen = false;
-      for (int i = 0; i < k; i++) {
-        seen |= at[i] == c;
-      }
-      if (!seen) {
-        at[k++] = c;
+      String task = tasks.get(rnd.nextInt(tasks.size()));
+      long ordinal = 1 + rnd.nextLong(perTask.get(task));
+      long d = delays.draw(rnd);
+      if (at.computeIfAbsent(task, x -> new java.util.TreeMap<>()).putIfAbsent(ordinal, d)
+          == null) {
+        k++;
       }
     }
-    Arrays.sort(at);
-    long[] d = new long[n];
-    for (int i = 0; i < n; i++) {
-      d[i] = delays.draw(rnd);
-    }
-    return Perturbations.changePoints(at, d);
+    return Perturbations.atTaskPoints(at);
   }
 
   private static long mix(long seed, String design, int schedule) {

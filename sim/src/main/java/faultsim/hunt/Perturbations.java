@@ -51,6 +51,37 @@ public final class Perturbations {
     };
   }
 
+  /** No delay anywhere; counts each task's points. */
+  public static final class Counting extends Recording {
+    private final Map<String, Long> perTask = new java.util.TreeMap<>();
+
+    @Override
+    long decide(Task t, long ordinal, String primitive, long index) {
+      perTask.put(t.name(), ordinal);
+      return 0;
+    }
+
+    /** Points per task, by task name in order. */
+    public Map<String, Long> perTask() {
+      return java.util.Collections.unmodifiableMap(perTask);
+    }
+  }
+
+  /**
+   * Delays at the given points of the given tasks, whatever primitive is called there:
+   * {@code delays.get(task).get(ordinal)} nanoseconds.
+   */
+  public static Recording atTaskPoints(Map<String, Map<Long, Long>> delays) {
+    return new Recording() {
+      @Override
+      long decide(Task t, long ordinal, String primitive, long index) {
+        Map<Long, Long> mine = delays.get(t.name());
+        Long d = mine == null ? null : mine.get(ordinal);
+        return d == null ? 0 : d;
+      }
+    };
+  }
+
   /**
    * PCT-style: at each of the given change points (indices over all tasks' points, in simulation
    * order) the running task is delayed by the matching delay, long enough for other tasks to
