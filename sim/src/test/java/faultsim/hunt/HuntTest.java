@@ -77,6 +77,18 @@ class HuntTest {
   }
 
   @Test
+  void theRandomStrategyFindsItToo() throws Exception {
+    // With p = 0.001 over about 3,700 points a schedule delays about 3.7 of them; the race is
+    // reachable with two well-placed delays (the PCT schedules above), so random search finds it
+    // within 50 schedules too. Shrinking never adds a delay.
+    Hunt.DesignResult r = hunt("linux_3_15", 50, 3, Hunt.Strategy.RANDOM);
+    Hunt.Finding f = r.findings().get(Violation.STALE_DATA);
+    assertNotNull(f);
+    assertTrue(f.schedule() >= 1 && f.schedule() <= 50);
+    assertTrue(f.shrunk().size() <= f.found().size() && !f.shrunk().isEmpty());
+  }
+
+  @Test
   void linux66StaysCleanOverAHundredSchedules() throws Exception {
     // 6.6 holds invalidate_lock exclusive across the punch and shared in filemap_fault's
     // read of a page: no delay of any task can make a fault read a page of the hole back in,
