@@ -36,7 +36,8 @@ import picocli.CommandLine.Parameters;
     description = "Discrete-event simulator of Linux page-fault throughput under locking designs.",
     subcommands = {Main.Run.class, Main.SweepCmd.class, Main.Validate.class,
         Main.OptionsCmd.class, DesignCommands.List_.class, DesignCommands.Explain.class,
-        ReportCommand.class, ReferenceCommand.class, CalibrateCommand.class})
+        ReportCommand.class, ReferenceCommand.class, CalibrateCommand.class,
+        HuntCommands.HuntCmd.class, HuntCommands.ReplayCmd.class})
 public final class Main implements Callable<Integer> {
   static final int BAD_INPUT = 2;
   static final int INTERNAL = 1;
@@ -138,10 +139,20 @@ public final class Main implements Callable<Integer> {
         + " violation listed.")
     boolean trace;
 
+    @Option(names = "--schedule", paramLabel = "FILE", description = "Delay tasks at the"
+        + " interaction points a schedule file (from hunt) names, in every run; runs its design"
+        + " unless --design is given.")
+    Path schedule;
+
     @Override
     public Integer call() throws Exception {
       List<String> all = new ArrayList<>(sets);
       WorkloadLoader loader = new WorkloadLoader();
+      faultsim.hunt.Schedule sched = schedule == null ? null
+          : faultsim.hunt.Schedule.read(schedule);
+      if (sched != null && designs.isEmpty()) {
+        designs = List.of(sched.design());
+      }
       if (replications != null) {
         all.add("replications=" + replications);
         loader.typedAs(all.get(all.size() - 1), "--replications " + replications);
@@ -163,12 +174,15 @@ public final class Main implements Callable<Integer> {
       Path dir = out != null ? out : Path.of("reports", w.name());
       try (OutputTarget target = OutputTarget.claim(dir, out != null ? "--out " + out
           : dir + " (the workload's name under reports/)", true)) {
-        return simulate(w, nThreads, target, dir);
+        return simulate(w, nThreads, target, dir, sched);
       }
     }
 
-    private int simulate(Workload w, int nThreads, OutputTarget target, Path dir)
-        throws Exception {
+    private int simulate(Workload w, int nThreads, OutputTarget target, Path dir,
+        faultsim.hunt.Schedule sched) throws Exception {
+      java.util.function.Function<faultsim.lang.CompiledDesign, faultsim.fault.KernelRun.Binding>
+          bind = sched == null ? faultsim.fault.Designs::binding
+              : faultsim.hunt.Perturbations.binder(sched.points());
       PrintWriter o = spec.commandLine().getOut();
       int total = w.designs().size() * w.replications();
       Instant started = Instant.now();
@@ -182,7 +196,7 @@ public final class Main implements Callable<Integer> {
             pb.stepTo(done);
             pb.setExtraMessage(String.format(Locale.ROOT, "%s simulated per run",
                 faultsim.workload.Units.formatTime(simNs)));
-          }, trace);
+          }, trace, bind);
         }
       } else {
         results = Experiment.run(w, nThreads, (done, n, simNs) -> {
@@ -190,7 +204,7 @@ public final class Main implements Callable<Integer> {
             o.printf(Locale.ROOT, "%s: run %d/%d done (%.1f s wall)%n", w.name(), done, n,
                 (System.nanoTime() - t0) / 1e9);
           }
-        }, trace);
+        }, trace, bind);
       }
       double wall = (System.nanoTime() - t0) / 1e9;
       Map<String, Object> info = new LinkedHashMap<>();

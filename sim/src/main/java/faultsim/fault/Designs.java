@@ -198,6 +198,21 @@ public final class Designs {
    */
   public static KernelRun.Binding binding(CompiledDesign d,
       java.util.function.Function<Oracle, DesignTrace> trace) {
+    return binding(d, trace, null);
+  }
+
+  /**
+   * How runs call {@code d}, the oracle seeing every design step, each run's tasks delayed at
+   * their interaction points by the perturbation {@code perturbation} makes for that run.
+   */
+  public static KernelRun.Binding binding(CompiledDesign d,
+      java.util.function.Supplier<faultsim.lang.Perturbation> perturbation) {
+    return binding(d, OracleTrace::new, perturbation);
+  }
+
+  private static KernelRun.Binding binding(CompiledDesign d,
+      java.util.function.Function<Oracle, DesignTrace> trace,
+      java.util.function.Supplier<faultsim.lang.Perturbation> perturbation) {
     Map<String, FunctionHandle> entries = new LinkedHashMap<>();
     for (String f : List.of("do_user_addr_fault", "do_madvise_dontneed", "do_truncate",
         "vfs_fallocate", "vm_mmap", "vm_munmap")) {
@@ -215,6 +230,9 @@ public final class Designs {
       env.setDesign(d);
       ctx.kernel().declareVmEvents(d.declaredEnumerators("DEFINE_VM_EVENT"));
       env.setTrace(trace.apply(ctx.oracle()));
+      if (perturbation != null) {
+        env.setPerturbation(perturbation.get());
+      }
       return new Runner(env, entries);
     };
   }

@@ -71,6 +71,10 @@ public final class DesignCall {
   private String nodePrimitive;
   private faultsim.machine.TimeProfile.Node nodeLeaf;
   private Object returnValue;
+  /** Primitive calls this task has made while a perturbation was set (the points' ordinals). */
+  private long primitiveCalls;
+  /** True when the primitive at {@link #pc} has had its delay and is to run now. */
+  private boolean delayed;
 
   public DesignCall(RunEnv env) {
     this.env = env;
@@ -418,6 +422,31 @@ public final class DesignCall {
           }
           case Op.PRIM -> {
             PrimSite site = (PrimSite) k[code[pc++]];
+            Perturbation perturbation = env.perturbation();
+            if (perturbation != null) {
+              if (delayed) {
+                delayed = false;
+              } else {
+                long d = perturbation.delayNs(t, ++primitiveCalls, site.primitive.name());
+                if (d > 0) {
+                  // Spend the delay on the CPU, then come back to this instruction and call the
+                  // primitive (without asking again). The interleaving shows it as a step.
+                  if (trace != null) {
+                    trace.primitive(t, "perturbation_delay", new Object[] {d}, site.location);
+                  }
+                  this.fn = f;
+                  this.pc = at;
+                  this.sp = sp;
+                  this.bp = bp;
+                  delayed = true;
+                  t.cpu(d);
+                  if (t.state() != Task.State.RUNNING) {
+                    return;
+                  }
+                  delayed = false;
+                }
+              }
+            }
             byte[] kinds = site.argKinds;
             Object[] args = new Object[kinds.length];
             sp -= kinds.length;

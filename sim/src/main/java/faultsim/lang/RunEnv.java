@@ -15,6 +15,7 @@ public final class RunEnv {
 
   private final RandomStream stream;
   private DesignTrace trace;
+  private Perturbation perturbation;
   private Object context;
   private Object[] globals = new Object[0];
   private Object[] designGlobals = new Object[0];
@@ -38,6 +39,19 @@ public final class RunEnv {
   /** Sets the trace hook (null: none, at no cost). */
   public void setTrace(DesignTrace trace) {
     this.trace = trace;
+  }
+
+  /** The perturbation consulted before every primitive call, or null. */
+  public Perturbation perturbation() {
+    return perturbation;
+  }
+
+  /**
+   * Sets the perturbation (null: none, at the cost of one null check per primitive call). Set it
+   * before the run's tasks make their first design call.
+   */
+  public void setPerturbation(Perturbation perturbation) {
+    this.perturbation = perturbation;
   }
 
   /** Sets the binding's context object, e.g. the kernel model of this run. */

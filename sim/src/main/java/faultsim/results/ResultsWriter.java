@@ -113,13 +113,30 @@ public final class ResultsWriter {
    */
   private static void write(Path dir, Check check, Workload w, List<ReplicationResult> runs,
       Map<String, Object> runInfo, Finisher finisher) throws IOException, InputException {
+    writeSealed(dir, check, tmp -> {
+      writeInto(tmp, w, runs, runInfo);
+      finisher.finish(tmp);
+    });
+  }
+
+  /**
+   * Writes a results directory of other contents (a hunt's) into {@code target.dir()} the same
+   * way: under a temporary name, sealed, then moved into place. {@code contents} writes its
+   * files, {@code manifest.json} among them, into the directory it is given.
+   */
+  public static void writeDirectory(OutputTarget target, Finisher contents)
+      throws IOException, InputException {
+    writeSealed(target.dir(), () -> target.checkReplaceable(true), contents);
+  }
+
+  private static void writeSealed(Path dir, Check check, Finisher contents)
+      throws IOException, InputException {
     Path parent = dir.getParent();
     Files.createDirectories(parent);
     Path tmp = temporaryBeside(dir, "partial");
     try {
       markPartial(tmp);
-      writeInto(tmp, w, runs, runInfo);
-      finisher.finish(tmp);
+      contents.finish(tmp);
       Files.delete(tmp.resolve(OutputTarget.PARTIAL_MARKER));
       ResultsDirectory.seal(tmp);
       check.check();

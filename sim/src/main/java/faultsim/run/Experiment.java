@@ -3,6 +3,7 @@ package faultsim.run;
 import faultsim.engine.Engine;
 import faultsim.fault.Designs;
 import faultsim.fault.KernelRun;
+import faultsim.lang.CompiledDesign;
 import faultsim.fault.KernelSpec;
 import faultsim.locks.Locks;
 import faultsim.machine.ContextViolation;
@@ -52,7 +53,7 @@ public final class Experiment {
    */
   public static List<ReplicationResult> run(Workload w, int threads, Progress progress)
       throws InterruptedException, InputException {
-    return run(w, threads, progress, false);
+    return run(w, threads, progress, false, Designs::binding);
   }
 
   /**
@@ -61,6 +62,16 @@ public final class Experiment {
    */
   public static List<ReplicationResult> run(Workload w, int threads, Progress progress,
       boolean trace) throws InterruptedException, InputException {
+    return run(w, threads, progress, trace, Designs::binding);
+  }
+
+  /**
+   * As {@link #run(Workload, int, Progress, boolean)}, each design bound for its runs by
+   * {@code bind} (with a schedule's delays at its interaction points, say).
+   */
+  public static List<ReplicationResult> run(Workload w, int threads, Progress progress,
+      boolean trace, java.util.function.Function<CompiledDesign, KernelRun.Binding> bind)
+      throws InterruptedException, InputException {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be >= 1, was " + threads);
     }
@@ -69,7 +80,7 @@ public final class Experiment {
     Map<String, KernelRun.Binding> bindings = new LinkedHashMap<>();
     Map<String, Workload> workloads = new LinkedHashMap<>();
     for (Designs.Labelled d : Designs.entries(w)) {
-      bindings.put(d.label(), d.design() == null ? null : Designs.binding(d.design()));
+      bindings.put(d.label(), d.design() == null ? null : bind.apply(d.design()));
       workloads.put(d.label(), d.workload());
     }
     List<String> designs = new ArrayList<>(bindings.keySet());

@@ -1,0 +1,184 @@
+package faultsim.cli;
+
+import faultsim.fault.Designs;
+import faultsim.hunt.Hunt;
+import faultsim.hunt.HuntReport;
+import faultsim.hunt.Replay;
+import faultsim.hunt.Schedule;
+import faultsim.lang.CompiledDesign;
+import faultsim.oracle.Timeline;
+import faultsim.oracle.Violation;
+import faultsim.results.OutputTarget;
+import faultsim.results.ResultsWriter;
+import faultsim.workload.Diagnostic;
+import faultsim.workload.InputException;
+import faultsim.workload.Workload;
+import faultsim.workload.WorkloadLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hunt} (search a design's interleavings for violations) and {@code replay}. */
+final class HuntCommands {
+  private HuntCommands() {}
+
+  @Command(name = "hunt", description = "Search each design's interleavings for violations by"
+      + " delaying tasks at interaction points; write a replayable schedule per violation kind.")
+  static final class HuntCmd implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "Workload file (YAML).")
+    Path file;
+
+    @Option(names = "--design", paramLabel = "D", description = "Design(s) to hunt in instead"
+        + " of the file's designs list (repeatable).")
+    List<String> designs = new ArrayList<>();
+
+    @Option(names = "--schedules", paramLabel = "N", description = "Schedules per design at"
+        + " most (default 50).")
+    int schedules = 50;
+
+    @Option(names = "--strategy", paramLabel = "S", description = "pct (default) or random.")
+    String strategy = "pct";
+
+    @Option(names = "--depth", paramLabel = "d", description = "PCT depth: d-1 delays per"
+        + " schedule (default 3).")
+    int depth = 3;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the delays (default:"
+        + " the workload's randseed).")
+    Long seed;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "Override a workload key, e.g. global.runtime=1ms (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "Results directory (default reports/<workload name>-hunt).")
+    Path out;
+
+    @Option(names = "--threads", paramLabel = "N",
+        description = "Schedules run in parallel (default: available processors).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+      Hunt.Strategy st = switch (strategy) {
+        case "pct" -> Hunt.Strategy.PCT;
+        case "random" -> Hunt.Strategy.RANDOM;
+        default -> throw new InputException(new Diagnostic("--strategy " + strategy, 0, 0,
+            "expected pct or random"));
+      };
+      if (schedules < 1) {
+        throw new InputException(new Diagnostic("--schedules " + schedules, 0, 0,
+            "expected a number of schedules >= 1"));
+      }
+      if (depth < 1) {
+        throw new InputException(new Diagnostic("--depth " + depth, 0, 0,
+            "expected a depth >= 1"));
+      }
+      int n = Main.threads(threads);
+      List<String> all = new ArrayList<>(sets);
+      WorkloadLoader loader = new WorkloadLoader();
+      if (!designs.isEmpty()) {
+        all.add("designs=[" + String.join(",", designs) + "]");
+        loader.typedAs(all.get(all.size() - 1), "--design " + String.join(" --design ", designs));
+      }
+      Workload w = loader.load(file, all);
+      if (!w.hasKernelJobs()) {
+        throw new InputException(new Diagnostic(file.toString(), 1, 1, "hunt needs kernel jobs"
+            + " (fault or operation jobs) that run a design; this workload has none"));
+      }
+      List<CompiledDesign> compiled = Designs.compile(w);
+      Map<String, String> asGiven = new LinkedHashMap<>();
+      for (int i = 0; i < compiled.size(); i++) {
+        asGiven.put(compiled.get(i).name(), w.designs().get(i).design());
+      }
+      Hunt.Settings settings = new Hunt.Settings(st, schedules, depth,
+          seed != null ? seed : w.seed());
+      // The recorded overrides are the user's --set and the designs, so a replay loads the same.
+      HuntReport.Request q = new HuntReport.Request(file.toString(), sets, asGiven, settings);
+      Path dir = out != null ? out : Path.of("reports", w.name() + "-hunt");
+      PrintWriter o = spec.commandLine().getOut();
+      try (OutputTarget target = OutputTarget.claim(dir, out != null ? "--out " + out
+          : dir + " (the workload's name under reports/, with -hunt)", true)) {
+        long t0 = System.nanoTime();
+        List<Hunt.DesignResult> results = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
+          Thread t = new Thread(r, "faultsim-hunt");
+          t.setDaemon(true);
+          return t;
+        });
+        try {
+          for (CompiledDesign d : compiled) {
+            Hunt.DesignResult r = new Hunt(w, d, settings, pool, n).run();
+            results.add(r);
+            print(o, r, settings);
+          }
+        } finally {
+          pool.shutdownNow();
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("wall_seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
+        info.put("threads", n);
+        ResultsWriter.writeDirectory(target, tmp -> HuntReport.write(tmp, w, q, results, info));
+      }
+      o.println("results: " + dir);
+      return 0;
+    }
+
+    private static void print(PrintWriter o, Hunt.DesignResult r, Hunt.Settings s) {
+      if (r.findings().isEmpty()) {
+        o.printf(Locale.ROOT, "%-24s no violation in %d schedules (%d interaction points)%n",
+            r.design(), r.schedulesRun(), r.points());
+        return;
+      }
+      for (Hunt.Finding f : r.findings().values()) {
+        o.printf(Locale.ROOT, "%-24s %-16s found after %d schedule%s, perturbations %d -> %d%n",
+            r.design(), f.kind(), f.schedule(), f.schedule() == 1 ? "" : "s",
+            f.found().size(), f.shrunk().size());
+      }
+      List<String> missing = new ArrayList<>(Violation.KINDS);
+      missing.removeAll(r.findings().keySet());
+      o.printf(Locale.ROOT, "%-24s not found: %s (the search stops at the first violating"
+          + " schedule)%n", r.design(), String.join(", ", missing));
+    }
+  }
+
+  @Command(name = "replay", description = "Run a schedule file's run again and print its"
+      + " violation with the interleaving.")
+  static final class ReplayCmd implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "Schedule file written by hunt.")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+      Schedule s = Schedule.read(file);
+      Replay.Outcome r = Replay.run(s, file.toString());
+      PrintWriter o = spec.commandLine().getOut();
+      o.printf(Locale.ROOT, "replay: design %s, %d perturbation%s, kind %s%n", s.design(),
+          s.points().size(), s.points().size() == 1 ? "" : "s", s.kind());
+      if (r.violation() == null) {
+        o.println("replay: the run shows no " + s.kind() + " violation");
+        return 1;
+      }
+      o.print(Hunt.text(r.violation()));
+      o.println();
+      o.print(Timeline.columns(r.violation().timeline(), 44));
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,295 @@
+package faultsim.hunt;
+
+import faultsim.engine.RandomStreams;
+import faultsim.fault.Designs;
+import faultsim.lang.CompiledDesign;
+import faultsim.oracle.Violation;
+import faultsim.run.Experiment;
+import faultsim.run.JobResult;
+import faultsim.run.ReplicationResult;
+import faultsim.workload.Workload;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Searches one design's interleavings on a workload: replication 0's run, many times, each time
+ * with other tasks' interaction points delayed ({@link Perturbations}). Schedule 0 is the run
+ * without delays (it counts the points and measures how long operations take); schedules 1 to N
+ * draw their delays from the seed, the design's name and the schedule's number alone. Schedules
+ * run in batches on a pool and are read in number order, and the search stops at the first
+ * schedule that shows a violation, so the outcome does not depend on the number of threads.
+ * Each kind that schedule shows is then shrunk ({@link #shrink}).
+ */
+public final class Hunt {
+  /** How schedules choose their delays. */
+  public enum Strategy {
+    /**
+     * {@code depth - 1} change points, each a task drawn uniformly among the tasks of the
+     * unperturbed run and one of that task's points drawn uniformly among the points it
+     * passed there (a task with few points, such as a hole punch beside busy faulting tasks,
+     * is as likely to be delayed as any, as PCT's random priorities make every thread as likely
+     * to be the one lowered); the task is delayed there for a time drawn log-uniformly between
+     * {@link #MIN_DELAY_NS} and the longest operation of the unperturbed run (at least twice
+     * that).
+     */
+    PCT,
+    /** Every point delayed with probability {@link #RANDOM_P}, by a delay drawn as PCT's. */
+    RANDOM;
+
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The shortest delay drawn: a few microseconds, long enough for others to overtake. */
+  public static final long MIN_DELAY_NS = 2_000;
+  /** The random strategy's probability of delaying a point. */
+  public static final double RANDOM_P = 0.001;
+  /** Runs one finding's shrinking may take, at most. */
+  public static final int SHRINK_RUNS = 400;
+
+  /** How a hunt runs. */
+  public record Settings(Strategy strategy, int schedules, int depth, long seed) {
+    public Settings {
+      if (schedules < 1 || depth < 1) {
+        throw new IllegalArgumentException("schedules and depth must be >= 1");
+      }
+    }
+  }
+
+  /**
+   * A violation kind a hunt found.
+   *
+   * @param schedule the first schedule that showed it (0: the run without delays)
+   * @param found the delays of that schedule
+   * @param shrunk the delays left after shrinking, which still show the kind
+   * @param violation the first violation of the kind in the run with the shrunk delays
+   * @param text that violation as {@link #text} writes it
+   */
+  public record Finding(String kind, int schedule, List<Point> found, List<Point> shrunk,
+      Violation violation, String text) {}
+
+  /**
+   * One design's hunt.
+   *
+   * @param points interaction points of the run without delays
+   * @param maxDelayNs the longest delay drawn
+   * @param schedulesRun schedules run (not counting the one without delays)
+   * @param findings by kind, in {@link Violation#KINDS} order
+   */
+  public record DesignResult(String design, long points, long maxDelayNs, int schedulesRun,
+      Map<String, Finding> findings) {}
+
+  private final Workload w;
+  private final CompiledDesign design;
+  private final Settings settings;
+  private final ExecutorService pool;
+  private final int batch;
+  private final RandomStreams base;
+
+  /**
+   * @param batch schedules run at once (the pool's threads)
+   */
+  public Hunt(Workload w, CompiledDesign design, Settings settings, ExecutorService pool,
+      int batch) {
+    this.w = w;
+    this.design = design;
+    this.settings = settings;
+    this.pool = pool;
+    this.batch = Math.max(1, batch);
+    this.base = Experiment.streams(w);
+  }
+
+  /** Runs the search, then shrinks what it found. */
+  public DesignResult run() throws InterruptedException {
+    Perturbations.Counting counter = new Perturbations.Counting();
+    ReplicationResult plain = runWith(counter);
+    long points = counter.points();
+    Map<String, Long> perTask = counter.perTask();
+    long maxDelay = MIN_DELAY_NS * 2;
+    for (JobResult j : plain.jobs()) {
+      maxDelay = Math.max(maxDelay, j.latencyNs().getMaxValue());
+    }
+    Perturbations.DelayRange delays = new Perturbations.DelayRange(MIN_DELAY_NS, maxDelay);
+    int schedule = 0;
+    ReplicationResult hit = shows(plain) ? plain : null;
+    List<Point> hitPoints = List.of();
+    while (hit == null && schedule < settings.schedules()) {
+      int from = schedule + 1;
+      int to = Math.min(settings.schedules(), schedule + batch);
+      List<Perturbations.Recording> ps = new ArrayList<>();
+      for (int s = from; s <= to; s++) {
+        ps.add(perturbation(s, points, perTask, delays));
+      }
+      List<ReplicationResult> rs = runAll(ps);
+      for (int i = 0; i < rs.size(); i++) {
+        schedule = from + i;
+        if (shows(rs.get(i))) {
+          hit = rs.get(i);
+          hitPoints = ps.get(i).applied();
+          break;
+        }
+      }
+    }
+    Map<String, Finding> findings = new LinkedHashMap<>();
+    if (hit != null) {
+      for (String kind : Violation.KINDS) {
+        if (hit.violationCounts().getOrDefault(kind, 0L) > 0) {
+          findings.put(kind, shrink(kind, schedule, hitPoints, hit));
+        }
+      }
+    }
+    return new DesignResult(design.name(), points, maxDelay, schedule, findings);
+  }
+
+  /** Schedule {@code s}'s perturbation: drawn from the seed, the design and {@code s} alone. */
+  Perturbations.Recording perturbation(int s, long points, Map<String, Long> perTask,
+      Perturbations.DelayRange delays) {
+    SplittableRandom rnd = new SplittableRandom(mix(settings.seed(), design.name(), s));
+    if (settings.strategy() == Strategy.RANDOM) {
+      return Perturbations.random(rnd, RANDOM_P, delays);
+    }
+    List<String> tasks = new ArrayList<>(perTask.keySet());
+    Map<String, Map<Long, Long>> at = new java.util.TreeMap<>();
+    int n = (int) Math.min(settings.depth() - 1, points);
+    int k = 0;
+    while (k < n) {
+      String task = tasks.get(rnd.nextInt(tasks.size()));
+      long ordinal = 1 + rnd.nextLong(perTask.get(task));
+      long d = delays.draw(rnd);
+      if (at.computeIfAbsent(task, x -> new java.util.TreeMap<>()).putIfAbsent(ordinal, d)
+          == null) {
+        k++;
+      }
+    }
+    return Perturbations.atTaskPoints(at);
+  }
+
+  private static long mix(long seed, String design, int schedule) {
+    long h = seed * 0x9E3779B97F4A7C15L + design.hashCode();
+    h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L + schedule;
+    return h ^ (h >>> 29);
+  }
+
+  /**
+   * Delta debugging (Zeller's ddmin) of {@code found} for {@code kind}: drops chunks of the
+   * list, and keeps the rest, while the run still shows the kind; then halves each delay while
+   * it still does. At most {@link #SHRINK_RUNS} runs; candidates of one round run in parallel
+   * and the first in order that still shows the kind is taken, so the result does not depend on
+   * the pool.
+   */
+  Finding shrink(String kind, int schedule, List<Point> found, ReplicationResult foundRun)
+      throws InterruptedException {
+    int[] budget = {SHRINK_RUNS};
+    Map<List<Point>, ReplicationResult> kept = new java.util.HashMap<>();
+    kept.put(found, foundRun);
+    List<Point> c = DeltaDebug.ddmin(found, candidates -> {
+      List<ReplicationResult> rs = runAll(candidates.stream().map(Perturbations::replay)
+          .toList());
+      for (int i = 0; i < rs.size(); i++) {
+        if (count(rs.get(i), kind) > 0) {
+          kept.put(candidates.get(i), rs.get(i));
+          return i;
+        }
+      }
+      return -1;
+    }, budget);
+    ReplicationResult last = kept.get(c);
+    List<Point> cur = new ArrayList<>(c);
+    for (int i = 0; i < cur.size() && budget[0] > 0; i++) {
+      while (cur.get(i).delayNs() > 1 && budget[0] > 0) {
+        List<Point> tryList = new ArrayList<>(cur);
+        tryList.set(i, cur.get(i).withDelay(cur.get(i).delayNs() / 2));
+        budget[0]--;
+        ReplicationResult r = runWith(Perturbations.replay(tryList));
+        if (count(r, kind) == 0) {
+          break;
+        }
+        cur = tryList;
+        last = r;
+      }
+    }
+    if (cur.equals(found)) {
+      // The found list replayed by task and ordinal: the run a replay of the schedule makes.
+      last = runWith(Perturbations.replay(cur));
+    }
+    Violation v = first(last, kind);
+    return new Finding(kind, schedule, found, List.copyOf(cur), v, text(v));
+  }
+
+  private static boolean shows(ReplicationResult r) {
+    return r.violationCounts().values().stream().anyMatch(v -> v > 0);
+  }
+
+  private static long count(ReplicationResult r, String kind) {
+    return r.violationCounts().getOrDefault(kind, 0L);
+  }
+
+  private static Violation first(ReplicationResult r, String kind) {
+    for (Violation v : r.violations()) {
+      if (v.kind().equals(kind)) {
+        return v;
+      }
+    }
+    throw new IllegalStateException("the run counted " + kind + " but kept none");
+  }
+
+  /**
+   * A violation as {@code violations.txt} writes one: {@code KIND t=Tns: summary}, then its
+   * interleaving.
+   */
+  public static String text(Violation v) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "%s t=%dns%s%n", v.kind(), v.timeNs(),
+        v.summary().matches("task \\S+: .*") ? " " + v.summary() : ": " + v.summary()));
+    if (!v.timeline().isEmpty()) {
+      sb.append(v.timeline()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** Replication 0 of the design with {@code p}; streams positioned on this thread. */
+  ReplicationResult runWith(Perturbations.Recording p) {
+    return run(w, design, p, base.forReplication(0));
+  }
+
+  /** Replication 0 of {@code d} on {@code w} with the perturbation {@code p}. */
+  public static ReplicationResult run(Workload w, CompiledDesign d,
+      faultsim.lang.Perturbation p, RandomStreams streams) {
+    return Experiment.runOne(w, d.name(), Designs.binding(d, () -> p), 0, streams);
+  }
+
+  private List<ReplicationResult> runAll(List<Perturbations.Recording> ps)
+      throws InterruptedException {
+    List<RandomStreams> streams = new ArrayList<>();
+    for (int i = 0; i < ps.size(); i++) {
+      streams.add(base.forReplication(0));
+    }
+    List<Future<ReplicationResult>> fs = new ArrayList<>();
+    for (int i = 0; i < ps.size(); i++) {
+      Perturbations.Recording p = ps.get(i);
+      RandomStreams s = streams.get(i);
+      fs.add(pool.submit(() -> run(w, design, p, s)));
+    }
+    List<ReplicationResult> out = new ArrayList<>();
+    for (Future<ReplicationResult> f : fs) {
+      try {
+        out.add(f.get());
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+    return out;
+  }
+}

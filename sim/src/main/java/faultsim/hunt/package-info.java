@@ -1,0 +1,8 @@
+/**
+ * Race hunting: runs a workload's design many times, each time delaying tasks at chosen
+ * interaction points (the primitives a design calls, see {@link faultsim.lang.Perturbation}),
+ * so that interleavings a design allows are reached on purpose rather than by the luck of the
+ * timing; shrinks each violating list of delays to a minimal one (delta debugging) and writes it
+ * as a schedule file that replays the run and its violation exactly.
+ */
+package faultsim.hunt;

@@ -1,0 +1,21 @@
+package faultsim.lang;
+
+import faultsim.machine.Task;
+
+/**
+ * Delays a task at its interaction points: consulted by the interpreter before each primitive a
+ * design calls (lock operations, page-cache, PTE and {@code i_size} accesses, RCU sections: where
+ * tasks meet), it may make the calling task compute for a while, as {@code cpu(ns)} would, before
+ * the primitive runs. A point is named by the task's name, the ordinal of the primitive call
+ * among that task's calls (1 for its first, counted over every design call the task makes) and
+ * the primitive's name, so a list of delays replays the same run. Set per run with
+ * {@link RunEnv#setPerturbation}, before the run's tasks start; when none is set the interpreter
+ * does one null check per primitive call.
+ */
+public interface Perturbation {
+  /**
+   * The delay before {@code t}'s primitive call number {@code ordinal} (of primitive
+   * {@code primitive}), in nanoseconds; 0 for none. Asked once per call, in simulation order.
+   */
+  long delayNs(Task t, long ordinal, String primitive);
+}
