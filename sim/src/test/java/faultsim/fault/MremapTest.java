@@ -6,9 +6,12 @@ import faultsim.kernel.Kernel;
 import faultsim.kernel.MmStruct;
 import faultsim.kernel.Vma;
 import faultsim.oracle.Violation;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -106,5 +109,58 @@ final class MremapTest {
     Violation v = Examples.shown(r, Violation.PTE_AFTER_MUNMAP).get(0);
     assertThat(v.summary()).contains("remap");
     assertThat(v.timeline()).contains("do_mremap").contains("set_pte_at");
+  }
+
+  /**
+   * 6.6's lock_vma_under_rcu() with a 20 us stall between the RCU lookup and the VMA lock, so
+   * that a whole shrink (split, tail unmapped, mmap_write_unlock) fits inside it; the mremap
+   * job waits 50 us between operations, so that the VMA stays short for longer than the stall.
+   * The stalled fault then locks the VMA it found, now ending 1 MiB lower, for an address in
+   * the removed tail. Without the re-check of the address against vm_start/vm_end it sets its
+   * PTE there, beyond the VMA's end: pte_after_munmap. With the re-check (as 6.6 has) it
+   * retries under mmap_lock, finds no VMA and gets SIGSEGV: nothing is left.
+   */
+  @Test
+  void lockVmaWithoutAddressRecheck_setsPtesBeyondTheShrunkVma(@TempDir Path dir)
+      throws Exception {
+    String head = "struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,"
+        + " unsigned long address) {\n"
+        + "    rcu_read_lock();\n"
+        + "    struct vm_area_struct *vma = find_vma(mm, address);\n"
+        + "    if (vma == NULL) {\n"
+        + "        rcu_read_unlock();\n"
+        + "        return NULL;\n"
+        + "    }\n"
+        + "    cpu(20us);\n"
+        + "    if (!down_read_trylock(&vma->vm_lock)) {\n"
+        + "        rcu_read_unlock();\n"
+        + "        return NULL;\n"
+        + "    }\n"
+        + "    if (vma->vm_lock_seq == mm->mm_lock_seq || vma->detached";
+    String tail = ") {\n"
+        + "        up_read(&vma->vm_lock);\n"
+        + "        rcu_read_unlock();\n"
+        + "        return NULL;\n"
+        + "    }\n"
+        + "    rcu_read_unlock();\n"
+        + "    return vma;\n"
+        + "}\n";
+    Files.writeString(dir.resolve("nocheck.design"),
+        "design nocheck extends linux_6_6;\n" + head + tail);
+    Files.writeString(dir.resolve("recheck.design"), "design recheck extends linux_6_6;\n"
+        + head + "\n        || address < vma->vm_start || address >= vma->vm_end" + tail);
+    Path yaml = dir.resolve("w.yaml");
+    Files.writeString(yaml, REMAP.replace("  runtime: 200us", "  runtime: 1ms")
+        .replace("    thinktime: 10us", "    thinktime: 50us")
+        + "designs: [nocheck.design, recheck.design]\n");
+    var w = new faultsim.workload.WorkloadLoader().load(yaml);
+    KernelRun bad = KernelRuns.run(w, "nocheck.design");
+    assertThat(Examples.count(bad, Violation.PTE_AFTER_MUNMAP)).isPositive();
+    assertThat(Examples.shown(bad, Violation.PTE_AFTER_MUNMAP).get(0).summary())
+        .contains("cut short");
+    KernelRun good = KernelRuns.run(w, "recheck.design");
+    assertThat(good.oracle().counts().values()).as("%s", good.oracle().shown())
+        .containsOnly(0L);
+    assertThat(Examples.job(good, "remap").operations()).isGreaterThanOrEqualTo(2);
   }
 }
