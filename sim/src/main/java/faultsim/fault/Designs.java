@@ -144,7 +144,7 @@ public final class Designs {
       CompiledDesign cached = BUILTINS.get(nameOrPath);
       if (cached != null) {
         if (w != null && !w.kernel().mappings().isEmpty()) {
-          requireVmaEntryPoints(cached);
+          requireVmaEntryPoints(cached, w);
         }
         return cached;
       }
@@ -152,7 +152,7 @@ public final class Designs {
     CompiledDesign d = DesignLibrary.load(nameOrPath, w == null ? null : w.baseDir(), HOST);
     requireEntryPoints(d);
     if (w != null && !w.kernel().mappings().isEmpty()) {
-      requireVmaEntryPoints(d);
+      requireVmaEntryPoints(d, w);
     }
     if (!DesignLibrary.isPath(nameOrPath)) {
       BUILTINS.putIfAbsent(nameOrPath, d);
@@ -174,10 +174,14 @@ public final class Designs {
   }
 
   /** Entry functions of operations on a named mapping's VMA, needed only by workloads with one. */
-  static final List<String> VMA_ENTRIES = List.of("do_madvise", "do_mprotect", "vm_mmap_fixed");
+  static final List<String> VMA_ENTRIES = List.of("do_madvise", "do_mprotect", "vm_mmap_fixed",
+      "do_mremap");
 
-  /** The functions the drivers call on named mappings (mappings:), with their signatures. */
-  static void requireVmaEntryPoints(CompiledDesign d) throws InputException {
+  /**
+   * The functions the drivers call on named mappings (mappings:), with their signatures;
+   * {@code do_mremap} only if a job of {@code w} mremaps one.
+   */
+  static void requireVmaEntryPoints(CompiledDesign d, Workload w) throws InputException {
     Type mm = HOST.type("mm_struct");
     Type vma = HOST.type("vm_area_struct");
     Type mapping = HOST.type("address_space");
@@ -185,6 +189,9 @@ public final class Designs {
     d.requireFunction("do_mprotect", Type.INT, mm, Type.INT, Type.INT, Type.INT);
     d.requireFunction("vm_mmap_fixed", vma, mm, Type.INT, mapping, Type.INT, Type.INT,
         Type.INT);
+    if (w.kernel().opJobs().stream().anyMatch(j -> j.op() == KernelSpec.OpKind.MREMAP)) {
+      d.requireFunction("do_mremap", Type.INT, mm, Type.INT, Type.INT, Type.INT);
+    }
   }
 
   /** How runs call {@code d}, the oracle seeing every design step. */

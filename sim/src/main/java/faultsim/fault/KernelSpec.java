@@ -118,7 +118,7 @@ public record KernelSpec(
 
   /** A file operation job's operation. */
   public enum OpKind {
-    TRUNCATE, PUNCH_HOLE, MMAP, MUNMAP, MPROTECT, MADVISE;
+    TRUNCATE, PUNCH_HOLE, MMAP, MUNMAP, MPROTECT, MADVISE, MREMAP;
 
     public String key() {
       return name().toLowerCase(Locale.ROOT);

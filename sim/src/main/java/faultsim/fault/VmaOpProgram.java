@@ -19,11 +19,14 @@ import umontreal.ssj.rng.RandomStream;
  *       the faults find a VMA there again (a new one: no {@code anon_vma}, a new lock);
  *   <li>{@code mprotect}: {@code do_mprotect(mm, start, len, flags)}, write access taken away,
  *       then given back on the next operation;
- *   <li>{@code madvise}: {@code do_madvise(mm, start, len)}, {@code MADV_DONTNEED} of the range.
+ *   <li>{@code madvise}: {@code do_madvise(mm, start, len)}, {@code MADV_DONTNEED} of the range;
+ *   <li>{@code mremap}: {@code do_mremap(mm, addr, old_len, new_len)} in place, the mapping cut
+ *       short by the job's size (its tail [start, start + len) unmapped), then grown back to
+ *       its whole length on the next operation.
  * </ul>
  *
- * munmaps and mprotects are announced to the oracle, which checks what is left in their range
- * when they return.
+ * munmaps, mprotects and the shrinking mremaps are announced to the oracle, which checks what
+ * is left in their range when they return.
  */
 final class VmaOpProgram implements Program {
   /** {@code VM_READ}, {@code VM_WRITE}, {@code VM_SHARED} (include/linux/mm.h). */
@@ -108,6 +111,15 @@ final class VmaOpProgram implements Program {
         call = design.start(t, "do_mprotect", mm, start, len, newFlags);
       }
       case MADVISE -> call = design.start(t, "do_madvise", mm, start, len);
+      case MREMAP -> {
+        // Even operations cut the tail [start, start + len) off, odd ones grow it back.
+        long whole = mappingSize;
+        long shrunk = start - mappingStart;
+        long oldLen = done % 2 == 0 ? whole : shrunk;
+        long newLen = done % 2 == 0 ? shrunk : whole;
+        ctx.oracle().mremapStarts(t, mappingStart, oldLen, newLen);
+        call = design.start(t, "do_mremap", mm, mappingStart, oldLen, newLen);
+      }
       default -> throw new IllegalStateException(job.op().toString());
     }
   }
@@ -125,9 +137,12 @@ final class VmaOpProgram implements Program {
     long retries = ctx.takeRetries(t);
     recorder.record(startNs, now, retries);
     ctx.oracle().retries(t, job.op().key() + " of " + job.vma(), retries);
+    if (job.op() == KernelSpec.OpKind.MREMAP && done % 2 == 0) {
+      ctx.oracle().munmapEnds(t, mm, start, start + len, "mremap shrink");
+    }
     done++;
     if (job.op() == KernelSpec.OpKind.MUNMAP) {
-      ctx.oracle().munmapEnds(t, mm, mappingStart, mappingStart + mappingSize);
+      ctx.oracle().munmapEnds(t, mm, mappingStart, mappingStart + mappingSize, "munmap");
       remapping = true;
       call = design.start(t, "vm_mmap_fixed", mm, mappingStart, file, 0L, mappingSize, flags);
     }

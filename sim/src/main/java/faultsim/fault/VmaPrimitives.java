@@ -16,7 +16,7 @@ final class VmaPrimitives {
   private VmaPrimitives() {}
 
   static void addTo(Host h, Type mm, Type vma, Type mapping) {
-    h.primitiveSource("mm/mmap.c, mm/vma.c, mm/mprotect.c");
+    h.primitiveSource("mm/mmap.c, mm/vma.c, mm/mprotect.c, mm/mremap.c");
     // mmap_region() at a fixed address with vm_flags (VM_WRITE, VM_SHARED): the range must be
     // free (munmap'd before).
     h.primitive("mmap_region_at").params(mm, Type.INT, mapping, Type.INT, Type.INT, Type.INT)
@@ -84,6 +84,31 @@ final class VmaPrimitives {
           t.busy(KernelCosts.VMA_CHANGE_NS);
           prev.mm().mergeVmas(prev, next);
           env.context(KernelContext.class).oracle().vmaDetached(t, next);
+          return null;
+        }).add();
+    // vma_expandable() (mm/mremap.c): nothing is mapped in the delta bytes after the VMA, so
+    // that mremap() can grow it in place.
+    h.primitive("vma_expandable").params(vma, Type.INT).returns(Type.BOOL)
+        .cost(KernelCosts.FIND_VMA_NS + " ns, a VMA tree lookup (find_vma_intersection)")
+        .impl((env, t, a) -> {
+          Vma v = (Vma) a[0];
+          t.busy(KernelCosts.FIND_VMA_NS);
+          return !v.detached() && v.mm().expandable(v, v.end() + (Long) a[1]);
+        }).add();
+    // vma_expand() (mm/vma.c), as mremap()'s in-place growth: vm_end moves up to end over a
+    // free range.
+    h.primitive("vma_expand").params(vma, Type.INT).cost("a VMA tree store, as mmap_region")
+        .impl((env, t, a) -> {
+          Vma v = (Vma) a[0];
+          long end = (Long) a[1];
+          KernelHost.requireHeld(t, v.mm().mmapLockIfUsed(), v.mm().mmapSemIfUsed(),
+              "vma_expand", "mmap_lock for write");
+          if (v.detached() || !v.mm().expandable(v, end)) {
+            throw t.fault("vma_expand(" + v + ", " + Long.toHexString(end) + "): the range"
+                + " after the VMA is not free (check vma_expandable first)");
+          }
+          t.busy(KernelCosts.VMA_CHANGE_NS);
+          v.mm().expandVma(v, end);
           return null;
         }).add();
     // change_pte_range() (mm/mprotect.c) over [start, end) of one PTE page, the PTL held: every

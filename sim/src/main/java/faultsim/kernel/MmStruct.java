@@ -184,6 +184,30 @@ public final class MmStruct {
     next.detach();
   }
 
+  /**
+   * Whether {@code v} can grow to end at {@code end} in place ({@code vma_expandable} of
+   * mm/mremap.c): no other VMA in [{@code v.end()}, {@code end}).
+   */
+  public boolean expandable(Vma v, long end) {
+    for (Vma o : vmas) {
+      if (o != v && o.start() < end && v.end() < o.end()) {
+        return false;
+      }
+    }
+    return end > v.end() && end % Kernel.PAGE_SIZE == 0;
+  }
+
+  /**
+   * {@code vma_expand}: {@code v} grows over the free range up to {@code end} (an in-place
+   * mremap to a larger length); the new range has no PTEs yet.
+   */
+  public void expandVma(Vma v, long end) {
+    if (!vmas.contains(v) || !expandable(v, end)) {
+      throw new IllegalArgumentException("cannot expand " + v + " to " + Long.toHexString(end));
+    }
+    v.setRange(v.start(), end);
+  }
+
   /** {@code find_vma}: the VMA containing {@code address}, or null. */
   public Vma findVma(long address) {
     for (Vma v : vmas) {

@@ -610,8 +610,18 @@ public final class Oracle implements Machine.LockListener {
   }
 
   /** A munmap of [{@code start}, {@code end}) of {@code mm} by {@code t} returned. */
-  public void munmapEnds(Task t, MmStruct mm, long start, long end) {
-    vmaChecks.munmapEnds(t, mm, start, end);
+  public void munmapEnds(Task t, MmStruct mm, long start, long end, String what) {
+    vmaChecks.munmapEnds(t, mm, start, end, what);
+  }
+
+  /**
+   * An mremap of the VMA at {@code addr} from {@code oldLen} to {@code newLen} bytes begins:
+   * its task is the one a PTE left beyond the VMA's new end is laid to.
+   */
+  public void mremapStarts(Task t, long addr, long oldLen, long newLen) {
+    trace(t).note(now(), String.format(Locale.ROOT, "mremap of [%x, %x) to %d bytes starts",
+        addr, addr + oldLen, newLen));
+    vmaChecks.vmaOpStarts(t);
   }
 
   /** An mprotect of [{@code start}, {@code end}) of {@code mm} begins; a token for its end. */

@@ -79,6 +79,13 @@ final class VmaChecks {
           t.name(), address, mm.name(), v == null ? "no VMA" : v.toString(), name(by)), t, by);
       return;
     }
+    if (!v.contains(address) && mm.findVma(address) == null) {
+      report(Violation.PTE_AFTER_MUNMAP, String.format(Locale.ROOT,
+          "task %s set a PTE at %x of %s through %s, which task %s's mremap (or split and"
+              + " unmap) had cut short: no VMA covers the address any more",
+          t.name(), address, mm.name(), v, name(lastVmaOpTask)), t, lastVmaOpTask);
+      return;
+    }
     if (!v.contains(address)) {
       report(Violation.DETACHED_VMA, String.format(Locale.ROOT,
           "task %s set a PTE at %x of %s through %s, which a split or merge by task %s moved"
@@ -123,15 +130,23 @@ final class VmaChecks {
     }
   }
 
-  /** munmap of [start, end) returned: no PTE may be left there unless a new VMA maps it. */
-  void munmapEnds(Task t, MmStruct mm, long start, long end) {
+  /**
+   * An unmap of [start, end) returned ({@code what}: a munmap, or an mremap that cut that tail
+   * off its VMA): no PTE may be left there unless a new VMA maps it.
+   */
+  void munmapEnds(Task t, MmStruct mm, long start, long end, String what) {
     for (long a = start; a < end; a = next(mm, a)) {
       if (mm.pte(a) != null && mm.findVma(a) == null) {
         report(Violation.PTE_AFTER_MUNMAP, String.format(Locale.ROOT,
-            "task %s's munmap of [%x, %x) of %s returned with a PTE at %x and no VMA there",
-            t.name(), start, end, mm.name(), a), t, null);
+            "task %s's %s of [%x, %x) of %s returned with a PTE at %x and no VMA there",
+            t.name(), what, start, end, mm.name(), a), t, null);
       }
     }
+  }
+
+  /** An operation that may split, shrink or grow a VMA begins in task {@code t}. */
+  void vmaOpStarts(Task t) {
+    lastVmaOpTask = t;
   }
 
   Object mprotectStarts(Task t, MmStruct mm, long start, long end, long now) {

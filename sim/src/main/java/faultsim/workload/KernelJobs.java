@@ -209,9 +209,9 @@ final class KernelJobs {
     if (op == null) {
       throw r.error(ptr + "/op", "jobs." + name + ".op: unknown operation '" + j.op() + "'"
           + Suggest.didYouMean(j.op(), List.of("truncate", "punch_hole", "mmap", "munmap",
-          "mprotect", "madvise"))
-          + " Expected truncate, punch_hole, mmap or munmap, or on a vma munmap, mprotect or"
-          + " madvise (or give steps for a synthetic job)");
+          "mprotect", "madvise", "mremap"))
+          + " Expected truncate, punch_hole, mmap or munmap, or on a vma munmap, mprotect,"
+          + " madvise or mremap (or give steps for a synthetic job)");
     }
     if (j.rw() != null) {
       throw r.error(ptr + "/rw", "jobs." + name + ": a job has either op or rw, not both");
@@ -221,7 +221,7 @@ final class KernelJobs {
       return vmaJobs.opJob(name, j, g, op);
     }
     vmaJobs.checkNoVma(name, j);
-    if (op == OpKind.MPROTECT || op == OpKind.MADVISE) {
+    if (op == OpKind.MPROTECT || op == OpKind.MADVISE || op == OpKind.MREMAP) {
       throw r.error(ptr + "/op", "jobs." + name + ".op: " + op.key() + " works on a named"
           + " mapping's VMA; give vma: (a name under mappings:)");
     }

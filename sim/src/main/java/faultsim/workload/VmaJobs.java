@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * Resolves {@code mappings:} and the jobs that name one with {@code vma:}: fault jobs sharing
- * the mapping's one VMA, and munmap, mprotect and madvise jobs on it, with errors at the key.
+ * the mapping's one VMA, and munmap, mprotect, madvise and mremap jobs on it, with errors at the
+ * key.
  */
 final class VmaJobs {
   private final Resolver r;
@@ -28,6 +29,8 @@ final class VmaJobs {
   private final Map<String, String> unmapper = new HashMap<>();
   /** A job that mprotects part of each mapping (splitting its VMA), if any. */
   private final Map<String, String> splitter = new HashMap<>();
+  /** The job that mremaps each mapping: one task at most may. */
+  private final Map<String, String> remapper = new HashMap<>();
 
   VmaJobs(Resolver r, KernelJobs k) {
     this.r = r;
@@ -127,6 +130,34 @@ final class VmaJobs {
     return new long[] {offset, size};
   }
 
+  /**
+   * The tail an mremap job cuts off and maps back in turns: its {@code size} (required, whole
+   * pages, smaller than the mapping) from the mapping's end; no {@code offset}.
+   */
+  private long[] mremapTail(String name, JobDoc j, MappingSpec m) throws InputException {
+    String ptr = "/jobs/" + name;
+    if (j.offset() != null) {
+      throw r.error(ptr + "/offset", "jobs." + name + ".offset: mremap shrinks mapping '"
+          + m.name() + "' from its end; give only size (the bytes to cut off)");
+    }
+    if (j.size() == null) {
+      throw r.error(ptr, "jobs." + name + ".size is required for mremap: the bytes to cut off"
+          + " the end of mapping '" + m.name() + "' (then grow back)");
+    }
+    // Whole pages (machine.page_size), checked as every size is.
+    long size = k.bytes(ptr + "/size", j.size(), 0);
+    if (size == 0) {
+      throw r.error(ptr + "/size", "jobs." + name + ".size: mremap by 0 bytes changes nothing;"
+          + " give the bytes to cut off mapping '" + m.name() + "'");
+    }
+    if (size >= m.size()) {
+      throw r.error(ptr + "/size", "jobs." + name + ".size: mremap to a smaller length must"
+          + " leave part of mapping '" + m.name() + "' (" + m.size() + " bytes), but size is "
+          + size + " bytes");
+    }
+    return new long[] {m.size() - size, size};
+  }
+
   FaultJob faultJob(String name, JobDoc j, GlobalDoc g, Rw rw, int mix) throws InputException {
     String ptr = "/jobs/" + name;
     MappingSpec m = named(name, j);
@@ -154,24 +185,28 @@ final class VmaJobs {
 
   OpJob opJob(String name, JobDoc j, GlobalDoc g, OpKind op) throws InputException {
     String ptr = "/jobs/" + name;
-    if (op != OpKind.MUNMAP && op != OpKind.MPROTECT && op != OpKind.MADVISE) {
+    if (op != OpKind.MUNMAP && op != OpKind.MPROTECT && op != OpKind.MADVISE
+        && op != OpKind.MREMAP) {
       throw r.error(ptr + "/op", "jobs." + name + ".op: " + op.key() + " works on a file;"
-          + " on a vma the operations are munmap, mprotect and madvise");
+          + " on a vma the operations are munmap, mprotect, madvise and mremap");
     }
     MappingSpec m = named(name, j);
-    long[] region = region(name, j, m);
+    long[] region = op == OpKind.MREMAP ? mremapTail(name, j, m) : region(name, j, m);
     String where = j.size() != null ? ptr + "/size" : ptr + "/offset";
     if (op == OpKind.MUNMAP && region[1] != m.size()) {
       throw r.error(where, "jobs." + name + ": munmap of part of mapping '" + m.name()
           + "' is not modelled; give the whole mapping (leave out offset and size)");
     }
     int numjobs = r.numjobs(name, j, g);
-    if (op == OpKind.MUNMAP) {
-      String other = unmapper.putIfAbsent(m.name(), name);
+    if (op == OpKind.MUNMAP || op == OpKind.MREMAP) {
+      Map<String, String> owner = op == OpKind.MUNMAP ? unmapper : remapper;
+      String other = owner.putIfAbsent(m.name(), name);
       if (numjobs > 1 || other != null) {
         throw r.error(numjobs > 1 ? ptr + "/numjobs" : ptr + "/vma", "jobs." + name + ": one"
-            + " task at most may munmap mapping '" + m.name() + "' (it maps it back at the same"
-            + " address)" + (other != null ? "; job " + other + " already does" : ""));
+            + " task at most may " + op.key() + " mapping '" + m.name() + "' ("
+            + (op == OpKind.MUNMAP ? "it maps it back at the same address"
+            : "it shrinks it and grows it back in turns") + ")"
+            + (other != null ? "; job " + other + " already does" : ""));
       }
     }
     if (op == OpKind.MPROTECT && region[1] != m.size()) {
@@ -182,6 +217,15 @@ final class VmaJobs {
           + " munmapped (job " + unmapper.get(m.name()) + ") and split by an mprotect of part"
           + " of it (job " + splitter.get(m.name()) + "); munmap of a split mapping is not"
           + " modelled");
+    }
+    if (remapper.containsKey(m.name())
+        && (splitter.containsKey(m.name()) || unmapper.containsKey(m.name()))) {
+      String other = splitter.containsKey(m.name())
+          ? "split by an mprotect of part of it (job " + splitter.get(m.name()) + ")"
+          : "munmapped (job " + unmapper.get(m.name()) + ")";
+      throw r.error(ptr + "/op", "jobs." + name + ": mapping '" + m.name() + "' is both"
+          + " mremapped (job " + remapper.get(m.name()) + ") and " + other + "; mremap"
+          + " works on a mapping that stays one VMA at its address");
     }
     return new OpJob(name, numjobs, m.process(), op, m.file(), region[0], region[1],
         r.pacing(name, j, g), m.name());

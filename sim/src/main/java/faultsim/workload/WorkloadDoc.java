@@ -137,8 +137,9 @@ public record WorkloadDoc(
           String startDelay,
       @Doc("A file operation: truncate (to size, then back), punch_hole (offset, size), mmap"
           + " or munmap (of size); on a vma: munmap (then mmap back), mprotect (write access"
-          + " taken away, then given back, in turns; of part of it, a VMA split, then a merge)"
-          + " or madvise (MADV_DONTNEED); for a"
+          + " taken away, then given back, in turns; of part of it, a VMA split, then a merge),"
+          + " madvise (MADV_DONTNEED) or mremap (cut short by size, then grown back, in"
+          + " turns); for a"
           + " synthetic step list, the operation's name in results (default op).") String op,
       @Doc("Fault job: read, write, randread, randwrite, rw or randrw (rw mixes by"
           + " rwmixread).") String rw,
@@ -151,7 +152,8 @@ public record WorkloadDoc(
           + " region, as pft does (default false: every task touches all of it).") Boolean split,
       @Doc("The file a fault or operation job uses (a name under files:).") String file,
       @Doc("Region size for faults and mmap, the new size for truncate, the length for"
-          + " punch_hole (default: the whole file).") String size,
+          + " punch_hole, the bytes mremap cuts off a mapping's end (required for it)"
+          + " (default: the whole file).") String size,
       @Doc("Start of the region or hole in the file (default 0).") String offset,
       @Doc("Fault job: task i maps its region from offset + i * offset_increment, so that"
           + " each task has its own part of the file, as fio's offset_increment (default 0:"

@@ -79,7 +79,29 @@ final class MalformedVmaWorkloadTest {
         bad(VALID.replace("    size: 1M\n", "    file: lib\n"), 3, 5, "no file named 'lib'"),
         // truncate works on files, not on a mapping.
         bad(VALID.replace("op: munmap", "op: truncate"), 13, 5,
-            "on a vma the operations are munmap, mprotect and madvise"));
+            "on a vma the operations are munmap, mprotect, madvise and mremap"),
+        // mremap by 6 KiB: not a whole number of 4 KiB pages, at size (line 15).
+        bad(VALID.replace("op: munmap\n    vma: heap\n", "op: mremap\n    vma: heap\n"
+            + "    size: 6k\n"), 15, 5, "must be a non-negative multiple of 4k (machine.page_size), got 6k"),
+        // mremap by the whole 1 MiB mapping would leave nothing of it.
+        bad(VALID.replace("op: munmap\n    vma: heap\n", "op: mremap\n    vma: heap\n"
+            + "    size: 1M\n"), 15, 5, "must leave part of mapping 'heap' (1048576 bytes)"),
+        // mremap needs size (the bytes to cut off), reported at the job (line 12, column 3).
+        bad(VALID.replace("op: munmap", "op: mremap"), 12, 3,
+            "size is required for mremap"),
+        // mremap shrinks from the end: no offset.
+        bad(VALID.replace("op: munmap\n    vma: heap\n", "op: mremap\n    vma: heap\n"
+            + "    offset: 64k\n    size: 64k\n"), 15, 5, "give only size"),
+        // An mremap of a mapping that an mprotect of its middle splits: the mprotect job comes
+        // second (lines 16 to 20) and is reported at its op (line 17).
+        bad(VALID.replace("op: munmap\n    vma: heap\n", "op: mremap\n    vma: heap\n"
+            + "    size: 64k\n").replace("designs:", "  protect:\n    op: mprotect\n"
+            + "    vma: heap\n    offset: 64k\n    size: 64k\ndesigns:"), 17, 5,
+            "is both mremapped (job unmap) and split by an mprotect of part of it (job"
+            + " protect)"),
+        // mremap without a named mapping.
+        bad(VALID.replace("    op: munmap\n    vma: heap\n", "    op: mremap\n"
+            + "    size: 64k\n"), 13, 5, "give vma:"));
   }
 
   static Arguments bad(String yaml, int line, int column, String fragment) {
