@@ -20,10 +20,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * Searches one design's interleavings on a workload: replication 0's run, many times, each time
- * with other tasks' interaction points delayed ({@link Perturbations}). Schedule 0 is the run
- * without delays (it counts the points and measures how long operations take); schedules 1 to N
- * draw their delays from the seed, the design's name and the schedule's number alone. Schedules
+ * Searches one design's interleavings on a workload: schedule {@code s} is replication
+ * {@code s}'s run (its arrivals drawn from substream {@code s}, as a plain run's replication
+ * {@code s}) with tasks delayed at interaction points ({@link Perturbations}), so a hunt varies
+ * both what the tasks do and when, and sees at least the interleavings plain replications would.
+ * Schedule 0 is replication 0 without delays (it counts the points and measures how long
+ * operations take); schedules 1 to N draw their delays from the seed, the design's name and the
+ * schedule's number alone. Schedules
  * run in batches on a pool and are read in number order, and the search stops at the first
  * schedule that shows a violation, so the outcome does not depend on the number of threads.
  * Each kind that schedule shows is then shrunk ({@link #shrink}).
@@ -68,14 +71,20 @@ public final class Hunt {
   /**
    * A violation kind a hunt found.
    *
-   * @param schedule the first schedule that showed it (0: the run without delays)
+   * @param schedule the first schedule that showed it (0: the run without delays); its run
+   *     draws replication {@code schedule}'s arrivals
    * @param found the delays of that schedule
    * @param shrunk the delays left after shrinking, which still show the kind
    * @param violation the first violation of the kind in the run with the shrunk delays
    * @param text that violation as {@link #text} writes it
    */
   public record Finding(String kind, int schedule, List<Point> found, List<Point> shrunk,
-      Violation violation, String text) {}
+      Violation violation, String text) {
+    /** The replication whose arrivals the finding's run draws. */
+    public int replication() {
+      return schedule;
+    }
+  }
 
   /**
    * One design's hunt.
@@ -111,7 +120,7 @@ public final class Hunt {
   /** Runs the search, then shrinks what it found. */
   public DesignResult run() throws InterruptedException {
     Perturbations.Counting counter = new Perturbations.Counting();
-    ReplicationResult plain = runWith(counter);
+    ReplicationResult plain = runWith(counter, 0);
     long points = counter.points();
     Map<String, Long> perTask = counter.perTask();
     long maxDelay = MIN_DELAY_NS * 2;
@@ -129,7 +138,7 @@ public final class Hunt {
       for (int s = from; s <= to; s++) {
         ps.add(perturbation(s, points, perTask, delays));
       }
-      List<ReplicationResult> rs = runAll(ps);
+      List<ReplicationResult> rs = runAll(ps, from);
       for (int i = 0; i < rs.size(); i++) {
         schedule = from + i;
         if (shows(rs.get(i))) {
@@ -193,7 +202,7 @@ public final class Hunt {
     kept.put(found, foundRun);
     List<Point> c = DeltaDebug.ddmin(found, candidates -> {
       List<ReplicationResult> rs = runAll(candidates.stream().map(Perturbations::replay)
-          .toList());
+          .toList(), schedule, 0);
       for (int i = 0; i < rs.size(); i++) {
         if (count(rs.get(i), kind) > 0) {
           kept.put(candidates.get(i), rs.get(i));
@@ -209,7 +218,7 @@ public final class Hunt {
         List<Point> tryList = new ArrayList<>(cur);
         tryList.set(i, cur.get(i).withDelay(cur.get(i).delayNs() / 2));
         budget[0]--;
-        ReplicationResult r = runWith(Perturbations.replay(tryList));
+        ReplicationResult r = runWith(Perturbations.replay(tryList), schedule);
         if (count(r, kind) == 0) {
           break;
         }
@@ -219,7 +228,7 @@ public final class Hunt {
     }
     if (cur.equals(found)) {
       // The found list replayed by task and ordinal: the run a replay of the schedule makes.
-      last = runWith(Perturbations.replay(cur));
+      last = runWith(Perturbations.replay(cur), schedule);
     }
     Violation v = first(last, kind);
     return new Finding(kind, schedule, found, List.copyOf(cur), v, text(v));
@@ -256,28 +265,39 @@ public final class Hunt {
     return sb.toString();
   }
 
-  /** Replication 0 of the design with {@code p}; streams positioned on this thread. */
-  ReplicationResult runWith(Perturbations.Recording p) {
-    return run(w, design, p, base.forReplication(0));
+  /** Replication {@code r} of the design with {@code p}; streams positioned on this thread. */
+  ReplicationResult runWith(Perturbations.Recording p, int r) {
+    return run(w, design, p, r, base.forReplication(r));
   }
 
-  /** Replication 0 of {@code d} on {@code w} with the perturbation {@code p}. */
+  /** Replication {@code r} of {@code d} on {@code w} with the perturbation {@code p}. */
   public static ReplicationResult run(Workload w, CompiledDesign d,
-      faultsim.lang.Perturbation p, RandomStreams streams) {
-    return Experiment.runOne(w, d.name(), Designs.binding(d, () -> p), 0, streams);
+      faultsim.lang.Perturbation p, int r, RandomStreams streams) {
+    return Experiment.runOne(w, d.name(), Designs.binding(d, () -> p), r, streams);
   }
 
-  private List<ReplicationResult> runAll(List<Perturbations.Recording> ps)
+  /** Each of {@code ps} on replication {@code from + i} (its schedule's own arrivals). */
+  private List<ReplicationResult> runAll(List<Perturbations.Recording> ps, int from)
+      throws InterruptedException {
+    return runAll(ps, from, 1);
+  }
+
+  /**
+   * {@code ps.get(i)} on replication {@code from + i * step}: {@code step} 1 runs schedules on
+   * their own arrivals, 0 runs shrinking's candidates all on the finding's.
+   */
+  private List<ReplicationResult> runAll(List<Perturbations.Recording> ps, int from, int step)
       throws InterruptedException {
     List<RandomStreams> streams = new ArrayList<>();
     for (int i = 0; i < ps.size(); i++) {
-      streams.add(base.forReplication(0));
+      streams.add(base.forReplication(from + i * step));
     }
     List<Future<ReplicationResult>> fs = new ArrayList<>();
     for (int i = 0; i < ps.size(); i++) {
       Perturbations.Recording p = ps.get(i);
       RandomStreams s = streams.get(i);
-      fs.add(pool.submit(() -> run(w, design, p, s)));
+      int r = from + i * step;
+      fs.add(pool.submit(() -> run(w, design, p, r, s)));
     }
     List<ReplicationResult> out = new ArrayList<>();
     for (Future<ReplicationResult> f : fs) {

@@ -34,7 +34,7 @@ public final class HuntReport {
   public static Schedule schedule(Workload w, Request q, Hunt.DesignResult d, Hunt.Finding f) {
     return new Schedule(q.workloadPath(), Schedule.sha256(w.sourceText()), q.sets(),
         q.asGiven().getOrDefault(d.design(), d.design()), q.settings().seed(),
-        q.settings().strategy().key(), f.kind(), f.shrunk());
+        q.settings().strategy().key(), f.kind(), f.replication(), f.shrunk());
   }
 
   /** Writes every file into {@code dir}. */

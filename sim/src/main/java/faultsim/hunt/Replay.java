@@ -11,7 +11,7 @@ import faultsim.workload.Workload;
 import faultsim.workload.WorkloadLoader;
 import java.nio.file.Path;
 
-/** Runs a schedule file's run again: same workload, design, replication 0 and delays. */
+/** Runs a schedule file's run again: same workload, design, replication and delays. */
 public final class Replay {
   private Replay() {}
 
@@ -41,7 +41,7 @@ public final class Replay {
     Workload w = workload(s, scheduleName);
     CompiledDesign d = Designs.load(s.design(), w);
     ReplicationResult r = Hunt.run(w, d, Perturbations.replay(s.points()),
-        Experiment.streams(w).forReplication(0));
+        s.replication(), Experiment.streams(w).forReplication(s.replication()));
     Violation first = null;
     for (Violation v : r.violations()) {
       if (v.kind().equals(s.kind())) {

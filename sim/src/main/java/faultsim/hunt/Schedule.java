@@ -24,10 +24,12 @@ import java.util.List;
  * @param seed the hunt's seed
  * @param strategy {@code pct} or {@code random}
  * @param kind the oracle kind the schedule shows
+ * @param replication the replication whose arrivals the run draws (substream {@code r} of every
+ *     stream, as a plain run's replication {@code r})
  * @param points the delays, in the order they were given
  */
 public record Schedule(String workload, String workloadSha256, List<String> sets, String design,
-    long seed, String strategy, String kind, List<Point> points) {
+    long seed, String strategy, String kind, int replication, List<Point> points) {
   public Schedule {
     sets = List.copyOf(sets);
     points = List.copyOf(points);
@@ -46,6 +48,7 @@ public record Schedule(String workload, String workloadSha256, List<String> sets
     sb.append("seed ").append(seed).append('\n');
     sb.append("strategy ").append(strategy).append('\n');
     sb.append("kind ").append(kind).append('\n');
+    sb.append("replication ").append(replication).append('\n');
     sb.append("perturbations ").append(points.size()).append('\n');
     for (Point p : points) {
       sb.append(p).append('\n');
@@ -82,6 +85,7 @@ public record Schedule(String workload, String workloadSha256, List<String> sets
     List<String> sets = new ArrayList<>();
     String design = null;
     Long seed = null;
+    int replication = 0;
     String strategy = null;
     String kind = null;
     List<Point> points = new ArrayList<>();
@@ -116,6 +120,13 @@ public record Schedule(String workload, String workloadSha256, List<String> sets
         case "seed" -> seed = number(name, no, col, value);
         case "strategy" -> strategy = value;
         case "kind" -> kind = value;
+        case "replication" -> {
+          long r = number(name, no, col, value);
+          if (r < 0 || r > Integer.MAX_VALUE) {
+            throw bad(name, no, col, "expected a replication number >= 0");
+          }
+          replication = (int) r;
+        }
         case "perturbations" -> {
           long n = number(name, no, col, value);
           if (n < 0 || n > 1_000_000) {
@@ -124,7 +135,7 @@ public record Schedule(String workload, String workloadSha256, List<String> sets
           expected = (int) n;
         }
         default -> throw bad(name, no, 1, "unknown key '" + key + "'; expected workload,"
-            + " workload_sha256, set, design, seed, strategy, kind or perturbations");
+            + " workload_sha256, set, design, seed, strategy, kind, replication or perturbations");
       }
     }
     int end = lines.length;
@@ -137,7 +148,7 @@ public record Schedule(String workload, String workloadSha256, List<String> sets
       throw bad(name, end, 1, "expected " + expected + " perturbation lines, found "
           + points.size());
     }
-    return new Schedule(workload, sha, sets, design, seed, strategy, kind, points);
+    return new Schedule(workload, sha, sets, design, seed, strategy, kind, replication, points);
   }
 
   private static Point point(String name, int no, String line) throws InputException {

@@ -53,16 +53,21 @@ final class HuntCommandTest {
     String afterHeader = r.out().substring(r.out().indexOf('\n') + 1);
     assertThat(afterHeader).startsWith(violation);
 
-    // run --schedule runs the schedule's design; its replication 0 is the hunt's run.
+    // run --schedule runs the schedule's design with its delays in every replication; its
+    // replication r (the schedule's, whose arrivals the hunt drew) is the hunt's run.
+    String rLine = Files.readAllLines(schedule).stream()
+        .filter(l -> l.startsWith("replication ")).findFirst().orElseThrow();
+    int rep = Integer.parseInt(rLine.substring("replication ".length()));
     Path run = tmp.resolve("r");
-    Out o = exec("run", EXT4, "--set", "global.runtime=100us", "--replications", "1",
-        "--schedule", schedule.toString(), "--out", run.toString(), "--threads", "1");
+    Out o = exec("run", EXT4, "--set", "global.runtime=100us", "--replications",
+        Integer.toString(rep + 1), "--schedule", schedule.toString(), "--out", run.toString(),
+        "--threads", "2");
     assertThat(o.status()).as(o.err()).isZero();
     String v = Files.readString(run.resolve("violations.txt"));
     String first = violation.substring(0, violation.indexOf('\n'));
     String rest = violation.substring(violation.indexOf('\n') + 1);
     assertThat(v).startsWith("design linux_3_15:")
-        .contains("  " + first.replaceFirst(" t=", " r0 t=") + "\n" + rest);
+        .contains("  " + first.replaceFirst(" t=", " r" + rep + " t=") + "\n" + rest);
   }
 
   @Test

@@ -68,8 +68,8 @@ class PerturbationHookTest {
     CompiledDesign d = Designs.load("linux_6_6", w);
     Log plain = new Log(-1, 0);
     Log delayed = new Log(50, 7_000);
-    Hunt.run(w, d, plain, Experiment.streams(w).forReplication(0));
-    Hunt.run(w, d, delayed, Experiment.streams(w).forReplication(0));
+    Hunt.run(w, d, plain, 0, Experiment.streams(w).forReplication(0));
+    Hunt.run(w, d, delayed, 0, Experiment.streams(w).forReplication(0));
     assertTrue(delayed.seen.size() > 200, "the reader makes many primitive calls");
     int common = Math.min(plain.seen.size(), delayed.seen.size());
     for (int i = 0; i < common; i++) {
@@ -91,7 +91,7 @@ class PerturbationHookTest {
     ReplicationResult without = Experiment.runOne(w, d.name(), Designs.binding(d), 0,
         Experiment.streams(w).forReplication(0));
     Perturbations.Recording none = Perturbations.none();
-    ReplicationResult with = Hunt.run(w, d, none, Experiment.streams(w).forReplication(0));
+    ReplicationResult with = Hunt.run(w, d, none, 0, Experiment.streams(w).forReplication(0));
     assertEquals(without.events(), with.events());
     assertEquals(without.violationCounts(), with.violationCounts());
     assertEquals(without.violations(), with.violations());
@@ -108,7 +108,7 @@ class PerturbationHookTest {
     Workload w = load(ALONE);
     CompiledDesign d = Designs.load("linux_6_6", w);
     Log plain = new Log(-1, 0);
-    Hunt.run(w, d, plain, Experiment.streams(w).forReplication(0));
+    Hunt.run(w, d, plain, 0, Experiment.streams(w).forReplication(0));
     Perturbations.Recording counter = Perturbations.none();
     String[] name50 = new String[1];
     Hunt.run(w, d, (t, ordinal, primitive) -> {
@@ -116,14 +116,14 @@ class PerturbationHookTest {
         name50[0] = primitive;
       }
       return counter.delayNs(t, ordinal, primitive);
-    }, Experiment.streams(w).forReplication(0));
+    }, 0, Experiment.streams(w).forReplication(0));
     Perturbations.Recording wrong = Perturbations.replay(List.of(
         new Point("reader", 50, name50[0] + "_not", 5_000)));
-    ReplicationResult r1 = Hunt.run(w, d, wrong, Experiment.streams(w).forReplication(0));
+    ReplicationResult r1 = Hunt.run(w, d, wrong, 0, Experiment.streams(w).forReplication(0));
     assertEquals(List.of(), wrong.applied());
     Perturbations.Recording right = Perturbations.replay(List.of(
         new Point("reader", 50, name50[0], 5_000)));
-    ReplicationResult r2 = Hunt.run(w, d, right, Experiment.streams(w).forReplication(0));
+    ReplicationResult r2 = Hunt.run(w, d, right, 0, Experiment.streams(w).forReplication(0));
     assertEquals(List.of(new Point("reader", 50, name50[0], 5_000)), right.applied());
     assertTrue(r2.events() != r1.events() || !r2.jobs().get(0).latencyNs().equals(
         r1.jobs().get(0).latencyNs()), "the applied delay changes the run");

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ScheduleTest {
   private static final Schedule S = new Schedule("../workloads/x.yaml", "ab12",
-      List.of("global.runtime=100us", "machine.cores=2"), "linux_3_15", 7, "pct", "stale_data",
+      List.of("global.runtime=100us", "machine.cores=2"), "linux_3_15", 7, "pct", "stale_data", 3,
       List.of(new Point("reader/0", 411, "folio_try_get", 3061),
           new Point("punch", 9, "down_write", 12)));
 
@@ -28,6 +28,7 @@ class ScheduleTest {
         seed 7
         strategy pct
         kind stale_data
+        replication 3
         perturbations 2
         reader/0 411 folio_try_get 3061
         punch 9 down_write 12
@@ -41,21 +42,21 @@ class ScheduleTest {
 
   @Test
   void namesTheLineAndColumnOfABadDelay() {
-    // Line 12 is the second perturbation; its delay "12x" starts at column 20.
+    // Line 13 is the second perturbation; its delay "12x" starts at column 20.
     String bad = S.text().replace("punch 9 down_write 12", "punch 9 down_write 12x");
     InputException e = assertThrows(InputException.class, () -> Schedule.parse("f.schedule",
         bad));
     Diagnostic d = e.diagnostics().get(0);
-    assertEquals(List.of("f.schedule", 12, 20), List.of(d.file(), d.line(), d.column()));
+    assertEquals(List.of("f.schedule", 13, 20), List.of(d.file(), d.line(), d.column()));
   }
 
   @Test
   void countsThePerturbationLines() {
-    // 'perturbations 2' with one line: the error is at the end of the file (line 12, the
+    // 'perturbations 2' with one line: the error is at the end of the file (line 13, the
     // empty line after the last newline).
     String bad = S.text().replace("punch 9 down_write 12\n", "");
     InputException e = assertThrows(InputException.class, () -> Schedule.parse("f", bad));
-    assertEquals(12, e.diagnostics().get(0).line());
+    assertEquals(13, e.diagnostics().get(0).line());
     assertEquals("expected 2 perturbation lines, found 1", e.diagnostics().get(0).message());
   }
 
