@@ -13,7 +13,7 @@ import java.util.TreeMap;
 /**
  * Why a design lost, in one line under the verdict, put together from three things the report
  * also shows in full: where the main job's tasks spent their time off the CPU (the flame graph's
- * biggest wait frame, against the same frame in the best safe design), the lock they waited on
+ * biggest wait frame (a timed sleep is the workload's pacing and is left out), against the same frame in the best safe design), the lock they waited on
  * most (its lock_stat waits by side, the longest, and how many were still waiting at the end),
  * and, for an rwsem, the lock event counters that tell how waiters were served
  * ({@code rwsem_rlock_steal}, {@code rwsem_wlock_handoff}, {@code rwsem_sleep_writer}). A line is
@@ -103,8 +103,11 @@ public record Why(String design, String colour, String text, String flame, Strin
   }
 
   private static void collect(FlameGraph.Frame f, Map<String, Long> out) {
+    // A timed sleep is the workload's own pacing (think time), not something the design made
+    // the task wait for.
     if (f.self > 0 && f.name.startsWith("[") && !f.name.equals("[user]")
-        && !f.name.equals("[not started]") && !f.name.equals("[exited]")) {
+        && !f.name.equals("[sleep]") && !f.name.equals("[not started]")
+        && !f.name.equals("[exited]")) {
       out.merge(f.name, f.self, Long::sum);
     }
     for (FlameGraph.Frame c : f.children.values()) {
