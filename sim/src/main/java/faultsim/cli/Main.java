@@ -1,5 +1,6 @@
 package faultsim.cli;
 
+import faultsim.machine.TraceRecorder;
 import faultsim.results.OutputTarget;
 import faultsim.results.ResultsWriter;
 import faultsim.results.Version;
@@ -134,10 +135,14 @@ public final class Main implements Callable<Integer> {
         + " global.randseed).")
     Long seed;
 
-    @Option(names = "--trace", description = "Also write trace/<design>.json, replication 0 of"
-        + " each design as a Chrome trace (open it in Perfetto UI), and a small trace of each"
-        + " violation listed.")
-    boolean trace;
+    @Option(names = "--trace", arity = "0..1", paramLabel = "FROM..TO",
+        parameterConsumer = TraceWindowConsumer.class,
+        description = "Also write trace/<design>.json, replication 0 of each design as a Chrome"
+        + " trace (open it in Perfetto UI): a track per task, the locks it holds and each CPU,"
+        + " with arrows from a release to the waiter it lets in and the violations as instants;"
+        + " and a small trace of each violation listed. FROM..TO (e.g. 1ms..2ms, simulated time"
+        + " from the start of the ramp) keeps only that window.")
+    String trace;
 
     @Option(names = "--schedule", paramLabel = "FILE", description = "Delay tasks at the"
         + " interaction points a schedule file (from hunt) names, in every run; runs its design"
@@ -171,12 +176,15 @@ public final class Main implements Callable<Integer> {
             "expected a number of replications >= 1"));
       }
       Workload w = loader.load(file, all);
+      window = traceWindow(trace, w);
       Path dir = out != null ? out : Path.of("reports", w.name());
       try (OutputTarget target = OutputTarget.claim(dir, out != null ? "--out " + out
           : dir + " (the workload's name under reports/)", true)) {
         return simulate(w, nThreads, target, dir, sched);
       }
     }
+
+    private TraceRecorder.Window window;
 
     private int simulate(Workload w, int nThreads, OutputTarget target, Path dir,
         faultsim.hunt.Schedule sched) throws Exception {
@@ -196,7 +204,7 @@ public final class Main implements Callable<Integer> {
             pb.stepTo(done);
             pb.setExtraMessage(String.format(Locale.ROOT, "%s simulated per run",
                 faultsim.workload.Units.formatTime(simNs)));
-          }, trace, bind);
+          }, window, bind);
         }
       } else {
         results = Experiment.run(w, nThreads, (done, n, simNs) -> {
@@ -204,7 +212,7 @@ public final class Main implements Callable<Integer> {
             o.printf(Locale.ROOT, "%s: run %d/%d done (%.1f s wall)%n", w.name(), done, n,
                 (System.nanoTime() - t0) / 1e9);
           }
-        }, trace, bind);
+        }, window, bind);
       }
       double wall = (System.nanoTime() - t0) / 1e9;
       Map<String, Object> info = new LinkedHashMap<>();
@@ -266,6 +274,51 @@ public final class Main implements Callable<Integer> {
           o.print(faultsim.oracle.Timeline.columns(v.timeline(), 44));
           break;
         }
+      }
+    }
+  }
+
+  /**
+   * The window {@code run --trace} asked for: null without {@code --trace}, the whole run for a
+   * bare {@code --trace}.
+   */
+  static TraceRecorder.Window traceWindow(String trace, Workload w) throws InputException {
+    if (trace == null) {
+      return null;
+    }
+    if (trace.isEmpty()) {
+      return TraceRecorder.Window.ALL;
+    }
+    TraceRecorder.Window win;
+    try {
+      win = TraceRecorder.Window.parse(trace);
+    } catch (IllegalArgumentException e) {
+      throw new InputException(new Diagnostic("--trace " + trace, 0, 0, e.getMessage()));
+    }
+    long end = w.spec().rampNs() + w.spec().runtimeNs();
+    if (win.fromNs() >= end) {
+      throw new InputException(new Diagnostic("--trace " + trace, 0, 0,
+          "expected a window that starts before the run ends at "
+          + faultsim.workload.Units.formatTime(end) + " (ramp and runtime)"));
+    }
+    return win;
+  }
+
+  /**
+   * Takes the argument after {@code --trace} as its window only if it looks like one
+   * ({@code FROM..TO}, no path separator, not a workload file), so {@code run --trace
+   * file.yaml} still reads the file as the workload.
+   */
+  static final class TraceWindowConsumer implements CommandLine.IParameterConsumer {
+    @Override
+    public void consumeParameters(java.util.Stack<String> args, CommandLine.Model.ArgSpec argSpec,
+        CommandLine.Model.CommandSpec commandSpec) {
+      String next = args.isEmpty() ? null : args.peek();
+      if (next != null && next.contains("..") && next.indexOf('/') < 0
+          && !next.endsWith(".yaml") && !next.endsWith(".yml") && !next.startsWith("-")) {
+        argSpec.setValue(args.pop());
+      } else {
+        argSpec.setValue("");
       }
     }
   }

@@ -126,7 +126,7 @@ public abstract class Lock implements LockInstance {
     s.contendedAt(site, w.ownerSite);
     s.stoppedWaiting(w.sinceNs);
     lastAcquireSite = site;
-    t.pushHeld(this, write, at);
+    t.pushHeld(this, write, at, true);
   }
 
   /**

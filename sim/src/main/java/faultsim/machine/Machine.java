@@ -141,6 +141,29 @@ public final class Machine {
     return timeListener;
   }
 
+  /** Told of every hold of a lock, from its acquisition to its release (a trace). */
+  public interface HoldListener {
+    /**
+     * {@code t} holds {@code lock} from {@code atNs}; {@code waited} if it had to wait for it
+     * (the last release of the lock let it in).
+     */
+    void holdStarted(Task t, LockInstance lock, boolean write, long atNs, boolean waited);
+
+    /** {@code t} released its hold of {@code lock} in {@code write} mode at {@code atNs}. */
+    void holdEnded(Task t, LockInstance lock, boolean write, long atNs);
+  }
+
+  private HoldListener holdListener;
+
+  /** Sets who is told of lock holds (null: nobody, at no cost). */
+  public void setHoldListener(HoldListener l) {
+    holdListener = l;
+  }
+
+  HoldListener holdListener() {
+    return holdListener;
+  }
+
   private LockListener lockListener;
   private java.util.function.BiConsumer<Task, ContextViolation> contextListener;
 

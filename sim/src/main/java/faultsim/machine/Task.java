@@ -304,9 +304,25 @@ public final class Task {
   }
 
   public void pushHeld(LockInstance lock, boolean write, long acquiredAtNs) {
+    pushHeld(lock, write, acquiredAtNs, false);
+  }
+
+  /** As {@link #pushHeld(LockInstance, boolean, long)}; {@code waited} if the task waited. */
+  public void pushHeld(LockInstance lock, boolean write, long acquiredAtNs, boolean waited) {
     waitingFor = null;
     machine.lockAcquired(this, lock, write, trylock);
     held.add(new HeldLock(lock, write, acquiredAtNs));
+    Machine.HoldListener l = machine.holdListener();
+    if (l != null) {
+      l.holdStarted(this, lock, write, acquiredAtNs, waited);
+    }
+  }
+
+  private void holdEnded(HeldLock h) {
+    Machine.HoldListener l = machine.holdListener();
+    if (l != null) {
+      l.holdEnded(this, h.lock(), h.write(), machine.engine().now());
+    }
   }
 
   /** A trylock is in progress: an acquisition now is not a dependency for lock ordering. */
@@ -328,6 +344,7 @@ public final class Task {
       HeldLock h = held.get(i);
       if (h.lock() == lock && h.write() == write) {
         held.remove(i);
+        holdEnded(h);
         return h;
       }
     }
@@ -339,7 +356,9 @@ public final class Task {
   public HeldLock removeHeldIfPresent(LockInstance lock) {
     for (int i = held.size() - 1; i >= 0; i--) {
       if (held.get(i).lock() == lock) {
-        return held.remove(i);
+        HeldLock h = held.remove(i);
+        holdEnded(h);
+        return h;
       }
     }
     return null;

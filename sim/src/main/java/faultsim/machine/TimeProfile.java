@@ -96,7 +96,7 @@ public final class TimeProfile implements Machine.TimeListener {
 
   /** Told of every charge with the node charged (a trace of replication 0, say). */
   public interface Observer {
-    void charged(Task t, Node node, long startNs, long ns);
+    void charged(Task t, Task.State state, Node node, long startNs, long ns);
   }
 
   private Node[] roots = new Node[0];
@@ -124,7 +124,7 @@ public final class TimeProfile implements Machine.TimeListener {
     }
     n.ns += ns;
     if (observer != null) {
-      observer.charged(t, n, startNs, ns);
+      observer.charged(t, state, n, startNs, ns);
     }
   }
 

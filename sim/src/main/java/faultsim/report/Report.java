@@ -138,7 +138,7 @@ public final class Report {
     return out;
   }
 
-  static String slug(String s) {
+  public static String slug(String s) {
     return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
   }
 

@@ -24,9 +24,10 @@ import java.util.TreeMap;
  * @param baseline which design the changes are measured from, and why that one
  * @param replications the sentence on how many replications back the numbers
  * @param counts every design and kind with violations: the violation summary table
+ * @param why for each unsafe design and each safe one but the fastest, what held it back
  */
 public record Verdict(String metric, List<Unsafe> unsafe, List<Ranked> safe, String baseline,
-    String replications, List<KindCount> counts) {
+    String replications, List<KindCount> counts, List<Why> why) {
 
   /**
    * One kind of violation of one design.
@@ -73,7 +74,8 @@ public record Verdict(String metric, List<Unsafe> unsafe, List<Ranked> safe, Str
     return data.jobs.isEmpty() ? "" : data.jobs.get(0);
   }
 
-  static Verdict of(ResultsData data, SummaryTable table, Violations shown) {
+  static Verdict of(ResultsData data, SummaryTable table, Violations shown)
+      throws java.io.IOException {
     String job = mainJob(data);
     List<Unsafe> unsafe = new ArrayList<>();
     List<KindCount> counts = new ArrayList<>();
@@ -130,8 +132,12 @@ public record Verdict(String metric, List<Unsafe> unsafe, List<Ranked> safe, Str
         + (how.isEmpty() ? "" : ", chosen by " + how)
         + (n < Comparison.MIN_N ? "; fewer than " + Comparison.MIN_N
             + ": differences are shown but not tested" : "");
+    List<String> explain = new ArrayList<>();
+    unsafe.forEach(u -> explain.add(u.design()));
+    safe.stream().skip(1).forEach(r -> explain.add(r.design()));
+    String best = safe.isEmpty() ? null : safe.get(0).design();
     return new Verdict("throughput of job " + job, unsafe, safe, baseline(data, unsafe), reps,
-        counts);
+        counts, Why.of(data, job, explain, best));
   }
 
   /**
@@ -190,6 +196,9 @@ public record Verdict(String metric, List<Unsafe> unsafe, List<Ranked> safe, Str
       sb.append("  ").append(r.verdict()).append('\n');
     }
     sb.append(replications).append('\n');
+    for (Why w : why) {
+      sb.append("why ").append(w.design()).append(": ").append(w.text()).append('\n');
+    }
     return sb.toString();
   }
 }

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * called, the oracle's notes), a slice per design function from its entry until a later step of
  * that task is at its depth or above (or until the violation), the functions each task was in
  * when the listing starts as slices from there, and the violation itself as a global instant.
- * The listing indents at most eight levels, so deeper calls nest as if at depth eight.
+ * The listing indents at most eight levels, so deeper calls nest as if at depth eight. Events are
+ * written track by track, each track's in time order (outer slices first on a tie, then the
+ * instants in the order the listing gives them).
  */
 final class ViolationTrace {
   private ViolationTrace() {}
@@ -36,6 +38,14 @@ final class ViolationTrace {
     }
   }
 
+  /** One event to write: its track, time, and its JSON text. */
+  private record Event(int tid, long ts, long dur, int depth, int seq, String json) {}
+
+  private static final java.util.Comparator<Event> ORDER = java.util.Comparator
+      .comparingInt(Event::tid).thenComparingLong(Event::ts)
+      .thenComparing(java.util.Comparator.comparingLong(Event::dur).reversed())
+      .thenComparingInt(Event::depth).thenComparingInt(Event::seq);
+
   /** The trace of {@code v} found in replication {@code replication} of {@code design}. */
   static String of(String design, int replication, Violation v) {
     Map<String, Track> tracks = new LinkedHashMap<>();
@@ -55,7 +65,7 @@ final class ViolationTrace {
         steps.add(new String[] {m.group(1), Long.toString(ns), m.group(4)});
       }
     }
-    StringBuilder events = new StringBuilder();
+    List<Event> events = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : where.entrySet()) {
       Track t = track(tracks, e.getKey());
       for (int d = 0; d < e.getValue().size(); d++) {
@@ -105,7 +115,11 @@ final class ViolationTrace {
       json(sb, e.getKey());
       sb.append("}}");
     }
-    sb.append(events).append("\n]}\n");
+    events.sort(ORDER);
+    for (Event e : events) {
+      sb.append(",\n").append(e.json());
+    }
+    sb.append("\n]}\n");
     return sb.toString();
   }
 
@@ -114,28 +128,31 @@ final class ViolationTrace {
   }
 
   /** Ends the slices of {@code t} at {@code depth} or deeper at {@code ns}, innermost first. */
-  private static void close(StringBuilder events, Track t, int depth, long ns) {
+  private static void close(List<Event> events, Track t, int depth, long ns) {
     for (int i = t.names.size() - 1; i >= 0 && t.depths.get(i) >= depth; i--) {
       long start = t.since.get(i);
-      events.append(",\n{\"name\":");
-      json(events, t.names.get(i));
-      events.append(",\"ph\":\"X\",\"pid\":1,\"tid\":").append(t.tid).append(",\"ts\":")
+      StringBuilder e = new StringBuilder("{\"name\":");
+      json(e, t.names.get(i));
+      e.append(",\"ph\":\"X\",\"pid\":1,\"tid\":").append(t.tid).append(",\"ts\":")
           .append(micros(start)).append(",\"dur\":").append(micros(ns - start)).append('}');
+      events.add(new Event(t.tid, start, ns - start, t.depths.get(i), events.size(),
+          e.toString()));
       t.names.remove(i);
       t.depths.remove(i);
       t.since.remove(i);
     }
   }
 
-  private static void instant(StringBuilder events, int tid, String name, long ns,
+  private static void instant(List<Event> events, int tid, String name, long ns,
       String scope) {
-    events.append(",\n{\"name\":");
-    json(events, name);
-    events.append(",\"ph\":\"i\",\"s\":\"").append(scope).append("\",\"pid\":1");
+    StringBuilder e = new StringBuilder("{\"name\":");
+    json(e, name);
+    e.append(",\"ph\":\"i\",\"s\":\"").append(scope).append("\",\"pid\":1");
     if (tid > 0) {
-      events.append(",\"tid\":").append(tid);
+      e.append(",\"tid\":").append(tid);
     }
-    events.append(",\"ts\":").append(micros(ns)).append('}');
+    e.append(",\"ts\":").append(micros(ns)).append('}');
+    events.add(new Event(tid, ns, -1, Integer.MAX_VALUE, events.size(), e.toString()));
   }
 
   static String micros(long ns) {

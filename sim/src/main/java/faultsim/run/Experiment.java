@@ -16,6 +16,7 @@ import faultsim.engine.RandomStreams;
 import faultsim.machine.Core;
 import faultsim.machine.Machine;
 import faultsim.machine.Task;
+import faultsim.machine.TraceRecorder;
 import faultsim.stats.LockStatRow;
 import faultsim.stats.SequentialRule;
 import faultsim.synthetic.OpRecorder;
@@ -53,7 +54,7 @@ public final class Experiment {
    */
   public static List<ReplicationResult> run(Workload w, int threads, Progress progress)
       throws InterruptedException, InputException {
-    return run(w, threads, progress, false, Designs::binding);
+    return run(w, threads, progress, null, Designs::binding);
   }
 
   /**
@@ -62,15 +63,18 @@ public final class Experiment {
    */
   public static List<ReplicationResult> run(Workload w, int threads, Progress progress,
       boolean trace) throws InterruptedException, InputException {
-    return run(w, threads, progress, trace, Designs::binding);
+    return run(w, threads, progress, trace ? TraceRecorder.Window.ALL : null, Designs::binding);
   }
 
   /**
-   * As {@link #run(Workload, int, Progress, boolean)}, each design bound for its runs by
-   * {@code bind} (with a schedule's delays at its interaction points, say).
+   * As {@link #run(Workload, int, Progress)}; with a {@code trace} window (null: none),
+   * replication 0 of every design also records a Chrome trace of that window
+   * ({@link ReplicationResult#trace}); each design bound for its runs by {@code bind} (with a
+   * schedule's delays at its interaction points, say).
    */
   public static List<ReplicationResult> run(Workload w, int threads, Progress progress,
-      boolean trace, java.util.function.Function<CompiledDesign, KernelRun.Binding> bind)
+      TraceRecorder.Window trace,
+      java.util.function.Function<CompiledDesign, KernelRun.Binding> bind)
       throws InterruptedException, InputException {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be >= 1, was " + threads);
@@ -146,7 +150,7 @@ public final class Experiment {
   private static void runBatch(Map<String, Workload> workloads, List<String> designs,
       Map<String, KernelRun.Binding> bindings, RandomStreams base, int from, int to,
       ExecutorService pool, Map<String, List<ReplicationResult>> byDesign, AtomicInteger done,
-      int total, Progress progress, boolean trace) throws InterruptedException {
+      int total, Progress progress, TraceRecorder.Window trace) throws InterruptedException {
     // Streams are positioned here, on the calling thread, in a fixed order: MRG32k3a's
     // constructor is not thread-safe.
     List<RandomStreams> perRun = new ArrayList<>();
@@ -165,7 +169,7 @@ public final class Experiment {
         futures.add(pool.submit(() -> {
           Workload w = workloads.get(design);
           ReplicationResult res = runOne(w, design, bindings.get(design), rep, streams,
-              trace && rep == 0);
+              rep == 0 ? trace : null);
           if (progress != null) {
             progress.runDone(done.incrementAndGet(), total,
                 w.spec().rampNs() + w.spec().runtimeNs());
@@ -206,12 +210,15 @@ public final class Experiment {
   /** One replication of one design; {@code binding} is null for the design 'synthetic'. */
   public static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
       int replication, RandomStreams streams) {
-    return runOne(w, design, binding, replication, streams, false);
+    return runOne(w, design, binding, replication, streams, null);
   }
 
-  /** As {@link #runOne(Workload, String, KernelRun.Binding, int, RandomStreams)}, traced. */
+  /**
+   * As {@link #runOne(Workload, String, KernelRun.Binding, int, RandomStreams)}, traced over
+   * {@code trace} unless that is null.
+   */
   public static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
-      int replication, RandomStreams streams, boolean trace) {
+      int replication, RandomStreams streams, TraceRecorder.Window trace) {
     Machine m;
     Locks locks;
     Engine engine;
@@ -224,12 +231,13 @@ public final class Experiment {
     long measuredNs = w.spec().runtimeNs();
     java.util.function.Function<String, Map<String, Double>> jobMetrics = job -> Map.of();
     faultsim.machine.TimeProfile profile = new faultsim.machine.TimeProfile();
-    faultsim.machine.TraceRecorder recorder =
-        trace ? new faultsim.machine.TraceRecorder(TRACE_MAX_BYTES) : null;
-    profile.setObserver(recorder);
+    TraceRecorder recorder = trace != null ? new TraceRecorder(TRACE_MAX_BYTES, trace) : null;
     if (binding == null) {
       SyntheticRun run = new SyntheticRun(w.spec(), streams);
       run.machine().setTimeListener(profile);
+      if (recorder != null) {
+        recorder.attach(run.machine(), profile);
+      }
       run.run();
       m = run.machine();
       locks = run.locks();
@@ -249,6 +257,9 @@ public final class Experiment {
     } else {
       KernelRun run = new KernelRun(w, binding, streams);
       run.machine().setTimeListener(profile);
+      if (recorder != null) {
+        recorder.attach(run.machine(), profile);
+      }
       run.run();
       m = run.machine();
       locks = run.locks();
@@ -306,9 +317,18 @@ public final class Experiment {
     return new ReplicationResult(design, replication, jobs, lockRows,
         new ReplicationResult.CpuTime(busy, spin, idle, sleep, io, runnable, ioWait),
         engine.eventsFired(), counts, violations, vmstat, lockOrder, profile.folded(), tasks,
-        recorder == null ? ReplicationResult.Trace.NONE : new ReplicationResult.Trace(
-            recorder.finish(design + " r" + replication, m.tasks(), engine.now()),
-            recorder.truncatedAtNs()));
+        recorder == null ? ReplicationResult.Trace.NONE : traced(recorder, violations,
+            design + " r" + replication, m, engine.now()));
+  }
+
+  /** The run's trace, with each violation shown as an instant at its time. */
+  private static ReplicationResult.Trace traced(TraceRecorder recorder, List<Violation> violations,
+      String process, Machine m, long endNs) {
+    for (Violation v : violations) {
+      recorder.violation(v.timeNs(), v.kind(), v.summary());
+    }
+    return new ReplicationResult.Trace(recorder.finish(process, m.tasks(), endNs),
+        recorder.truncatedAtNs());
   }
 
   private static ReplicationResult.TaskTime taskTime(Task t) {

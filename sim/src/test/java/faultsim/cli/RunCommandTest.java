@@ -91,6 +91,46 @@ final class RunCommandTest {
     }
   }
 
+  /**
+   * {@code --trace FROM..TO} traces only that window (the file says so and no slice lies outside
+   * it); a bare {@code --trace} before the file still reads the file as the workload; a window
+   * that is not one, ends before it starts, or starts after the run (2 ms here) is bad input:
+   * exit 2, the message naming the option, no results directory.
+   */
+  @Test
+  void runTrace_windowIsKeptAndBadWindowsAreExit2(@TempDir Path dir) throws IOException {
+    Path w = WORKLOADS.resolve("mmap-lock-convoy.yaml");
+    String[] small = {"--set", "global.runtime=1ms", "--set", "global.ramp_time=1ms",
+        "--replications", "1"};
+    assertThat(run(concat(new String[] {"run", "--trace", "1200us..1300us", w.toString(),
+        "--out", dir.resolve("win").toString()}, small))).isZero();
+    String json = Files.readString(dir.resolve("win/trace/synthetic.json"));
+    assertThat(json).contains("\"window_from_us\":1200.000,\"window_to_us\":1300.000");
+    var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    int slices = 0;
+    for (var e : root.path("traceEvents")) {
+      if (e.path("ph").asText().equals("X")) {
+        slices++;
+        assertThat(e.path("ts").asDouble()).isBetween(1200.0, 1300.0);
+        assertThat(e.path("ts").asDouble() + e.path("dur").asDouble()).isBetween(1200.0, 1300.0);
+      }
+    }
+    assertThat(slices).isPositive();
+    assertThat(run(concat(new String[] {"run", "--trace", w.toString(), "--out",
+        dir.resolve("all").toString()}, small))).isZero();
+    assertThat(dir.resolve("all/trace/synthetic.json")).exists();
+    for (String bad : List.of("2ms..1ms", "1..2ms", "5ms..6ms")) {
+      StringWriter err = new StringWriter();
+      Path out = dir.resolve("bad");
+      int status = run(new PrintWriter(new StringWriter()), new PrintWriter(err),
+          concat(new String[] {"run", w.toString(), "--trace", bad, "--out", out.toString()},
+              small));
+      assertThat(status).as(bad).isEqualTo(2);
+      assertThat(err.toString()).as(bad).contains("--trace " + bad).doesNotContain("Exception");
+      assertThat(out).doesNotExist();
+    }
+  }
+
   @Test
   void run_differentSeed_changesSummary(@TempDir Path dir) throws IOException {
     Path workload = WORKLOADS.resolve("mmap-lock-convoy.yaml");
