@@ -5,7 +5,6 @@ import faultsim.hunt.Hunt;
 import faultsim.hunt.HuntReport;
 import faultsim.hunt.Replay;
 import faultsim.hunt.Schedule;
-import faultsim.lang.CompiledDesign;
 import faultsim.oracle.Timeline;
 import faultsim.oracle.Violation;
 import faultsim.results.OutputTarget;
@@ -100,10 +99,13 @@ final class HuntCommands {
         throw new InputException(new Diagnostic(file.toString(), 1, 1, "hunt needs kernel jobs"
             + " (fault or operation jobs) that run a design; this workload has none"));
       }
-      List<CompiledDesign> compiled = Designs.compile(w);
-      Map<String, String> asGiven = new LinkedHashMap<>();
-      for (int i = 0; i < compiled.size(); i++) {
-        asGiven.put(compiled.get(i).name(), w.designs().get(i).design());
+      // Each entry under its label, on the workload with its own settings; a schedule names the
+      // design as given and adds the entry's settings to the recorded --set overrides.
+      List<Designs.Labelled> entries = Designs.labelled(w);
+      Map<String, HuntReport.Entry> asGiven = new LinkedHashMap<>();
+      for (int i = 0; i < entries.size(); i++) {
+        asGiven.put(entries.get(i).label(), new HuntReport.Entry(w.designs().get(i).design(),
+            w.designs().get(i).sets()));
       }
       Hunt.Settings settings = new Hunt.Settings(st, schedules, depth,
           seed != null ? seed : w.seed());
@@ -121,8 +123,9 @@ final class HuntCommands {
           return t;
         });
         try {
-          for (CompiledDesign d : compiled) {
-            Hunt.DesignResult r = new Hunt(w, d, settings, pool, n).run();
+          for (Designs.Labelled e : entries) {
+            Hunt.DesignResult r = new Hunt(e.workload(), e.design(), e.label(), settings, pool,
+                n).run();
             results.add(r);
             print(o, r, settings);
           }

@@ -99,6 +99,7 @@ public final class Hunt {
 
   private final Workload w;
   private final CompiledDesign design;
+  private final String label;
   private final Settings settings;
   private final ExecutorService pool;
   private final int batch;
@@ -109,8 +110,19 @@ public final class Hunt {
    */
   public Hunt(Workload w, CompiledDesign design, Settings settings, ExecutorService pool,
       int batch) {
+    this(w, design, design.name(), settings, pool, batch);
+  }
+
+  /**
+   * @param w the workload as the design's entry runs it (with the entry's settings)
+   * @param label what results call the design (the entry's {@code as:}, else its name)
+   * @param batch schedules run at once (the pool's threads)
+   */
+  public Hunt(Workload w, CompiledDesign design, String label, Settings settings,
+      ExecutorService pool, int batch) {
     this.w = w;
     this.design = design;
+    this.label = label;
     this.settings = settings;
     this.pool = pool;
     this.batch = Math.max(1, batch);
@@ -156,13 +168,13 @@ public final class Hunt {
         }
       }
     }
-    return new DesignResult(design.name(), points, maxDelay, schedule, findings);
+    return new DesignResult(label, points, maxDelay, schedule, findings);
   }
 
   /** Schedule {@code s}'s perturbation: drawn from the seed, the design and {@code s} alone. */
   Perturbations.Recording perturbation(int s, long points, Map<String, Long> perTask,
       Perturbations.DelayRange delays) {
-    SplittableRandom rnd = new SplittableRandom(mix(settings.seed(), design.name(), s));
+    SplittableRandom rnd = new SplittableRandom(mix(settings.seed(), label, s));
     if (settings.strategy() == Strategy.RANDOM) {
       return Perturbations.random(rnd, RANDOM_P, delays);
     }

@@ -26,14 +26,27 @@ import java.util.Map;
 public final class HuntReport {
   private HuntReport() {}
 
-  /** What the hunt was given, for the files. */
-  public record Request(String workloadPath, List<String> sets, Map<String, String> asGiven,
+  /** A design entry as the workload gives it: the design's name or path, its own settings. */
+  public record Entry(String design, List<String> sets) {}
+
+  /**
+   * What the hunt was given, for the files.
+   *
+   * @param asGiven each design's entry, by the label results use
+   */
+  public record Request(String workloadPath, List<String> sets, Map<String, Entry> asGiven,
       Hunt.Settings settings) {}
 
-  /** The schedule file of a finding. */
+  /**
+   * The schedule file of a finding: the hunt's overrides followed by the entry's own settings,
+   * so that replaying loads the workload the entry's runs used.
+   */
   public static Schedule schedule(Workload w, Request q, Hunt.DesignResult d, Hunt.Finding f) {
-    return new Schedule(q.workloadPath(), Schedule.sha256(w.sourceText()), q.sets(),
-        q.asGiven().getOrDefault(d.design(), d.design()), q.settings().seed(),
+    Entry e = q.asGiven().getOrDefault(d.design(), new Entry(d.design(), List.of()));
+    List<String> sets = new java.util.ArrayList<>(q.sets());
+    sets.addAll(e.sets());
+    return new Schedule(q.workloadPath(), Schedule.sha256(w.sourceText()), sets,
+        e.design(), q.settings().seed(),
         q.settings().strategy().key(), f.kind(), f.replication(), f.shrunk());
   }
 

@@ -71,6 +71,32 @@ final class HuntCommandTest {
   }
 
   @Test
+  void aDesignEntryWithSettings_isHuntedWithThem_andItsScheduleReplaysThem(@TempDir Path tmp)
+      throws Exception {
+    // The ext4 workload with one entry: 3.15 under a 16 KiB fault-around window, labelled.
+    // The hunt must run the entry's workload (its kernel setting), report it under its label,
+    // and write a schedule whose overrides carry the setting, so replay runs the same thing:
+    // the same violation text, byte for byte.
+    Path w = tmp.resolve("w.yaml");
+    Files.writeString(w, Files.readString(Path.of(EXT4)).replace(
+        "designs: [linux_3_15, punch_two_unmaps, ext4_punch_i_mmap_sem, linux_6_6]",
+        "designs:\n  - {design: linux_3_15, as: l315-16k, set: {kernel.fault_around_bytes: 16k}}"));
+    Path dir = tmp.resolve("h");
+    Out h = exec("hunt", w.toString(), "--set", "global.runtime=100us", "--out",
+        dir.toString(), "--threads", "2");
+    assertThat(h.status()).as(h.err()).isZero();
+    assertThat(h.out()).contains("l315-16k");
+    Path schedule = dir.resolve("hunt/l315-16k-stale_data.schedule");
+    assertThat(Files.readString(schedule)).contains("set global.runtime=100us\n"
+        + "set kernel.fault_around_bytes=16k\ndesign linux_3_15\n");
+    String violation = Files.readString(dir.resolve("hunt/l315-16k-stale_data.violation.txt"),
+        StandardCharsets.UTF_8);
+    Out r = exec("replay", schedule.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out().substring(r.out().indexOf('\n') + 1)).startsWith(violation);
+  }
+
+  @Test
   void badValuesAndSchedulesAreBadInput(@TempDir Path tmp) throws Exception {
     Out s = exec("hunt", EXT4, "--strategy", "dfs", "--out", tmp.resolve("x").toString());
     assertThat(s.status()).isEqualTo(2);
