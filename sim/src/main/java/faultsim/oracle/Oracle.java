@@ -502,14 +502,18 @@ public final class Oracle implements Machine.LockListener {
   private static String problem(Vma v, long index, Folio f, boolean eofMatters) {
     AddressSpace m = v.file();
     boolean cowCopy = f.mapping() == null && !v.shared() && f.isAnon();
+    if (eofMatters && index >= m.sizePages()) {
+      // Past the new EOF the truncate had to unmap the page whatever it maps now (a folio it
+      // removed from the page cache, or a private copy): the violation is the PTE past EOF.
+      return PAST_EOF + " (" + m.sizePages() + " pages)" + (cowCopy ? ", a private COW copy"
+          + " in the VMA at " + Long.toHexString(v.start()) + "-" + Long.toHexString(v.end())
+          : f.mapping() != m ? ", a folio no longer in the page cache" : "");
+    }
     if (!cowCopy && f.mapping() != m) {
       return GONE;
     }
     if (!cowCopy && f.generation() < m.dataGeneration(index)) {
       return OLD;
-    }
-    if (eofMatters && index >= m.sizePages()) {
-      return PAST_EOF + " (" + m.sizePages() + " pages)";
     }
     return null;
   }
