@@ -443,7 +443,15 @@ public final class Oracle implements Machine.LockListener {
         if (op.kind.equals("punch_hole") && op.presentAtStart.get(f.index()) != f) {
           punchRecreated++;
         }
-        if (f.hasData() && f.generation() < m.dataGeneration(f.index())) {
+        if (op.kind.equals("truncate") && f.index() >= m.sizePages()) {
+          // truncate_inode_pages_range must leave no folio at or past the new EOF: one still
+          // there is a page of a file that no longer has it (tmpfs's truncate included), stale
+          // or not.
+          report(Violation.BEYOND_EOF, String.format(Locale.ROOT,
+              "%s index %d: the page cache still holds a folio at or past i_size (%d pages)"
+                  + " after task %s's truncate finished", m.name(), f.index(), m.sizePages(),
+              op.task.name()), tasksNear(op.task), op.startNs);
+        } else if (f.hasData() && f.generation() < m.dataGeneration(f.index())) {
           report(Violation.STALE_DATA, String.format(Locale.ROOT,
               "%s index %d: the page cache holds data read before the blocks were freed by"
                   + " task %s's %s", m.name(), f.index(), op.task.name(), op.kind),

@@ -19,6 +19,29 @@ import org.junit.jupiter.api.io.TempDir;
  * from freed blocks; the pages before EOF are untouched).
  */
 final class TruncateClassificationTest {
+  /** One reader faulting a cached 64 KiB file once; a truncate to 32 KiB 20 us later. */
+  static final String YAML = """
+          machine:
+            cores: 2
+          files:
+            data:
+              size: 64k
+          global:
+            runtime: 200us
+          jobs:
+            reader:
+              rw: read
+              file: data
+              loops: 1
+            trunc:
+              op: truncate
+              file: data
+              size: 32k
+              start_delay: 20us
+              loops: 1
+          designs: [%s]
+          """;
+
   @TempDir Path dir;
 
   @Test
@@ -34,31 +57,32 @@ final class TruncateClassificationTest {
         void unmap_mapping_folio(struct folio *folio) {
         }
         """);
-    String yaml = """
-        machine:
-          cores: 2
-        files:
-          data:
-            size: 64k
-        global:
-          runtime: 200us
-        jobs:
-          reader:
-            rw: read
-            file: data
-            loops: 1
-          trunc:
-            op: truncate
-            file: data
-            size: 32k
-            start_delay: 20us
-            loops: 1
-        designs: [%s]
-        """.formatted(design);
+    String yaml = YAML.formatted(design);
     KernelRun r = KernelRuns.run(yaml, design.toString());
     assertThat(r.oracle().counts().get(Violation.BEYOND_EOF)).isEqualTo(8L);
     assertThat(r.oracle().counts().get(Violation.STALE_DATA)).isZero();
     assertThat(r.oracle().shown().get(0).summary()).contains("maps index 8 to a page at or past"
         + " i_size (8 pages), a folio no longer in the page cache after task trunc's truncate");
+  }
+
+  @Test
+  void folioLeftInThePageCachePastEof_isBeyondEof() throws Exception {
+    // The same run under a truncate that unmaps but never drops the page cache: the file starts
+    // fully cached, so after a truncate to 32 KiB its folios at indices 8..15 are still in the
+    // page cache past i_size: 8 violations, and no PTE among them (both unmaps ran).
+    Path design = dir.resolve("keep_cache.design");
+    Files.writeString(design, """
+        design truncate_keeps_cache extends linux_6_6;
+        void truncate_pagecache(struct address_space *inode, loff_t newsize) {
+            pgoff_t holebegin = (newsize + PAGE_SIZE - 1) >> PAGE_SHIFT;
+            unmap_mapping_pages(inode, holebegin, LAST_INDEX, true);
+        }
+        """);
+    KernelRun r = KernelRuns.run(YAML.formatted(design), design.toString());
+    assertThat(r.oracle().counts().get(Violation.BEYOND_EOF)).isEqualTo(8L);
+    assertThat(r.oracle().counts().get(Violation.STALE_DATA)).isZero();
+    assertThat(r.oracle().shown().get(0).summary()).isEqualTo("data index 8: the page cache"
+        + " still holds a folio at or past i_size (8 pages) after task trunc's truncate"
+        + " finished");
   }
 }
