@@ -264,6 +264,19 @@ public final class Main implements Callable<Integer> {
                 + e.getValue().stream().filter(r -> r.violationCounts().values().stream()
                     .anyMatch(c -> c > 0)).count()
                 + " of " + e.getValue().size() + " replications; see violations.txt)");
+        List<String> stopped = new ArrayList<>();
+        for (ReplicationResult r : e.getValue()) {
+          Long at = r.vmstat().get(Experiment.DEADLOCKED_AT);
+          if (at != null) {
+            stopped.add("r" + r.replication() + " at "
+                + faultsim.workload.Units.formatTime(at));
+          }
+        }
+        if (!stopped.isEmpty()) {
+          o.printf(Locale.ROOT, "%-24s stopped by a deadlock in %d of %d replications (%s);"
+              + " their rates are over the time simulated until then%n", e.getKey(),
+              stopped.size(), e.getValue().size(), String.join(", ", stopped));
+        }
       }
       // The first violation found, drawn as the seed threads draw a race.
       for (ReplicationResult r : results) {

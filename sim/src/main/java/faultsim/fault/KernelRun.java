@@ -144,6 +144,10 @@ public final class KernelRun {
       Measurement.run(engine, workload.spec().rampNs(), workload.spec().runtimeNs(), reset,
           recorders.values());
       measuredNs = workload.spec().runtimeNs();
+      if (oracle.deadlocked()) {
+        // The oracle stopped the run at a deadlock: rates are over the time actually measured.
+        measuredNs = Math.max(0, Math.min(measuredNs, engine.now() - workload.spec().rampNs()));
+      }
     }
     machine.accountUpToNow();
     oracle.finish();

@@ -38,6 +38,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * replication-minor order, so the outcome does not depend on the number of threads.
  */
 public final class Experiment {
+  /**
+   * The row of job {@code vmstat} that says a run was stopped by a deadlock, and when (simulated
+   * ns); its rates are over the time measured until then.
+   */
+  public static final String DEADLOCKED_AT = "deadlocked_at_ns";
+
   /** Told after each finished run. */
   public interface Progress {
     void runDone(int done, int total, long simulatedNs);
@@ -267,6 +273,10 @@ public final class Experiment {
       recorders = run.recorders();
       opName = run::opName;
       measuredNs = run.measuredNs();
+      if (run.oracle().deadlocked()) {
+        // Not a vmstat counter: when the oracle stopped the run at a deadlock, in simulated ns.
+        vmstat.put(DEADLOCKED_AT, run.engine().now());
+      }
       jobMetrics = run::jobMetrics;
       counts.putAll(run.oracle().counts());
       violations.addAll(run.oracle().shown());
@@ -281,7 +291,8 @@ public final class Experiment {
     // The rwsem lock event counters (lockevent names), with the vmstat counters: both are
     // run-wide counts of what the kernel did.
     vmstat.putAll(locks.lockEvents());
-    double seconds = measuredNs / 1e9;
+    // A run stopped by a deadlock during its ramp measured nothing: its rates are 0, not NaN.
+    double seconds = Math.max(1, measuredNs) / 1e9;
     List<JobResult> jobs = new ArrayList<>();
     for (OpRecorder r : recorders) {
       jobs.add(new JobResult(r.job(), opName.apply(r.job()), r.operations(),

@@ -1,0 +1,93 @@
+package faultsim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run the oracle stops at a deadlock says so: the console names the replication and the time,
+ * {@code summary.csv} has a {@code vmstat} row {@code deadlocked_at_ns} at the time of the
+ * deadlock's report, and rates are over the time simulated until then (here both jobs are stuck
+ * before finishing an operation, so 0 operations and a throughput of 0, not one computed over
+ * the 200 us the run was meant to last).
+ */
+final class DeadlockRunTest {
+  @TempDir Path dir;
+
+  @Test
+  void aRunStoppedByADeadlock_isFlaggedInTheConsoleAndSummary() throws Exception {
+    // Truncate takes alpha then beta, punch beta then alpha, both after a think time on two
+    // cores: each takes its first lock and waits for the other's.
+    Files.writeString(dir.resolve("inverted.design"), """
+        design inverted extends linux_6_6;
+        DEFINE_MUTEX(alpha_lock);
+        DEFINE_MUTEX(beta_lock);
+        void do_truncate(struct address_space *inode, loff_t newsize) {
+            mutex_lock(&alpha_lock);
+            mutex_lock(&beta_lock);
+            cpu(1us);
+            mutex_unlock(&beta_lock);
+            mutex_unlock(&alpha_lock);
+            super.do_truncate(inode, newsize);
+        }
+        long vfs_fallocate(struct address_space *inode, int mode, loff_t offset, loff_t len) {
+            mutex_lock(&beta_lock);
+            mutex_lock(&alpha_lock);
+            cpu(1us);
+            mutex_unlock(&alpha_lock);
+            mutex_unlock(&beta_lock);
+            return super.vfs_fallocate(inode, mode, offset, len);
+        }
+        """);
+    Path yaml = dir.resolve("w.yaml");
+    Files.writeString(yaml, """
+        machine:
+          cores: 2
+        files:
+          data:
+            size: 1M
+        global:
+          runtime: 200us
+          randseed: 1
+        jobs:
+          trunc:
+            op: truncate
+            file: data
+            size: 512k
+            thinktime: 10us
+          punch:
+            op: punch_hole
+            file: data
+            size: 64k
+            thinktime: 10us
+        designs: [inverted.design]
+        replications: 1
+        """);
+    Path out = dir.resolve("out");
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int status = Main.execute(new String[] {"run", yaml.toString(), "--out", out.toString(),
+        "--threads", "1"}, new PrintWriter(o), new PrintWriter(e));
+    assertThat(status).as(e.toString()).isZero();
+    assertThat(o.toString()).contains("inverted                 stopped by a deadlock in 1 of 1"
+        + " replications (r0 at ");
+
+    Matcher m = Pattern.compile("deadlock r0 t=(\\d+)ns|lock_order r0 t=(\\d+)ns: deadlock")
+        .matcher(Files.readString(out.resolve("violations.txt")));
+    assertThat(m.find()).isTrue();
+    String at = m.group(1) != null ? m.group(1) : m.group(2);
+    List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+    assertThat(summary).anyMatch(l -> l.startsWith("inverted,vmstat,deadlocked_at_ns," + at
+        + ","));
+    assertThat(summary).contains("inverted,trunc,operations,0,,ops,1",
+        "inverted,trunc,throughput,0,,ops/s,1");
+  }
+}
