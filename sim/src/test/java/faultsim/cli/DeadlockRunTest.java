@@ -25,57 +25,14 @@ final class DeadlockRunTest {
   @Test
   void aRunStoppedByADeadlock_isFlaggedInTheConsoleAndSummary() throws Exception {
     // Truncate takes alpha then beta, punch beta then alpha, both after a think time on two
-    // cores: each takes its first lock and waits for the other's.
-    Files.writeString(dir.resolve("inverted.design"), """
-        design inverted extends linux_6_6;
-        DEFINE_MUTEX(alpha_lock);
-        DEFINE_MUTEX(beta_lock);
-        void do_truncate(struct address_space *inode, loff_t newsize) {
-            mutex_lock(&alpha_lock);
-            mutex_lock(&beta_lock);
-            cpu(1us);
-            mutex_unlock(&beta_lock);
-            mutex_unlock(&alpha_lock);
-            super.do_truncate(inode, newsize);
-        }
-        long vfs_fallocate(struct address_space *inode, int mode, loff_t offset, loff_t len) {
-            mutex_lock(&beta_lock);
-            mutex_lock(&alpha_lock);
-            cpu(1us);
-            mutex_unlock(&alpha_lock);
-            mutex_unlock(&beta_lock);
-            return super.vfs_fallocate(inode, mode, offset, len);
-        }
-        """);
-    Path yaml = dir.resolve("w.yaml");
-    Files.writeString(yaml, """
-        machine:
-          cores: 2
-        files:
-          data:
-            size: 1M
-        global:
-          runtime: 200us
-          randseed: 1
-        jobs:
-          trunc:
-            op: truncate
-            file: data
-            size: 512k
-            thinktime: 10us
-          punch:
-            op: punch_hole
-            file: data
-            size: 64k
-            thinktime: 10us
-        designs: [inverted.design]
-        replications: 1
-        """);
+    // cores: each takes its first lock and waits for the other's
+    // (src/test/resources/faultsim/fault/inverted-locks.yaml and inverted.design).
+    Path yaml = Path.of("src/test/resources/faultsim/fault/inverted-locks.yaml");
     Path out = dir.resolve("out");
     StringWriter o = new StringWriter();
     StringWriter e = new StringWriter();
     int status = Main.execute(new String[] {"run", yaml.toString(), "--out", out.toString(),
-        "--threads", "1"}, new PrintWriter(o), new PrintWriter(e));
+        "--threads", "1", "--replications", "1"}, new PrintWriter(o), new PrintWriter(e));
     assertThat(status).as(e.toString()).isZero();
     assertThat(o.toString()).contains("inverted                 stopped by a deadlock in 1 of 1"
         + " replications (r0 at ");

@@ -3,10 +3,8 @@ package faultsim.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import faultsim.oracle.Violation;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The two proposals written from the design-language docs alone, on their workloads
@@ -14,6 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
  * oracle on locks a design declares.
  */
 final class ProposalDesignsTest {
+  /** Two declared mutexes taken in opposite orders by a truncate and a punch, and a workload. */
+  static final Path INVERTED_WORKLOAD =
+      Path.of("src/test/resources/faultsim/fault/inverted-locks.yaml");
+
 
   @Test
   void spf_everyFaultButEachVmasFirstIsSpeculative() throws Exception {
@@ -73,57 +75,12 @@ final class ProposalDesignsTest {
   }
 
   @Test
-  void declaredLocksTakenInBothOrders_areReportedWithBothChains(@TempDir Path dir)
-      throws Exception {
+  void declaredLocksTakenInBothOrders_areReportedWithBothChains() throws Exception {
     // The truncate takes alpha_lock then beta_lock, the punch beta_lock then alpha_lock: a
     // lock-order inversion between two locks the design declares, reported as lockdep would,
     // with the path of each task.
-    Files.writeString(dir.resolve("inverted.design"), """
-        design inverted extends linux_6_6;
-        // Two global mutexes taken in opposite orders by truncate and punch.
-        DEFINE_MUTEX(alpha_lock);
-        DEFINE_MUTEX(beta_lock);
-        void do_truncate(struct address_space *inode, loff_t newsize) {
-            mutex_lock(&alpha_lock);
-            mutex_lock(&beta_lock);
-            cpu(1us);
-            mutex_unlock(&beta_lock);
-            mutex_unlock(&alpha_lock);
-            super.do_truncate(inode, newsize);
-        }
-        long vfs_fallocate(struct address_space *inode, int mode, loff_t offset, loff_t len) {
-            mutex_lock(&beta_lock);
-            mutex_lock(&alpha_lock);
-            cpu(1us);
-            mutex_unlock(&alpha_lock);
-            mutex_unlock(&beta_lock);
-            return super.vfs_fallocate(inode, mode, offset, len);
-        }
-        """);
-    Path yaml = dir.resolve("w.yaml");
-    Files.writeString(yaml, """
-        machine:
-          cores: 2
-        files:
-          data:
-            size: 1M
-        global:
-          runtime: 200us
-          randseed: 1
-        jobs:
-          trunc:
-            op: truncate
-            file: data
-            size: 512k
-            thinktime: 10us
-          punch:
-            op: punch_hole
-            file: data
-            size: 64k
-            thinktime: 10us
-        designs: [inverted.design]
-        """);
-    var w = new faultsim.workload.WorkloadLoader().load(yaml, java.util.List.of());
+    // src/test/resources/faultsim/fault/inverted.design and inverted-locks.yaml.
+    var w = new faultsim.workload.WorkloadLoader().load(INVERTED_WORKLOAD, java.util.List.of());
     var r = KernelRuns.run(w, "inverted.design");
     // Both jobs start at 0 on two cores: each takes its first lock and waits for the other's,
     // so the inversion is also a real deadlock, which the oracle reports and which ends the run.
