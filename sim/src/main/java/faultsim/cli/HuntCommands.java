@@ -90,10 +90,7 @@ final class HuntCommands {
       int n = Main.threads(threads);
       List<String> all = new ArrayList<>(sets);
       WorkloadLoader loader = new WorkloadLoader();
-      if (!designs.isEmpty()) {
-        all.add("designs=[" + String.join(",", designs) + "]");
-        loader.typedAs(all.get(all.size() - 1), "--design " + String.join(" --design ", designs));
-      }
+      Main.designOverride(designs, all, loader);
       Workload w = loader.load(file, all);
       if (!w.hasKernelJobs()) {
         throw new InputException(new Diagnostic(file.toString(), 1, 1, "hunt needs kernel jobs"

@@ -87,6 +87,18 @@ public final class Main implements Callable<Integer> {
   }
 
   /** {@code --threads N}, or all processors; N must be at least 1. */
+  /**
+   * {@code --design D ...} as the override {@code designs=[D,...]} appended to {@code sets},
+   * with messages about it naming the options as typed; nothing without designs.
+   */
+  static void designOverride(List<String> designs, List<String> sets, WorkloadLoader loader) {
+    if (designs.isEmpty()) {
+      return;
+    }
+    sets.add("designs=[" + String.join(",", designs) + "]");
+    loader.typedAs(sets.get(sets.size() - 1), "--design " + String.join(" --design ", designs));
+  }
+
   static int threads(Integer threads) throws InputException {
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     if (n < 1) {
@@ -166,10 +178,7 @@ public final class Main implements Callable<Integer> {
         all.add("global.randseed=" + seed);
         loader.typedAs(all.get(all.size() - 1), "--seed " + seed);
       }
-      if (!designs.isEmpty()) {
-        all.add("designs=[" + String.join(",", designs) + "]");
-        loader.typedAs(all.get(all.size() - 1), "--design " + String.join(" --design ", designs));
-      }
+      Main.designOverride(designs, all, loader);
       int nThreads = threads(threads);
       if (replications != null && replications < 1) {
         throw new InputException(new Diagnostic("--replications " + replications, 0, 0,

@@ -4,10 +4,8 @@ import faultsim.kernel.AddressSpace;
 import faultsim.kernel.Kernel;
 import faultsim.kernel.MmStruct;
 import faultsim.kernel.Vma;
-import faultsim.machine.Program;
 import faultsim.machine.Task;
 import faultsim.synthetic.OpRecorder;
-import faultsim.synthetic.Pacer;
 import umontreal.ssj.rng.RandomStream;
 
 /**
@@ -26,7 +24,7 @@ import umontreal.ssj.rng.RandomStream;
  *
  * Truncates and punches are announced to the oracle, which checks their range when they end.
  */
-final class OpProgram implements Program {
+final class OpProgram extends PacedOps {
   /** {@code FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE}. */
   static final long PUNCH_MODE = 0x01 | 0x02;
 
@@ -35,58 +33,39 @@ final class OpProgram implements Program {
   private final MmStruct mm;
   private final DesignRunner design;
   private final KernelContext ctx;
-  private final Pacer pacer;
   private final OpRecorder recorder;
   private final long originalSize;
 
-  private DesignRunner.Call call;
   private boolean timed;
   private boolean undoNext;
   private long startNs;
   private Object oracleToken;
   private Vma vma;
-  private long done;
 
   OpProgram(KernelSpec.OpJob job, AddressSpace mapping, MmStruct mm, DesignRunner design,
       KernelContext ctx, RandomStream stream, OpRecorder recorder) {
+    super(job.pacing(), stream);
     this.job = job;
     this.mapping = mapping;
     this.mm = mm;
     this.design = design;
     this.ctx = ctx;
-    this.pacer = job.pacing().pacer(stream);
     this.recorder = recorder;
     this.originalSize = mapping.iSize();
   }
 
   @Override
-  public void step(Task t) {
-    if (call != null) {
-      call.step(t);
-      if (!call.finished()) {
-        return;
-      }
-      Object ret = call.returnValue();
-      call = null;
-      finished(t, ret);
-      return;
+  boolean between(Task t) {
+    if (!undoNext) {
+      return false;
     }
-    if (undoNext) {
-      undoNext = false;
-      undo(t);
-      return;
-    }
-    if (job.pacing().loops() > 0 && done >= job.pacing().loops()) {
-      t.exit();
-      return;
-    }
-    if (pacer.step(t)) {
-      return;
-    }
-    begin(t);
+    undoNext = false;
+    undo(t);
+    return true;
   }
 
-  private void begin(Task t) {
+  @Override
+  void begin(Task t) {
     startNs = t.machine().engine().now();
     ctx.takeRetries(t);
     long pgoff = job.offset() / Kernel.PAGE_SIZE;
@@ -115,7 +94,8 @@ final class OpProgram implements Program {
     }
   }
 
-  private void finished(Task t, Object ret) {
+  @Override
+  void finished(Task t, Object ret) {
     long now = t.machine().engine().now();
     if (oracleToken != null) {
       ctx.oracle().opEnd(oracleToken);

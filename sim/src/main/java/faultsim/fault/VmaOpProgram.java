@@ -3,10 +3,8 @@ package faultsim.fault;
 import faultsim.kernel.AddressSpace;
 import faultsim.kernel.MmStruct;
 import faultsim.kernel.Vma;
-import faultsim.machine.Program;
 import faultsim.machine.Task;
 import faultsim.synthetic.OpRecorder;
-import faultsim.synthetic.Pacer;
 import umontreal.ssj.rng.RandomStream;
 
 /**
@@ -28,7 +26,7 @@ import umontreal.ssj.rng.RandomStream;
  * munmaps, mprotects and the shrinking mremaps are announced to the oracle, which checks what
  * is left in their range when they return.
  */
-final class VmaOpProgram implements Program {
+final class VmaOpProgram extends PacedOps {
   /** {@code VM_READ}, {@code VM_WRITE}, {@code VM_SHARED} (include/linux/mm.h). */
   static final long VM_READ = 0x1;
   static final long VM_WRITE = 0x2;
@@ -44,14 +42,11 @@ final class VmaOpProgram implements Program {
   private final long flags;
   private final DesignRunner design;
   private final KernelContext ctx;
-  private final Pacer pacer;
   private final OpRecorder recorder;
 
-  private DesignRunner.Call call;
   private boolean remapping;
   private long startNs;
   private Object mprotectToken;
-  private long done;
 
   /**
    * @param mappingStart where the mapping is in {@code mm}
@@ -60,6 +55,7 @@ final class VmaOpProgram implements Program {
   VmaOpProgram(KernelSpec.OpJob job, MmStruct mm, AddressSpace file, long mappingStart,
       long mappingSize, boolean writable, DesignRunner design, KernelContext ctx,
       RandomStream stream, OpRecorder recorder) {
+    super(job.pacing(), stream);
     this.job = job;
     this.mm = mm;
     this.file = file;
@@ -70,28 +66,11 @@ final class VmaOpProgram implements Program {
     this.flags = VM_READ | (writable ? VM_WRITE : 0) | (file != null ? VM_SHARED : 0);
     this.design = design;
     this.ctx = ctx;
-    this.pacer = job.pacing().pacer(stream);
     this.recorder = recorder;
   }
 
   @Override
-  public void step(Task t) {
-    if (call != null) {
-      call.step(t);
-      if (!call.finished()) {
-        return;
-      }
-      call = null;
-      finished(t);
-      return;
-    }
-    if (job.pacing().loops() > 0 && done >= job.pacing().loops()) {
-      t.exit();
-      return;
-    }
-    if (pacer.step(t)) {
-      return;
-    }
+  void begin(Task t) {
     startNs = t.machine().engine().now();
     ctx.takeRetries(t);
     switch (job.op()) {
@@ -124,7 +103,8 @@ final class VmaOpProgram implements Program {
     }
   }
 
-  private void finished(Task t) {
+  @Override
+  void finished(Task t, Object ret) {
     if (remapping) {
       remapping = false;
       return;
