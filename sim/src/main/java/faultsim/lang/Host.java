@@ -50,6 +50,7 @@ public final class Host {
   private final Map<HostField, String> aliasGroups = new LinkedHashMap<>();
   private final Map<String, String> resultLockClasses = new LinkedHashMap<>();
   private String defaultSource;
+  private int primitiveIds;
 
   /** Where the fields a design declares on objects of a host type are stored. */
   @FunctionalInterface
@@ -268,6 +269,11 @@ public final class Host {
   }
 
   // ---- used by the compiler ----------------------------------------------------------------
+
+  /** A new primitive's number ({@link Primitive#id}). */
+  int nextPrimitiveId() {
+    return primitiveIds++;
+  }
 
   void register(Primitive p) {
     List<Primitive> list = primitives.computeIfAbsent(p.name(), k -> new ArrayList<>());
