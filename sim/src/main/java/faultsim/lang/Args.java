@@ -38,7 +38,7 @@ public final class Args {
    * A view over values passed as objects ({@link Long}, {@link Boolean}, references), for calls
    * made outside the interpreter (constant folding).
    */
-  static Args of(byte[] kinds, Object[] values) {
+  public static Args of(byte[] kinds, Object[] values) {
     long[] ints = new long[kinds.length];
     Object[] refs = new Object[kinds.length];
     for (int i = 0; i < kinds.length; i++) {

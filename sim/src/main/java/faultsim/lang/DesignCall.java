@@ -397,7 +397,12 @@ public final class DesignCall {
             int op = code[at];
             long lret = op == Op.LRET ? lv[sp - 1] : 0;
             Object aret = op == Op.ARET ? rv[sp - 1] : null;
-            Arrays.fill(rv, bp, sp, null);
+            for (int s : f.refLocals) {
+              rv[bp + s] = null;
+            }
+            for (int s = bp + f.locals; s < sp; s++) {
+              rv[s] = null;
+            }
             if (trace != null) {
               trace.exit(t, f.name, reference || trace.recordsReturnValues()
                   ? box(f.returnType, lret, aret) : null);

@@ -76,6 +76,13 @@ public final class Oracle implements Machine.LockListener {
   // ---- tracing --------------------------------------------------------------------------------
 
   TaskTrace trace(Task t) {
+    int id = t.id();
+    if (id < traces.size()) {
+      TaskTrace tr = traces.get(id);
+      if (tr != null) {
+        return tr;
+      }
+    }
     while (traces.size() <= t.id()) {
       traces.add(null);
     }
@@ -98,6 +105,11 @@ public final class Oracle implements Machine.LockListener {
 
   /** {@code t} calls primitive {@code name}. */
   public void primitive(Task t, String name, Object[] args) {
+    trace(t).primitive(now(), name, args);
+  }
+
+  /** {@code t} calls primitive {@code name} with {@code args} (copied: the view is not kept). */
+  public void primitive(Task t, String name, faultsim.lang.Args args) {
     trace(t).primitive(now(), name, args);
   }
 
