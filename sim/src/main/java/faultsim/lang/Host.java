@@ -23,8 +23,18 @@ import java.util.regex.Pattern;
  * host.field(folio, "index", Type.INT, o -> ((Folio) o).index());
  * host.constant("VM_FAULT_RETRY", 0x400);
  * host.primitive("filemap_get_folio").params(mapping, Type.INT).returns(folio)
- *     .impl((env, task, args) -> ...).add();
+ *     .implSlots((env, task, a) -> ((AddressSpace) a.ref(0)).folio(a.i(1))).add();
+ * host.primitive("folio_put").params(folio)
+ *     .impl((env, task, args) -> { ((Folio) args[0]).put(); return null; }).add();
  * }</pre>
+ *
+ * <p>A primitive's Java side takes its arguments one of three ways: {@code impl}, boxed in an
+ * array ({@link Long}, {@link Boolean}, references); {@code implSlots}, read from the
+ * interpreter's operand stack through {@link Args}, with no boxing; {@code implLong}, the same
+ * for a primitive whose int or bool value is known at once, so that the value does not box
+ * either. The interpreter picks the way once per call site. Primitives on hot paths with integer
+ * arguments or values use the last two; for the others the interpreter reuses one array per
+ * task and arity, so a call allocates nothing either way unless an integer argument is boxed.
  *
  * <p>A host is filled once, before designs are loaded, and then only read, so it may be shared by
  * runs on several threads.
