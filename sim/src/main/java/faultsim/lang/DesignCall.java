@@ -471,19 +471,21 @@ public final class DesignCall {
             primitive = site.name;
             Args view = this.args;
             view.set(kinds, lv, rv, sp);
+            Object[] boxed = null;
+            if (reference) {
+              boxed = view.toArray();
+              if (trace != null && trace.records(site.name)) {
+                trace.primitive(t, site.name, boxed.clone(), site.location);
+              }
+            } else if (trace != null && env.traces(site.primitive)) {
+              trace.primitive(t, site.primitive, view, site.location);
+            }
             Object result = null;
             long value = 0;
             try {
               if (reference) {
-                Object[] boxed = view.toArray();
-                if (trace != null && trace.records(site.name)) {
-                  trace.primitive(t, site.name, boxed.clone(), site.location);
-                }
                 result = site.impl.call(env, t, boxed);
               } else {
-                if (trace != null && env.traces(site.primitive)) {
-                  trace.primitive(t, site.primitive, view, site.location);
-                }
                 switch (site.mode) {
                   case PrimSite.LONG -> value = site.longImpl.call(env, t, view);
                   case PrimSite.SLOTS -> result = site.slotImpl.call(env, t, view);
@@ -530,14 +532,23 @@ public final class DesignCall {
               throw fault(t, f, at, "NULL dereference: reading ->" + field.name() + " of a NULL "
                   + field.owner().declaration(), null);
             }
-            Object v;
+            Object v = null;
+            boolean readsLong = field.readsLong();
             try {
-              v = field.read(o, env);
+              if (readsLong) {
+                lv[sp] = field.readLong(o, env);
+              } else {
+                v = field.read(o, env);
+              }
             } catch (RuntimeException e) {
               this.pc = pc;
               throw fault(t, f, at, "reading ->" + field.name() + ": " + message(e), e);
             }
-            sp = push(t, f, at, sp, PrimSite.kindOf(field.type()), v, field.name());
+            if (readsLong) {
+              sp++;
+            } else {
+              sp = push(t, f, at, sp, PrimSite.kindOf(field.type()), v, field.name());
+            }
           }
           case Op.PUTF -> {
             FieldAccess field = (FieldAccess) k[code[pc++]];

@@ -137,6 +137,30 @@ public final class Host {
    */
   public void field(Type owner, String name, Type type, Function<Object, Object> getter,
       BiConsumer<Object, Object> setter) {
+    field(owner, name, type, getter, setter, null);
+  }
+
+  /**
+   * Defines a read-only int field {@code owner->name} whose getter gives a {@code long}: designs
+   * read it without boxing (fields on hot paths: addresses, indexes, flags).
+   */
+  public void intField(Type owner, String name, java.util.function.ToLongFunction<Object> getter) {
+    Objects.requireNonNull(getter, "getter");
+    field(owner, name, Type.INT, getter::applyAsLong, null, getter);
+  }
+
+  /**
+   * An int field read as {@link #intField(Type, String, java.util.function.ToLongFunction)} that
+   * designs may assign: {@code setter} receives a {@link Long}.
+   */
+  public void intField(Type owner, String name, java.util.function.ToLongFunction<Object> getter,
+      BiConsumer<Object, Object> setter) {
+    Objects.requireNonNull(getter, "getter");
+    field(owner, name, Type.INT, getter::applyAsLong, setter, getter);
+  }
+
+  private void field(Type owner, String name, Type type, Function<Object, Object> getter,
+      BiConsumer<Object, Object> setter, java.util.function.ToLongFunction<Object> longGetter) {
     if (owner.kind() != Type.Kind.HOST) {
       throw new IllegalArgumentException("fields belong to host types, not " + owner);
     }
@@ -144,7 +168,8 @@ public final class Host {
     checkName(name);
     Objects.requireNonNull(getter, "getter");
     Map<String, HostField> map = fields.computeIfAbsent(owner, k -> new LinkedHashMap<>());
-    if (map.putIfAbsent(name, new HostField(owner, name, type, getter, setter)) != null) {
+    if (map.putIfAbsent(name, new HostField(owner, name, type, getter, setter,
+        longGetter)) != null) {
       throw new IllegalArgumentException(owner + "->" + name + " defined twice");
     }
   }
