@@ -53,6 +53,8 @@ public final class Oracle implements Machine.LockListener {
   private final long maxRetries;
   private final long noProgressNs;
   private final List<TaskTrace> traces = new ArrayList<>();
+  /** {@link #traces} by task id, for the lookup at every traced step. */
+  private TaskTrace[] tracesById = new TaskTrace[0];
   private final Map<String, Long> counts = new LinkedHashMap<>();
   private final List<Violation> shown = new ArrayList<>();
   private final List<Op> inFlight = new ArrayList<>();
@@ -77,20 +79,22 @@ public final class Oracle implements Machine.LockListener {
 
   TaskTrace trace(Task t) {
     int id = t.id();
-    if (id < traces.size()) {
-      TaskTrace tr = traces.get(id);
-      if (tr != null) {
-        return tr;
-      }
+    TaskTrace[] byId = tracesById;
+    if (id < byId.length && byId[id] != null) {
+      return byId[id];
     }
-    while (traces.size() <= t.id()) {
+    while (traces.size() <= id) {
       traces.add(null);
     }
-    TaskTrace tr = traces.get(t.id());
+    TaskTrace tr = traces.get(id);
     if (tr == null) {
       tr = new TaskTrace(t.name());
-      traces.set(t.id(), tr);
+      traces.set(id, tr);
     }
+    if (id >= tracesById.length) {
+      tracesById = java.util.Arrays.copyOf(tracesById, Math.max(id + 1, 2 * tracesById.length));
+    }
+    tracesById[id] = tr;
     return tr;
   }
 
