@@ -18,7 +18,10 @@ import java.util.function.BooleanSupplier;
  * <p>Values: integer and boolean values live in {@code long} slots (booleans as 0/1) and
  * references in parallel {@code Object} slots, chosen statically by the checker, so arithmetic
  * and comparisons never box. Values cross the API as {@link Long}, {@link Boolean} and host
- * objects.
+ * objects. A primitive call is made the way its call site chose when the design was loaded: an
+ * {@link Args} view over the arguments on the operand stack (nothing boxes), or, for a primitive
+ * defined with an {@code Object[]} impl, the task's reused array of that length. The trace gets
+ * the same view, and the run's answer to whether it records that primitive is asked once.
  *
  * <pre>{@code
  * // a driver Program: think, call, measure
