@@ -100,7 +100,7 @@ final class HuntCommandTest {
   void badValuesAndSchedulesAreBadInput(@TempDir Path tmp) throws Exception {
     Out s = exec("hunt", EXT4, "--strategy", "dfs", "--out", tmp.resolve("x").toString());
     assertThat(s.status()).isEqualTo(2);
-    assertThat(s.err()).isEqualTo("--strategy dfs: expected pct or random\n");
+    assertThat(s.err()).isEqualTo("--strategy dfs: expected pct, random or pairs\n");
     Path bad = tmp.resolve("bad.schedule");
     Files.writeString(bad, "workload " + EXT4 + "\nworkload_sha256 00\ndesign linux_3_15\n"
         + "seed 1\nstrategy pct\nkind stale_data\nperturbations 1\nreader/0 x folio_lock 5\n");
