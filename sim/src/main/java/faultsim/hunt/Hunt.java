@@ -223,11 +223,13 @@ public final class Hunt {
    * order, so the schedules do not depend on the pool.
    */
   private DesignResult runPairs() throws InterruptedException {
-    Pairs.Observed first = new Pairs.Observed();
-    ReplicationResult plain = runWith(first, 0);
-    long points = first.points();
-    Pairs.Plan plan = first.plan();
+    Pairs.Observed recorded = new Pairs.Observed();
+    ReplicationResult plain = runWith(recorded, 0);
+    long points = recorded.points();
+    Pairs.Plan plan = recorded.plan();
     int round = 0;
+    int roundStart = 0;
+    int firstGroup = firstGroup(0);
     int last = plan.schedules(PAIRS_PER_RUN);
     long maxDelay = 0;
     int schedule = 0;
@@ -240,7 +242,8 @@ public final class Hunt {
       List<Integer> reps = new ArrayList<>();
       for (int s = from; s <= settings.schedules() && ps.size() < batch; s++) {
         if (s <= last) {
-          Point p = plan.draw(new SplittableRandom(mix(settings.seed(), label, s)));
+          Point p = plan.draw(new SplittableRandom(mix(settings.seed(), label, s)),
+              firstGroup, s - roundStart - 1);
           ps.add(Perturbations.replay(p == null ? List.of() : List.of(p)));
           reps.add(round);
         } else {
@@ -258,6 +261,8 @@ public final class Hunt {
         if (ps.get(i) instanceof Pairs.Observed o) {
           plan = o.plan();
           round = reps.get(i);
+          roundStart = schedule;
+          firstGroup = firstGroup(schedule);
           last = schedule + plan.schedules(PAIRS_PER_RUN);
         }
         if (shows(rs.get(i))) {
@@ -270,6 +275,11 @@ public final class Hunt {
     }
     return new DesignResult(label, points, maxDelay, schedule,
         findings(hit, schedule, hitReplication, hitPoints));
+  }
+
+  /** The window group a round of pair schedules starts at, drawn from its first schedule. */
+  private int firstGroup(int roundStart) {
+    return new SplittableRandom(mix(settings.seed(), label, roundStart)).nextInt(1 << 20);
   }
 
   /** Schedule {@code s}'s perturbation: drawn from the seed, the design and {@code s} alone. */

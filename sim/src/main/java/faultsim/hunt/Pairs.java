@@ -23,10 +23,14 @@ final class Pairs {
   private Pairs() {}
 
   /**
-   * How far past the later call the earlier one is moved: after that task's call {@code j}
-   * further on, {@code j} drawn from these (0: just after the later call itself).
+   * Where the earlier call may land: just after the later call, or just after one of the next
+   * calls of the later task that touch the same state (the allocation, insertion, read and
+   * mapping that follow a page-cache lookup), this many of them at most, looked for among its
+   * next {@link #HORIZON} calls.
    */
-  static final int[] LANDINGS = {0, 1, 2, 3, 5, 8};
+  static final int LANDINGS = 6;
+  /** Calls of the later task looked at for landings. */
+  static final int HORIZON = 64;
   /** Partners kept per call that removes, per other task, on each side of it in time. */
   static final int NEAREST = 2;
   /** Touches of the same object looked at on each side of a call that removes, at most. */
@@ -157,16 +161,22 @@ final class Pairs {
     }
 
     /**
-     * Whether the task of the remover {@code list[x]} has another call that removes state the
-     * access {@code list[y]} touches, on side {@code dir} of {@code x} (+1: later, -1: earlier),
-     * so that forcing the access past {@code x} lands it between the two.
+     * Whether the task of the remover {@code list[x]} has another call that removes some of the
+     * same state the access {@code list[y]} and {@code x} both touch, on side {@code dir} of
+     * {@code x} (+1: later, -1: earlier), so that forcing the access past {@code x} lands it
+     * between two removals of that state (not merely between removals of two neighbours in a
+     * range the access walks).
      */
     private boolean window(List<int[]> list, int x, int y, int dir) {
       String rt = recs.get(list.get(x)[0]).task();
+      Access r = access(list.get(x));
       Access a = access(list.get(y));
+      long lo = Math.max(r.lo(), a.lo());
+      long hi = Math.min(r.hi(), a.hi());
       for (int z = x + dir, n = 0; z >= 0 && z < list.size() && n < SCAN; z += dir, n++) {
         Access o = access(list.get(z));
-        if (o.removes() && recs.get(list.get(z)[0]).task().equals(rt) && o.overlaps(a)) {
+        if (o.removes() && recs.get(list.get(z)[0]).task().equals(rt)
+            && Math.max(lo, o.lo()) < Math.min(hi, o.hi())) {
           return true;
         }
       }
@@ -201,13 +211,12 @@ final class Pairs {
     }
 
     /**
-     * How many pair schedules the run is worth: up to {@code most} when it has window pairs
-     * (one per window pair, the window groups drawn evenly), else one: a run where no access
-     * can be put inside a remover's window gets a single try before the next replication.
+     * How many pair schedules the run is worth: one per group of window pairs, up to {@code
+     * most}, else one: a run where no access can be put inside a remover's window gets a
+     * single try before the next replication.
      */
     int schedules(int most) {
-      int w = windowGroups.values().stream().mapToInt(List::size).sum();
-      return w == 0 ? 1 : Math.min(most, w);
+      return windowGroups.isEmpty() ? 1 : Math.min(most, windowGroups.size());
     }
 
     /** Pairs found, of every kind. */
@@ -218,21 +227,59 @@ final class Pairs {
     }
 
     /**
-     * The delay of one schedule, drawn from {@code rnd}: a group, a pair of it and a landing;
-     * null when the run has no pair.
+     * The delay of the {@code k}-th pair schedule (from 0) on this run, drawn from {@code rnd}:
+     * window groups in turn from {@code first} (so the round's schedules try each kind of
+     * window once before any twice), else a group drawn at random; then a pair of the group and
+     * a landing. Null when the run has no pair.
      */
-    Point draw(SplittableRandom rnd) {
-      Map<String, List<Pair>> groups = !windowGroups.isEmpty() ? windowGroups
-          : accessGroups.isEmpty() || (!lockGroups.isEmpty() && rnd.nextDouble() < LOCK_SHARE)
-              ? lockGroups : accessGroups;
-      if (groups.isEmpty()) {
-        return null;
+    Point draw(SplittableRandom rnd, int first, int k) {
+      List<Pair> g;
+      if (!windowGroups.isEmpty()) {
+        List<List<Pair>> gs = new ArrayList<>(windowGroups.values());
+        g = gs.get(Math.floorMod(first + k, gs.size()));
+      } else {
+        Map<String, List<Pair>> groups = accessGroups.isEmpty()
+            || (!lockGroups.isEmpty() && rnd.nextDouble() < LOCK_SHARE) ? lockGroups
+            : accessGroups;
+        if (groups.isEmpty()) {
+          return null;
+        }
+        List<List<Pair>> gs = new ArrayList<>(groups.values());
+        g = gs.get(rnd.nextInt(gs.size()));
       }
-      List<List<Pair>> gs = new ArrayList<>(groups.values());
-      List<Pair> g = gs.get(rnd.nextInt(gs.size()));
       Pair pair = g.get(rnd.nextInt(g.size()));
-      int j = LANDINGS[rnd.nextInt(LANDINGS.length)];
-      return delay(pair, j);
+      List<Integer> lands = landings(pair);
+      return delay(pair, lands.get(rnd.nextInt(lands.size())));
+    }
+
+    /**
+     * How far past the later call of {@code pair} the earlier may land, in calls of the later
+     * task: 0, and each of its next calls (up to {@link #LANDINGS} - 1 of them within {@link
+     * #HORIZON}) that touches state the later call touches.
+     */
+    List<Integer> landings(Pair pair) {
+      Rec l = recs.get(pair.late());
+      List<Integer> theirs = byTask.get(l.task());
+      List<Integer> out = new ArrayList<>(List.of(0));
+      for (int j = 1; j <= HORIZON && l.taskIndex() + j < theirs.size()
+          && out.size() < LANDINGS; j++) {
+        Rec n = recs.get(theirs.get(l.taskIndex() + j));
+        if (touchesSame(l, n)) {
+          out.add(j);
+        }
+      }
+      return out;
+    }
+
+    private static boolean touchesSame(Rec a, Rec b) {
+      for (Access x : a.touches()) {
+        for (Access y : b.touches()) {
+          if (x.overlaps(y)) {
+            return true;
+          }
+        }
+      }
+      return false;
     }
 
     /** The point delaying {@code pair.early} until just after the late task's call {@code j}. */

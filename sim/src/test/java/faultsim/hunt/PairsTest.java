@@ -63,12 +63,14 @@ class PairsTest {
     assertEquals(new Point("punch", 9, "free_blocks", 11), p.delay(w.get(0), 0));
     assertEquals(new Point("punch", 9, "free_blocks", 41), p.delay(w.get(0), 1));
     assertEquals(new Point("punch", 9, "free_blocks", 41), p.delay(w.get(0), 8));
+    // The landings are the lookup itself and the reader's next call on index 67, its read.
+    assertEquals(List.of(0, 1), p.landings(w.get(0)));
     // The removal of 67 before both reads has no earlier removal of the punch around it:
     // forcing it after a read is an ordinary access pair, not a window one.
     assertTrue(p.accessGroups.containsKey("__filemap_remove_folio>filemap_get_folio"));
     assertFalse(p.windowGroups.containsKey("__filemap_remove_folio>filemap_get_folio"));
-    // The read at t = 90 is in the window too (free_blocks > filemap_read_folio): two window
-    // pairs, two pair schedules on this run.
+    // The read at t = 90 is in the window too (free_blocks > filemap_read_folio): two groups
+    // of window pairs, two pair schedules on this run.
     assertEquals(List.of(new Pairs.Pair(1, 3)),
         p.windowGroups.get("free_blocks>filemap_read_folio"));
     assertEquals(2, p.schedules(Hunt.PAIRS_PER_RUN));
@@ -92,7 +94,7 @@ class PairsTest {
     byTask.put("reader/1", List.of(3));
     Pairs.Plan p = Pairs.Plan.of(recs, byTask);
     assertEquals(0, p.size());
-    assertEquals(null, p.draw(new java.util.SplittableRandom(1)));
+    assertEquals(null, p.draw(new java.util.SplittableRandom(1), 0, 0));
   }
 
   private static Hunt.DesignResult hunt(Path file, List<String> sets, String design,
