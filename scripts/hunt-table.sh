@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The per-race table: for each race of the example designs, the runs a hunt needs to find it
 # against the plain replications needed to see it, over several seeds (faultsim.hunt.HuntTable).
-# Usage: scripts/hunt-table.sh [--seeds 1,2,3,4,5] [--strategy pct|random|pairs] (default pct)
+# Usage: scripts/hunt-table.sh [--seeds 1,2,3,4,5] [--strategy pairs|pct|random] (default pairs)
 #        [--schedules 50] [--plain 200] [--threads N] [workload:design:kind[:key=value;...] ...]
 # With no race given, every race of the example workloads is measured.
 set -euo pipefail

@@ -48,9 +48,9 @@ final class HuntCommands {
         + " most (default 50).")
     int schedules = 50;
 
-    @Option(names = "--strategy", paramLabel = "S", description = "pct (default), random, or"
-        + " pairs (force the order of two tasks' accesses to the same state).")
-    String strategy = "pct";
+    @Option(names = "--strategy", paramLabel = "S", description = "pairs (default: force the"
+        + " order of two tasks' accesses to the same state), pct or random.")
+    String strategy = "pairs";
 
     @Option(names = "--depth", paramLabel = "d", description = "PCT depth: d-1 delays per"
         + " schedule (default 3).")
@@ -79,7 +79,7 @@ final class HuntCommands {
         case "pct" -> Hunt.Strategy.PCT;
         case "random" -> Hunt.Strategy.RANDOM;
         default -> throw new InputException(new Diagnostic("--strategy " + strategy, 0, 0,
-            "expected pct, random or pairs"));
+            "expected pairs, pct or random"));
       };
       if (schedules < 1) {
         throw new InputException(new Diagnostic("--schedules " + schedules, 0, 0,

@@ -46,7 +46,7 @@ public final class HuntTable {
     int schedules = 50;
     int plainMax = 200;
     int threads = Runtime.getRuntime().availableProcessors();
-    Hunt.Strategy strategy = Hunt.Strategy.PCT;
+    Hunt.Strategy strategy = Hunt.Strategy.PAIRS;
     List<Race> races = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
