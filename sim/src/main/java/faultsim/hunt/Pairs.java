@@ -130,6 +130,17 @@ final class Pairs {
      * overlapping state, before and after it.
      */
     private void accessPairs(List<int[]> list) {
+      // Where each task removes, in order; which tasks read, add or map.
+      Map<String, List<Integer>> removals = new HashMap<>();
+      java.util.Set<String> accessors = new java.util.HashSet<>();
+      for (int x = 0; x < list.size(); x++) {
+        String task = recs.get(list.get(x)[0]).task();
+        if (access(list.get(x)).removes()) {
+          removals.computeIfAbsent(task, k -> new ArrayList<>()).add(x);
+        } else {
+          accessors.add(task);
+        }
+      }
       for (int x = 0; x < list.size(); x++) {
         Access r = access(list.get(x));
         if (!r.removes()) {
@@ -137,46 +148,53 @@ final class Pairs {
         }
         int ri = list.get(x)[0];
         String rt = recs.get(ri).task();
-        Map<String, Integer> before = new HashMap<>();
-        for (int y = x - 1; y >= 0 && x - y <= SCAN; y--) {
-          int ai = list.get(y)[0];
-          String at = recs.get(ai).task();
-          if (!at.equals(rt) && !access(list.get(y)).removes()
-              && access(list.get(y)).overlaps(r) && before.merge(at, 1, Integer::sum)
-                  <= NEAREST) {
-            add(window(list, x, y, +1) ? windowGroups : accessGroups, ai, ri);
-          }
-        }
-        Map<String, Integer> after = new HashMap<>();
-        for (int y = x + 1; y < list.size() && y - x <= SCAN; y++) {
-          int ai = list.get(y)[0];
-          String at = recs.get(ai).task();
-          if (!at.equals(rt) && !access(list.get(y)).removes()
-              && access(list.get(y)).overlaps(r) && after.merge(at, 1, Integer::sum)
-                  <= NEAREST) {
-            add(window(list, x, y, -1) ? windowGroups : accessGroups, ri, ai);
+        int others = accessors.size() - (accessors.contains(rt) ? 1 : 0);
+        List<Integer> mine = removals.get(rt);
+        for (int dir = -1; dir <= 1; dir += 2) {
+          Map<String, Integer> seen = new HashMap<>();
+          int full = 0;
+          for (int y = x + dir; y >= 0 && y < list.size() && Math.abs(y - x) <= SCAN
+              && full < others; y += dir) {
+            int ai = list.get(y)[0];
+            String at = recs.get(ai).task();
+            Access a = access(list.get(y));
+            if (at.equals(rt) || a.removes() || !a.overlaps(r)) {
+              continue;
+            }
+            int n = seen.merge(at, 1, Integer::sum);
+            if (n == NEAREST) {
+              full++;
+            }
+            if (n <= NEAREST) {
+              // Forcing the access past the removal lands it next to the removal on the far
+              // side: a window if the remover removes the same state again there.
+              boolean w = window(list, mine, x, r, a, -dir);
+              if (dir < 0) {
+                add(w ? windowGroups : accessGroups, ai, ri);
+              } else {
+                add(w ? windowGroups : accessGroups, ri, ai);
+              }
+            }
           }
         }
       }
     }
 
     /**
-     * Whether the task of the remover {@code list[x]} has another call that removes some of the
-     * same state the access {@code list[y]} and {@code x} both touch, on side {@code dir} of
-     * {@code x} (+1: later, -1: earlier), so that forcing the access past {@code x} lands it
-     * between two removals of that state (not merely between removals of two neighbours in a
-     * range the access walks).
+     * Whether the remover of {@code list[x]} (whose removals on this object are at positions
+     * {@code mine} of {@code list}, in order) removes again, on side {@code dir} of {@code x} (+1: later, -1: earlier), some
+     * of the state both {@code r} (the removal at {@code x}) and the access {@code a} touch, so
+     * that forcing the access past {@code x} lands it between two removals of that state (not
+     * merely between removals of two neighbours in a range the access walks).
      */
-    private boolean window(List<int[]> list, int x, int y, int dir) {
-      String rt = recs.get(list.get(x)[0]).task();
-      Access r = access(list.get(x));
-      Access a = access(list.get(y));
+    private boolean window(List<int[]> list, List<Integer> mine, int x, Access r, Access a,
+        int dir) {
       long lo = Math.max(r.lo(), a.lo());
       long hi = Math.min(r.hi(), a.hi());
-      for (int z = x + dir, n = 0; z >= 0 && z < list.size() && n < SCAN; z += dir, n++) {
-        Access o = access(list.get(z));
-        if (o.removes() && recs.get(list.get(z)[0]).task().equals(rt)
-            && Math.max(lo, o.lo()) < Math.min(hi, o.hi())) {
+      int at = java.util.Collections.binarySearch(mine, x);
+      for (int z = at + dir, n = 0; z >= 0 && z < mine.size() && n < SCAN; z += dir, n++) {
+        Access o = access(list.get(mine.get(z)));
+        if (Math.max(lo, o.lo()) < Math.min(hi, o.hi())) {
           return true;
         }
       }
