@@ -164,10 +164,7 @@ public final class Hunt {
     ReplicationResult plain = runWith(counter, 0);
     long points = counter.points();
     Map<String, Long> perTask = counter.perTask();
-    long maxDelay = MIN_DELAY_NS * 2;
-    for (JobResult j : plain.jobs()) {
-      maxDelay = Math.max(maxDelay, j.latencyNs().getMaxValue());
-    }
+    long maxDelay = longestOperation(plain);
     Perturbations.DelayRange delays = new Perturbations.DelayRange(MIN_DELAY_NS, maxDelay);
     int schedule = 0;
     ReplicationResult hit = shows(plain) ? plain : null;
@@ -227,6 +224,7 @@ public final class Hunt {
     ReplicationResult plain = runWith(recorded, 0);
     long points = recorded.points();
     Pairs.Plan plan = recorded.plan();
+    long cap = longestOperation(plain);
     int round = 0;
     int roundStart = 0;
     int firstGroup = firstGroup(0);
@@ -243,7 +241,7 @@ public final class Hunt {
       for (int s = from; s <= settings.schedules() && ps.size() < batch; s++) {
         if (s <= last) {
           Point p = plan.draw(new SplittableRandom(mix(settings.seed(), label, s)),
-              firstGroup, s - roundStart - 1);
+              firstGroup, s - roundStart - 1, cap);
           ps.add(Perturbations.replay(p == null ? List.of() : List.of(p)));
           reps.add(round);
         } else {
@@ -260,6 +258,7 @@ public final class Hunt {
         }
         if (ps.get(i) instanceof Pairs.Observed o) {
           plan = o.plan();
+          cap = longestOperation(rs.get(i));
           round = reps.get(i);
           roundStart = schedule;
           firstGroup = firstGroup(schedule);
@@ -275,6 +274,18 @@ public final class Hunt {
     }
     return new DesignResult(label, points, maxDelay, schedule,
         findings(hit, schedule, hitReplication, hitPoints));
+  }
+
+  /**
+   * The longest delay a schedule gives on runs like {@code r}: its longest operation, at least
+   * twice {@link #MIN_DELAY_NS}.
+   */
+  private static long longestOperation(ReplicationResult r) {
+    long max = MIN_DELAY_NS * 2;
+    for (JobResult j : r.jobs()) {
+      max = Math.max(max, j.latencyNs().getMaxValue());
+    }
+    return max;
   }
 
   /** The window group a round of pair schedules starts at, drawn from its first schedule. */

@@ -35,6 +35,8 @@ final class Pairs {
   static final int NEAREST = 2;
   /** Touches of the same object looked at on each side of a call that removes, at most. */
   static final int SCAN = 4096;
+  /** Pairs drawn for a schedule before giving up on finding one whose delay is short enough. */
+  static final int TRIES = 8;
   /** The chance a schedule forces the order of two lock acquisitions rather than two accesses. */
   static final double LOCK_SHARE = 0.2;
 
@@ -248,9 +250,11 @@ final class Pairs {
      * The delay of the {@code k}-th pair schedule (from 0) on this run, drawn from {@code rnd}:
      * window groups in turn from {@code first} (so the round's schedules try each kind of
      * window once before any twice), else a group drawn at random; then a pair of the group and
-     * a landing. Null when the run has no pair.
+     * a landing whose delay is at most {@code maxDelayNs} (the longest operation of the run: a
+     * task held up longer than any operation takes, inside a critical section, is no schedule a
+     * kernel makes), up to {@link #TRIES} pairs. Null when the run has no such pair.
      */
-    Point draw(SplittableRandom rnd, int first, int k) {
+    Point draw(SplittableRandom rnd, int first, int k, long maxDelayNs) {
       List<Pair> g;
       if (!windowGroups.isEmpty()) {
         List<List<Pair>> gs = new ArrayList<>(windowGroups.values());
@@ -265,9 +269,20 @@ final class Pairs {
         List<List<Pair>> gs = new ArrayList<>(groups.values());
         g = gs.get(rnd.nextInt(gs.size()));
       }
-      Pair pair = g.get(rnd.nextInt(g.size()));
-      List<Integer> lands = landings(pair);
-      return delay(pair, lands.get(rnd.nextInt(lands.size())));
+      for (int tries = 0; tries < TRIES; tries++) {
+        Pair pair = g.get(rnd.nextInt(g.size()));
+        List<Point> fit = new ArrayList<>();
+        for (int j : landings(pair)) {
+          Point p = delay(pair, j);
+          if (p.delayNs() <= maxDelayNs) {
+            fit.add(p);
+          }
+        }
+        if (!fit.isEmpty()) {
+          return fit.get(rnd.nextInt(fit.size()));
+        }
+      }
+      return null;
     }
 
     /**

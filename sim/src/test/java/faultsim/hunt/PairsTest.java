@@ -94,7 +94,7 @@ class PairsTest {
     byTask.put("reader/1", List.of(3));
     Pairs.Plan p = Pairs.Plan.of(recs, byTask);
     assertEquals(0, p.size());
-    assertEquals(null, p.draw(new java.util.SplittableRandom(1), 0, 0));
+    assertEquals(null, p.draw(new java.util.SplittableRandom(1), 0, 0, Long.MAX_VALUE));
   }
 
   private static Hunt.DesignResult hunt(Path file, List<String> sets, String design,
