@@ -48,8 +48,9 @@ final class HuntCommands {
         + " most (default 50).")
     int schedules = 50;
 
-    @Option(names = "--strategy", paramLabel = "S", description = "pct (default) or random.")
-    String strategy = "pct";
+    @Option(names = "--strategy", paramLabel = "S", description = "pairs (default: force the"
+        + " order of two tasks' accesses to the same state), pct or random.")
+    String strategy = "pairs";
 
     @Option(names = "--depth", paramLabel = "d", description = "PCT depth: d-1 delays per"
         + " schedule (default 3).")
@@ -74,10 +75,11 @@ final class HuntCommands {
     @Override
     public Integer call() throws Exception {
       Hunt.Strategy st = switch (strategy) {
+        case "pairs" -> Hunt.Strategy.PAIRS;
         case "pct" -> Hunt.Strategy.PCT;
         case "random" -> Hunt.Strategy.RANDOM;
         default -> throw new InputException(new Diagnostic("--strategy " + strategy, 0, 0,
-            "expected pct or random"));
+            "expected pairs, pct or random"));
       };
       if (schedules < 1) {
         throw new InputException(new Diagnostic("--schedules " + schedules, 0, 0,

@@ -35,6 +35,16 @@ public final class Hunt {
   /** How schedules choose their delays. */
   public enum Strategy {
     /**
+     * Forces the order of two calls of different tasks that touch the same state ({@link
+     * Pairs}): replication {@code r}'s run unperturbed is a schedule, recorded (each call's
+     * time and what it touches); the next schedules, up to {@link #PAIRS_PER_RUN}, each draw a
+     * pair of it (a call that removes, zaps or changes {@code i_size} against one of another
+     * task that reads or maps the same state, an access put inside a remover's window first)
+     * and run replication {@code r} again with the earlier call delayed until just after the
+     * later one; then replication {@code r + 1}.
+     */
+    PAIRS,
+    /**
      * {@code depth - 1} change points, each a task drawn uniformly among the tasks of the
      * unperturbed run and one of that task's points drawn uniformly among the points it
      * passed there (a task with few points, such as a hole punch beside busy faulting tasks,
@@ -52,6 +62,8 @@ public final class Hunt {
     }
   }
 
+  /** Pair schedules run on a replication after its unperturbed, recorded run, at most. */
+  public static final int PAIRS_PER_RUN = 7;
   /** The shortest delay drawn: a few microseconds, long enough for others to overtake. */
   public static final long MIN_DELAY_NS = 2_000;
   /** The random strategy's probability of delaying a point. */
@@ -71,26 +83,22 @@ public final class Hunt {
   /**
    * A violation kind a hunt found.
    *
-   * @param schedule the first schedule that showed it (0: the run without delays); its run
-   *     draws replication {@code schedule}'s arrivals
+   * @param schedule the first schedule that showed it (0: the run without delays)
+   * @param replication the replication whose arrivals that schedule's run draws ({@code
+   *     schedule} itself under pct and random)
    * @param found the delays of that schedule
    * @param shrunk the delays left after shrinking, which still show the kind
    * @param violation the first violation of the kind in the run with the shrunk delays
    * @param text that violation as {@link #text} writes it
    */
-  public record Finding(String kind, int schedule, List<Point> found, List<Point> shrunk,
-      Violation violation, String text) {
-    /** The replication whose arrivals the finding's run draws. */
-    public int replication() {
-      return schedule;
-    }
-  }
+  public record Finding(String kind, int schedule, int replication, List<Point> found,
+      List<Point> shrunk, Violation violation, String text) {}
 
   /**
    * One design's hunt.
    *
    * @param points interaction points of the run without delays
-   * @param maxDelayNs the longest delay drawn
+   * @param maxDelayNs the longest delay drawn (pairs: the longest given)
    * @param schedulesRun schedules run (not counting the one without delays)
    * @param findings by kind, in {@link Violation#KINDS} order
    */
@@ -104,6 +112,9 @@ public final class Hunt {
   private final ExecutorService pool;
   private final int batch;
   private final RandomStreams base;
+  /** The one kind the search stops at, or null for any. */
+  private String only;
+  private boolean shrinking = true;
 
   /**
    * @param batch schedules run at once (the pool's threads)
@@ -129,16 +140,31 @@ public final class Hunt {
     this.base = Experiment.streams(w);
   }
 
+  /**
+   * Searches for {@code kind} alone: the search goes on past schedules that show only other
+   * kinds, and reports only this one (for measuring how soon each race is found).
+   */
+  Hunt only(String kind) {
+    this.only = kind;
+    return this;
+  }
+
+  /** Reports findings unshrunk (their found delays as shrunk), saving the shrinking runs. */
+  Hunt withoutShrinking() {
+    this.shrinking = false;
+    return this;
+  }
+
   /** Runs the search, then shrinks what it found. */
   public DesignResult run() throws InterruptedException {
+    if (settings.strategy() == Strategy.PAIRS) {
+      return runPairs();
+    }
     Perturbations.Counting counter = new Perturbations.Counting();
     ReplicationResult plain = runWith(counter, 0);
     long points = counter.points();
     Map<String, Long> perTask = counter.perTask();
-    long maxDelay = MIN_DELAY_NS * 2;
-    for (JobResult j : plain.jobs()) {
-      maxDelay = Math.max(maxDelay, j.latencyNs().getMaxValue());
-    }
+    long maxDelay = longestOperation(plain);
     Perturbations.DelayRange delays = new Perturbations.DelayRange(MIN_DELAY_NS, maxDelay);
     int schedule = 0;
     ReplicationResult hit = shows(plain) ? plain : null;
@@ -160,15 +186,111 @@ public final class Hunt {
         }
       }
     }
+    return new DesignResult(label, points, maxDelay, schedule,
+        findings(hit, schedule, schedule, hitPoints));
+  }
+
+  /** Each kind {@code hit} (schedule {@code schedule}'s run, or null) shows, shrunk. */
+  private Map<String, Finding> findings(ReplicationResult hit, int schedule, int replication,
+      List<Point> hitPoints) throws InterruptedException {
     Map<String, Finding> findings = new LinkedHashMap<>();
     if (hit != null) {
       for (String kind : Violation.KINDS) {
-        if (hit.violationCounts().getOrDefault(kind, 0L) > 0) {
-          findings.put(kind, shrink(kind, schedule, hitPoints, hit));
+        if (count(hit, kind) == 0 || (only != null && !only.equals(kind))) {
+          continue;
+        }
+        if (shrinking) {
+          findings.put(kind, shrink(kind, schedule, replication, hitPoints, hit));
+        } else {
+          Violation v = first(hit, kind);
+          findings.put(kind, new Finding(kind, schedule, replication, hitPoints, hitPoints, v,
+              text(v)));
         }
       }
     }
-    return new DesignResult(label, points, maxDelay, schedule, findings);
+    return findings;
+  }
+
+  /**
+   * The pairs search: rounds of one recorded unperturbed run of a replication (replication 0's
+   * is schedule 0, the next replication's follows the last pair schedule of the round), then
+   * as many pair schedules on it as its recording is worth ({@link Pairs.Plan#schedules}, at
+   * most {@link #PAIRS_PER_RUN}), each with one delay computed from the recording. A batch holds
+   * the round's remaining pair schedules and the next replication's recording, in number
+   * order, so the schedules do not depend on the pool.
+   */
+  private DesignResult runPairs() throws InterruptedException {
+    Pairs.Observed recorded = new Pairs.Observed();
+    ReplicationResult plain = runWith(recorded, 0);
+    long points = recorded.points();
+    Pairs.Plan plan = recorded.plan();
+    long cap = longestOperation(plain);
+    int round = 0;
+    int roundStart = 0;
+    int firstGroup = firstGroup(0);
+    int last = plan.schedules(PAIRS_PER_RUN);
+    long maxDelay = 0;
+    int schedule = 0;
+    ReplicationResult hit = shows(plain) ? plain : null;
+    List<Point> hitPoints = List.of();
+    int hitReplication = 0;
+    while (hit == null && schedule < settings.schedules()) {
+      int from = schedule + 1;
+      List<Perturbations.Recording> ps = new ArrayList<>();
+      List<Integer> reps = new ArrayList<>();
+      for (int s = from; s <= settings.schedules() && ps.size() < batch; s++) {
+        if (s <= last) {
+          Point p = plan.draw(new SplittableRandom(mix(settings.seed(), label, s)),
+              firstGroup, s - roundStart - 1, cap);
+          ps.add(Perturbations.replay(p == null ? List.of() : List.of(p)));
+          reps.add(round);
+        } else {
+          ps.add(new Pairs.Observed());
+          reps.add(round + 1);
+          break;
+        }
+      }
+      List<ReplicationResult> rs = runOn(ps, reps);
+      for (int i = 0; i < rs.size(); i++) {
+        schedule = from + i;
+        for (Point p : ps.get(i).applied()) {
+          maxDelay = Math.max(maxDelay, p.delayNs());
+        }
+        if (ps.get(i) instanceof Pairs.Observed o) {
+          plan = o.plan();
+          cap = longestOperation(rs.get(i));
+          round = reps.get(i);
+          roundStart = schedule;
+          firstGroup = firstGroup(schedule);
+          last = schedule + plan.schedules(PAIRS_PER_RUN);
+        }
+        if (shows(rs.get(i))) {
+          hit = rs.get(i);
+          hitPoints = ps.get(i).applied();
+          hitReplication = reps.get(i);
+          break;
+        }
+      }
+    }
+    return new DesignResult(label, points, maxDelay, schedule,
+        findings(hit, schedule, hitReplication, hitPoints));
+  }
+
+  /**
+   * The longest delay a schedule gives on runs like {@code r}: its longest operation, at least
+   * twice {@link #MIN_DELAY_NS}.
+   */
+  private static long longestOperation(ReplicationResult r) {
+    long max = MIN_DELAY_NS * 2;
+    for (JobResult j : r.jobs()) {
+      max = Math.max(max, j.latencyNs().getMaxValue());
+    }
+    return max;
+  }
+
+  /** The window group a round of pair schedules starts at, drawn from its first schedule. */
+  private int firstGroup(int roundStart) {
+    return new SplittableRandom(mix(settings.seed(), label, roundStart)).nextInt(1 << 20);
   }
 
   /** Schedule {@code s}'s perturbation: drawn from the seed, the design and {@code s} alone. */
@@ -207,14 +329,14 @@ public final class Hunt {
    * and the first in order that still shows the kind is taken, so the result does not depend on
    * the pool.
    */
-  Finding shrink(String kind, int schedule, List<Point> found, ReplicationResult foundRun)
-      throws InterruptedException {
+  Finding shrink(String kind, int schedule, int replication, List<Point> found,
+      ReplicationResult foundRun) throws InterruptedException {
     int[] budget = {SHRINK_RUNS};
     Map<List<Point>, ReplicationResult> kept = new java.util.HashMap<>();
     kept.put(found, foundRun);
     List<Point> c = DeltaDebug.ddmin(found, candidates -> {
       List<ReplicationResult> rs = runAll(candidates.stream().map(Perturbations::replay)
-          .toList(), schedule, 0);
+          .toList(), replication, 0);
       for (int i = 0; i < rs.size(); i++) {
         if (count(rs.get(i), kind) > 0) {
           kept.put(candidates.get(i), rs.get(i));
@@ -230,7 +352,7 @@ public final class Hunt {
         List<Point> tryList = new ArrayList<>(cur);
         tryList.set(i, cur.get(i).withDelay(cur.get(i).delayNs() / 2));
         budget[0]--;
-        ReplicationResult r = runWith(Perturbations.replay(tryList), schedule);
+        ReplicationResult r = runWith(Perturbations.replay(tryList), replication);
         if (count(r, kind) == 0) {
           break;
         }
@@ -240,14 +362,15 @@ public final class Hunt {
     }
     if (cur.equals(found)) {
       // The found list replayed by task and ordinal: the run a replay of the schedule makes.
-      last = runWith(Perturbations.replay(cur), schedule);
+      last = runWith(Perturbations.replay(cur), replication);
     }
     Violation v = first(last, kind);
-    return new Finding(kind, schedule, found, List.copyOf(cur), v, text(v));
+    return new Finding(kind, schedule, replication, found, List.copyOf(cur), v, text(v));
   }
 
-  private static boolean shows(ReplicationResult r) {
-    return r.violationCounts().values().stream().anyMatch(v -> v > 0);
+  private boolean shows(ReplicationResult r) {
+    return only != null ? count(r, only) > 0
+        : r.violationCounts().values().stream().anyMatch(v -> v > 0);
   }
 
   private static long count(ReplicationResult r, String kind) {
@@ -300,15 +423,25 @@ public final class Hunt {
    */
   private List<ReplicationResult> runAll(List<Perturbations.Recording> ps, int from, int step)
       throws InterruptedException {
-    List<RandomStreams> streams = new ArrayList<>();
+    List<Integer> reps = new ArrayList<>();
     for (int i = 0; i < ps.size(); i++) {
-      streams.add(base.forReplication(from + i * step));
+      reps.add(from + i * step);
+    }
+    return runOn(ps, reps);
+  }
+
+  /** {@code ps.get(i)} on replication {@code reps.get(i)}, on the pool, answered in order. */
+  private List<ReplicationResult> runOn(List<Perturbations.Recording> ps, List<Integer> reps)
+      throws InterruptedException {
+    List<RandomStreams> streams = new ArrayList<>();
+    for (int r : reps) {
+      streams.add(base.forReplication(r));
     }
     List<Future<ReplicationResult>> fs = new ArrayList<>();
     for (int i = 0; i < ps.size(); i++) {
       Perturbations.Recording p = ps.get(i);
       RandomStreams s = streams.get(i);
-      int r = from + i * step;
+      int r = reps.get(i);
       fs.add(pool.submit(() -> run(w, design, p, r, s)));
     }
     List<ReplicationResult> out = new ArrayList<>();

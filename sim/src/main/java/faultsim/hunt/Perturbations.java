@@ -20,12 +20,24 @@ public final class Perturbations {
 
     @Override
     public final long delayNs(Task t, long ordinal, String primitive) {
+      return delayNs(t, ordinal, primitive, null);
+    }
+
+    @Override
+    public final long delayNs(Task t, long ordinal, String primitive, Object[] args) {
+      observe(t, ordinal, primitive, args);
       long d = decide(t, ordinal, primitive, ++points);
       if (d > 0) {
         applied.add(new Point(t.name(), ordinal, primitive, d));
       }
       return d;
     }
+
+    /**
+     * Sees each point before its delay is decided, with the call's arguments when
+     * {@link #observesArguments()} is true (else null).
+     */
+    void observe(Task t, long ordinal, String primitive, Object[] args) {}
 
     /** The delay at the {@code index}-th point of the run (1 for the first, over all tasks). */
     abstract long decide(Task t, long ordinal, String primitive, long index);

@@ -444,7 +444,10 @@ public final class DesignCall {
               if (delayed) {
                 delayed = false;
               } else {
-                long d = perturbation.delayNs(t, ++primitiveCalls, site.primitive.name());
+                long d = perturbation.observesArguments()
+                    ? perturbation.delayNs(t, ++primitiveCalls, site.primitive.name(),
+                        peekArguments(site.argKinds, lv, rv, sp))
+                    : perturbation.delayNs(t, ++primitiveCalls, site.primitive.name());
                 if (d > 0) {
                   // Spend the delay on the CPU, then come back to this instruction and call the
                   // primitive (without asking again). The interleaving shows it as a step.
@@ -719,6 +722,23 @@ public final class DesignCall {
 
   private static String describe(Object v) {
     return v == null ? "null" : "a " + v.getClass().getSimpleName();
+  }
+
+  /**
+   * The arguments of the primitive call whose {@code kinds.length} operands end at {@code sp},
+   * boxed as the primitive will get them, leaving the stack as it is (for a perturbation).
+   */
+  private static Object[] peekArguments(byte[] kinds, long[] lv, Object[] rv, int sp) {
+    Object[] args = new Object[kinds.length];
+    int base = sp - kinds.length;
+    for (int i = 0; i < kinds.length; i++) {
+      args[i] = switch (kinds[i]) {
+        case PrimSite.INT -> lv[base + i];
+        case PrimSite.BOOL -> lv[base + i] != 0;
+        default -> rv[base + i];
+      };
+    }
+    return args;
   }
 
   private static Object box(Type t, long l, Object a) {

@@ -18,4 +18,21 @@ public interface Perturbation {
    * {@code primitive}), in nanoseconds; 0 for none. Asked once per call, in simulation order.
    */
   long delayNs(Task t, long ordinal, String primitive);
+
+  /**
+   * Whether the interpreter should ask {@link #delayNs(Task, long, String, Object[])} instead,
+   * with the call's arguments (what the call touches: a folio, a mapping and an index, a lock).
+   */
+  default boolean observesArguments() {
+    return false;
+  }
+
+  /**
+   * As {@link #delayNs(Task, long, String)}, with the call's arguments as the primitive gets
+   * them ({@code Long} for integers, {@code Boolean}, or the object); asked only when
+   * {@link #observesArguments()} says so. The array is the perturbation's to keep.
+   */
+  default long delayNs(Task t, long ordinal, String primitive, Object[] args) {
+    return delayNs(t, ordinal, primitive);
+  }
 }

@@ -33,8 +33,10 @@ final class HuntCommandTest {
     Out h = exec("hunt", EXT4, "--design", "linux_3_15", "--set", "global.runtime=100us",
         "--out", dir.toString(), "--threads", "2");
     assertThat(h.status()).as(h.err()).isZero();
+    // The default strategy, pairs: a schedule has one delay, or none (a replication's
+    // recorded run).
     assertThat(h.out()).containsPattern("linux_3_15 +stale_data +found after \\d+ schedules?,"
-        + " perturbations 2 -> \\d");
+        + " perturbations [01] -> [01]");
     assertThat(ResultsDirectory.isSealed(dir)).isTrue();
     Path schedule = dir.resolve("hunt/linux_3_15-stale_data.schedule");
     String violation = Files.readString(dir.resolve("hunt/linux_3_15-stale_data.violation.txt"),
@@ -100,7 +102,7 @@ final class HuntCommandTest {
   void badValuesAndSchedulesAreBadInput(@TempDir Path tmp) throws Exception {
     Out s = exec("hunt", EXT4, "--strategy", "dfs", "--out", tmp.resolve("x").toString());
     assertThat(s.status()).isEqualTo(2);
-    assertThat(s.err()).isEqualTo("--strategy dfs: expected pct or random\n");
+    assertThat(s.err()).isEqualTo("--strategy dfs: expected pairs, pct or random\n");
     Path bad = tmp.resolve("bad.schedule");
     Files.writeString(bad, "workload " + EXT4 + "\nworkload_sha256 00\ndesign linux_3_15\n"
         + "seed 1\nstrategy pct\nkind stale_data\nperturbations 1\nreader/0 x folio_lock 5\n");
