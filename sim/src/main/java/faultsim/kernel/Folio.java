@@ -145,10 +145,12 @@ public final class Folio {
    * Forgets the lock object while it is unlocked and nobody waits: its state is then only its
    * cache line, which is the folio's ({@code refLine}), and its wait-table bucket, which is
    * fixed at the folio's creation (the kernel hashes the folio's address); so nothing is lost,
-   * and a large page cache does not keep a lock object per folio.
+   * and a large page cache does not keep a lock object per folio. The object goes back to the
+   * run's pool for the next folio locked.
    */
   public void dropIdleLock() {
     if (lock != null && lock.idle()) {
+      kernel.locks().recycle(lock);
       lock = null;
     }
   }

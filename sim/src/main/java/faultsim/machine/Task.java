@@ -1,9 +1,10 @@
 package faultsim.machine;
 
 import faultsim.engine.Engine;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.RandomAccess;
 
 /**
  * A schedulable entity (a {@code task_struct}): runs a {@link Program} on one core at a time.
@@ -46,7 +47,14 @@ public final class Task {
   private long sliceUsedNs;
   private int preemptDisabled;
   private int rcuDepth;
-  private final List<HeldLock> held = new ArrayList<>(4);
+  /**
+   * The held-lock stack, oldest first: {@code heldCount} entries in use, reused as locks come and
+   * go (an entry past the top keeps its object for the next push), so taking a lock allocates
+   * nothing once the stack has reached its depth.
+   */
+  private HeldLock[] held = new HeldLock[4];
+  private int heldCount;
+  private final List<HeldLock> heldView = new HeldView();
   private long result;
   private String waitingOn = "";
   private boolean trylock;
@@ -122,9 +130,26 @@ public final class Task {
     machine.lockWaiting(this, lock, write);
   }
 
-  /** The locks held now, oldest first. */
+  /**
+   * The locks held now, oldest first: a read-only view that follows the stack (one object per
+   * task). Its entries are reused once released; {@link #heldCount()} and {@link #heldAt(int)}
+   * walk it without an iterator.
+   */
   public List<HeldLock> held() {
-    return Collections.unmodifiableList(held);
+    return heldView;
+  }
+
+  /** Number of locks held now. */
+  public int heldCount() {
+    return heldCount;
+  }
+
+  /** The {@code i}-th lock held, oldest first. */
+  public HeldLock heldAt(int i) {
+    if (i >= heldCount) {
+      throw new IndexOutOfBoundsException(i + " of " + heldCount + " held locks");
+    }
+    return held[i];
   }
 
   /** Time spent in {@code s} so far (updated at each state change). */
@@ -188,7 +213,7 @@ public final class Task {
   /** Ends the task. Holding a lock at exit is a fault. */
   public void exit() {
     requireRunning("exit");
-    if (!held.isEmpty()) {
+    if (heldCount > 0) {
       throw fault("exited holding " + describeHeld());
     }
     setState(State.EXITED);
@@ -252,8 +277,8 @@ public final class Task {
   }
 
   void notifyOffCpu() {
-    for (int i = 0; i < held.size(); i++) {
-      held.get(i).lock().ownerOffCpu(this);
+    for (int i = 0; i < heldCount; i++) {
+      held[i].lock().ownerOffCpu(this);
     }
   }
 
@@ -311,7 +336,16 @@ public final class Task {
   public void pushHeld(LockInstance lock, boolean write, long acquiredAtNs, boolean waited) {
     waitingFor = null;
     machine.lockAcquired(this, lock, write, trylock);
-    held.add(new HeldLock(lock, write, acquiredAtNs));
+    if (heldCount == held.length) {
+      held = Arrays.copyOf(held, heldCount * 2);
+    }
+    HeldLock entry = held[heldCount];
+    if (entry == null) {
+      entry = new HeldLock();
+      held[heldCount] = entry;
+    }
+    entry.set(lock, write, acquiredAtNs);
+    heldCount++;
     Machine.HoldListener l = machine.holdListener();
     if (l != null) {
       l.holdStarted(this, lock, write, acquiredAtNs, waited);
@@ -340,10 +374,10 @@ public final class Task {
    * @throws SimulationException if the task does not hold it so
    */
   public HeldLock popHeld(LockInstance lock, boolean write, String op) {
-    for (int i = held.size() - 1; i >= 0; i--) {
-      HeldLock h = held.get(i);
+    for (int i = heldCount - 1; i >= 0; i--) {
+      HeldLock h = held[i];
       if (h.lock() == lock && h.write() == write) {
-        held.remove(i);
+        removeHeld(i);
         holdEnded(h);
         return h;
       }
@@ -354,14 +388,24 @@ public final class Task {
 
   /** Removes {@code lock} from the held stack if present (a folio may be unlocked by anyone). */
   public HeldLock removeHeldIfPresent(LockInstance lock) {
-    for (int i = held.size() - 1; i >= 0; i--) {
-      if (held.get(i).lock() == lock) {
-        HeldLock h = held.remove(i);
+    for (int i = heldCount - 1; i >= 0; i--) {
+      HeldLock h = held[i];
+      if (h.lock() == lock) {
+        removeHeld(i);
         holdEnded(h);
         return h;
       }
     }
     return null;
+  }
+
+  /** Takes entry {@code i} out of the stack; its object moves just past the new top. */
+  private void removeHeld(int i) {
+    HeldLock h = held[i];
+    int last = heldCount - 1;
+    System.arraycopy(held, i + 1, held, i, last - i);
+    held[last] = h;
+    heldCount = last;
   }
 
   /** A fault naming this task and the time. */
@@ -371,11 +415,12 @@ public final class Task {
   }
 
   public String describeHeld() {
-    if (held.isEmpty()) {
+    if (heldCount == 0) {
       return "nothing";
     }
     StringBuilder sb = new StringBuilder();
-    for (HeldLock h : held) {
+    for (int i = 0; i < heldCount; i++) {
+      HeldLock h = held[i];
       sb.append(sb.length() == 0 ? "" : ", ").append(h.lock().className())
           .append(h.write() ? "-W" : "-R");
     }
@@ -546,6 +591,19 @@ public final class Task {
   @Override
   public String toString() {
     return name;
+  }
+
+  /** {@link #held()}: the stack's entries in use, read-only. */
+  private final class HeldView extends AbstractList<HeldLock> implements RandomAccess {
+    @Override
+    public HeldLock get(int i) {
+      return heldAt(i);
+    }
+
+    @Override
+    public int size() {
+      return heldCount;
+    }
   }
 
   private final class TaskTimer extends Engine.Timer {
