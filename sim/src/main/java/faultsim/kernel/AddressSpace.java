@@ -31,6 +31,8 @@ public final class AddressSpace {
   private long iSizeBytes;
   private final double cachedFraction;
   private final LongMap<Object> pages = new LongMap<>();
+  /** Scratch for {@link #entryIndexes}: keys of one batch of the map. */
+  private long[] keyBatch = new long[0];
   private final List<Vma> iMmap = new ArrayList<>();
   private final Map<String, LockSlot> locks = new LinkedHashMap<>();
   private final List<long[]> frees = new ArrayList<>();
@@ -241,7 +243,10 @@ public final class AddressSpace {
       }
       from = inFile;
     }
-    long[] batch = new long[max];
+    if (keyBatch.length < max) {
+      keyBatch = new long[max];
+    }
+    long[] batch = keyBatch;
     while (n < max && from < end) {
       int m = pages.keysInRange(from, end, batch, max);
       for (int i = 0; i < m && n < max; i++) {

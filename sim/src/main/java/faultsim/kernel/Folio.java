@@ -10,36 +10,47 @@ import faultsim.machine.CacheLine;
  * the blocks it frees, so a folio (or a PTE mapping it) holding an older generation after the
  * operation has finished is stale data.
  */
-public final class Folio {
+public final class Folio extends CacheLine {
+  private static final byte UPTODATE = 1;
+  private static final byte DIRTY = 2;
+  private static final byte WRITEBACK = 4;
+  private static final byte READAHEAD = 8;
+  private static final byte HAS_DATA = 16;
+
+  // A large sparse file keeps one of these per touched page, so the fields are packed: the
+  // flags in one byte, the generation (a count of frees) in an int, and the folio is itself
+  // the cache line of its struct page (refcount, flags) rather than pointing to one.
   private Object[] designFields;
   private final Kernel kernel;
   private AddressSpace mapping;
   private final long index;
-  private long generation;
-  private boolean uptodate;
-  private boolean dirty;
-  private boolean writeback;
-  private boolean readahead;
+  private int generation;
   private int refcount = 1;
   private int mapcount;
+  /** The id of the file the folio was created for, or -1 for an anonymous folio. */
+  private final int homeId;
+  private byte flags;
   private FolioLock lock;
-  private final CacheLine refLine = new CacheLine();
-  private final boolean anon;
-  private boolean hasData;
-  private final long lockHash;
 
   Folio(Kernel kernel, AddressSpace mapping, long index, long generation) {
     this.kernel = kernel;
     this.mapping = mapping;
     this.index = index;
-    this.generation = generation;
-    this.anon = mapping == null;
-    this.lockHash = (mapping == null ? 0 : mapping.id() * 0x100000001B3L) ^ index;
+    this.generation = Math.toIntExact(generation);
+    this.homeId = mapping == null ? -1 : mapping.id();
   }
 
   /** An anonymous folio (anonymous memory or a private mapping's COW copy). */
   public boolean isAnon() {
-    return anon;
+    return homeId < 0;
+  }
+
+  private boolean flag(byte f) {
+    return (flags & f) != 0;
+  }
+
+  private void setFlag(byte f, boolean on) {
+    flags = (byte) (on ? flags | f : flags & ~f);
   }
 
   /** {@code folio->mapping}: null once the folio has been removed from the page cache. */
@@ -65,8 +76,8 @@ public final class Folio {
    * submitted (the bio targets the blocks mapped then), or the folio was zeroed.
    */
   public void setGeneration(long g) {
-    generation = g;
-    hasData = true;
+    generation = Math.toIntExact(g);
+    setFlag(HAS_DATA, true);
   }
 
   /**
@@ -74,40 +85,39 @@ public final class Folio {
    * not been submitted (its contents are nobody's data, so they cannot be stale).
    */
   public boolean hasData() {
-    return hasData;
+    return flag(HAS_DATA);
   }
 
   public boolean uptodate() {
-    return uptodate;
+    return flag(UPTODATE);
   }
 
   public void markUptodate() {
-    uptodate = true;
-    hasData = true;
+    setFlag((byte) (UPTODATE | HAS_DATA), true);
   }
 
   public boolean dirty() {
-    return dirty;
+    return flag(DIRTY);
   }
 
   public void setDirty(boolean d) {
-    dirty = d;
+    setFlag(DIRTY, d);
   }
 
   public boolean writeback() {
-    return writeback;
+    return flag(WRITEBACK);
   }
 
   public void setWriteback(boolean w) {
-    writeback = w;
+    setFlag(WRITEBACK, w);
   }
 
   public boolean readahead() {
-    return readahead;
+    return flag(READAHEAD);
   }
 
   public void setReadahead(boolean r) {
-    readahead = r;
+    setFlag(READAHEAD, r);
   }
 
   public int refcount() {
@@ -157,7 +167,7 @@ public final class Folio {
 
   /** The refcount's cache line: {@code folio_try_get} and {@code folio_put} are atomics on it. */
   public CacheLine refLine() {
-    return refLine;
+    return this;
   }
 
   /**
@@ -166,7 +176,8 @@ public final class Folio {
    */
   public FolioLock lock() {
     if (lock == null) {
-      lock = kernel.locks().folioLock(lockHash, refLine);
+      long hash = (homeId < 0 ? 0 : homeId * 0x100000001B3L) ^ index;
+      lock = kernel.locks().folioLock(hash, this);
     }
     return lock;
   }
