@@ -25,7 +25,7 @@ class EngineOrderProperties {
   /** One step of a script: what a timer does when it fires, or what the driver does between runs. */
   record Op(int kind, int timer, int delay) {}
 
-  private static final int TIMERS = 12;
+  private static final int TIMERS = 40;
 
   @Provide
   Arbitrary<List<Op>> scripts() {
