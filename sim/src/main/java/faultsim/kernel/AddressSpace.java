@@ -30,7 +30,7 @@ public final class AddressSpace {
   private final FsType fs;
   private long iSizeBytes;
   private final double cachedFraction;
-  private final LongMap<Object> pages = new LongMap<>();
+  private final PageMap pages = new PageMap();
   /** Scratch for {@link #entryIndexes}: keys of one batch of the map. */
   private long[] keyBatch = new long[0];
   private final List<Vma> iMmap = new ArrayList<>();

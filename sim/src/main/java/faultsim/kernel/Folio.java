@@ -1,6 +1,7 @@
 package faultsim.kernel;
 
 import faultsim.locks.FolioLock;
+import faultsim.locks.Locks;
 import faultsim.machine.CacheLine;
 
 /**
@@ -16,10 +17,12 @@ public final class Folio extends CacheLine {
   private static final byte WRITEBACK = 4;
   private static final byte READAHEAD = 8;
   private static final byte HAS_DATA = 16;
+  private static final byte ANON = 32;
 
   // A large sparse file keeps one of these per touched page, so the fields are packed: the
-  // flags in one byte, the generation (a count of frees) in an int, and the folio is itself
-  // the cache line of its struct page (refcount, flags) rather than pointing to one.
+  // flags in one byte, the generation (a count of frees) in an int, the wait-table bucket in a
+  // byte, and the folio is itself the cache line of its struct page (refcount, flags) rather
+  // than pointing to one: 80 bytes with compressed references.
   private Object[] designFields;
   private final Kernel kernel;
   private AddressSpace mapping;
@@ -27,9 +30,13 @@ public final class Folio extends CacheLine {
   private int generation;
   private int refcount = 1;
   private int mapcount;
-  /** The id of the file the folio was created for, or -1 for an anonymous folio. */
-  private final int homeId;
   private byte flags;
+  /**
+   * The bucket of the folio wait table its waiters use (0..255, stored as a byte): chosen by
+   * file and index when the folio was created (its address, in the kernel), whatever happens to
+   * it later.
+   */
+  private final byte waitBucket;
   private FolioLock lock;
 
   Folio(Kernel kernel, AddressSpace mapping, long index, long generation) {
@@ -37,12 +44,16 @@ public final class Folio extends CacheLine {
     this.mapping = mapping;
     this.index = index;
     this.generation = Math.toIntExact(generation);
-    this.homeId = mapping == null ? -1 : mapping.id();
+    long hash = (mapping == null ? 0 : mapping.id() * 0x100000001B3L) ^ index;
+    this.waitBucket = (byte) Locks.folioWaitBucket(hash);
+    if (mapping == null) {
+      flags = ANON;
+    }
   }
 
   /** An anonymous folio (anonymous memory or a private mapping's COW copy). */
   public boolean isAnon() {
-    return homeId < 0;
+    return flag(ANON);
   }
 
   private boolean flag(byte f) {
@@ -176,8 +187,7 @@ public final class Folio extends CacheLine {
    */
   public FolioLock lock() {
     if (lock == null) {
-      long hash = (homeId < 0 ? 0 : homeId * 0x100000001B3L) ^ index;
-      lock = kernel.locks().folioLock(hash, this);
+      lock = kernel.locks().folioLockInBucket(waitBucket & 0xFF, this);
     }
     return lock;
   }

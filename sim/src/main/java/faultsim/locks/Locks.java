@@ -74,10 +74,20 @@ public final class Locks {
    * {@code line} (the folio's flags, on its struct page cache line).
    */
   public FolioLock folioLock(long hash, CacheLine line) {
+    return folioLockInBucket(folioWaitBucket(hash), line);
+  }
+
+  /** The bucket of the folio wait table that {@code hash} (a folio's address) selects. */
+  public static int folioWaitBucket(long hash) {
+    return (int) Math.floorMod(mix(hash), (long) FOLIO_WAIT_TABLE_SIZE);
+  }
+
+  /** As {@link #folioLock(long, CacheLine)} for a bucket chosen by {@link #folioWaitBucket}. */
+  public FolioLock folioLockInBucket(int waitBucket, CacheLine line) {
     if (folioClass == null) {
       folioClass = lockClass("PG_locked", LockKind.FOLIO);
     }
-    CacheLine bucket = folioWaitTable[(int) Math.floorMod(mix(hash), (long) FOLIO_WAIT_TABLE_SIZE)];
+    CacheLine bucket = folioWaitTable[waitBucket];
     FolioLock l = idleFolioLocks.pollLast();
     if (l == null) {
       return new FolioLock(machine, folioClass, bucket, line);

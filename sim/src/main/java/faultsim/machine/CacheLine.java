@@ -39,8 +39,11 @@ public class CacheLine {
   private boolean touched;
   private boolean lastAccessBounced;
   private long freeAtNs;
+  /**
+   * Per core watching the line, when it last had the current value (-1: not watching); one more
+   * slot at the end counts the watchers. Created on the first watch: most lines never have one.
+   */
   private long[] watchDoneNs;
-  private int watchers;
 
   /**
    * An atomic read-modify-write from {@code core}, now: returns its cost (waiting for the line
@@ -84,7 +87,7 @@ public class CacheLine {
     clearSharers();
     freeAtNs = start + d;
     long done = freeAtNs;
-    if (watchers > 0) {
+    if (watchDoneNs != null && watchDoneNs[watchDoneNs.length - 1] > 0) {
       rereadByWatchers(machine, core, done);
     }
     return done;
@@ -121,11 +124,12 @@ public class CacheLine {
    */
   public final void watch(Machine machine, int core) {
     if (watchDoneNs == null) {
-      watchDoneNs = new long[machine.coreCount()];
+      watchDoneNs = new long[machine.coreCount() + 1];
       java.util.Arrays.fill(watchDoneNs, -1);
+      watchDoneNs[watchDoneNs.length - 1] = 0;
     }
     if (watchDoneNs[core] < 0) {
-      watchers++;
+      watchDoneNs[watchDoneNs.length - 1]++;
     }
     watchDoneNs[core] = readAt(machine, core, machine.engine().now());
   }
@@ -134,7 +138,7 @@ public class CacheLine {
   public final void unwatch(int core) {
     if (watchDoneNs != null && watchDoneNs[core] >= 0) {
       watchDoneNs[core] = -1;
-      watchers--;
+      watchDoneNs[watchDoneNs.length - 1]--;
     }
   }
 
@@ -167,7 +171,7 @@ public class CacheLine {
   }
 
   private void rereadByWatchers(Machine machine, int writer, long atNs) {
-    int n = watchDoneNs.length;
+    int n = watchDoneNs.length - 1;
     boolean bounced = lastAccessBounced;
     for (int i = 1; i < n; i++) {
       int c = (writer + i) % n;
