@@ -24,6 +24,8 @@ final class FunctionCode {
   int[] columns;
   int locals;
   int maxStack;
+  /** {@link #siteAt} by instruction, filled as asked. */
+  private String[] sites;
 
   FunctionCode(String name, String design, DesignSource source, Type returnType,
       List<Type> paramTypes, int line, int column) {
@@ -46,7 +48,20 @@ final class FunctionCode {
   /** {@code name+offset (file:line)} at {@code pc}, the offset in lines from the definition. */
   String siteAt(int pc) {
     int i = Math.max(0, Math.min(pc, lines.length - 1));
-    return name + "+" + (lines[i] - line) + " (" + source.label() + ":" + lines[i] + ")";
+    // Asked at every lock acquisition (lock_stat's contention points), so built once per
+    // instruction. Runs on several threads may share this function: a racing fill computes the
+    // same immutable string, so the cache needs no lock.
+    String[] cache = sites;
+    if (cache == null || cache.length != lines.length) {
+      cache = new String[lines.length];
+      sites = cache;
+    }
+    String s = cache[i];
+    if (s == null) {
+      s = name + "+" + (lines[i] - line) + " (" + source.label() + ":" + lines[i] + ")";
+      cache[i] = s;
+    }
+    return s;
   }
 
   /** {@code name (file:line)} for a call stack, at {@code pc}. */
