@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The full model's speed: one replication of a fault-around read workload per invocation,
- * {@code cores} tasks on as many cores reading one cached 1 GiB ext4 file at random through a
- * design ({@code linux_6_6} by default), {@value #RUNTIME} simulated. With {@code regions}
+ * {@code cores} tasks on as many cores reading one cached ext4 file (1 GiB, or 8 MiB per task
+ * beyond 128 tasks) at random through a
+ * design ({@code linux_6_6} by default), {@code runtime} simulated (500 us by default). With {@code regions}
  * {@code private} each task reads its own 8 MiB of the file (task i from offset i × 8 MiB, so
  * their folios are disjoint); with {@code shared} every task reads the same first 8 MiB, so
  * they fault on each other's folios and contend on their locks and refcounts.
@@ -38,6 +39,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * mvn -B -q -Pbench -DskipTests package -pl sim -am && java -XX:+UseParallelGC -jar sim/target/benchmarks.jar FaultBenchmark -f 1 -wi 8 -w 5s -i 5
  * }</pre>
  *
+ * <p>Engine events per wall-clock second against {@code cores} shows what a simulated core costs
+ * as their number grows (per-task state falling out of the CPU's caches); keep the simulated work
+ * per invocation similar by scaling {@code runtime} down as {@code cores} goes up:
+ *
+ * <pre>{@code
+ * java -jar sim/target/benchmarks.jar FaultBenchmark -p design=linux_6_6 -p regions=private -p cores=8 -p runtime=4ms
+ * java -jar sim/target/benchmarks.jar FaultBenchmark -p design=linux_6_6 -p regions=private -p cores=1024 -p runtime=32us
+ * }</pre>
+ *
  * <p>Warm up for about 40 s: the design interpreter's dispatch loop reaches its fully compiled
  * speed late, and earlier iterations run two to four times slower.
  */
@@ -48,8 +58,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "-XX:+UseParallelGC")
 @State(Scope.Thread)
 public class FaultBenchmark {
-  static final String RUNTIME = "500us";
-
   @Param({"64"})
   int cores;
 
@@ -58,6 +66,10 @@ public class FaultBenchmark {
 
   @Param({"private", "shared"})
   String regions;
+
+  /** Simulated time per replication, as a workload's {@code global.runtime}. */
+  @Param({"500us"})
+  String runtime;
 
   private Workload workload;
   private KernelRun.Binding binding;
@@ -78,13 +90,13 @@ public class FaultBenchmark {
           cores: %d
         files:
           data:
-            size: 1G
+            size: %dM
         global:
           runtime: %s
         jobs:
         %sdesigns: [%s]
         replications: 1
-        """.formatted(cores, RUNTIME, jobs, design);
+        """.formatted(cores, Math.max(1024, cores * 8), runtime, jobs, design);
     workload = new WorkloadLoader().parse("bench.yaml", yaml, List.of());
     binding = Designs.binding(Designs.load(design, workload));
     streams = faultsim.run.Experiment.streams(workload);

@@ -1,41 +1,61 @@
 package faultsim.engine;
 
-import umontreal.ssj.simevents.Event;
-import umontreal.ssj.simevents.Simulator;
-import umontreal.ssj.simevents.eventlist.Henriksen;
+import java.util.Arrays;
 
 /**
- * The discrete-event clock of one simulation run: one SSJ {@link Simulator} with a
- * {@link Henriksen} event list, owned by this run alone (never SSJ's global default).
+ * The discrete-event clock of one simulation run: an event list of {@link Timer}s owned by this
+ * run alone.
  *
- * <p>Time is kept in whole nanoseconds ({@code long}). SSJ stores event times as {@code double};
- * every time handed to it here is an integral number of nanoseconds below 2^53 (104 days), so the
- * conversion is exact.
+ * <p>Time is kept in whole nanoseconds ({@code long}).
  *
  * <p><b>Ordering rule.</b> Events fire in order of time; events scheduled for the same time fire
- * in the order they were scheduled (every event has SSJ's default priority, and the Henriksen list
- * inserts a new event after all events that compare equal to it). Runs are therefore
- * deterministic for a given sequence of {@link #schedule} calls. The one exception is the event
- * that ends {@link #runUntil}: it has the largest priority, so it fires after every event at its
- * time, even one scheduled for that time while the run is under way.
+ * in the order they were scheduled. Runs are therefore deterministic for a given sequence of
+ * {@link #schedule} calls. {@link #runUntil} stops after every event at its limit, including
+ * those scheduled for that time while the run is under way.
+ *
+ * <p><b>Event list.</b> A 4-ary min-heap keyed by (time, sequence number of the {@link #schedule}
+ * call). The keys sit in one {@code long} array, time and sequence side by side, so a sift compares
+ * a node's four children within one or two cache lines without touching the timers themselves
+ * (with a thousand tasks pending, reading each timer would miss the cache at every level); the
+ * timers sit in a parallel array and each knows its slot, so cancelling is O(log n). Scheduling
+ * and firing allocate nothing once the arrays have grown to the number of timers pending at once.
+ * The key is a total order, so the firing order is the ordering rule above whatever the heap's
+ * shape: the same order as a list that inserts each event after all events of the same time (the
+ * SSJ Henriksen list this replaced).
  */
 public final class Engine {
-  private final Simulator sim = new Simulator(new Henriksen());
+  /** Children per heap node. */
+  private static final int ARITY = 4;
+
+  /** Pending timers in heap order. */
+  private Timer[] timers = new Timer[64];
+  /** Their keys: {@code keys[2i]} the time of {@code timers[i]}, {@code keys[2i+1]} its sequence. */
+  private long[] keys = new long[128];
+  private int size;
+  private long now;
+  private long nextSeq;
   private long eventsFired;
   private long stopAtNs = Long.MAX_VALUE;
-
-  public Engine() {
-    sim.init();
-  }
+  private boolean stopped;
+  private boolean halted;
 
   /** The current simulated time in nanoseconds. */
   public long now() {
-    return (long) sim.time();
+    return now;
   }
 
-  /** Number of events that have fired so far. */
+  /**
+   * Number of events that have fired so far, counting as one event each {@link #runUntil} that
+   * reached its limit (the end of such a run was an event of its own in the SSJ list this
+   * engine replaced; counting it keeps the {@code events} figures of results unchanged).
+   */
   public long eventsFired() {
     return eventsFired;
+  }
+
+  /** Number of timers pending. */
+  public int pending() {
+    return size;
   }
 
   /**
@@ -48,46 +68,75 @@ public final class Engine {
     if (delayNs < 0) {
       throw new IllegalArgumentException("cannot schedule an event " + delayNs + " ns in the past");
     }
-    timer.schedule((double) delayNs);
+    if (timer.engine != this) {
+      throw new IllegalArgumentException("timer belongs to another engine");
+    }
+    if (timer.slot >= 0) {
+      throw new IllegalStateException("timer already scheduled (at " + timer.timeNs + " ns)");
+    }
+    long time = now + delayNs;
+    timer.timeNs = time;
+    if (size == timers.length) {
+      timers = Arrays.copyOf(timers, size * 2);
+      keys = Arrays.copyOf(keys, size * 4);
+    }
+    siftUp(size++, timer, time, nextSeq++);
   }
 
   /** Cancels {@code timer} if it is pending. */
   public void cancel(Timer timer) {
-    timer.cancel();
+    int i = timer.slot;
+    if (i < 0 || timer.engine != this) {
+      return;
+    }
+    timer.slot = -1;
+    int last = --size;
+    Timer moved = timers[last];
+    long time = keys[2 * last];
+    long seq = keys[2 * last + 1];
+    timers[last] = null;
+    if (i == last) {
+      return;
+    }
+    int parent = (i - 1) / ARITY;
+    if (i > 0 && before(time, seq, keys[2 * parent], keys[2 * parent + 1])) {
+      siftUp(i, moved, time, seq);
+    } else {
+      siftDown(i, moved, time, seq);
+    }
   }
 
   /**
    * Runs events until the event list is empty, {@link #stop()} is called, or the next event lies
-   * after {@code untilNs}; the clock is then at {@code untilNs} or at the last event fired.
+   * after {@code untilNs}; the clock is then at {@code untilNs} (unless stopped: then at the last
+   * event fired).
    */
   public void runUntil(long untilNs) {
     if (halted) {
       return;
     }
-    if (untilNs < now()) {
-      throw new IllegalArgumentException("cannot run until " + untilNs + " ns: clock is at " + now());
+    if (untilNs < now) {
+      throw new IllegalArgumentException("cannot run until " + untilNs + " ns: clock is at " + now);
     }
     stopAtNs = untilNs;
-    Timer stopper = new Timer(this) {
-      @Override
-      protected void fire() {
-        sim.stop();
+    stopped = false;
+    while (size > 0 && keys[0] <= untilNs) {
+      Timer t = removeFirst();
+      now = t.timeNs;
+      eventsFired++;
+      t.fire();
+      if (stopped) {
+        return;
       }
-    };
-    // After every event at untilNs, including those scheduled at that time during the run:
-    // same-time events are ordered by priority (smaller first, model events keep SSJ's 1.0).
-    stopper.setPriority(Double.MAX_VALUE);
-    schedule(stopper, untilNs - now());
-    sim.start();
-    stopper.cancel();
+    }
+    now = untilNs;
+    eventsFired++;
   }
 
   /** Stops the run after the current event. */
   public void stop() {
-    sim.stop();
+    stopped = true;
   }
-
-  private boolean halted;
 
   /**
    * Ends the simulation for good after the current event (a deadlock): later {@link #runUntil}
@@ -95,7 +144,7 @@ public final class Engine {
    */
   public void halt() {
     halted = true;
-    sim.stop();
+    stopped = true;
   }
 
   /** Whether {@link #halt()} was called. */
@@ -108,27 +157,106 @@ public final class Engine {
     return stopAtNs;
   }
 
+  private Timer removeFirst() {
+    Timer first = timers[0];
+    first.slot = -1;
+    int last = --size;
+    Timer moved = timers[last];
+    timers[last] = null;
+    if (last > 0) {
+      siftDown(0, moved, keys[2 * last], keys[2 * last + 1]);
+    }
+    return first;
+  }
+
+  private static boolean before(long time, long seq, long otherTime, long otherSeq) {
+    return time < otherTime || (time == otherTime && seq < otherSeq);
+  }
+
+  /** Puts {@code t} with key ({@code time}, {@code seq}) at slot {@code i} or above. */
+  private void siftUp(int i, Timer t, long time, long seq) {
+    Timer[] h = timers;
+    long[] k = keys;
+    while (i > 0) {
+      int parent = (i - 1) / ARITY;
+      if (!before(time, seq, k[2 * parent], k[2 * parent + 1])) {
+        break;
+      }
+      move(h, k, parent, i);
+      i = parent;
+    }
+    put(h, k, i, t, time, seq);
+  }
+
+  /** Puts {@code t} with key ({@code time}, {@code seq}) at slot {@code i} or below. */
+  private void siftDown(int i, Timer t, long time, long seq) {
+    Timer[] h = timers;
+    long[] k = keys;
+    int n = size;
+    while (true) {
+      int first = ARITY * i + 1;
+      if (first >= n) {
+        break;
+      }
+      int min = first;
+      long minTime = k[2 * first];
+      long minSeq = k[2 * first + 1];
+      int end = Math.min(first + ARITY, n);
+      for (int c = first + 1; c < end; c++) {
+        long ct = k[2 * c];
+        long cs = k[2 * c + 1];
+        if (before(ct, cs, minTime, minSeq)) {
+          min = c;
+          minTime = ct;
+          minSeq = cs;
+        }
+      }
+      if (!before(minTime, minSeq, time, seq)) {
+        break;
+      }
+      move(h, k, min, i);
+      i = min;
+    }
+    put(h, k, i, t, time, seq);
+  }
+
+  private static void move(Timer[] h, long[] k, int from, int to) {
+    Timer t = h[from];
+    h[to] = t;
+    t.slot = to;
+    k[2 * to] = k[2 * from];
+    k[2 * to + 1] = k[2 * from + 1];
+  }
+
+  private static void put(Timer[] h, long[] k, int i, Timer t, long time, long seq) {
+    h[i] = t;
+    t.slot = i;
+    k[2 * i] = time;
+    k[2 * i + 1] = seq;
+  }
+
   /**
    * An event owned by one engine. Subclasses implement {@link #fire()}; a timer may be scheduled
    * again once it has fired or been cancelled, so long-lived objects keep one and reuse it.
    */
-  public abstract static class Timer extends Event {
+  public abstract static class Timer {
     private final Engine engine;
+    private long timeNs;
+    /** Index in the engine's heap while pending, -1 otherwise. */
+    private int slot = -1;
 
     protected Timer(Engine engine) {
-      super(engine.sim);
       this.engine = engine;
     }
 
     /** True while this timer is in the event list. */
     public final boolean pending() {
-      return time() > -1.0;
+      return slot >= 0;
     }
 
-    @Override
-    public final void actions() {
-      engine.eventsFired++;
-      fire();
+    /** The time this timer fires (or last fired) at. */
+    public final long timeNs() {
+      return timeNs;
     }
 
     protected abstract void fire();

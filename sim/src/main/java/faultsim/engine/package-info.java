@@ -1,5 +1,5 @@
 /**
- * The discrete-event kernel: one SSJ simulator per run with a Henriksen event list and a stated
+ * The discrete-event kernel: one event list per run (a heap of reusable timers) with a stated
  * tie-breaking rule, named random streams with one substream per replication (common random
  * numbers across designs), and the time distributions that programs draw from.
  */

@@ -363,7 +363,8 @@ public final class KernelHost {
   }
 
   static void requireHeld(Task t, Lock a, Lock b, String op, String what) {
-    for (HeldLock hl : t.held()) {
+    for (int i = 0, n = t.heldCount(); i < n; i++) {
+      HeldLock hl = t.heldAt(i);
       if ((a != null && hl.lock() == a) || (b != null && hl.lock() == b)) {
         return;
       }
@@ -373,7 +374,8 @@ public final class KernelHost {
 
   static void requirePtl(Task t, MmStruct m, long addr, String op) {
     PteTable table = m.pteTable(addr);
-    for (HeldLock hl : t.held()) {
+    for (int i = 0, n = t.heldCount(); i < n; i++) {
+      HeldLock hl = t.heldAt(i);
       if ((table != null && hl.lock() == table.ptlIfUsed())
           || hl.lock() == m.pageTableLockIfUsed()) {
         return;

@@ -30,7 +30,9 @@ public final class AddressSpace {
   private final FsType fs;
   private long iSizeBytes;
   private final double cachedFraction;
-  private final LongMap<Object> pages = new LongMap<>();
+  private final PageMap pages = new PageMap();
+  /** Scratch for {@link #entryIndexes}: keys of one batch of the map. */
+  private long[] keyBatch = new long[0];
   /** The xarray's leaf nodes, one cache line of slots each, created on first touch. */
   private final LongMap<faultsim.machine.CacheLine> xaNodes = new LongMap<>();
   private final List<Vma> iMmap = new ArrayList<>();
@@ -260,7 +262,10 @@ public final class AddressSpace {
       }
       from = inFile;
     }
-    long[] batch = new long[max];
+    if (keyBatch.length < max) {
+      keyBatch = new long[max];
+    }
+    long[] batch = keyBatch;
     while (n < max && from < end) {
       int m = pages.keysInRange(from, end, batch, max);
       for (int i = 0; i < m && n < max; i++) {

@@ -1,6 +1,7 @@
 package faultsim.kernel;
 
 import faultsim.locks.FolioLock;
+import faultsim.locks.Locks;
 import faultsim.machine.CacheLine;
 
 /**
@@ -10,36 +11,57 @@ import faultsim.machine.CacheLine;
  * the blocks it frees, so a folio (or a PTE mapping it) holding an older generation after the
  * operation has finished is stale data.
  */
-public final class Folio {
+public final class Folio extends CacheLine {
+  private static final byte UPTODATE = 1;
+  private static final byte DIRTY = 2;
+  private static final byte WRITEBACK = 4;
+  private static final byte READAHEAD = 8;
+  private static final byte HAS_DATA = 16;
+  private static final byte ANON = 32;
+
+  // A large sparse file keeps one of these per touched page, so the fields are packed: the
+  // flags in one byte, the generation (a count of frees) in an int, the wait-table bucket in a
+  // byte, and the folio is itself the cache line of its struct page (refcount, flags) rather
+  // than pointing to one: 80 bytes with compressed references.
   private Object[] designFields;
   private final Kernel kernel;
   private AddressSpace mapping;
   private final long index;
-  private long generation;
-  private boolean uptodate;
-  private boolean dirty;
-  private boolean writeback;
-  private boolean readahead;
+  private int generation;
   private int refcount = 1;
   private int mapcount;
+  private byte flags;
+  /**
+   * The bucket of the folio wait table its waiters use (0..255, stored as a byte): chosen by
+   * file and index when the folio was created (its address, in the kernel), whatever happens to
+   * it later.
+   */
+  private final byte waitBucket;
   private FolioLock lock;
-  private final CacheLine refLine = new CacheLine();
-  private final boolean anon;
-  private boolean hasData;
-  private final long lockHash;
 
   Folio(Kernel kernel, AddressSpace mapping, long index, long generation) {
     this.kernel = kernel;
     this.mapping = mapping;
     this.index = index;
-    this.generation = generation;
-    this.anon = mapping == null;
-    this.lockHash = (mapping == null ? 0 : mapping.id() * 0x100000001B3L) ^ index;
+    this.generation = Math.toIntExact(generation);
+    long hash = (mapping == null ? 0 : mapping.id() * 0x100000001B3L) ^ index;
+    this.waitBucket = (byte) Locks.folioWaitBucket(hash);
+    if (mapping == null) {
+      flags = ANON;
+    }
   }
 
   /** An anonymous folio (anonymous memory or a private mapping's COW copy). */
   public boolean isAnon() {
-    return anon;
+    return flag(ANON);
+  }
+
+  private boolean flag(byte f) {
+    return (flags & f) != 0;
+  }
+
+  private void setFlag(byte f, boolean on) {
+    flags = (byte) (on ? flags | f : flags & ~f);
   }
 
   /** {@code folio->mapping}: null once the folio has been removed from the page cache. */
@@ -65,8 +87,8 @@ public final class Folio {
    * submitted (the bio targets the blocks mapped then), or the folio was zeroed.
    */
   public void setGeneration(long g) {
-    generation = g;
-    hasData = true;
+    generation = Math.toIntExact(g);
+    setFlag(HAS_DATA, true);
   }
 
   /**
@@ -74,40 +96,39 @@ public final class Folio {
    * not been submitted (its contents are nobody's data, so they cannot be stale).
    */
   public boolean hasData() {
-    return hasData;
+    return flag(HAS_DATA);
   }
 
   public boolean uptodate() {
-    return uptodate;
+    return flag(UPTODATE);
   }
 
   public void markUptodate() {
-    uptodate = true;
-    hasData = true;
+    setFlag((byte) (UPTODATE | HAS_DATA), true);
   }
 
   public boolean dirty() {
-    return dirty;
+    return flag(DIRTY);
   }
 
   public void setDirty(boolean d) {
-    dirty = d;
+    setFlag(DIRTY, d);
   }
 
   public boolean writeback() {
-    return writeback;
+    return flag(WRITEBACK);
   }
 
   public void setWriteback(boolean w) {
-    writeback = w;
+    setFlag(WRITEBACK, w);
   }
 
   public boolean readahead() {
-    return readahead;
+    return flag(READAHEAD);
   }
 
   public void setReadahead(boolean r) {
-    readahead = r;
+    setFlag(READAHEAD, r);
   }
 
   public int refcount() {
@@ -145,17 +166,19 @@ public final class Folio {
    * Forgets the lock object while it is unlocked and nobody waits: its state is then only its
    * cache line, which is the folio's ({@code refLine}), and its wait-table bucket, which is
    * fixed at the folio's creation (the kernel hashes the folio's address); so nothing is lost,
-   * and a large page cache does not keep a lock object per folio.
+   * and a large page cache does not keep a lock object per folio. The object goes back to the
+   * run's pool for the next folio locked.
    */
   public void dropIdleLock() {
     if (lock != null && lock.idle()) {
+      kernel.locks().recycle(lock);
       lock = null;
     }
   }
 
   /** The refcount's cache line: {@code folio_try_get} and {@code folio_put} are atomics on it. */
   public CacheLine refLine() {
-    return refLine;
+    return this;
   }
 
   /**
@@ -164,7 +187,7 @@ public final class Folio {
    */
   public FolioLock lock() {
     if (lock == null) {
-      lock = kernel.locks().folioLock(lockHash, refLine);
+      lock = kernel.locks().folioLockInBucket(waitBucket & 0xFF, this);
     }
     return lock;
   }

@@ -16,7 +16,8 @@ public final class PteTable {
   private final long pmdIndex;
   /** Dense form, once more than {@link #SPARSE_MAX} entries are present: index = slot. */
   private Folio[] entries;
-  private boolean[] writable;
+  /** Dense form: bit {@code slot} of the bitmap set if that PTE is writable. */
+  private long[] writable;
   /** Sparse form while few entries are present (random faults over a huge file). */
   private short[] sparseSlots = new short[4];
   private Folio[] sparseFolios = new Folio[4];
@@ -43,8 +44,12 @@ public final class PteTable {
     return ptl.peek();
   }
 
-  /** Entries kept in the sparse form before switching to one 512-entry array. */
-  static final int SPARSE_MAX = 16;
+  /**
+   * Entries kept in the sparse form before switching to one 512-entry array: two fault-around
+   * windows (16 pages each), so that random faults over a huge file, which rarely land three
+   * times in one 2 MiB region, keep small tables.
+   */
+  static final int SPARSE_MAX = 32;
 
   public Folio get(int slot) {
     if (entries != null) {
@@ -56,7 +61,7 @@ public final class PteTable {
 
   public boolean writable(int slot) {
     if (entries != null) {
-      return writable[slot];
+      return (writable[slot >>> 6] & (1L << slot)) != 0;
     }
     int i = sparseIndex(slot);
     return i >= 0 && sparseWritable[i];
@@ -96,7 +101,7 @@ public final class PteTable {
         sparseWritable[present] = write;
       } else {
         entries[slot] = f;
-        writable[slot] = write;
+        setWritableBit(slot, write);
       }
       present++;
     }
@@ -106,7 +111,7 @@ public final class PteTable {
   private void store(int slot, Folio f, boolean write) {
     if (entries != null) {
       entries[slot] = f;
-      writable[slot] = write;
+      setWritableBit(slot, write);
     } else {
       int i = sparseIndex(slot);
       sparseFolios[i] = f;
@@ -114,12 +119,20 @@ public final class PteTable {
     }
   }
 
+  private void setWritableBit(int slot, boolean write) {
+    if (write) {
+      writable[slot >>> 6] |= 1L << slot;
+    } else {
+      writable[slot >>> 6] &= ~(1L << slot);
+    }
+  }
+
   private void densify() {
     entries = new Folio[PTRS_PER_PTE];
-    writable = new boolean[PTRS_PER_PTE];
+    writable = new long[PTRS_PER_PTE / 64];
     for (int i = 0; i < present; i++) {
       entries[sparseSlots[i]] = sparseFolios[i];
-      writable[sparseSlots[i]] = sparseWritable[i];
+      setWritableBit(sparseSlots[i], sparseWritable[i]);
     }
     sparseSlots = null;
     sparseFolios = null;
@@ -140,7 +153,7 @@ public final class PteTable {
     }
     if (entries != null) {
       entries[slot] = null;
-      writable[slot] = false;
+      setWritableBit(slot, false);
     } else {
       int i = sparseIndex(slot);
       int last = present - 1;

@@ -26,7 +26,7 @@ final class FunctionCode {
   int maxStack;
   /** The local slots that ever hold a reference (cleared when the function returns). */
   int[] refLocals;
-  /** {@link #siteAt} by instruction word, made on first use. */
+  /** {@link #siteAt} by instruction, filled as asked. */
   private String[] sites;
 
   FunctionCode(String name, String design, DesignSource source, Type returnType,
@@ -50,10 +50,11 @@ final class FunctionCode {
   /** {@code name+offset (file:line)} at {@code pc}, the offset in lines from the definition. */
   String siteAt(int pc) {
     int i = Math.max(0, Math.min(pc, lines.length - 1));
-    // Asked at every lock acquisition (lock_stat's call sites): made once per instruction word.
-    // Runs on several threads may fill the cache at once; they store equal strings.
+    // Asked at every lock acquisition (lock_stat's contention points), so built once per
+    // instruction. Runs on several threads may share this function: a racing fill computes the
+    // same immutable string, so the cache needs no lock.
     String[] cache = sites;
-    if (cache == null) {
+    if (cache == null || cache.length != lines.length) {
       cache = new String[lines.length];
       sites = cache;
     }

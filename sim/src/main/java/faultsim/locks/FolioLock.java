@@ -20,7 +20,7 @@ import java.util.ArrayDeque;
  * </ul>
  */
 public final class FolioLock extends Lock {
-  private final CacheLine waitBucket;
+  private CacheLine waitBucket;
   private boolean locked;
   private Task holder;
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
@@ -42,6 +42,15 @@ public final class FolioLock extends Lock {
   public FolioLock(Machine machine, LockClass cls, CacheLine waitBucket, CacheLine line) {
     super(machine, cls, line);
     this.waitBucket = waitBucket;
+  }
+
+  /**
+   * A recycled lock object becomes the lock of another folio: its bit on {@code line}, its
+   * waiters on {@code bucket}. Only an {@link #idle()} lock may be recycled.
+   */
+  void reuse(CacheLine bucket, CacheLine newLine) {
+    reuse(newLine);
+    waitBucket = bucket;
   }
 
   /** Unlocked with nobody waiting: the lock holds no state beyond its cache line. */

@@ -22,7 +22,8 @@ import faultsim.machine.Task;
 public abstract class Lock implements LockInstance {
   protected final Machine machine;
   protected final LockClass cls;
-  protected final CacheLine line;
+  /** The lock's word; final but for a recycled folio lock ({@link #reuse}). */
+  protected CacheLine line;
   /** Where the last task to take this lock took it (lockdep's {@code lock->ip}). */
   private String lastAcquireSite = "";
 
@@ -35,6 +36,12 @@ public abstract class Lock implements LockInstance {
     this.machine = machine;
     this.cls = cls;
     this.line = line;
+  }
+
+  /** The lock starts over as a new instance with its word on {@code newLine}. */
+  final void reuse(CacheLine newLine) {
+    line = newLine;
+    lastAcquireSite = "";
   }
 
   @Override

@@ -23,6 +23,10 @@ public final class Locks {
   /** Lock event counters of every class ({@link LockClass#event}), by name. */
   private final Map<String, Long> events = new java.util.TreeMap<>();
   private final CacheLine[] folioWaitTable = new CacheLine[FOLIO_WAIT_TABLE_SIZE];
+  /** {@code PG_locked}, looked up once (created on first use, like every class). */
+  private LockClass folioClass;
+  /** Folio lock objects given back idle ({@link #recycle}), reused before allocating. */
+  private final java.util.ArrayDeque<FolioLock> idleFolioLocks = new java.util.ArrayDeque<>();
 
   public Locks(Machine machine) {
     this.machine = machine;
@@ -70,9 +74,38 @@ public final class Locks {
    * {@code line} (the folio's flags, on its struct page cache line).
    */
   public FolioLock folioLock(long hash, CacheLine line) {
-    LockClass c = lockClass("PG_locked", LockKind.FOLIO);
-    int bucket = (int) Math.floorMod(mix(hash), (long) FOLIO_WAIT_TABLE_SIZE);
-    return new FolioLock(machine, c, folioWaitTable[bucket], line);
+    return folioLockInBucket(folioWaitBucket(hash), line);
+  }
+
+  /** The bucket of the folio wait table that {@code hash} (a folio's address) selects. */
+  public static int folioWaitBucket(long hash) {
+    return (int) Math.floorMod(mix(hash), (long) FOLIO_WAIT_TABLE_SIZE);
+  }
+
+  /** As {@link #folioLock(long, CacheLine)} for a bucket chosen by {@link #folioWaitBucket}. */
+  public FolioLock folioLockInBucket(int waitBucket, CacheLine line) {
+    if (folioClass == null) {
+      folioClass = lockClass("PG_locked", LockKind.FOLIO);
+    }
+    CacheLine bucket = folioWaitTable[waitBucket];
+    FolioLock l = idleFolioLocks.pollLast();
+    if (l == null) {
+      return new FolioLock(machine, folioClass, bucket, line);
+    }
+    l.reuse(bucket, line);
+    return l;
+  }
+
+  /**
+   * Takes back a folio lock object that is unlocked with nobody waiting and no longer referenced
+   * by its folio: {@link #folioLock} hands it out again, so locking and unlocking folios does
+   * not allocate in steady state.
+   */
+  public void recycle(FolioLock l) {
+    if (!l.idle()) {
+      throw new IllegalStateException("recycling a folio lock in use");
+    }
+    idleFolioLocks.addLast(l);
   }
 
   /** Every class, in creation order. */

@@ -27,28 +27,35 @@ package faultsim.machine;
  * memory_fetch}). With every cost zero the line never delays anything. Times are
  * absolute simulated nanoseconds; a request issued at {@code at} is served from
  * {@code max(at, the end of the transfer in flight)}.
+ *
+ * <p>A structure whose own fields live on the line may extend it (a folio is the line of its
+ * {@code struct page}), saving an object per instance; the protocol is not meant to be
+ * overridden.
  */
-public final class CacheLine {
+public class CacheLine {
   private int owner = -1;
   private long sharers;
   private long[] sharersHigh;
   private boolean touched;
   private boolean lastAccessBounced;
   private long freeAtNs;
+  /**
+   * Per core watching the line, when it last had the current value (-1: not watching); one more
+   * slot at the end counts the watchers. Created on the first watch: most lines never have one.
+   */
   private long[] watchDoneNs;
-  private int watchers;
 
   /**
    * An atomic read-modify-write from {@code core}, now: returns its cost (waiting for the line
    * included) and makes {@code core} the line's exclusive owner.
    */
-  public long atomic(Machine machine, Core core) {
+  public final long atomic(Machine machine, Core core) {
     long now = machine.engine().now();
     return writeAt(machine, core.id(), now) - now;
   }
 
   /** A load from {@code core}, now: its cost; nothing once the core holds a copy. */
-  public long read(Machine machine, Core core) {
+  public final long read(Machine machine, Core core) {
     long now = machine.engine().now();
     return readAt(machine, core.id(), now) - now;
   }
@@ -57,7 +64,7 @@ public final class CacheLine {
    * A write (store or atomic) from {@code core} issued at {@code atNs}: returns when it completes.
    * Cores watching the line then read it again, after the write, in ring order from the writer.
    */
-  public long writeAt(Machine machine, int core, long atNs) {
+  public final long writeAt(Machine machine, int core, long atNs) {
     long start = Math.max(atNs, freeAtNs);
     CostProfile costs = machine.costs();
     long d;
@@ -80,14 +87,14 @@ public final class CacheLine {
     clearSharers();
     freeAtNs = start + d;
     long done = freeAtNs;
-    if (watchers > 0) {
+    if (watchDoneNs != null && watchDoneNs[watchDoneNs.length - 1] > 0) {
       rereadByWatchers(machine, core, done);
     }
     return done;
   }
 
   /** A load from {@code core} issued at {@code atNs}: returns when its data arrives. */
-  public long readAt(Machine machine, int core, long atNs) {
+  public final long readAt(Machine machine, int core, long atNs) {
     if (owner == core || isSharer(core)) {
       lastAccessBounced = false;
       return atNs;
@@ -115,27 +122,28 @@ public final class CacheLine {
    * {@code core} spins on the line from now on: it holds a copy and, after every write by
    * another core, reads it again.
    */
-  public void watch(Machine machine, int core) {
+  public final void watch(Machine machine, int core) {
     if (watchDoneNs == null) {
-      watchDoneNs = new long[machine.coreCount()];
+      watchDoneNs = new long[machine.coreCount() + 1];
       java.util.Arrays.fill(watchDoneNs, -1);
+      watchDoneNs[watchDoneNs.length - 1] = 0;
     }
     if (watchDoneNs[core] < 0) {
-      watchers++;
+      watchDoneNs[watchDoneNs.length - 1]++;
     }
     watchDoneNs[core] = readAt(machine, core, machine.engine().now());
   }
 
   /** {@code core} stops spinning on the line. */
-  public void unwatch(int core) {
+  public final void unwatch(int core) {
     if (watchDoneNs != null && watchDoneNs[core] >= 0) {
       watchDoneNs[core] = -1;
-      watchers--;
+      watchDoneNs[watchDoneNs.length - 1]--;
     }
   }
 
   /** When the watching {@code core} last had the line's current value (its latest re-read). */
-  public long watcherSeesAtNs(int core) {
+  public final long watcherSeesAtNs(int core) {
     if (watchDoneNs == null || watchDoneNs[core] < 0) {
       throw new IllegalStateException("cpu" + core + " does not spin on this line");
     }
@@ -143,27 +151,27 @@ public final class CacheLine {
   }
 
   /** Whether {@code core} holds a copy (shared or exclusive). */
-  public boolean cached(int core) {
+  public final boolean cached(int core) {
     return owner == core || isSharer(core);
   }
 
   /** The core that owns the line exclusively, or -1 (shared, or never written). */
-  public int owner() {
+  public final int owner() {
     return owner;
   }
 
   /** Whether the last access had to fetch the line from another core or from memory. */
-  public boolean lastAccessBounced() {
+  public final boolean lastAccessBounced() {
     return lastAccessBounced;
   }
 
   /** When the transfer in flight, if any, ends. */
-  public long freeAtNs() {
+  public final long freeAtNs() {
     return freeAtNs;
   }
 
   private void rereadByWatchers(Machine machine, int writer, long atNs) {
-    int n = watchDoneNs.length;
+    int n = watchDoneNs.length - 1;
     boolean bounced = lastAccessBounced;
     for (int i = 1; i < n; i++) {
       int c = (writer + i) % n;

@@ -4,8 +4,39 @@ package faultsim.machine;
  * One entry of a task's held-lock stack, as lockdep's {@code held_locks}: which lock, in which
  * mode, since when.
  *
- * @param lock the lock instance
- * @param write true for exclusive (write) mode, false for shared (read) mode
- * @param acquiredAtNs simulated time the task started holding it
+ * <p>Entries belong to their task's stack and are reused: an entry that {@link Task#popHeld}
+ * returns is valid until the task next takes a lock, so read it at once and do not keep it.
  */
-public record HeldLock(LockInstance lock, boolean write, long acquiredAtNs) {}
+public final class HeldLock {
+  private LockInstance lock;
+  private boolean write;
+  private long acquiredAtNs;
+
+  HeldLock() {}
+
+  void set(LockInstance lock, boolean write, long acquiredAtNs) {
+    this.lock = lock;
+    this.write = write;
+    this.acquiredAtNs = acquiredAtNs;
+  }
+
+  /** The lock instance. */
+  public LockInstance lock() {
+    return lock;
+  }
+
+  /** True for exclusive (write) mode, false for shared (read) mode. */
+  public boolean write() {
+    return write;
+  }
+
+  /** Simulated time the task started holding it. */
+  public long acquiredAtNs() {
+    return acquiredAtNs;
+  }
+
+  @Override
+  public String toString() {
+    return lock.className() + (write ? "-W" : "-R") + "@" + acquiredAtNs;
+  }
+}

@@ -1,9 +1,10 @@
 package faultsim.machine;
 
 import faultsim.engine.Engine;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.RandomAccess;
 
 /**
  * A schedulable entity (a {@code task_struct}): runs a {@link Program} on one core at a time.
@@ -19,7 +20,7 @@ import java.util.List;
  * (non-preemptible context, as with {@code CONFIG_PREEMPT_RCU=n}); primitive costs never
  * preempt.
  */
-public final class Task {
+public final class Task extends Engine.Timer {
   /** Scheduling state. */
   public enum State { NEW, RUNNING, BUSY, SPINNING, SLEEPING, IO, WAKING, RUNNABLE, EXITED }
 
@@ -31,7 +32,6 @@ public final class Task {
   private final int id;
   private final String name;
   private final Program program;
-  private final TaskTimer timer;
   private TimerKind timerKind = TimerKind.NONE;
 
   private Core core;
@@ -46,7 +46,14 @@ public final class Task {
   private long sliceUsedNs;
   private int preemptDisabled;
   private int rcuDepth;
-  private final List<HeldLock> held = new ArrayList<>(4);
+  /**
+   * The held-lock stack, oldest first: {@code heldCount} entries in use, reused as locks come and
+   * go (an entry past the top keeps its object for the next push), so taking a lock allocates
+   * nothing once the stack has reached its depth.
+   */
+  private HeldLock[] held = new HeldLock[4];
+  private int heldCount;
+  private final List<HeldLock> heldView = new HeldView();
   private long result;
   private String waitingOn = "";
   private boolean trylock;
@@ -55,11 +62,13 @@ public final class Task {
   private long operations;
 
   Task(Machine machine, int id, String name, Program program) {
+    // The task is its own timer (the end of a busy stretch, a wake-up, a resume): one object
+    // less to reach from the event list at every event.
+    super(machine.engine());
     this.machine = machine;
     this.id = id;
     this.name = name;
     this.program = program;
-    this.timer = new TaskTimer(machine.engine());
   }
 
   public int id() {
@@ -122,9 +131,26 @@ public final class Task {
     machine.lockWaiting(this, lock, write);
   }
 
-  /** The locks held now, oldest first. */
+  /**
+   * The locks held now, oldest first: a read-only view that follows the stack (one object per
+   * task). Its entries are reused once released; {@link #heldCount()} and {@link #heldAt(int)}
+   * walk it without an iterator.
+   */
   public List<HeldLock> held() {
-    return Collections.unmodifiableList(held);
+    return heldView;
+  }
+
+  /** Number of locks held now. */
+  public int heldCount() {
+    return heldCount;
+  }
+
+  /** The {@code i}-th lock held, oldest first. */
+  public HeldLock heldAt(int i) {
+    if (i >= heldCount) {
+      throw new IndexOutOfBoundsException(i + " of " + heldCount + " held locks");
+    }
+    return held[i];
   }
 
   /** Time spent in {@code s} so far (updated at each state change). */
@@ -188,7 +214,7 @@ public final class Task {
   /** Ends the task. Holding a lock at exit is a fault. */
   public void exit() {
     requireRunning("exit");
-    if (!held.isEmpty()) {
+    if (heldCount > 0) {
       throw fault("exited holding " + describeHeld());
     }
     setState(State.EXITED);
@@ -252,8 +278,8 @@ public final class Task {
   }
 
   void notifyOffCpu() {
-    for (int i = 0; i < held.size(); i++) {
-      held.get(i).lock().ownerOffCpu(this);
+    for (int i = 0; i < heldCount; i++) {
+      held[i].lock().ownerOffCpu(this);
     }
   }
 
@@ -311,7 +337,16 @@ public final class Task {
   public void pushHeld(LockInstance lock, boolean write, long acquiredAtNs, boolean waited) {
     waitingFor = null;
     machine.lockAcquired(this, lock, write, trylock);
-    held.add(new HeldLock(lock, write, acquiredAtNs));
+    if (heldCount == held.length) {
+      held = Arrays.copyOf(held, heldCount * 2);
+    }
+    HeldLock entry = held[heldCount];
+    if (entry == null) {
+      entry = new HeldLock();
+      held[heldCount] = entry;
+    }
+    entry.set(lock, write, acquiredAtNs);
+    heldCount++;
     Machine.HoldListener l = machine.holdListener();
     if (l != null) {
       l.holdStarted(this, lock, write, acquiredAtNs, waited);
@@ -340,10 +375,10 @@ public final class Task {
    * @throws SimulationException if the task does not hold it so
    */
   public HeldLock popHeld(LockInstance lock, boolean write, String op) {
-    for (int i = held.size() - 1; i >= 0; i--) {
-      HeldLock h = held.get(i);
+    for (int i = heldCount - 1; i >= 0; i--) {
+      HeldLock h = held[i];
       if (h.lock() == lock && h.write() == write) {
-        held.remove(i);
+        removeHeld(i);
         holdEnded(h);
         return h;
       }
@@ -354,14 +389,24 @@ public final class Task {
 
   /** Removes {@code lock} from the held stack if present (a folio may be unlocked by anyone). */
   public HeldLock removeHeldIfPresent(LockInstance lock) {
-    for (int i = held.size() - 1; i >= 0; i--) {
-      if (held.get(i).lock() == lock) {
-        HeldLock h = held.remove(i);
+    for (int i = heldCount - 1; i >= 0; i--) {
+      HeldLock h = held[i];
+      if (h.lock() == lock) {
+        removeHeld(i);
         holdEnded(h);
         return h;
       }
     }
     return null;
+  }
+
+  /** Takes entry {@code i} out of the stack; its object moves just past the new top. */
+  private void removeHeld(int i) {
+    HeldLock h = held[i];
+    int last = heldCount - 1;
+    System.arraycopy(held, i + 1, held, i, last - i);
+    held[last] = h;
+    heldCount = last;
   }
 
   /** A fault naming this task and the time. */
@@ -371,11 +416,12 @@ public final class Task {
   }
 
   public String describeHeld() {
-    if (held.isEmpty()) {
+    if (heldCount == 0) {
       return "nothing";
     }
     StringBuilder sb = new StringBuilder();
-    for (HeldLock h : held) {
+    for (int i = 0; i < heldCount; i++) {
+      HeldLock h = held[i];
       sb.append(sb.length() == 0 ? "" : ", ").append(h.lock().className())
           .append(h.write() ? "-W" : "-R");
     }
@@ -515,7 +561,7 @@ public final class Task {
       throw new IllegalStateException(name + ": timer " + kind + " while " + timerKind + " pending");
     }
     timerKind = kind;
-    machine.engine().schedule(timer, delayNs);
+    machine.engine().schedule(this, delayNs);
   }
 
   void setState(State next) {
@@ -548,14 +594,21 @@ public final class Task {
     return name;
   }
 
-  private final class TaskTimer extends Engine.Timer {
-    TaskTimer(Engine engine) {
-      super(engine);
+  /** {@link #held()}: the stack's entries in use, read-only. */
+  private final class HeldView extends AbstractList<HeldLock> implements RandomAccess {
+    @Override
+    public HeldLock get(int i) {
+      return heldAt(i);
     }
 
     @Override
-    protected void fire() {
-      onTimer();
+    public int size() {
+      return heldCount;
     }
+  }
+
+  @Override
+  protected void fire() {
+    onTimer();
   }
 }

@@ -177,11 +177,12 @@ public final class Oracle implements Machine.LockListener {
    * (so a deadlock's own edges are in the graph): one edge from each class held to this one.
    */
   private void addEdges(Task t, LockInstance lock, boolean write) {
-    if (t.held().isEmpty()) {
+    if (t.heldCount() == 0) {
       return;
     }
     String to = lock.className();
-    for (HeldLock h : t.held()) {
+    for (int i = 0, n = t.heldCount(); i < n; i++) {
+      HeldLock h = t.heldAt(i);
       String from = h.lock().className();
       if (from.equals(to)) {
         continue;
@@ -277,7 +278,8 @@ public final class Oracle implements Machine.LockListener {
   }
 
   private static boolean holdsClass(Task t, String className) {
-    for (HeldLock h : t.held()) {
+    for (int i = 0, n = t.heldCount(); i < n; i++) {
+      HeldLock h = t.heldAt(i);
       if (h.lock().className().equals(className)) {
         return true;
       }
@@ -286,7 +288,8 @@ public final class Oracle implements Machine.LockListener {
   }
 
   private static boolean holds(Task t, LockInstance lock) {
-    for (HeldLock h : t.held()) {
+    for (int i = 0, n = t.heldCount(); i < n; i++) {
+      HeldLock h = t.heldAt(i);
       if (h.lock() == lock) {
         return true;
       }

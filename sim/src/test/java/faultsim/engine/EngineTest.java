@@ -71,6 +71,24 @@ final class EngineTest {
   }
 
   @Test
+  void eventsFired_countsEachRunThatReachesItsLimitAsOneEvent() {
+    // Two timers fire, then the run ends at its limit: 3. A second run stopped inside its only
+    // event does not reach its limit: 4. An empty run to a later limit: 5.
+    engine.schedule(timer("a"), 5);
+    engine.schedule(timer("b"), 6);
+    engine.runUntil(10);
+    assertThat(engine.eventsFired()).isEqualTo(3);
+
+    engine.schedule(timer("c", engine::stop), 5);
+    engine.runUntil(100);
+    assertThat(engine.eventsFired()).isEqualTo(4);
+    assertThat(engine.now()).isEqualTo(15);
+
+    engine.runUntil(200);
+    assertThat(engine.eventsFired()).isEqualTo(5);
+  }
+
+  @Test
   void stop_insideEvent_stopsAfterItWithClockAtThatEvent() {
     engine.schedule(timer("a", engine::stop), 5);
     engine.schedule(timer("b"), 6);

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Runs every example workload in workloads/ with short settings and compares the deterministic
+# outputs (summary.csv, lock_stat/, violations.txt, the .hgrm latency files) with a reference.
+#
+#   scripts/same-results.sh --record REF_DIR    # write the reference (e.g. from a base commit's tree)
+#   scripts/same-results.sh REF_DIR             # run this tree and diff against REF_DIR; exit 1 on any difference
+#
+# --faultsim PATH picks the launcher (default: the faultsim next to this script's tree), so a
+# reference can be recorded from another checkout: give that checkout's launcher with --record.
+# The settings are the same in both modes, so the outputs are comparable byte for byte.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+launcher="$here/faultsim"
+record=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --record) record=1; shift ;;
+    --faultsim) launcher="$2"; shift 2 ;;
+    -*) echo "same-results: unknown option $1" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
+if [ $# -ne 1 ]; then
+  echo "usage: scripts/same-results.sh [--record] [--faultsim PATH] REF_DIR" >&2
+  exit 2
+fi
+ref="$1"
+settings=(--replications 2 --threads 1)
+# Runtime-bound workloads are cut to 1 ms; a workload with fixed work (passes, pages) refuses a
+# runtime and runs as written.
+short=(--set global.runtime=1ms)
+
+# Keeps only the files whose bytes the run promises to repeat.
+keep_deterministic() {
+  local dir="$1"
+  find "$dir" -type f ! \( -name summary.csv -o -name violations.txt -o -name '*.hgrm' \
+    -o -path '*/lock_stat/*' \) -delete
+  find "$dir" -type d -empty -delete
+}
+
+run_all() {
+  local out="$1"
+  mkdir -p "$out"
+  for w in "$here"/workloads/*.yaml; do
+    local name
+    name="$(basename "$w" .yaml)"
+    rm -rf "${out:?}/$name"
+    "$launcher" run "$w" "${settings[@]}" "${short[@]}" --out "$out/$name" >"$out/$name.log" 2>&1 \
+      || "$launcher" run "$w" "${settings[@]}" --out "$out/$name" >"$out/$name.log" 2>&1 || {
+      echo "same-results: $name failed (see $out/$name.log)" >&2
+      return 1
+    }
+    keep_deterministic "$out/$name"
+    rm -f "$out/$name.log"
+  done
+}
+
+if [ "$record" = 1 ]; then
+  rm -rf "$ref"
+  run_all "$ref"
+  echo "same-results: reference written to $ref ($(find "$ref" -type f | wc -l) files)"
+  exit 0
+fi
+
+[ -d "$ref" ] || { echo "same-results: no reference directory $ref" >&2; exit 2; }
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+run_all "$tmp/now"
+if diff -r "$ref" "$tmp/now" >"$tmp/diff"; then
+  echo "same-results: identical ($(find "$ref" -type f | wc -l) files)"
+else
+  head -50 "$tmp/diff"
+  echo "same-results: outputs differ from $ref" >&2
+  exit 1
+fi
