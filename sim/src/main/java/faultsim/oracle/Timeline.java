@@ -57,28 +57,45 @@ public final class Timeline {
 
   private static final java.util.regex.Pattern STEP =
       java.util.regex.Pattern.compile("^    \\[([^\\]]+)\\] +(\\d+\\.\\d+us)  (.*)$");
+  private static final java.util.regex.Pattern ELIDED =
+      java.util.regex.Pattern.compile("^    \\[([^\\]]+)\\] (\\.\\.\\. \\d+ steps? of .* elided)$");
+  private static final java.util.regex.Pattern CULPRIT =
+      java.util.regex.Pattern.compile("^    (culprit: .*)$");
 
   /**
-   * A rendered timeline ({@link #render}) as the seed threads draw a race: a time column, then
-   * one column per task, each step in its task's column; lines that are not steps are dropped.
+   * A rendered timeline ({@link #render}, {@link Interleaving#render}) as the seed threads draw
+   * a race: its culprit line, then a time column and one column per task, each step in its
+   * task's column (a run of steps elided as {@code ...} with its count); other lines are
+   * dropped.
    */
   public static String columns(String timeline, int width) {
     List<String> tasks = new ArrayList<>();
     List<String[]> rows = new ArrayList<>();
+    String culprit = null;
     for (String line : timeline.split("\n")) {
       java.util.regex.Matcher m = STEP.matcher(line);
-      if (!m.matches()) {
+      java.util.regex.Matcher e = ELIDED.matcher(line);
+      java.util.regex.Matcher c = CULPRIT.matcher(line);
+      if (c.matches()) {
+        culprit = c.group(1);
         continue;
       }
-      if (!tasks.contains(m.group(1))) {
-        tasks.add(m.group(1));
+      String[] row = m.matches() ? new String[] {m.group(1), m.group(2), m.group(3)}
+          : e.matches() ? new String[] {e.group(1), "", "..." + e.group(2).substring(3)
+              .replaceFirst(" of .* elided$", " elided")} : null;
+      if (row == null) {
+        continue;
       }
-      rows.add(new String[] {m.group(1), m.group(2), m.group(3)});
+      if (!tasks.contains(row[0])) {
+        tasks.add(row[0]);
+      }
+      rows.add(row);
     }
     if (rows.isEmpty()) {
       return "";
     }
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%12s", ""));
+    StringBuilder sb = new StringBuilder(culprit == null ? "" : culprit + "\n")
+        .append(String.format(Locale.ROOT, "%12s", ""));
     for (String t : tasks) {
       sb.append(" | ").append(fit(t, width));
     }
