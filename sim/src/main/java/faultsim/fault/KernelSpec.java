@@ -36,8 +36,19 @@ public record KernelSpec(
   public static final long DEFAULT_READ_AHEAD_KB = 128;
   /** Default bound on the retries of one operation. */
   public static final long DEFAULT_MAX_RETRIES = 100;
-  /** Default bound on a truncate or punch's duration: 10 ms. */
+  /** Longest default bound on a truncate or punch's duration: 10 ms. */
   public static final long DEFAULT_NO_PROGRESS_NS = 10_000_000;
+
+  /**
+   * The default bound on a truncate or punch's duration in a run measuring {@code runtimeNs}: a
+   * quarter of the runtime, at most {@link #DEFAULT_NO_PROGRESS_NS}. A fixed 10 ms outlasts the
+   * few milliseconds a race scenario runs, so an operation that never finishes there would never
+   * be reported; a quarter of the run still leaves a truncate or punch that is merely slow (a
+   * few hundred microseconds under contention in such scenarios) well inside the bound.
+   */
+  public static long defaultNoProgressNs(long runtimeNs) {
+    return Math.max(1, Math.min(DEFAULT_NO_PROGRESS_NS, runtimeNs / 4));
+  }
 
   public KernelSpec {
     files = List.copyOf(files);
