@@ -49,6 +49,7 @@ final class Interleaving {
     String victim;
     String culpritDid;
     Touches.Role culpritRole = Touches.Role.CHANGE;
+    boolean changeBeforeUse;
 
     Focus(Touches.Target target) {
       this.target = target;
@@ -87,6 +88,16 @@ final class Interleaving {
      */
     Focus culpritBy(Touches.Role role) {
       culpritRole = role;
+      return this;
+    }
+
+    /**
+     * The culprit's conflicting step is its last change before the victim's use (a folio removed
+     * while the victim held a reference to it, then mapped), not its last change overall (blocks
+     * freed after the victim read them).
+     */
+    Focus changeBeforeUse() {
+      changeBeforeUse = true;
       return this;
     }
 
@@ -164,10 +175,12 @@ final class Interleaving {
     if (victim == null && culprit != null) {
       victim = latest(shown, cols, touches, victimRole, culprit);
     }
-    int culpritStep = culprit == null ? -1 : conflictStep(culprit, cols, touches, focus,
-        focus.culpritRole);
     int victimStep = victim == null ? -1 : conflictStep(victim, cols, touches, focus,
-        victimRole);
+        victimRole, Long.MAX_VALUE);
+    long useNs = focus.changeBeforeUse && victimStep >= 0
+        ? cols.get(victim).records().get(victimStep).timeNs() : Long.MAX_VALUE;
+    int culpritStep = culprit == null ? -1 : conflictStep(culprit, cols, touches, focus,
+        focus.culpritRole, useNs);
 
     List<Pick> picks = new ArrayList<>();
     for (int c : shown) {
@@ -178,7 +191,9 @@ final class Interleaving {
         boolean conflict = (culprit != null && c == culprit && e.getKey() == culpritStep)
             || (victim != null && c == victim && e.getKey() == victimStep);
         boolean strong = t.role() == Touches.Role.USE || t.role() == Touches.Role.CHANGE;
-        mine.put(e.getKey(), new Pick(c, e.getKey(), conflict ? 0 : strong ? 1 : 2,
+        // The victim's lookups are its side of the race: kept before the others' lookups.
+        boolean victims = victim != null && c == victim;
+        mine.put(e.getKey(), new Pick(c, e.getKey(), conflict ? 0 : strong || victims ? 1 : 2,
             strong ? t.what() : null));
       }
       if (focus.must.contains(cols.get(c).label())) {
@@ -302,25 +317,31 @@ final class Interleaving {
 
   /**
    * A column's conflicting step: its marked last step if it has one, else its last touch in
-   * {@code role}, else its last use or change; -1 if none.
+   * {@code role} at or before {@code beforeNs} (if none, its last in {@code role}), else its
+   * last use or change; -1 if none.
    */
   private static int conflictStep(int c, List<Column> cols,
-      List<Map<Integer, Touches.Touch>> touches, Focus focus, Touches.Role role) {
+      List<Map<Integer, Touches.Touch>> touches, Focus focus, Touches.Role role,
+      long beforeNs) {
     if (focus.lastStep.containsKey(cols.get(c).label()) && !cols.get(c).records().isEmpty()) {
       return cols.get(c).records().size() - 1;
     }
     int any = -1;
     int inRole = -1;
+    int inRoleBefore = -1;
     for (Map.Entry<Integer, Touches.Touch> e : touches.get(c).entrySet()) {
       Touches.Role r = e.getValue().role();
       if (r == role) {
         inRole = e.getKey();
+        if (cols.get(c).records().get(e.getKey()).timeNs() <= beforeNs) {
+          inRoleBefore = e.getKey();
+        }
       }
       if (r == Touches.Role.USE || r == Touches.Role.CHANGE) {
         any = e.getKey();
       }
     }
-    return inRole >= 0 ? inRole : any;
+    return inRoleBefore >= 0 ? inRoleBefore : inRole >= 0 ? inRole : any;
   }
 
   /**

@@ -542,8 +542,8 @@ public final class Oracle implements Machine.LockListener {
           if (problem != null) {
             report(kindOf(problem), String.format(Locale.ROOT,
                 "%s of %s maps index %d to %s after task %s's %s finished", mm.name(), m.name(),
-                i, problem, op.task.name(), op.kind), onOp(op, Touches.anyOf(
-                    List.of(Touches.pte(mm, addr), Touches.index(m, i)))));
+                i, problem, op.task.name(), op.kind), pteFocus(onOp(op, Touches.anyOf(
+                    List.of(Touches.pte(mm, addr), Touches.index(m, i)))), problem));
           }
         }
         i++;
@@ -604,13 +604,22 @@ public final class Oracle implements Machine.LockListener {
       Task op = lastOpTask.get(v.file());
       report(kindOf(problem), String.format(Locale.ROOT,
           "task %s mapped %s index %d to %s, with no truncate or punch in flight", t.name(),
-          v.file().name(), index, problem), new Interleaving.Focus(Touches.anyOf(List.of(
-              Touches.index(v.file(), index), Touches.pte(v.mm(), v.address(index)))))
-              .victim(t.name()).show(op == null ? null : op.name()));
+          v.file().name(), index, problem), pteFocus(new Interleaving.Focus(Touches.anyOf(
+              List.of(Touches.index(v.file(), index), Touches.pte(v.mm(), v.address(index)))))
+              .victim(t.name()).show(op == null ? null : op.name()), problem));
     }
   }
 
   private final Map<AddressSpace, Task> lastOpTask = new IdentityHashMap<>();
+
+  /**
+   * A PTE that maps a page the operation removed (or one past EOF): what conflicts is the
+   * operation's change that came last before the PTE was set; stale data in a page still in the
+   * file conflicts with the blocks freed after it was read.
+   */
+  private static Interleaving.Focus pteFocus(Interleaving.Focus focus, String problem) {
+    return problem.equals(OLD) ? focus : focus.changeBeforeUse();
+  }
 
   /**
    * A violation left behind by {@code op} on {@code target}: the operation's task is the
