@@ -395,7 +395,7 @@ final class Interleaving {
    * first among equals; the two conflicting steps stay.
    */
   private static void trim(List<Pick> picks, List<Column> cols, int header) {
-    while (header + rows(picks) > MAX_ROWS) {
+    while (header + rows(picks, cols) > MAX_ROWS) {
       Pick drop = null;
       for (Pick p : picks) {
         if (p.priority() == 0) {
@@ -418,20 +418,21 @@ final class Interleaving {
   }
 
   /** Lines of the listing: the picks, and one per run of steps elided between or around them. */
-  private static int rows(List<Pick> picks) {
+  private static int rows(List<Pick> picks, List<Column> cols) {
     Map<Integer, List<Integer>> byColumn = new LinkedHashMap<>();
     for (Pick p : picks) {
       byColumn.computeIfAbsent(p.column(), k -> new ArrayList<>()).add(p.index());
     }
     int n = picks.size();
-    for (List<Integer> idx : byColumn.values()) {
+    for (Map.Entry<Integer, List<Integer>> e : byColumn.entrySet()) {
+      List<Integer> idx = e.getValue();
       idx.sort(null);
       int from = 0;
       for (int i : idx) {
         n += i > from ? 1 : 0;
         from = i + 1;
       }
-      n++;  // the steps after the last pick, counted whether or not there are any
+      n += from < cols.get(e.getKey()).records().size() ? 1 : 0;
     }
     return n;
   }
