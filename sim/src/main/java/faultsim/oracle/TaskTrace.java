@@ -53,13 +53,6 @@ final class TaskTrace {
     add(now, "# " + text, null);
   }
 
-  /** Appends a step rendered elsewhere (its text kept as is). */
-  void replay(Step s) {
-    add(s.timeNs(), s.text(), null);
-    frames[(next + CAPACITY - 1) % CAPACITY] = s.stack() == null ? root
-        : new Frame(null, s.stack());
-  }
-
   private void add(long now, String name, Object[] a) {
     int i = next;
     times[i] = now;

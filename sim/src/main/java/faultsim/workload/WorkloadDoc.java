@@ -73,7 +73,7 @@ public record WorkloadDoc(
       @Doc("Retries of one fault or operation before the oracle reports no progress (default"
           + " 100).") Long maxRetries,
       @Doc("How long a truncate or hole punch may run before the oracle reports no progress"
-          + " (default a quarter of global.runtime, at most 10ms).") String noProgressTime) {}
+          + " (default a quarter of global.runtime, from 1ms to 10ms).") String noProgressTime) {}
 
   /** A file. */
   public record FileDoc(
