@@ -169,8 +169,16 @@ final class Touches {
 
   // ---- a VMA ---------------------------------------------------------------------------------
 
-  /** The VMA {@code v} (the object: its range may have moved since). */
+  /** The VMA {@code v} (the object: its range may have moved since), PTEs set in it included. */
   static Target vma(Vma v) {
+    return vma(v, true);
+  }
+
+  /**
+   * The VMA {@code v} itself: looked up, split, merged, resized, its flags changed, freed; with
+   * {@code ptes}, also the PTEs set, zapped or changed through it.
+   */
+  static Target vma(Vma v, boolean ptes) {
     return r -> {
       if (r.args() == null) {
         return null;
@@ -184,6 +192,10 @@ final class Touches {
             && v.contains(a)) {
           return new Touch(Role.LOOK, "looks up " + v);
         }
+        return null;
+      }
+      if (!ptes && (r.name().equals("set_pte_at") || r.name().equals("zap_pte_range")
+          || r.name().equals("change_pte_range"))) {
         return null;
       }
       return switch (r.name()) {

@@ -77,8 +77,7 @@ final class VmaChecks {
           "task %s set a PTE at %x of %s in %s, after task %s's munmap (or merge) took the VMA"
               + " away",
           t.name(), address, mm.name(), v == null ? "no VMA" : v.toString(), name(by)),
-          v == null ? Touches.pte(mm, address)
-              : Touches.anyOf(List.of(Touches.pte(mm, address), Touches.vma(v))), t, by);
+          v == null ? Touches.pte(mm, address) : pteIn(mm, address, v), t, by);
       return;
     }
     if (!v.contains(address) && mm.findVma(address) == null) {
@@ -187,8 +186,9 @@ final class VmaChecks {
     return t == null ? "(none)" : t.name();
   }
 
+  /** The PTE at {@code address}, and {@code v} itself (not the other PTEs set in it). */
   private static Touches.Target pteIn(MmStruct mm, long address, Vma v) {
-    return Touches.anyOf(List.of(Touches.pte(mm, address), Touches.vma(v)));
+    return Touches.anyOf(List.of(Touches.pte(mm, address), Touches.vma(v, false)));
   }
 
   /**
