@@ -43,7 +43,8 @@ import java.util.TreeSet;
  *       munmap or mprotect of a VMA leaves behind ({@link VmaChecks}).
  * </ul>
  *
- * Each kind is counted; the first {@value #SHOWN_PER_KIND} of each keep their interleaving.
+ * Each kind is counted; the first {@value #SHOWN_PER_KIND} of each keep their interleaving,
+ * centred on the state the violation is about and naming its culprit ({@link Interleaving}).
  */
 public final class Oracle implements Machine.LockListener {
   /** Violations of one kind kept with their interleaving. */
