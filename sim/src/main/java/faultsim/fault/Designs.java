@@ -336,8 +336,19 @@ public final class Designs {
     }
 
     @Override
+    public void primitive(Task t, faultsim.lang.Primitive p, faultsim.lang.Args args,
+        String location) {
+      oracle.primitive(t, p.name(), args);
+    }
+
+    @Override
     public boolean records(String name) {
       return !UNTRACED.contains(name);
+    }
+
+    @Override
+    public boolean recordsReturnValues() {
+      return false;
     }
   }
 }

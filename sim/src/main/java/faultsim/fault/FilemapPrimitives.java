@@ -23,8 +23,8 @@ final class FilemapPrimitives {
     Type folioCursor = k.folioCursor();
     h.primitiveSource("mm/filemap.c");
     h.primitive("filemap_get_folio").params(mapping, Type.INT).returns(folio)
-        .impl((env, t, a) -> {
-          Folio f = ((AddressSpace) a[0]).folio((Long) a[1]);
+        .implSlots((env, t, a) -> {
+          Folio f = ((AddressSpace) a.ref(0)).folio(a.i(1));
           long cost = KernelCosts.PAGECACHE_LOOKUP_NS;
           if (f != null) {
             cost += f.refLine().atomic(t.machine(), t.core());
@@ -34,14 +34,14 @@ final class FilemapPrimitives {
           return f;
         }).add();
     h.primitive("xa_is_value").params(mapping, Type.INT).returns(Type.BOOL)
-        .impl((env, t, a) -> {
+        .implSlots((env, t, a) -> {
           t.busy(KernelCosts.PAGECACHE_LOOKUP_NS);
-          return ((AddressSpace) a[0]).entry((Long) a[1]) instanceof AddressSpace.ValueEntry;
+          return ((AddressSpace) a.ref(0)).entry(a.i(1)) instanceof AddressSpace.ValueEntry;
         }).add();
     h.primitive("filemap_alloc_folio").params(mapping, Type.INT).returns(folio)
-        .impl((env, t, a) -> {
+        .implSlots((env, t, a) -> {
           t.busy(KernelCosts.FOLIO_ALLOC_NS);
-          return ((AddressSpace) a[0]).newFolio((Long) a[1]);
+          return ((AddressSpace) a.ref(0)).newFolio(a.i(1));
         }).add();
     h.primitive("__folio_set_locked").params(folio).tryAcquires(0, true)
         .impl((env, t, a) -> {
@@ -152,7 +152,7 @@ final class FilemapPrimitives {
       return null;
     }).add();
     h.primitive("pagecache_range").params(mapping, Type.INT, Type.INT).returns(folioCursor)
-        .impl((env, t, a) -> new FolioBatchCursor((AddressSpace) a[0], (Long) a[1],
-            (Long) a[2])).add();
+        .implSlots((env, t, a) -> new FolioBatchCursor((AddressSpace) a.ref(0), a.i(1),
+            a.i(2))).add();
   }
 }

@@ -21,7 +21,7 @@ final class FsPrimitives {
     Type folio = k.folio();
     h.primitiveSource("include/linux/fs.h, fs/ext4, fs/xfs, fs/dax.c, mm/shmem.c");
     h.primitive("i_size_read").params(mapping).returns(Type.INT)
-        .impl((env, t, a) -> ((AddressSpace) a[0]).iSize()).add();
+        .implLong((env, t, a) -> ((AddressSpace) a.ref(0)).iSize()).add();
     h.primitive("i_size_write").params(mapping, Type.INT).impl((env, t, a) -> {
       ((AddressSpace) a[0]).setISize((Long) a[1]);
       return null;

@@ -129,17 +129,17 @@ public final class KernelHost {
       h.lockClass(mm, "mmap_sem", "&mm->mmap_sem");
       h.lockClass(mm, "page_table_lock", "&mm->page_table_lock");
       h.fieldAliases(mm, "mmap_sem was renamed mmap_lock in 5.8", "mmap_lock", "mmap_sem");
-      h.field(mm, "mm_lock_seq", Type.INT, o -> ((MmStruct) o).mmLockSeq());
+      h.intField(mm, "mm_lock_seq", o -> ((MmStruct) o).mmLockSeq());
 
       h.field(vma, "vm_mm", mm, o -> ((Vma) o).mm());
       h.field(vma, "vm_file", mapping, o -> ((Vma) o).file());
-      h.field(vma, "vm_start", Type.INT, o -> ((Vma) o).start());
-      h.field(vma, "vm_end", Type.INT, o -> ((Vma) o).end());
-      h.field(vma, "vm_pgoff", Type.INT, o -> ((Vma) o).pgoff());
-      h.field(vma, "vm_flags", Type.INT, o -> ((Vma) o).vmFlags());
+      h.intField(vma, "vm_start", o -> ((Vma) o).start());
+      h.intField(vma, "vm_end", o -> ((Vma) o).end());
+      h.intField(vma, "vm_pgoff", o -> ((Vma) o).pgoff());
+      h.intField(vma, "vm_flags", o -> ((Vma) o).vmFlags());
       h.field(vma, "vm_lock", rwsem, o -> ((Vma) o).vmLock());
       h.lockClass(vma, "vm_lock", "&vma->vm_lock");
-      h.field(vma, "vm_lock_seq", Type.INT, o -> ((Vma) o).vmLockSeq(),
+      h.intField(vma, "vm_lock_seq", o -> ((Vma) o).vmLockSeq(),
           (o, v) -> ((Vma) o).setVmLockSeq((Long) v));
       h.field(vma, "anon_vma", Type.BOOL, o -> ((Vma) o).hasAnonVma());
       h.field(vma, "detached", Type.BOOL, o -> ((Vma) o).detached());
@@ -149,11 +149,11 @@ public final class KernelHost {
         h.field(mapping, f, kernelTypes().lockType(e.getValue().kind()), o -> ((AddressSpace) o).lock(f));
         h.lockClass(mapping, f, e.getValue().className());
       }
-      h.field(mapping, "fs", Type.INT, o -> (long) ((AddressSpace) o).fs().ordinal() + 1);
+      h.intField(mapping, "fs", o -> (long) ((AddressSpace) o).fs().ordinal() + 1);
       h.field(mapping, "falloc_waitq", waitQueue, o -> ((AddressSpace) o).fallocWaitq());
-      h.field(mapping, "nrpages", Type.INT, o -> ((AddressSpace) o).sizePages());
+      h.intField(mapping, "nrpages", o -> ((AddressSpace) o).sizePages());
 
-      h.field(folio, "index", Type.INT, o -> ((Folio) o).index());
+      h.intField(folio, "index", o -> ((Folio) o).index());
       h.field(folio, "mapping", mapping, o -> ((Folio) o).mapping());
       h.field(folio, "uptodate", Type.BOOL, o -> ((Folio) o).uptodate());
       h.field(folio, "locked", Type.BOOL, o -> ((Folio) o).isLocked());
@@ -163,10 +163,10 @@ public final class KernelHost {
       h.field(folio, "anon", Type.BOOL, o -> ((Folio) o).isAnon());
 
       h.field(vmf, "vma", vma, o -> ((VmFault) o).vma());
-      h.field(vmf, "address", Type.INT, o -> ((VmFault) o).address());
-      h.field(vmf, "pgoff", Type.INT, o -> ((VmFault) o).pgoff());
-      h.field(vmf, "vma_flags", Type.INT, o -> ((VmFault) o).vmaFlags());
-      h.field(vmf, "flags", Type.INT, o -> ((VmFault) o).flags(),
+      h.intField(vmf, "address", o -> ((VmFault) o).address());
+      h.intField(vmf, "pgoff", o -> ((VmFault) o).pgoff());
+      h.intField(vmf, "vma_flags", o -> ((VmFault) o).vmaFlags());
+      h.intField(vmf, "flags", o -> ((VmFault) o).flags(),
           (o, v) -> ((VmFault) o).setFlags((Long) v));
       h.field(vmf, "folio", folio, o -> ((VmFault) o).folio(),
           (o, v) -> ((VmFault) o).setFolio((Folio) v));

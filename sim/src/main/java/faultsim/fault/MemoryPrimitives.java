@@ -28,38 +28,38 @@ final class MemoryPrimitives {
     Type folio = k.folio();
     Type vmaCursor = k.vmaCursor();
     h.primitiveSource("mm/memory.c, mm/rmap.c");
-    h.primitive("pte_lockptr").params(mm, Type.INT).returns(spinlock).impl((env, t, a) -> {
-      MmStruct m = (MmStruct) a[0];
-      long addr = (Long) a[1];
+    h.primitive("pte_lockptr").params(mm, Type.INT).returns(spinlock).implSlots((env, t, a) -> {
+      MmStruct m = (MmStruct) a.ref(0);
+      long addr = a.i(1);
       if (m.pteTable(addr) == null) {
         t.busy(KernelCosts.PTE_ALLOC_NS);
       }
       return m.pteAlloc(addr).ptl();
     }).add();
     h.primitive("pte_table_present").params(mm, Type.INT).returns(Type.BOOL)
-        .impl((env, t, a) -> ((MmStruct) a[0]).pteTable((Long) a[1]) != null).add();
+        .implSlots((env, t, a) -> ((MmStruct) a.ref(0)).pteTable(a.i(1)) != null).add();
     h.primitive("pte_none").params(mm, Type.INT).returns(Type.BOOL)
-        .impl((env, t, a) -> ((MmStruct) a[0]).pte((Long) a[1]) == null).add();
+        .implSlots((env, t, a) -> ((MmStruct) a.ref(0)).pte(a.i(1)) == null).add();
     h.primitive("pte_folio").params(mm, Type.INT).returns(folio)
-        .impl((env, t, a) -> ((MmStruct) a[0]).pte((Long) a[1])).add();
+        .implSlots((env, t, a) -> ((MmStruct) a.ref(0)).pte(a.i(1))).add();
     h.primitive("pte_write").params(mm, Type.INT).returns(Type.BOOL)
-        .impl((env, t, a) -> ((MmStruct) a[0]).pteWritable((Long) a[1])).add();
+        .implSlots((env, t, a) -> ((MmStruct) a.ref(0)).pteWritable(a.i(1))).add();
     h.primitive("pmd_addr_end").params(Type.INT, Type.INT).returns(Type.INT)
-        .impl((env, t, a) -> Math.min((Long) a[1],
-            ((Long) a[0] / Kernel.PMD_SIZE + 1) * Kernel.PMD_SIZE)).add();
-    h.primitive("set_pte_at").params(vma, Type.INT, folio, Type.BOOL).impl((env, t, a) -> {
-      Vma v = (Vma) a[0];
-      long addr = (Long) a[1];
-      Folio f = (Folio) a[2];
+        .implLong((env, t, a) -> Math.min(a.i(1),
+            (a.i(0) / Kernel.PMD_SIZE + 1) * Kernel.PMD_SIZE)).add();
+    h.primitive("set_pte_at").params(vma, Type.INT, folio, Type.BOOL).implSlots((env, t, a) -> {
+      Vma v = (Vma) a.ref(0);
+      long addr = a.i(1);
+      Folio f = (Folio) a.ref(2);
       requirePtl(t, v.mm(), addr, "set_pte_at");
       if (!v.contains(addr) && !v.resized()) {
         throw t.fault("set_pte_at(" + Long.toHexString(addr) + ") outside " + v);
       }
-      v.mm().setPte(addr, f, (Boolean) a[3]);
+      v.mm().setPte(addr, f, a.bool(3));
       f.get();
       long cost = KernelCosts.SET_PTE_NS + f.refLine().atomic(t.machine(), t.core());
       env.context(KernelContext.class).oracle().mapped(t, v, v.pageIndex(addr), f);
-      env.context(KernelContext.class).oracle().ptePlaced(t, v, addr, (Boolean) a[3]);
+      env.context(KernelContext.class).oracle().ptePlaced(t, v, addr, a.bool(3));
       t.busy(cost);
       return null;
     }).add();

@@ -23,21 +23,21 @@ final class MmPrimitives {
     Type vmf = k.vmf();
     h.primitiveSource("arch/x86/mm/fault.c, mm/mmap.c, mm/memory.c");
     h.primitive("min").params(Type.INT, Type.INT).returns(Type.INT)
-        .impl((env, t, a) -> Math.min((Long) a[0], (Long) a[1])).add();
+        .implLong((env, t, a) -> Math.min(a.i(0), a.i(1))).add();
     h.primitive("max").params(Type.INT, Type.INT).returns(Type.INT)
-        .impl((env, t, a) -> Math.max((Long) a[0], (Long) a[1])).add();
+        .implLong((env, t, a) -> Math.max(a.i(0), a.i(1))).add();
     h.primitive("fault_entry").impl((env, t, a) -> {
       t.busy(KernelCosts.FAULT_ENTRY_NS);
       return null;
     }).add();
-    h.primitive("find_vma").params(mm, Type.INT).returns(vma).impl((env, t, a) -> {
+    h.primitive("find_vma").params(mm, Type.INT).returns(vma).implSlots((env, t, a) -> {
       t.busy(KernelCosts.FIND_VMA_NS);
-      return ((MmStruct) a[0]).findVma((Long) a[1]);
+      return ((MmStruct) a.ref(0)).findVma(a.i(1));
     }).add();
     h.primitive("vmf_init").params(vma, Type.INT, Type.INT).returns(vmf)
-        .impl((env, t, a) -> {
-          env.context(KernelContext.class).oracle().faultUses(t, (Vma) a[0]);
-          return new VmFault((Vma) a[0], (Long) a[1], (Long) a[2]);
+        .implSlots((env, t, a) -> {
+          env.context(KernelContext.class).oracle().faultUses(t, (Vma) a.ref(0));
+          return new VmFault((Vma) a.ref(0), a.i(1), a.i(2));
         }).add();
     h.primitive("vma_end_write_all").params(mm).impl((env, t, a) -> {
       ((MmStruct) a[0]).advanceMmLockSeq();
@@ -66,11 +66,11 @@ final class MmPrimitives {
       return null;
     }).add();
     h.primitive("linear_page_index").params(vma, Type.INT).returns(Type.INT)
-        .impl((env, t, a) -> ((Vma) a[0]).pageIndex((Long) a[1])).add();
+        .implLong((env, t, a) -> ((Vma) a.ref(0)).pageIndex(a.i(1))).add();
     h.primitive("vma_address").params(vma, Type.INT).returns(Type.INT)
-        .impl((env, t, a) -> ((Vma) a[0]).address((Long) a[1])).add();
-    h.primitive("count_vm_event").params(Type.INT).impl((env, t, a) -> {
-      env.context(KernelContext.class).kernel().countVmEvent(vmEventName(env, t, (Long) a[0]));
+        .implLong((env, t, a) -> ((Vma) a.ref(0)).address(a.i(1))).add();
+    h.primitive("count_vm_event").params(Type.INT).implSlots((env, t, a) -> {
+      env.context(KernelContext.class).kernel().countVmEvent(vmEventName(env, t, a.i(0)));
       return null;
     }).add();
     h.primitive("count_retry").impl((env, t, a) -> {

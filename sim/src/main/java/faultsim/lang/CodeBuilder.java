@@ -28,6 +28,8 @@ final class CodeBuilder {
   private int column;
   private int depth;
   private int maxDepth;
+  /** Local slots an ASTORE writes (with the reference parameters: what RET clears). */
+  private final java.util.BitSet refSlots = new java.util.BitSet();
 
   /** Subsequent words belong to the statement starting at {@code t}. */
   void at(Token t) {
@@ -56,6 +58,9 @@ final class CodeBuilder {
 
   /** Emits {@code op} with its operands; {@code stackDelta} is its net effect on the stack. */
   void emit(int stackDelta, int op, int... operands) {
+    if (op == Op.ASTORE) {
+      refSlots.set(operands[0]);
+    }
     word(op);
     for (int x : operands) {
       word(x);
@@ -136,6 +141,12 @@ final class CodeBuilder {
     fn.constants = constants.toArray();
     fn.locals = locals;
     fn.maxStack = maxDepth + 2;
+    for (int i = 0; i < fn.paramTypes.size(); i++) {
+      if (PrimSite.kindOf(fn.paramTypes.get(i)) == PrimSite.REF) {
+        refSlots.set(i);
+      }
+    }
+    fn.refLocals = refSlots.stream().toArray();
   }
 
   private void word(int w) {

@@ -86,22 +86,22 @@ final class CorePrimitives {
     }).add();
 
     h.primitiveSource(null);
-    h.primitive("cpu").params(Type.INT).impl((env, t, a) -> {
-      t.cpu((Long) a[0]);
+    h.primitive("cpu").params(Type.INT).implSlots((env, t, a) -> {
+      t.cpu(a.i(0));
       return null;
     }).add();
     h.primitive("cpu").params(Type.DIST).impl((env, t, a) -> {
       t.cpu(((Dist) nonNull(a, 0, "cpu")).sample(env.stream()));
       return null;
     }).add();
-    h.primitive("schedule_timeout").params(Type.INT).impl((env, t, a) -> {
-      t.sleepFor((Long) a[0]);
+    h.primitive("schedule_timeout").params(Type.INT).implSlots((env, t, a) -> {
+      t.sleepFor(a.i(0));
       return null;
     }).add();
 
     Type range = h.cursorType("range_cursor", Type.INT);
     h.primitive("range").params(Type.INT, Type.INT).returns(range)
-        .impl((env, t, a) -> new RangeCursor((Long) a[0], (Long) a[1])).add();
+        .implSlots((env, t, a) -> new RangeCursor(a.i(0), a.i(1))).add();
 
     h.primitive("const").foldable().params(Type.INT).returns(Type.DIST)
         .impl((env, t, a) -> Dist.constant((Long) a[0])).add();

@@ -18,7 +18,10 @@ import java.util.function.BooleanSupplier;
  * <p>Values: integer and boolean values live in {@code long} slots (booleans as 0/1) and
  * references in parallel {@code Object} slots, chosen statically by the checker, so arithmetic
  * and comparisons never box. Values cross the API as {@link Long}, {@link Boolean} and host
- * objects.
+ * objects. A primitive call is made the way its call site chose when the design was loaded: an
+ * {@link Args} view over the arguments on the operand stack (nothing boxes), or, for a primitive
+ * defined with an {@code Object[]} impl, the task's reused array of that length. The trace gets
+ * the same view, and the run's answer to whether it records that primitive is asked once.
  *
  * <pre>{@code
  * // a driver Program: think, call, measure
@@ -76,8 +79,16 @@ public final class DesignCall {
   /** True when the primitive at {@link #pc} has had its delay and is to run now. */
   private boolean delayed;
 
+  /** The view of a primitive call's arguments, reused from call to call. */
+  private final Args args = new Args();
+  /** Arrays of each length for primitives that take their arguments boxed, reused likewise. */
+  private Object[][] boxes = new Object[8][];
+  /** Calls every primitive through the boxed path, asking the trace at every call. */
+  private final boolean reference;
+
   public DesignCall(RunEnv env) {
     this.env = env;
+    this.reference = env.referencePath();
   }
 
   /**
@@ -389,9 +400,15 @@ public final class DesignCall {
             int op = code[at];
             long lret = op == Op.LRET ? lv[sp - 1] : 0;
             Object aret = op == Op.ARET ? rv[sp - 1] : null;
-            Arrays.fill(rv, bp, sp, null);
+            for (int s : f.refLocals) {
+              rv[bp + s] = null;
+            }
+            for (int s = bp + f.locals; s < sp; s++) {
+              rv[s] = null;
+            }
             if (trace != null) {
-              trace.exit(t, f.name, box(f.returnType, lret, aret));
+              trace.exit(t, f.name, reference || trace.recordsReturnValues()
+                  ? box(f.returnType, lret, aret) : null);
             }
             if (depth == 0) {
               returnValue = box(f.returnType, lret, aret);
@@ -448,36 +465,47 @@ public final class DesignCall {
               }
             }
             byte[] kinds = site.argKinds;
-            Object[] args = new Object[kinds.length];
-            sp -= kinds.length;
-            for (int i = 0; i < kinds.length; i++) {
-              int s = sp + i;
-              switch (kinds[i]) {
-                case PrimSite.INT -> args[i] = lv[s];
-                case PrimSite.BOOL -> args[i] = lv[s] != 0;
-                default -> {
-                  args[i] = rv[s];
-                  rv[s] = null;
-                }
-              }
-            }
+            int n = kinds.length;
+            sp -= n;
             this.fn = f;
             this.pc = pc;
             this.sp = sp;
             this.bp = bp;
-            primitive = site.primitive.name();
-            if (trace != null && trace.records(site.primitive.name())) {
-              trace.primitive(t, site.primitive.name(), args.clone(), site.location);
+            primitive = site.name;
+            Args view = this.args;
+            view.set(kinds, lv, rv, sp);
+            Object[] boxed = null;
+            if (reference) {
+              boxed = view.toArray();
+              if (trace != null && trace.records(site.name)) {
+                trace.primitive(t, site.name, boxed.clone(), site.location);
+              }
+            } else if (trace != null && env.traces(site.primitive)) {
+              trace.primitive(t, site.primitive, view, site.location);
             }
-            Object result;
+            Object result = null;
+            long value = 0;
             try {
-              result = site.impl.call(env, t, args);
+              if (reference) {
+                result = site.impl.call(env, t, boxed);
+              } else {
+                switch (site.mode) {
+                  case PrimSite.LONG -> value = site.longImpl.call(env, t, view);
+                  case PrimSite.SLOTS -> result = site.slotImpl.call(env, t, view);
+                  default -> result = site.impl.call(env, t, view.boxInto(boxes(n)));
+                }
+              }
             } catch (DesignFault e) {
               throw e;
             } catch (RuntimeException e) {
-              throw fault(t, f, at, site.primitive.name() + ": " + message(e), e);
+              throw fault(t, f, at, site.name + ": " + message(e), e);
             }
-            if (!site.returnsVoid) {
+            for (int i = 0; i < n; i++) {
+              rv[sp + i] = null;
+            }
+            if (site.mode == PrimSite.LONG && !reference) {
+              lv[sp++] = site.returnKind == PrimSite.BOOL ? (value != 0 ? 1 : 0) : value;
+            } else if (!site.returnsVoid) {
               if (result == Primitive.RESULT) {
                 if (site.returnKind == PrimSite.REF) {
                   throw fault(t, f, at, site.primitive.name() + " returned RESULT, but the"
@@ -507,14 +535,23 @@ public final class DesignCall {
               throw fault(t, f, at, "NULL dereference: reading ->" + field.name() + " of a NULL "
                   + field.owner().declaration(), null);
             }
-            Object v;
+            Object v = null;
+            boolean readsLong = field.readsLong();
             try {
-              v = field.read(o, env);
+              if (readsLong) {
+                lv[sp] = field.readLong(o, env);
+              } else {
+                v = field.read(o, env);
+              }
             } catch (RuntimeException e) {
               this.pc = pc;
               throw fault(t, f, at, "reading ->" + field.name() + ": " + message(e), e);
             }
-            sp = push(t, f, at, sp, PrimSite.kindOf(field.type()), v, field.name());
+            if (readsLong) {
+              sp++;
+            } else {
+              sp = push(t, f, at, sp, PrimSite.kindOf(field.type()), v, field.name());
+            }
           }
           case Op.PUTF -> {
             FieldAccess field = (FieldAccess) k[code[pc++]];
@@ -629,7 +666,22 @@ public final class DesignCall {
     }
   }
 
-  /** Pushes a primitive's, field's or global's value into the slot its type says. */
+  /**
+   * The array of {@code n} elements this task passes boxed arguments in, overwritten at its next
+   * call: primitives read their arguments during the call and keep no array.
+   */
+  private Object[] boxes(int n) {
+    if (n >= boxes.length) {
+      boxes = Arrays.copyOf(boxes, n + 1);
+    }
+    Object[] b = boxes[n];
+    if (b == null) {
+      b = new Object[n];
+      boxes[n] = b;
+    }
+    return b;
+  }
+
   /** The value at stack slot {@code sp} as an object of {@code type}; clears a reference. */
   private static Object popped(Type type, long[] lv, Object[] rv, int sp) {
     byte kind = PrimSite.kindOf(type);
@@ -644,6 +696,7 @@ public final class DesignCall {
     return v;
   }
 
+  /** Pushes a primitive's, field's or global's value into the slot its type says. */
   private int push(Task t, FunctionCode f, int at, int sp, byte kind, Object v,
       String what) {
     switch (kind) {

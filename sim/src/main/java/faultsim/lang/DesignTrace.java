@@ -29,10 +29,30 @@ public interface DesignTrace {
   void primitive(Task t, String name, Object[] args, String location);
 
   /**
+   * A primitive is about to be called, with the arguments as the interpreter holds them (no
+   * boxing): the view is valid during this call only, so copy what is kept. By default, the
+   * arguments boxed into a new array for {@link #primitive(Task, String, Object[], String)}.
+   *
+   * @param location where the call is written
+   */
+  default void primitive(Task t, Primitive p, Args args, String location) {
+    primitive(t, p.name(), args.toArray(), location);
+  }
+
+  /**
    * Whether calls of primitive {@code name} are of interest; when false the interpreter neither
-   * copies their arguments nor calls {@link #primitive}. Asked at every call: keep it cheap.
+   * copies their arguments nor calls {@link #primitive}. Asked once per primitive and run (the
+   * answer is kept), so it must not change during a run.
    */
   default boolean records(String name) {
+    return true;
+  }
+
+  /**
+   * Whether {@link #exit} is to be given the value returned; when false it is given null and the
+   * interpreter does not box the value.
+   */
+  default boolean recordsReturnValues() {
     return true;
   }
 }

@@ -17,6 +17,16 @@ interface FieldAccess {
   /** The field's value in {@code object}, during the run of {@code env}. */
   Object read(Object object, RunEnv env);
 
+  /** Whether {@link #readLong} gives the (int) value without boxing it. */
+  default boolean readsLong() {
+    return false;
+  }
+
+  /** The int field's value in {@code object}, when {@link #readsLong}. */
+  default long readLong(Object object, RunEnv env) {
+    throw new UnsupportedOperationException(name() + " is not read as a long");
+  }
+
   /** Stores {@code value} in {@code object}'s field. */
   void write(Object object, Object value);
 }

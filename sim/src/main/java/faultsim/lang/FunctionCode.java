@@ -24,6 +24,10 @@ final class FunctionCode {
   int[] columns;
   int locals;
   int maxStack;
+  /** The local slots that ever hold a reference (cleared when the function returns). */
+  int[] refLocals;
+  /** {@link #siteAt} by instruction word, made on first use. */
+  private String[] sites;
 
   FunctionCode(String name, String design, DesignSource source, Type returnType,
       List<Type> paramTypes, int line, int column) {
@@ -46,7 +50,19 @@ final class FunctionCode {
   /** {@code name+offset (file:line)} at {@code pc}, the offset in lines from the definition. */
   String siteAt(int pc) {
     int i = Math.max(0, Math.min(pc, lines.length - 1));
-    return name + "+" + (lines[i] - line) + " (" + source.label() + ":" + lines[i] + ")";
+    // Asked at every lock acquisition (lock_stat's call sites): made once per instruction word.
+    // Runs on several threads may fill the cache at once; they store equal strings.
+    String[] cache = sites;
+    if (cache == null) {
+      cache = new String[lines.length];
+      sites = cache;
+    }
+    String s = cache[i];
+    if (s == null) {
+      s = name + "+" + (lines[i] - line) + " (" + source.label() + ":" + lines[i] + ")";
+      cache[i] = s;
+    }
+    return s;
   }
 
   /** {@code name (file:line)} for a call stack, at {@code pc}. */

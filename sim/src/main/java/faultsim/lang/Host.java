@@ -23,8 +23,18 @@ import java.util.regex.Pattern;
  * host.field(folio, "index", Type.INT, o -> ((Folio) o).index());
  * host.constant("VM_FAULT_RETRY", 0x400);
  * host.primitive("filemap_get_folio").params(mapping, Type.INT).returns(folio)
- *     .impl((env, task, args) -> ...).add();
+ *     .implSlots((env, task, a) -> ((AddressSpace) a.ref(0)).folio(a.i(1))).add();
+ * host.primitive("folio_put").params(folio)
+ *     .impl((env, task, args) -> { ((Folio) args[0]).put(); return null; }).add();
  * }</pre>
+ *
+ * <p>A primitive's Java side takes its arguments one of three ways: {@code impl}, boxed in an
+ * array ({@link Long}, {@link Boolean}, references); {@code implSlots}, read from the
+ * interpreter's operand stack through {@link Args}, with no boxing; {@code implLong}, the same
+ * for a primitive whose int or bool value is known at once, so that the value does not box
+ * either. The interpreter picks the way once per call site. Primitives on hot paths with integer
+ * arguments or values use the last two; for the others the interpreter reuses one array per
+ * task and arity, so a call allocates nothing either way unless an integer argument is boxed.
  *
  * <p>A host is filled once, before designs are loaded, and then only read, so it may be shared by
  * runs on several threads.
@@ -50,6 +60,7 @@ public final class Host {
   private final Map<HostField, String> aliasGroups = new LinkedHashMap<>();
   private final Map<String, String> resultLockClasses = new LinkedHashMap<>();
   private String defaultSource;
+  private int primitiveIds;
 
   /** Where the fields a design declares on objects of a host type are stored. */
   @FunctionalInterface
@@ -126,6 +137,30 @@ public final class Host {
    */
   public void field(Type owner, String name, Type type, Function<Object, Object> getter,
       BiConsumer<Object, Object> setter) {
+    field(owner, name, type, getter, setter, null);
+  }
+
+  /**
+   * Defines a read-only int field {@code owner->name} whose getter gives a {@code long}: designs
+   * read it without boxing (fields on hot paths: addresses, indexes, flags).
+   */
+  public void intField(Type owner, String name, java.util.function.ToLongFunction<Object> getter) {
+    Objects.requireNonNull(getter, "getter");
+    field(owner, name, Type.INT, getter::applyAsLong, null, getter);
+  }
+
+  /**
+   * An int field read as {@link #intField(Type, String, java.util.function.ToLongFunction)} that
+   * designs may assign: {@code setter} receives a {@link Long}.
+   */
+  public void intField(Type owner, String name, java.util.function.ToLongFunction<Object> getter,
+      BiConsumer<Object, Object> setter) {
+    Objects.requireNonNull(getter, "getter");
+    field(owner, name, Type.INT, getter::applyAsLong, setter, getter);
+  }
+
+  private void field(Type owner, String name, Type type, Function<Object, Object> getter,
+      BiConsumer<Object, Object> setter, java.util.function.ToLongFunction<Object> longGetter) {
     if (owner.kind() != Type.Kind.HOST) {
       throw new IllegalArgumentException("fields belong to host types, not " + owner);
     }
@@ -133,7 +168,8 @@ public final class Host {
     checkName(name);
     Objects.requireNonNull(getter, "getter");
     Map<String, HostField> map = fields.computeIfAbsent(owner, k -> new LinkedHashMap<>());
-    if (map.putIfAbsent(name, new HostField(owner, name, type, getter, setter)) != null) {
+    if (map.putIfAbsent(name, new HostField(owner, name, type, getter, setter,
+        longGetter)) != null) {
       throw new IllegalArgumentException(owner + "->" + name + " defined twice");
     }
   }
@@ -268,6 +304,11 @@ public final class Host {
   }
 
   // ---- used by the compiler ----------------------------------------------------------------
+
+  /** A new primitive's number ({@link Primitive#id}). */
+  int nextPrimitiveId() {
+    return primitiveIds++;
+  }
 
   void register(Primitive p) {
     List<Primitive> list = primitives.computeIfAbsent(p.name(), k -> new ArrayList<>());

@@ -2,13 +2,26 @@ package faultsim.lang;
 
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * A field of a host type that designs read as {@code obj->name} (and assign when
- * {@code setter} is not null).
+ * {@code setter} is not null); an int field may have a getter of a {@code long}
+ * ({@code longGetter}), which the interpreter reads without boxing.
  */
 record HostField(Type owner, String name, Type type, Function<Object, Object> getter,
-    BiConsumer<Object, Object> setter) implements FieldAccess {
+    BiConsumer<Object, Object> setter, ToLongFunction<Object> longGetter)
+    implements FieldAccess {
+
+  @Override
+  public boolean readsLong() {
+    return longGetter != null;
+  }
+
+  @Override
+  public long readLong(Object object, RunEnv env) {
+    return longGetter.applyAsLong(object);
+  }
 
   @Override
   public boolean writable() {

@@ -38,6 +38,29 @@ public final class Primitive {
     Object call(RunEnv env, Task task, Object[] args);
   }
 
+  /**
+   * The Java side of a primitive that reads its arguments from the interpreter's slots, without
+   * boxing: the interpreter's fast path. The view is valid during the call only.
+   */
+  @FunctionalInterface
+  public interface SlotImpl {
+    /**
+     * Performs the primitive for {@code task}.
+     *
+     * @return the value (ignored for void primitives), or {@link #RESULT}
+     */
+    Object call(RunEnv env, Task task, Args args);
+  }
+
+  /**
+   * A primitive returning an int or a bool ({@code 0}/{@code 1}) computed at once (not
+   * {@link #RESULT}), from arguments in the interpreter's slots: neither arguments nor value box.
+   */
+  @FunctionalInterface
+  public interface LongImpl {
+    long call(RunEnv env, Task task, Args args);
+  }
+
   /** What a primitive does to a lock passed as an argument, for {@code explain}'s lock order. */
   public enum LockAction {
     /** Takes the lock, waiting if needed: held afterwards, ordered after every lock held. */
@@ -55,10 +78,15 @@ public final class Primitive {
    */
   public record LockEffect(int arg, boolean write, LockAction action, String field) {}
 
+  private final int id;
+  private final Host host;
   private final String name;
   private final List<Type> params;
+  private final byte[] kinds;
   private final Type returns;
   private final Impl impl;
+  private final SlotImpl slotImpl;
+  private final LongImpl longImpl;
   private final List<LockEffect> lockEffects;
   private final boolean foldable;
   private final String source;
@@ -67,7 +95,9 @@ public final class Primitive {
   private final Boolean sleeps;
   private final String wraps;
 
-  private Primitive(Builder b) {
+  private Primitive(Builder b, int id) {
+    this.id = id;
+    this.host = b.host;
     this.wraps = b.wraps;
     this.source = b.source;
     this.cost = b.cost;
@@ -76,7 +106,13 @@ public final class Primitive {
     this.name = b.name;
     this.params = List.copyOf(b.params);
     this.returns = b.returns;
-    this.impl = b.impl;
+    this.kinds = new byte[params.size()];
+    for (int i = 0; i < kinds.length; i++) {
+      kinds[i] = PrimSite.kindOf(params.get(i));
+    }
+    this.slotImpl = b.slotImpl;
+    this.longImpl = b.longImpl;
+    this.impl = b.impl != null ? b.impl : boxedAdapter(slotImpl, longImpl, returns, kinds);
     this.lockEffects = List.copyOf(b.lockEffects);
     this.foldable = b.foldable;
   }
@@ -93,8 +129,48 @@ public final class Primitive {
     return returns;
   }
 
+  /**
+   * The Object[] side: the impl given, or for a primitive defined on slots an adapter that
+   * unboxes the arguments (constant folding and the interpreter's reference path call this).
+   */
   Impl impl() {
     return impl;
+  }
+
+  /** The slot impl, or null when the primitive was defined with an {@link Impl}. */
+  SlotImpl slotImpl() {
+    return slotImpl;
+  }
+
+  /** The long impl, or null when the primitive was defined otherwise. */
+  LongImpl longImpl() {
+    return longImpl;
+  }
+
+  /** The kinds of the parameters ({@link Args#INT}, {@link Args#BOOL}, {@link Args#REF}). */
+  byte[] kinds() {
+    return kinds;
+  }
+
+  /** A number for this primitive, unique within its host, counting from 0 in definition order. */
+  int id() {
+    return id;
+  }
+
+  /** The host that defines this primitive. */
+  Host host() {
+    return host;
+  }
+
+  private static Impl boxedAdapter(SlotImpl slots, LongImpl longs, Type returns, byte[] kinds) {
+    if (slots != null) {
+      return (env, t, a) -> slots.call(env, t, Args.of(kinds, a));
+    }
+    boolean bool = returns.kind() == Type.Kind.BOOL;
+    return (env, t, a) -> {
+      long v = longs.call(env, t, Args.of(kinds, a));
+      return bool ? (Object) (v != 0) : (Object) v;
+    };
   }
 
   public List<LockEffect> lockEffects() {
@@ -169,6 +245,8 @@ public final class Primitive {
     private final List<Type> params = new ArrayList<>();
     private Type returns = Type.VOID;
     private Impl impl;
+    private SlotImpl slotImpl;
+    private LongImpl longImpl;
     private final List<LockEffect> lockEffects = new ArrayList<>();
     private boolean foldable;
     private String source;
@@ -197,8 +275,24 @@ public final class Primitive {
       return this;
     }
 
+    /** The Java side, taking its arguments boxed in an array of its own. */
     public Builder impl(Impl impl) {
       this.impl = impl;
+      return this;
+    }
+
+    /** The Java side, reading its arguments from the interpreter's slots (no boxing). */
+    public Builder implSlots(SlotImpl impl) {
+      this.slotImpl = impl;
+      return this;
+    }
+
+    /**
+     * The Java side of a primitive returning an int or a bool (as 0/1) at once, reading its
+     * arguments from the interpreter's slots: nothing boxes.
+     */
+    public Builder implLong(LongImpl impl) {
+      this.longImpl = impl;
       return this;
     }
 
@@ -280,12 +374,19 @@ public final class Primitive {
      * Registers the primitive. A name may be defined several times with different parameter
      * lists (overloads, as {@code cpu(int)} and {@code cpu(dist)}).
      *
-     * @throws IllegalArgumentException if no impl was given, a lock argument is out of range or
-     *     the same name and parameter list is already defined
+     * @throws IllegalArgumentException if not exactly one impl was given, a long impl returns
+     *     neither int nor bool, a lock argument is out of range or the same name and parameter
+     *     list is already defined
      */
     public Primitive add() {
-      if (impl == null) {
-        throw new IllegalArgumentException("primitive " + name + " has no impl");
+      int impls = (impl == null ? 0 : 1) + (slotImpl == null ? 0 : 1) + (longImpl == null ? 0 : 1);
+      if (impls != 1) {
+        throw new IllegalArgumentException("primitive " + name
+            + (impls == 0 ? " has no impl" : " has more than one impl"));
+      }
+      if (longImpl != null && returns.kind() != Type.Kind.INT && returns.kind() != Type.Kind.BOOL) {
+        throw new IllegalArgumentException("primitive " + name + " returns " + returns.name()
+            + ": a long impl is for int and bool values");
       }
       for (LockEffect e : lockEffects) {
         if (e.arg() < 0 || e.arg() >= params.size()) {
@@ -293,7 +394,7 @@ public final class Primitive {
               "primitive " + name + ": lock argument " + e.arg() + " out of range");
         }
       }
-      Primitive p = new Primitive(this);
+      Primitive p = new Primitive(this, host.nextPrimitiveId());
       host.register(p);
       return p;
     }

@@ -15,12 +15,16 @@ public final class RunEnv {
 
   private final RandomStream stream;
   private DesignTrace trace;
+  /** Per primitive of {@link #tracedHost} (by id): 0 not asked yet, 1 traced, 2 not traced. */
+  private byte[] traced = new byte[0];
+  private Host tracedHost;
   private Perturbation perturbation;
   private Object context;
   private Object[] globals = new Object[0];
   private Object[] designGlobals = new Object[0];
   private Locks locks;
   private CompiledDesign design;
+  private boolean referencePath;
 
   /** @param stream the stream {@code cpu(dist)} and the dist constructors sample from */
   public RunEnv(RandomStream stream) {
@@ -39,6 +43,35 @@ public final class RunEnv {
   /** Sets the trace hook (null: none, at no cost). */
   public void setTrace(DesignTrace trace) {
     this.trace = trace;
+    this.traced = new byte[0];
+    this.tracedHost = null;
+  }
+
+  /**
+   * Whether the trace records calls of {@code p}: asked of the trace the first time only, the
+   * answer kept per primitive (one array read per call afterwards).
+   */
+  boolean traces(Primitive p) {
+    int id = p.id();
+    byte[] d = traced;
+    if (p.host() == tracedHost && id < d.length && d[id] != 0) {
+      return d[id] == 1;
+    }
+    return decideTrace(p);
+  }
+
+  private boolean decideTrace(Primitive p) {
+    if (p.host() != tracedHost) {
+      tracedHost = p.host();
+      traced = new byte[0];
+    }
+    int id = p.id();
+    if (id >= traced.length) {
+      traced = Arrays.copyOf(traced, Math.max(id + 1, traced.length * 2));
+    }
+    boolean r = trace.records(p.name());
+    traced[id] = (byte) (r ? 1 : 2);
+    return r;
   }
 
   /** The perturbation consulted before every primitive call, or null. */
@@ -89,6 +122,19 @@ public final class RunEnv {
           + " declares");
     }
     return locks;
+  }
+
+  /**
+   * Makes the interpreters created from now on call every primitive the reference way: arguments
+   * boxed into a new array (the trace given a copy), {@link DesignTrace#records} asked at every
+   * call, return values always boxed for the trace. Slower; for checking the fast path against.
+   */
+  void setReferencePath(boolean reference) {
+    this.referencePath = reference;
+  }
+
+  boolean referencePath() {
+    return referencePath;
   }
 
   /** Sets the design the run executes. */

@@ -54,6 +54,8 @@ public final class Oracle implements Machine.LockListener {
   private final long maxRetries;
   private final long noProgressNs;
   private final List<TaskTrace> traces = new ArrayList<>();
+  /** {@link #traces} by task id, for the lookup at every traced step. */
+  private TaskTrace[] tracesById = new TaskTrace[0];
   private final Map<String, Long> counts = new LinkedHashMap<>();
   private final List<Violation> shown = new ArrayList<>();
   private final List<Op> inFlight = new ArrayList<>();
@@ -77,14 +79,23 @@ public final class Oracle implements Machine.LockListener {
   // ---- tracing --------------------------------------------------------------------------------
 
   TaskTrace trace(Task t) {
-    while (traces.size() <= t.id()) {
+    int id = t.id();
+    TaskTrace[] byId = tracesById;
+    if (id < byId.length && byId[id] != null) {
+      return byId[id];
+    }
+    while (traces.size() <= id) {
       traces.add(null);
     }
-    TaskTrace tr = traces.get(t.id());
+    TaskTrace tr = traces.get(id);
     if (tr == null) {
       tr = new TaskTrace(t.name());
-      traces.set(t.id(), tr);
+      traces.set(id, tr);
     }
+    if (id >= tracesById.length) {
+      tracesById = java.util.Arrays.copyOf(tracesById, Math.max(id + 1, 2 * tracesById.length));
+    }
+    tracesById[id] = tr;
     return tr;
   }
 
@@ -99,6 +110,11 @@ public final class Oracle implements Machine.LockListener {
 
   /** {@code t} calls primitive {@code name}. */
   public void primitive(Task t, String name, Object[] args) {
+    trace(t).primitive(now(), name, args);
+  }
+
+  /** {@code t} calls primitive {@code name} with {@code args} (copied: the view is not kept). */
+  public void primitive(Task t, String name, faultsim.lang.Args args) {
     trace(t).primitive(now(), name, args);
   }
 

@@ -1,21 +1,31 @@
 package faultsim.oracle;
 
+import faultsim.lang.Args;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The last few things one task did: design functions entered and primitives called, with
  * simulated times and call depth. A ring, so that recording costs a few stores; text is made only
- * when a violation needs the interleaving.
+ * when a violation needs the interleaving. A primitive's arguments are copied as the interpreter
+ * holds them, integers and booleans as longs and references as they are, into slots of the ring
+ * itself, so that recording one allocates nothing.
  */
 final class TaskTrace {
+  /** Steps kept (a power of two). */
   static final int CAPACITY = 64;
+  /** Arguments a step keeps in the ring's slots; a call with more keeps them boxed. */
+  static final int ARG_SLOTS = 6;
 
   private final String task;
   private final long[] times = new long[CAPACITY];
   private final int[] depths = new int[CAPACITY];
   private final String[] names = new String[CAPACITY];
   private final Object[][] args = new Object[CAPACITY][];
+  /** The argument kinds of a step whose arguments are in the slots below, else null. */
+  private final byte[][] argKinds = new byte[CAPACITY][];
+  private final long[] argInts = new long[CAPACITY * ARG_SLOTS];
+  private final Object[] argRefs = new Object[CAPACITY * ARG_SLOTS];
   private final Frame[] frames = new Frame[CAPACITY];
   private final Frame root = new Frame(null, null);
   private Frame frame = root;
@@ -48,6 +58,26 @@ final class TaskTrace {
     add(now, name, a == null ? new Object[0] : a);
   }
 
+  /** A primitive called with the arguments {@code a}, copied into the ring. */
+  void primitive(long now, String name, Args a) {
+    int n = a.count();
+    if (n > ARG_SLOTS) {
+      add(now, name, a.toArray());
+      return;
+    }
+    int i = next;
+    add(now, name, null);
+    argKinds[i] = a.kinds();
+    int at = i * ARG_SLOTS;
+    for (int k = 0; k < n; k++) {
+      if (a.kind(k) == Args.REF) {
+        argRefs[at + k] = a.ref(k);
+      } else {
+        argInts[at + k] = a.i(k);
+      }
+    }
+  }
+
   /** A note made by the oracle itself (e.g. "punch_hole starts"). */
   void note(long now, String text) {
     add(now, "# " + text, null);
@@ -59,8 +89,9 @@ final class TaskTrace {
     depths[i] = depth;
     names[i] = name;
     args[i] = a;
+    argKinds[i] = null;
     frames[i] = frame;
-    next = (i + 1) % CAPACITY;
+    next = (i + 1) & (CAPACITY - 1);
     count++;
   }
 
@@ -148,24 +179,50 @@ final class TaskTrace {
       if (times[i] < fromNs || times[i] > toNs) {
         continue;
       }
-      out.add(new Record(times[i], names[i], args[i],
+      out.add(new Record(times[i], names[i], arguments(i),
           new Step(times[i], task, text(i), frames[i].path())));
     }
     return out;
   }
 
+  /** Step {@code i}'s arguments as the boxed call gave them, or null if it took none. */
+  private Object[] arguments(int i) {
+    byte[] kinds = argKinds[i];
+    if (kinds == null) {
+      return args[i];
+    }
+    Object[] a = new Object[kinds.length];
+    for (int k = 0; k < kinds.length; k++) {
+      a[k] = slot(i, k, kinds[k]);
+    }
+    return a;
+  }
+
   private String text(int i) {
     String indent = "  ".repeat(Math.min(depths[i], 8));
-    if (args[i] == null) {
+    byte[] kinds = argKinds[i];
+    if (args[i] == null && kinds == null) {
       return indent + names[i];
     }
     StringBuilder sb = new StringBuilder(indent).append(names[i]).append('(');
     boolean time = TIME_ARGUMENT.contains(names[i]);
-    for (int a = 0; a < args[i].length; a++) {
-      sb.append(a == 0 ? "" : ", ").append(time && args[i][a] instanceof Long ns
-          ? faultsim.workload.Units.formatTime(ns) : describe(args[i][a]));
+    int n = kinds != null ? kinds.length : args[i].length;
+    for (int a = 0; a < n; a++) {
+      Object v = kinds != null ? slot(i, a, kinds[a]) : args[i][a];
+      sb.append(a == 0 ? "" : ", ").append(time && v instanceof Long ns
+          ? faultsim.workload.Units.formatTime(ns) : describe(v));
     }
     return sb.append(')').toString();
+  }
+
+  /** Argument {@code a} of step {@code i} from the ring's slots, as the boxed call gave it. */
+  private Object slot(int i, int a, byte kind) {
+    int at = i * ARG_SLOTS + a;
+    return switch (kind) {
+      case Args.INT -> argInts[at];
+      case Args.BOOL -> argInts[at] != 0;
+      default -> argRefs[at];
+    };
   }
 
   /** Primitives whose integer argument is a time in ns, shown with its unit: cpu(5us). */

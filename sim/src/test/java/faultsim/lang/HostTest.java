@@ -31,6 +31,14 @@ final class HostTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> h.primitive("p").params(Type.INT).acquires(1, true)
         .impl((e, t, a) -> null).add()).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> h.primitive("two").params(Type.INT).impl((e, t, a) -> null)
+        .implSlots((e, t, a) -> null).add())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("primitive two has more than one impl");
+    assertThatThrownBy(() -> h.primitive("lref").params(Type.INT).returns(Type.DIST)
+        .implLong((e, t, a) -> 0).add())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("primitive lref returns dist: a long impl is for int and bool values");
     h.constant("X", 1);
     assertThatThrownBy(() -> h.global("X", Type.INT, env -> 1L))
         .isInstanceOf(IllegalArgumentException.class);
@@ -96,5 +104,26 @@ final class HostTest {
     CompiledDesign d = DesignLibrary.compile("p.design",
         "design p;\nint f() { struct point *p = origin(); return p->x + 1; }\n", null, h);
     assertThat(Runs.zeroCost().call(d, "f")).isEqualTo(42L);
+  }
+
+  @Test
+  void intFields_readAsLongs_andSlotAndLongImpls_giveTheirValues() throws InputException {
+    // p->x read through a long getter, p->y through a boxed one; scale() (a long impl) and
+    // shift() (a slot impl) read their int, bool and reference arguments from the slots:
+    // f() = scale(p, 3, true) + shift(p->y) = (41 * 3 + 1) + (2 << 40) = 124 + 2^41.
+    Host h = Host.withCorePrimitives();
+    Type pt = h.defineType("point", long[].class);
+    h.intField(pt, "x", o -> ((long[]) o)[0]);
+    h.field(pt, "y", Type.INT, o -> ((long[]) o)[1]);
+    h.primitive("origin").returns(pt).impl((e, t, a) -> new long[] {41, 2}).add();
+    h.primitive("scale").params(pt, Type.INT, Type.BOOL).returns(Type.INT)
+        .implLong((e, t, a) -> ((long[]) a.ref(0))[0] * a.i(1) + (a.bool(2) ? 1 : 0)).add();
+    h.primitive("shift").params(Type.INT).returns(Type.INT)
+        .implSlots((e, t, a) -> a.i(0) << 40).add();
+    CompiledDesign d = DesignLibrary.compile("p.design", "design p;\n"
+        + "int f() { struct point *p = origin(); return scale(p, 3, true) + shift(p->y); }\n"
+        + "int x() { struct point *p = origin(); return p->x; }\n", null, h);
+    assertThat(Runs.zeroCost().call(d, "f")).isEqualTo(124L + (2L << 40));
+    assertThat(Runs.zeroCost().call(d, "x")).isEqualTo(41L);
   }
 }
