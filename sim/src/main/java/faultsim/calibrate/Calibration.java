@@ -1,6 +1,7 @@
 package faultsim.calibrate;
 
 import faultsim.fault.Designs;
+import faultsim.fault.KernelCosts;
 import faultsim.lang.CompiledDesign;
 import faultsim.machine.CostProfile;
 import faultsim.run.Experiment;
@@ -53,17 +54,29 @@ public final class Calibration {
   /** Lock classes with fewer acquisitions in the capture or the simulation are not compared. */
   public static final long MIN_ACQUISITIONS = 50;
 
-  /** The cost profile keys that can be fitted, with how to read each from a profile. */
-  public static final Map<String, ToLongFunction<CostProfile>> FITTABLE = fittable();
+  /**
+   * The cost keys that can be fitted, with how to read each from a resolved workload: the
+   * machine's ({@code machine.costs.*}) and every kernel cost ({@code kernel.costs.*}).
+   */
+  public static final Map<String, ToLongFunction<Workload>> FITTABLE = fittable();
 
-  private static Map<String, ToLongFunction<CostProfile>> fittable() {
-    Map<String, ToLongFunction<CostProfile>> m = new LinkedHashMap<>();
-    m.put("machine.costs.atomic_local", CostProfile::atomicLocalNs);
-    m.put("machine.costs.transfer_same_socket", CostProfile::transferSameSocketNs);
-    m.put("machine.costs.transfer_cross_socket", CostProfile::transferCrossSocketNs);
-    m.put("machine.costs.wakeup", CostProfile::wakeupNs);
-    m.put("machine.costs.context_switch", CostProfile::contextSwitchNs);
+  private static Map<String, ToLongFunction<Workload>> fittable() {
+    Map<String, ToLongFunction<Workload>> m = new LinkedHashMap<>();
+    machine(m, "atomic_local", CostProfile::atomicLocalNs);
+    machine(m, "transfer_same_socket", CostProfile::transferSameSocketNs);
+    machine(m, "transfer_cross_socket", CostProfile::transferCrossSocketNs);
+    machine(m, "memory_fetch", CostProfile::memoryFetchNs);
+    machine(m, "wakeup", CostProfile::wakeupNs);
+    machine(m, "context_switch", CostProfile::contextSwitchNs);
+    for (KernelCosts.Cost c : KernelCosts.Cost.values()) {
+      m.put("kernel.costs." + c.key(), w -> w.kernel().costs().get(c));
+    }
     return m;
+  }
+
+  private static void machine(Map<String, ToLongFunction<Workload>> m, String key,
+      ToLongFunction<CostProfile> get) {
+    m.put("machine.costs." + key, w -> get.applyAsLong(w.spec().machine().costs()));
   }
 
   /** One fitted parameter: its key, where it started and where it ended, in ns. */
@@ -130,12 +143,12 @@ public final class Calibration {
     }
     this.start = new long[keys.size()];
     for (int i = 0; i < keys.size(); i++) {
-      ToLongFunction<CostProfile> get = FITTABLE.get(keys.get(i));
+      ToLongFunction<Workload> get = FITTABLE.get(keys.get(i));
       if (get == null) {
         throw new InputException(new Diagnostic("--fit " + keys.get(i), 0, 0, "expected one of "
             + String.join(", ", FITTABLE.keySet())));
       }
-      start[i] = Math.max(1, get.applyAsLong(w.spec().machine().costs()));
+      start[i] = Math.max(1, get.applyAsLong(w));
     }
     this.pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "calibrate");

@@ -25,8 +25,9 @@ import picocli.CommandLine.Parameters;
  * lock_stat captures), and writes them as a profile workloads can name with
  * {@code machine: {profile: FILE}}.
  */
-@Command(name = "calibrate", description = "Fit machine costs to measured throughputs (and"
-    + " /proc/lock_stat captures) and write them as a cost profile (machine.profile).")
+@Command(name = "calibrate", description = "Fit machine and kernel costs to measured"
+    + " throughputs (and /proc/lock_stat captures) and write them as a cost profile"
+    + " (machine.profile).")
 final class CalibrateCommand implements Callable<Integer> {
   /** The first line of every profile calibrate writes; only such a file is replaced. */
   static final String HEADER = "# faultsim calibrate";
@@ -43,7 +44,8 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Option(names = "--fit", paramLabel = "KEY", description = "A cost to fit (repeatable;"
       + " default machine.costs.transfer_same_socket): machine.costs.atomic_local,"
-      + " transfer_same_socket, transfer_cross_socket, wakeup or context_switch.")
+      + " transfer_same_socket, transfer_cross_socket, memory_fetch, wakeup or context_switch,"
+      + " or any kernel.costs.<name> (faultsim options lists them).")
   List<String> fit = new ArrayList<>();
 
   @Option(names = "--design", paramLabel = "D", description = "The design simulated (default:"
@@ -128,10 +130,20 @@ final class CalibrateCommand implements Callable<Integer> {
     for (String line : table(r).split("\n")) {
       y.append("# ").append(line).append('\n');
     }
-    y.append("machine:\n  costs:\n");
-    for (Calibration.Fitted f : r.parameters()) {
-      y.append("    ").append(f.key().substring("machine.costs.".length())).append(": ")
-          .append(f.fittedNs()).append("ns\n");
+    for (String section : List.of("machine", "kernel")) {
+      String prefix = section + ".costs.";
+      boolean any = false;
+      for (Calibration.Fitted f : r.parameters()) {
+        if (!f.key().startsWith(prefix)) {
+          continue;
+        }
+        if (!any) {
+          y.append(section).append(":\n  costs:\n");
+          any = true;
+        }
+        y.append("    ").append(f.key().substring(prefix.length())).append(": ")
+            .append(f.fittedNs()).append("ns\n");
+      }
     }
     Path abs = out.toAbsolutePath();
     Path tmp = abs.resolveSibling("." + abs.getFileName() + ".partial");

@@ -10,6 +10,8 @@ import faultsim.locks.Lock;
 import faultsim.locks.RwSemaphore;
 import faultsim.machine.Task;
 import java.util.function.Function;
+import static faultsim.fault.KernelCosts.Cost.RCU_GRACE_PERIOD;
+import static faultsim.fault.KernelHost.cost;
 
 /**
  * The kernel's wrappers around the locks of the modelled structs, under their own names, so that
@@ -56,12 +58,11 @@ final class ApiPrimitives {
         "i_mmap_trylock_read", "i_mmap_lock_write", "i_mmap_unlock_write", null);
 
     h.primitive("synchronize_rcu").source("kernel/rcu/tree.c").sleeps(true)
-        .cost("sleeps a grace period (" + KernelCosts.RCU_GRACE_PERIOD_NS / 1000
-            + " us, KernelCosts.RCU_GRACE_PERIOD_NS), longer while a reader in flight at the"
-            + " call is still in its read section")
+        .cost("sleeps a grace period (kernel.costs.rcu_grace_period), longer while a reader in"
+            + " flight at the call is still in its read section")
         .impl((env, t, a) -> {
           t.mightSleep("synchronize_rcu");
-          waitForReaders(t, readersInFlight(t));
+          waitForReaders(t, readersInFlight(t), cost(env, RCU_GRACE_PERIOD));
           return null;
         }).add();
     h.primitive("folio_wait_locked").params(folio).source("mm/filemap.c").sleeps(true)
@@ -151,13 +152,13 @@ final class ApiPrimitives {
    * Sleeps a grace period; on waking, if a reader that was in flight at the call is still in
    * that same read section, sleeps another one.
    */
-  private static void waitForReaders(Task t, long[] sections) {
-    t.sleepFor(KernelCosts.RCU_GRACE_PERIOD_NS);
+  private static void waitForReaders(Task t, long[] sections, long graceNs) {
+    t.sleepFor(graceNs);
     t.setContinuation(task -> {
       var tasks = task.machine().tasks();
       for (int i = 0; i < sections.length; i++) {
         if (sections[i] != 0 && tasks.get(i).rcuSection() == sections[i]) {
-          waitForReaders(task, sections);
+          waitForReaders(task, sections, graceNs);
           return;
         }
       }

@@ -7,6 +7,7 @@ import faultsim.lang.Primitive;
 import faultsim.lang.Type;
 
 import static faultsim.fault.KernelHost.*;
+import static faultsim.fault.KernelCosts.Cost.*;
 
 /**
  * Primitives of the page cache (mm/filemap.c): lookups, adding and removing folios, folio
@@ -25,7 +26,7 @@ final class FilemapPrimitives {
     h.primitive("filemap_get_folio").params(mapping, Type.INT).returns(folio)
         .implSlots((env, t, a) -> {
           Folio f = ((AddressSpace) a.ref(0)).folio(a.i(1));
-          long cost = KernelCosts.PAGECACHE_LOOKUP_NS;
+          long cost = xaLoadNs(env, t, (AddressSpace) a.ref(0), a.i(1));
           if (f != null) {
             cost += f.refLine().atomic(t.machine(), t.core());
             f.get();
@@ -35,12 +36,12 @@ final class FilemapPrimitives {
         }).add();
     h.primitive("xa_is_value").params(mapping, Type.INT).returns(Type.BOOL)
         .implSlots((env, t, a) -> {
-          t.busy(KernelCosts.PAGECACHE_LOOKUP_NS);
+          t.busy(xaLoadNs(env, t, (AddressSpace) a.ref(0), a.i(1)));
           return ((AddressSpace) a.ref(0)).entry(a.i(1)) instanceof AddressSpace.ValueEntry;
         }).add();
     h.primitive("filemap_alloc_folio").params(mapping, Type.INT).returns(folio)
         .implSlots((env, t, a) -> {
-          t.busy(KernelCosts.FOLIO_ALLOC_NS);
+          t.busy(cost(env, FOLIO_ALLOC));
           return ((AddressSpace) a.ref(0)).newFolio(a.i(1));
         }).add();
     h.primitive("__folio_set_locked").params(folio).tryAcquires(0, true)
@@ -57,7 +58,7 @@ final class FilemapPrimitives {
           Folio f = (Folio) a[1];
           requireHeld(t, m.lock("i_pages"), null, "__filemap_add_folio", "&mapping->i_pages");
           requireFolioLocked(t, f, "__filemap_add_folio");
-          t.busy(KernelCosts.XA_STORE_NS);
+          t.busy(xaStoreNs(env, t, m, f.index()));
           boolean ok = m.insertFolio(f);
           if (ok) {
             f.get();
@@ -72,16 +73,17 @@ final class FilemapPrimitives {
       }
       requireHeld(t, m.lock("i_pages"), null, "__filemap_remove_folio", "&mapping->i_pages");
       requireFolioLocked(t, f, "__filemap_remove_folio");
+      long ns = xaStoreNs(env, t, m, f.index());
       m.removeFolio(f);
       f.put();
-      t.busy(KernelCosts.XA_STORE_NS);
+      t.busy(ns);
       return null;
     }).add();
     h.primitive("xa_erase_value").params(mapping, Type.INT).impl((env, t, a) -> {
       AddressSpace m = (AddressSpace) a[0];
       requireHeld(t, m.lock("i_pages"), null, "xa_erase_value", "&mapping->i_pages");
       m.removeValueEntry((Long) a[1]);
-      t.busy(KernelCosts.XA_STORE_NS);
+      t.busy(xaStoreNs(env, t, m, (Long) a[1]));
       return null;
     }).add();
     h.primitive("filemap_read_folio").params(folio).impl((env, t, a) -> {
@@ -104,7 +106,7 @@ final class FilemapPrimitives {
         f.setGeneration(f.mapping().dataGeneration(f.index()));
       }
       f.markUptodate();
-      t.busy(KernelCosts.CLEAR_PAGE_NS);
+      t.busy(cost(env, CLEAR_PAGE));
       return null;
     }).add();
     h.primitive("folio_mark_uptodate").params(folio).impl((env, t, a) -> {
@@ -151,6 +153,14 @@ final class FilemapPrimitives {
       f.dropIdleLock();
       return null;
     }).add();
+    // filemap_map_pmd() (mm/filemap.c) and the fixed work of the ->map_pages call around it:
+    // the model has no PMD-sized folios, so it never maps the PMD and returns false.
+    h.primitive("filemap_map_pmd").params(k.vmf()).returns(Type.BOOL)
+        .cost("kernel.costs.map_pages_call")
+        .impl((env, t, a) -> {
+          t.busy(cost(env, MAP_PAGES_CALL));
+          return false;
+        }).add();
     h.primitive("pagecache_range").params(mapping, Type.INT, Type.INT).returns(folioCursor)
         .implSlots((env, t, a) -> new FolioBatchCursor((AddressSpace) a.ref(0), a.i(1),
             a.i(2))).add();

@@ -6,6 +6,7 @@ import faultsim.lang.Host;
 import faultsim.lang.Type;
 
 import static faultsim.fault.KernelHost.*;
+import static faultsim.fault.KernelCosts.Cost.*;
 
 /**
  * Primitives of the file systems' side (include/linux/fs.h, fs/ext4, fs/xfs, fs/dax.c,
@@ -32,7 +33,7 @@ final class FsPrimitives {
     }).add();
     h.primitive("get_block").params(mapping, Type.INT, Type.BOOL).returns(Type.INT)
         .impl((env, t, a) -> {
-          t.busy(KernelCosts.GET_BLOCK_NS + ((Boolean) a[2] ? KernelCosts.ALLOC_BLOCK_NS : 0));
+          t.busy(cost(env, GET_BLOCK) + ((Boolean) a[2] ? cost(env, ALLOC_BLOCK) : 0));
           return 1L;
         }).add();
     h.primitive("dax_insert_entry").params(mapping, Type.INT).returns(folio)
@@ -45,7 +46,7 @@ final class FsPrimitives {
             f.markUptodate();
             m.insertFolio(f);
           }
-          t.busy(KernelCosts.XA_STORE_NS);
+          t.busy(xaStoreNs(env, t, m, index));
           return f;
         }).add();
     h.primitive("shmem_falloc_begin").params(mapping, Type.INT, Type.INT)

@@ -12,12 +12,24 @@ public final class KernelContext {
   private final Kernel kernel;
   private final Oracle oracle;
   private final KernelSpec spec;
+  private final KernelCosts costs;
   private long[] retries = new long[16];
 
   public KernelContext(Kernel kernel, Oracle oracle, KernelSpec spec) {
     this.kernel = kernel;
     this.oracle = oracle;
     this.spec = spec;
+    this.costs = spec.costs();
+  }
+
+  /** What the primitives cost ({@code kernel.costs}). */
+  public KernelCosts costs() {
+    return costs;
+  }
+
+  /** The cost {@code c}, in ns. */
+  public long cost(KernelCosts.Cost c) {
+    return costs.get(c);
   }
 
   public Kernel kernel() {

@@ -16,6 +16,7 @@ import faultsim.machine.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import static faultsim.fault.KernelCosts.Cost.*;
 
 /**
  * The kernel model as designs see it: the types {@code mm_struct}, {@code vm_area_struct},
@@ -271,6 +272,8 @@ public final class KernelHost {
     private int n;
     private int i;
 
+    private final XaWalk walk = new XaWalk();
+
     EntryBatchCursor(AddressSpace mapping, long start, long end) {
       this.mapping = mapping;
       this.next = start;
@@ -300,9 +303,49 @@ public final class KernelHost {
           }
         }
       }
-      t.busy(KernelCosts.XA_STEP_NS);
-      return entries[i++];
+      PagecacheEntry e = entries[i++];
+      t.busy(walk.step(env, t, mapping, e.index()));
+      return e;
     }
+  }
+
+  /**
+   * What a range walk of {@code i_pages} costs as it goes: {@code xa_walk_start} for the descent
+   * to the first entry ({@code xas_find}), then per entry {@code xa_step} and a read of its leaf
+   * node's line whenever the walk enters a node.
+   */
+  static final class XaWalk {
+    private boolean started;
+    private long node = -1;
+
+    long step(RunEnv env, Task t, AddressSpace m, long index) {
+      long ns = cost(env, XA_STEP);
+      if (!started) {
+        started = true;
+        ns += cost(env, XA_WALK_START);
+      }
+      long n = index >>> AddressSpace.XA_CHUNK_SHIFT;
+      if (n != node) {
+        node = n;
+        ns += m.xaNode(index).read(t.machine(), t.core());
+      }
+      return ns;
+    }
+  }
+
+  /** {@code xa_load} of {@code index}: the lookup and a read of its leaf node's line. */
+  static long xaLoadNs(RunEnv env, Task t, AddressSpace m, long index) {
+    return cost(env, PAGECACHE_LOOKUP) + m.xaNode(index).read(t.machine(), t.core());
+  }
+
+  /** A store to (or erase of) {@code index}'s slot: the store and a write of its node's line. */
+  static long xaStoreNs(RunEnv env, Task t, AddressSpace m, long index) {
+    return cost(env, XA_STORE) + m.xaNode(index).atomic(t.machine(), t.core());
+  }
+
+  /** The kernel cost {@code c} of this run ({@code kernel.costs}), in ns. */
+  static long cost(RunEnv env, KernelCosts.Cost c) {
+    return env.context(KernelContext.class).cost(c);
   }
 
   /** The vmstat event numbered {@code e}: the kernel's, then those the design declares. */
@@ -378,6 +421,8 @@ public final class KernelHost {
     private int n;
     private int i;
 
+    private final XaWalk walk = new XaWalk();
+
     FolioBatchCursor(AddressSpace mapping, long start, long end) {
       this.mapping = mapping;
       this.next = start;
@@ -401,7 +446,7 @@ public final class KernelHost {
         }
         Folio f = mapping.folio(batch[i++]);
         if (f != null) {
-          t.busy(KernelCosts.XA_STEP_NS);
+          t.busy(walk.step(env, t, mapping, f.index()));
           return f;
         }
       }

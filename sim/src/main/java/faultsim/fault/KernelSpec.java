@@ -15,6 +15,7 @@ import java.util.Locale;
  *     mmap read-around window of a major fault, 0 for none
  * @param maxRetries the oracle's bound on retries of one operation before it reports no progress
  * @param noProgressNs the oracle's bound on a truncate or punch's duration
+ * @param costs what the kernel primitives cost on the CPU ({@code kernel.costs})
  * @param files the files, in workload order
  * @param mappings the named mappings jobs share, in workload order
  * @param faultJobs jobs faulting on a mapping
@@ -25,6 +26,7 @@ public record KernelSpec(
     long readAheadPages,
     long maxRetries,
     long noProgressNs,
+    KernelCosts costs,
     List<FileSpec> files,
     List<MappingSpec> mappings,
     List<FaultJob> faultJobs,

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static faultsim.fault.KernelHost.*;
+import static faultsim.fault.KernelCosts.Cost.*;
 
 /**
  * Primitives of the page tables (mm/memory.c, mm/rmap.c): PTE lookups under the PTE lock, setting
@@ -18,6 +19,11 @@ import static faultsim.fault.KernelHost.*;
  */
 final class MemoryPrimitives {
   private MemoryPrimitives() {}
+
+  /** pte_alloc_one(): a page from the allocator, zeroed, with its page-table constructor. */
+  static long pteAllocOneNs(faultsim.lang.RunEnv env) {
+    return cost(env, FOLIO_ALLOC) + cost(env, CLEAR_PAGE) + cost(env, PTE_CTOR);
+  }
 
   static void addTo(KernelTypes k) {
     Host h = k.h();
@@ -28,14 +34,51 @@ final class MemoryPrimitives {
     Type folio = k.folio();
     Type vmaCursor = k.vmaCursor();
     h.primitiveSource("mm/memory.c, mm/rmap.c");
-    h.primitive("pte_lockptr").params(mm, Type.INT).returns(spinlock).implSlots((env, t, a) -> {
-      MmStruct m = (MmStruct) a.ref(0);
-      long addr = a.i(1);
-      if (m.pteTable(addr) == null) {
-        t.busy(KernelCosts.PTE_ALLOC_NS);
-      }
-      return m.pteAlloc(addr).ptl();
-    }).add();
+    // pte_offset_map_lock()'s descent to the PTE and its lock pointer (pte_lockptr). A design
+    // allocates the PTE page first (__pte_alloc: pte_alloc_one, then pmd_install under
+    // pmd_lock); one that does not gets it here, as pte_alloc_one and pmd_install would, but
+    // without taking the PMD lock.
+    h.primitive("pte_lockptr").params(mm, Type.INT).returns(spinlock)
+        .cost("kernel.costs.pte_offset_map; without a PTE page, pte_alloc_one's and"
+            + " kernel.costs.pmd_populate too")
+        .implSlots((env, t, a) -> {
+          MmStruct m = (MmStruct) a.ref(0);
+          long addr = a.i(1);
+          long c = cost(env, PTE_OFFSET_MAP);
+          if (m.pteTable(addr) == null) {
+            c += pteAllocOneNs(env) + cost(env, PMD_POPULATE);
+          }
+          t.busy(c);
+          return m.pteAlloc(addr).ptl();
+        }).add();
+    // pte_alloc_one() (include/asm-generic/pgalloc.h): a zeroed page from the page allocator
+    // (GFP_PGTABLE_USER has __GFP_ZERO) and pagetable_pte_ctor(); no lock of the mm is held.
+    h.primitive("pte_alloc_one").params(mm)
+        .cost("kernel.costs.folio_alloc + clear_page + pte_ctor")
+        .implSlots((env, t, a) -> {
+          t.busy(pteAllocOneNs(env));
+          return null;
+        }).add();
+    // pmd_lockptr() (include/linux/mm.h): the split lock of the PMD page that maps address.
+    h.primitive("pmd_lockptr").params(mm, Type.INT).returns(spinlock)
+        .implSlots((env, t, a) -> ((MmStruct) a.ref(0)).pmdLock(a.i(1))).add();
+    // pmd_install() (mm/memory.c), under pmd_lock(): if the PMD is still empty, populate it
+    // with the page pte_alloc_one() returned and answer true; else another thread installed one
+    // first and the new page is freed (pte_free).
+    h.primitive("pmd_install").params(mm, Type.INT).returns(Type.BOOL)
+        .cost("kernel.costs.pmd_populate when it installs the page")
+        .implSlots((env, t, a) -> {
+          MmStruct m = (MmStruct) a.ref(0);
+          long addr = a.i(1);
+          requireHeld(t, m.pmdLock(addr), m.pageTableLockIfUsed(), "pmd_install",
+              "pmd_lock (pmd_lockptr or mm->page_table_lock)");
+          if (m.pteTable(addr) != null) {
+            return false;
+          }
+          m.pteAlloc(addr);
+          t.busy(cost(env, PMD_POPULATE));
+          return true;
+        }).add();
     h.primitive("pte_table_present").params(mm, Type.INT).returns(Type.BOOL)
         .implSlots((env, t, a) -> ((MmStruct) a.ref(0)).pteTable(a.i(1)) != null).add();
     h.primitive("pte_none").params(mm, Type.INT).returns(Type.BOOL)
@@ -57,7 +100,7 @@ final class MemoryPrimitives {
       }
       v.mm().setPte(addr, f, a.bool(3));
       f.get();
-      long cost = KernelCosts.SET_PTE_NS + f.refLine().atomic(t.machine(), t.core());
+      long cost = cost(env, SET_PTE) + f.refLine().atomic(t.machine(), t.core());
       env.context(KernelContext.class).oracle().mapped(t, v, v.pageIndex(addr), f);
       env.context(KernelContext.class).oracle().ptePlaced(t, v, addr, a.bool(3));
       t.busy(cost);
@@ -69,7 +112,7 @@ final class MemoryPrimitives {
       requirePtl(t, m, addr, "pte_mkwrite");
       m.setPteWritable(addr);
       env.context(KernelContext.class).oracle().pteMadeWritable(t, m, addr);
-      t.busy(KernelCosts.SET_PTE_NS);
+      t.busy(cost(env, SET_PTE));
       return null;
     }).add();
     h.primitive("folio_mapped").params(folio).returns(Type.BOOL)
@@ -96,8 +139,8 @@ final class MemoryPrimitives {
               zapped++;
             }
           }
-          t.busy(zapped == 0 ? KernelCosts.XA_STEP_NS
-              : zapped * KernelCosts.ZAP_PTE_NS + KernelCosts.TLB_FLUSH_NS);
+          t.busy(zapped == 0 ? cost(env, XA_STEP)
+              : zapped * cost(env, ZAP_PTE) + cost(env, TLB_FLUSH));
           return zapped;
         }).add();
     h.primitive("vma_interval_tree").params(mapping, Type.INT, Type.INT).returns(vmaCursor)
@@ -113,18 +156,18 @@ final class MemoryPrimitives {
               hits.add(v);
             }
           }
-          return new ListCursor(hits, KernelCosts.VMA_TREE_STEP_NS);
+          return new ListCursor(hits, cost(env, VMA_TREE_STEP));
         }).add();
     h.primitive("alloc_anon_folio").params(vma, Type.INT).returns(folio)
         .impl((env, t, a) -> {
-          t.busy(KernelCosts.FOLIO_ALLOC_NS + KernelCosts.CLEAR_PAGE_NS);
+          t.busy(cost(env, FOLIO_ALLOC) + cost(env, CLEAR_PAGE));
           Vma v = (Vma) a[0];
           return env.context(KernelContext.class).kernel().newAnonFolio(
               v.pageIndex((Long) a[1]));
         }).add();
     h.primitive("folio_copy_cow").params(vma, Type.INT, folio).returns(folio)
         .impl((env, t, a) -> {
-          t.busy(KernelCosts.FOLIO_ALLOC_NS + KernelCosts.COPY_PAGE_NS);
+          t.busy(cost(env, FOLIO_ALLOC) + cost(env, COPY_PAGE));
           Vma v = (Vma) a[0];
           return env.context(KernelContext.class).kernel().newAnonFolio(
               v.pageIndex((Long) a[1]));

@@ -7,6 +7,7 @@ import faultsim.lang.Host;
 import faultsim.lang.Type;
 
 import static faultsim.fault.KernelHost.*;
+import static faultsim.fault.KernelCosts.Cost.*;
 
 /**
  * Primitives of the fault entry and the mm: the arch fault handler (arch/x86/mm/fault.c), VMA lookup and
@@ -27,11 +28,11 @@ final class MmPrimitives {
     h.primitive("max").params(Type.INT, Type.INT).returns(Type.INT)
         .implLong((env, t, a) -> Math.max(a.i(0), a.i(1))).add();
     h.primitive("fault_entry").impl((env, t, a) -> {
-      t.busy(KernelCosts.FAULT_ENTRY_NS);
+      t.busy(cost(env, FAULT_ENTRY));
       return null;
     }).add();
     h.primitive("find_vma").params(mm, Type.INT).returns(vma).implSlots((env, t, a) -> {
-      t.busy(KernelCosts.FIND_VMA_NS);
+      t.busy(cost(env, FIND_VMA));
       return ((MmStruct) a.ref(0)).findVma(a.i(1));
     }).add();
     h.primitive("vmf_init").params(vma, Type.INT, Type.INT).returns(vmf)
@@ -39,13 +40,25 @@ final class MmPrimitives {
           env.context(KernelContext.class).oracle().faultUses(t, (Vma) a.ref(0));
           return new VmFault((Vma) a.ref(0), a.i(1), a.i(2));
         }).add();
+    // vma_end_write_all() (include/linux/mmap_lock.h): mm_lock_seq moves on, a store to its line.
     h.primitive("vma_end_write_all").params(mm).impl((env, t, a) -> {
-      ((MmStruct) a[0]).advanceMmLockSeq();
+      MmStruct m = (MmStruct) a[0];
+      m.advanceMmLockSeq();
+      t.busy(m.mmLockSeqLine().atomic(t.machine(), t.core()));
       return null;
     }).add();
+    // READ_ONCE(mm->mm_lock_seq) in vma_start_read(): a load of the line every
+    // mmap_write_unlock writes.
+    h.primitive("read_mm_lock_seq").params(mm).returns(Type.INT)
+        .cost("a load of mm_lock_seq's cache line")
+        .impl((env, t, a) -> {
+          MmStruct m = (MmStruct) a[0];
+          t.busy(m.mmLockSeqLine().read(t.machine(), t.core()));
+          return m.mmLockSeq();
+        }).add();
     h.primitive("anon_vma_prepare").params(vma).impl((env, t, a) -> {
       ((Vma) a[0]).setAnonVma();
-      t.busy(KernelCosts.ANON_VMA_PREPARE_NS);
+      t.busy(cost(env, ANON_VMA_PREPARE));
       return null;
     }).add();
     h.primitive("mmap_region").params(mm, mapping, Type.INT, Type.INT, Type.BOOL)
@@ -53,7 +66,7 @@ final class MmPrimitives {
           MmStruct m = (MmStruct) a[0];
           requireHeld(t, m.mmapLockIfUsed(), m.mmapSemIfUsed(), "mmap_region",
               "mmap_lock for write");
-          t.busy(KernelCosts.VMA_CHANGE_NS);
+          t.busy(cost(env, VMA_CHANGE));
           return m.mmap((AddressSpace) a[1], (Long) a[2], (Long) a[3], (Boolean) a[4]);
         }).add();
     h.primitive("remove_vma").params(vma).impl((env, t, a) -> {
@@ -62,14 +75,16 @@ final class MmPrimitives {
           "mmap_lock for write");
       env.context(KernelContext.class).oracle().vmaRemoved(t, v);
       v.mm().munmap(v);
-      t.busy(KernelCosts.VMA_CHANGE_NS);
+      t.busy(cost(env, VMA_CHANGE));
       return null;
     }).add();
     h.primitive("linear_page_index").params(vma, Type.INT).returns(Type.INT)
         .implLong((env, t, a) -> ((Vma) a.ref(0)).pageIndex(a.i(1))).add();
     h.primitive("vma_address").params(vma, Type.INT).returns(Type.INT)
-        .implLong((env, t, a) -> ((Vma) a.ref(0)).address(a.i(1))).add();
-    h.primitive("count_vm_event").params(Type.INT).implSlots((env, t, a) -> {
+        .implSlots((env, t, a) -> ((Vma) a.ref(0)).address(a.i(1))).add();
+    h.primitive("count_vm_event").params(Type.INT).cost("kernel.costs.vm_event")
+        .implSlots((env, t, a) -> {
+      t.busy(cost(env, VM_EVENT));
       env.context(KernelContext.class).kernel().countVmEvent(vmEventName(env, t, a.i(0)));
       return null;
     }).add();

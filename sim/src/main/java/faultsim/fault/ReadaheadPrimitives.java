@@ -7,6 +7,7 @@ import faultsim.lang.Type;
 import java.util.List;
 
 import static faultsim.fault.KernelHost.*;
+import static faultsim.fault.KernelCosts.Cost.*;
 
 /**
  * Primitives of readahead (mm/readahead.c): the readahead control, its locked new folios and their
@@ -27,7 +28,7 @@ final class ReadaheadPrimitives {
         .readAheadPages());
     h.primitive("filemap_folio_present").params(mapping, Type.INT).returns(Type.BOOL)
         .impl((env, t, a) -> {
-          t.busy(KernelCosts.PAGECACHE_LOOKUP_NS);
+          t.busy(xaLoadNs(env, t, (AddressSpace) a[0], (Long) a[1]));
           return ((AddressSpace) a[0]).folio((Long) a[1]) != null;
         }).add();
     h.primitive("readahead_begin").params(mapping).returns(ractl)

@@ -7,6 +7,7 @@ import faultsim.lang.Type;
 import faultsim.locks.Seqcount;
 
 import static faultsim.fault.KernelHost.*;
+import static faultsim.fault.KernelCosts.Cost.*;
 
 /**
  * Primitives of tmpfs swap entries (mm/shmem.c, mm/filemap.c) and raw sequence-count reads
@@ -41,7 +42,7 @@ final class ShmemPrimitives {
         .impl((env, t, a) -> {
           AddressSpace m = (AddressSpace) a[0];
           long index = (Long) a[1];
-          t.busy(KernelCosts.PAGECACHE_LOOKUP_NS);
+          t.busy(xaLoadNs(env, t, m, index));
           return m.entry(index) instanceof AddressSpace.ValueEntry v && v.swap()
               ? new PagecacheEntry(m, index, v, null) : null;
         }).add();
@@ -54,7 +55,7 @@ final class ShmemPrimitives {
       }
       requireHeld(t, e.mapping().lock("i_pages"), null, "shmem_free_swap",
           "&mapping->i_pages");
-      t.busy(KernelCosts.XA_STORE_NS);
+      t.busy(xaStoreNs(env, t, e.mapping(), e.index()));
       if (e.mapping().entry(e.index()) != e.value()) {
         return false;
       }
@@ -74,7 +75,7 @@ final class ShmemPrimitives {
             throw t.fault("shmem_replace_swap(" + f + "): not a folio for the swap entry at "
                 + e.index() + " of " + m.name());
           }
-          t.busy(KernelCosts.XA_STORE_NS);
+          t.busy(xaStoreNs(env, t, m, e.index()));
           if (m.entry(e.index()) != e.value()) {
             return false;
           }
@@ -100,7 +101,7 @@ final class ShmemPrimitives {
       m.removeFolio(f);
       f.put();
       m.setValueEntry(index, new AddressSpace.ValueEntry(true));
-      t.busy(KernelCosts.XA_STORE_NS);
+      t.busy(xaStoreNs(env, t, m, index));
       return null;
     }).add();
     // raw_read_seqcount(): the count as it is, odd or even, without waiting for a writer; a

@@ -6,6 +6,8 @@ import faultsim.kernel.MmStruct;
 import faultsim.kernel.Vma;
 import faultsim.lang.Host;
 import faultsim.lang.Type;
+import static faultsim.fault.KernelCosts.Cost.*;
+import static faultsim.fault.KernelHost.cost;
 
 /**
  * Primitives of the operations that change a VMA under faults that share it: {@code mmap} over
@@ -34,7 +36,7 @@ final class VmaPrimitives {
             }
           }
           long flags = (Long) a[5];
-          t.busy(KernelCosts.VMA_CHANGE_NS);
+          t.busy(cost(env, VMA_CHANGE));
           Vma v = m.mmapAt(addr, (AddressSpace) a[2], (Long) a[3], len, (flags & 0x8) != 0);
           v.setWritable((flags & 0x2) != 0);
           return v;
@@ -63,7 +65,7 @@ final class VmaPrimitives {
             throw t.fault("split_vma(" + v + ", " + Long.toHexString(addr) + "): not a page"
                 + " boundary inside a VMA in the tree");
           }
-          t.busy(KernelCosts.VMA_CHANGE_NS);
+          t.busy(cost(env, VMA_CHANGE));
           return v.mm().splitVma(v, addr, (Boolean) a[2]);
         }).add();
     // is_mergeable_vma() and friends: next can be merged onto the end of prev.
@@ -81,7 +83,7 @@ final class VmaPrimitives {
             throw t.fault("vma_merge(" + prev + ", " + next + "): not two adjacent mergeable"
                 + " VMAs in the tree");
           }
-          t.busy(KernelCosts.VMA_CHANGE_NS);
+          t.busy(cost(env, VMA_CHANGE));
           prev.mm().mergeVmas(prev, next);
           env.context(KernelContext.class).oracle().vmaDetached(t, next);
           return null;
@@ -89,10 +91,10 @@ final class VmaPrimitives {
     // vma_expandable() (mm/mremap.c): nothing is mapped in the delta bytes after the VMA, so
     // that mremap() can grow it in place.
     h.primitive("vma_expandable").params(vma, Type.INT).returns(Type.BOOL)
-        .cost(KernelCosts.FIND_VMA_NS + " ns, a VMA tree lookup (find_vma_intersection)")
+        .cost("kernel.costs.find_vma, a VMA tree lookup (find_vma_intersection)")
         .impl((env, t, a) -> {
           Vma v = (Vma) a[0];
-          t.busy(KernelCosts.FIND_VMA_NS);
+          t.busy(cost(env, FIND_VMA));
           return !v.detached() && v.mm().expandable(v, v.end() + (Long) a[1]);
         }).add();
     // vma_expand() (mm/vma.c), as mremap()'s in-place growth: vm_end moves up to end over a
@@ -107,7 +109,7 @@ final class VmaPrimitives {
             throw t.fault("vma_expand(" + v + ", " + Long.toHexString(end) + "): the range"
                 + " after the VMA is not free (check vma_expandable first)");
           }
-          t.busy(KernelCosts.VMA_CHANGE_NS);
+          t.busy(cost(env, VMA_CHANGE));
           v.mm().expandVma(v, end);
           return null;
         }).add();
@@ -116,8 +118,8 @@ final class VmaPrimitives {
     // only to anonymous pages (can_change_pte_writable(): an exclusive anonymous page may be
     // made writable at once; a shared file page waits for its write fault, which dirties it).
     h.primitive("change_pte_range").params(vma, Type.INT, Type.INT).returns(Type.INT)
-        .cost(KernelCosts.SET_PTE_NS + " ns per PTE changed, then a TLB flush ("
-            + KernelCosts.TLB_FLUSH_NS + " ns) if any was")
+        .cost("kernel.costs.set_pte per PTE changed, then kernel.costs.tlb_flush if any"
+            + " was")
         .impl((env, t, a) -> {
           Vma v = (Vma) a[0];
           long[] range = KernelHost.pteRange(t, v, (Long) a[1], (Long) a[2],
@@ -136,8 +138,8 @@ final class VmaPrimitives {
               changed++;
             }
           }
-          t.busy(changed == 0 ? KernelCosts.XA_STEP_NS
-              : changed * KernelCosts.SET_PTE_NS + KernelCosts.TLB_FLUSH_NS);
+          t.busy(changed == 0 ? cost(env, XA_STEP)
+              : changed * cost(env, SET_PTE) + cost(env, TLB_FLUSH));
           return changed;
         }).add();
   }

@@ -31,6 +31,8 @@ public final class AddressSpace {
   private long iSizeBytes;
   private final double cachedFraction;
   private final LongMap<Object> pages = new LongMap<>();
+  /** The xarray's leaf nodes, one cache line of slots each, created on first touch. */
+  private final LongMap<faultsim.machine.CacheLine> xaNodes = new LongMap<>();
   private final List<Vma> iMmap = new ArrayList<>();
   private final Map<String, LockSlot> locks = new LinkedHashMap<>();
   private final List<long[]> frees = new ArrayList<>();
@@ -170,6 +172,23 @@ public final class AddressSpace {
   // ---- page cache ---------------------------------------------------------------------------
 
   /** The entry at {@code index}: a {@link Folio}, a {@link ValueEntry}, or null. */
+  /** {@code XA_CHUNK_SHIFT}: a leaf node of {@code i_pages} holds 64 slots. */
+  public static final int XA_CHUNK_SHIFT = 6;
+
+  /**
+   * The cache line of the xarray leaf node holding {@code index}'s slot: a lookup reads it (from
+   * memory the first time anyone touches it), a store writes it.
+   */
+  public faultsim.machine.CacheLine xaNode(long index) {
+    long node = index >>> XA_CHUNK_SHIFT;
+    faultsim.machine.CacheLine l = xaNodes.get(node);
+    if (l == null) {
+      l = new faultsim.machine.CacheLine();
+      xaNodes.put(node, l);
+    }
+    return l;
+  }
+
   public Object entry(long index) {
     Object e = pages.get(index);
     if (e == null) {

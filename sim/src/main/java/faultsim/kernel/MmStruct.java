@@ -19,10 +19,13 @@ public final class MmStruct {
   private final String name;
   private final List<Vma> vmas = new ArrayList<>();
   private final LongMap<PteTable> pteTables = new LongMap<>();
+  /** Split PMD locks, one per PMD page (1 GiB of address space), created on first use. */
+  private final LongMap<LockSlot> pmdLocks = new LongMap<>();
   private final LockSlot mmapLock = new LockSlot("&mm->mmap_lock", LockKind.RWSEM);
   private final LockSlot mmapSem = new LockSlot("&mm->mmap_sem", LockKind.RWSEM);
   private final LockSlot pageTableLock = new LockSlot("&mm->page_table_lock", LockKind.SPINLOCK);
   private long mmLockSeq;
+  private final faultsim.machine.CacheLine mmLockSeqLine = new faultsim.machine.CacheLine();
   private long nextFree = 0x7f00_0000_0000L;
 
   MmStruct(Kernel kernel, int id, String name) {
@@ -71,6 +74,11 @@ public final class MmStruct {
   }
 
   /** {@code mm->mm_lock_seq}: advanced by {@code mmap_write_unlock} (vma_end_write_all). */
+  /** The cache line of {@code mm_lock_seq}. */
+  public faultsim.machine.CacheLine mmLockSeqLine() {
+    return mmLockSeqLine;
+  }
+
   public long mmLockSeq() {
     return mmLockSeq;
   }
@@ -232,6 +240,21 @@ public final class MmStruct {
       pteTables.put(pmd, t);
     }
     return t;
+  }
+
+  /**
+   * {@code pmd_lockptr()}: the split lock of the PMD page covering {@code address}
+   * (USE_SPLIT_PMD_PTLOCKS, as x86-64 builds it; include/linux/mm.h). Its lockdep class is that
+   * of every split page-table lock, {@code ptlock_ptr(ptdesc)}.
+   */
+  public Lock pmdLock(long address) {
+    long pmdPage = address / (Kernel.PMD_SIZE * PteTable.PTRS_PER_PTE);
+    LockSlot s = pmdLocks.get(pmdPage);
+    if (s == null) {
+      s = new LockSlot("ptlock_ptr(ptdesc)", LockKind.SPINLOCK);
+      pmdLocks.put(pmdPage, s);
+    }
+    return s.get(kernel.locks());
   }
 
   /** Number of PTE pages allocated. */

@@ -23,8 +23,8 @@ package faultsim.machine;
  * </ul>
  *
  * <p>Transfers come from the cost profile ({@code transfer_same_socket}, {@code
- * transfer_cross_socket}); a line nobody has touched is fetched from memory at the cost of a
- * same-socket transfer. With every cost zero the line never delays anything. Times are
+ * transfer_cross_socket}); a line nobody has touched is fetched from memory ({@code
+ * memory_fetch}). With every cost zero the line never delays anything. Times are
  * absolute simulated nanoseconds; a request issued at {@code at} is served from
  * {@code max(at, the end of the transfer in flight)}.
  */
@@ -65,7 +65,7 @@ public final class CacheLine {
       d = costs.atomicLocalNs();
       lastAccessBounced = false;
     } else if (!touched) {
-      d = costs.transferSameSocketNs();
+      d = costs.memoryFetchNs();
       lastAccessBounced = true;
     } else {
       d = farthestOtherCopyNs(machine, core);
@@ -96,7 +96,7 @@ public final class CacheLine {
     CostProfile costs = machine.costs();
     long d;
     if (!touched) {
-      d = costs.transferSameSocketNs();
+      d = costs.memoryFetchNs();
     } else if (owner >= 0) {
       d = machine.transferNs(owner, core);
       addSharer(owner);

@@ -19,6 +19,11 @@ package faultsim.machine;
  *     {@code RWSEM_FLAG_HANDOFF}: ~4 ms [C.14]
  * @param folioLockUnfairness {@code sysctl_page_lock_unfairness}: how many times a woken folio-lock
  *     waiter may lose the lock to a stealer before the unlock hands it over directly [B]
+ * @param memoryFetchNs a cache line no core holds, read from DRAM: Intel Memory Latency Checker
+ *     v3.5 on a Xeon Silver 4110 (Skylake-SP, DDR4-2666) measures 82 ns at its lightest
+ *     injected load (community.intel.com, "Intel Memory Latency Checker v3.5 test", 2018); the
+ *     first touch of a struct page, an xarray node or a lock word pays it, later touches are
+ *     on-chip transfers or hits
  */
 public record CostProfile(
     long atomicLocalNs,
@@ -28,14 +33,27 @@ public record CostProfile(
     long contextSwitchNs,
     long timeSliceNs,
     long rwsemWaitTimeoutNs,
-    int folioLockUnfairness) {
+    int folioLockUnfairness,
+    long memoryFetchNs) {
 
-  /** Defaults from kernel-paths.md §C. */
+  /** Defaults from kernel-paths.md §C, and the DRAM latency above. */
   public static final CostProfile DEFAULT =
-      new CostProfile(5, 47, 122, 2_000, 1_100, 3_000_000, 4_000_000, 5);
+      new CostProfile(5, 47, 122, 2_000, 1_100, 3_000_000, 4_000_000, 5, 82);
 
   /** Every cost zero: locks and the scheduler become an ideal queueing network. */
-  public static final CostProfile ZERO = new CostProfile(0, 0, 0, 0, 0, 3_000_000, 4_000_000, 5);
+  public static final CostProfile ZERO =
+      new CostProfile(0, 0, 0, 0, 0, 3_000_000, 4_000_000, 5, 0);
+
+  /**
+   * A profile whose lines nobody has touched cost a same-socket transfer to fetch (a machine
+   * whose memory is as near as another core's cache).
+   */
+  public CostProfile(long atomicLocalNs, long transferSameSocketNs, long transferCrossSocketNs,
+      long wakeupNs, long contextSwitchNs, long timeSliceNs, long rwsemWaitTimeoutNs,
+      int folioLockUnfairness) {
+    this(atomicLocalNs, transferSameSocketNs, transferCrossSocketNs, wakeupNs, contextSwitchNs,
+        timeSliceNs, rwsemWaitTimeoutNs, folioLockUnfairness, transferSameSocketNs);
+  }
 
   public CostProfile {
     requireNonNegative("atomic_local", atomicLocalNs);
@@ -51,21 +69,32 @@ public record CostProfile(
       throw new IllegalArgumentException(
           "folio_lock_unfairness must be >= 0, was " + folioLockUnfairness);
     }
+    requireNonNegative("memory_fetch", memoryFetchNs);
   }
 
+  /**
+   * These costs with other transfer costs; a fetch from memory stays at least as slow as a
+   * transfer from a core of the same socket.
+   */
   public CostProfile withTransfers(long sameSocketNs, long crossSocketNs) {
     return new CostProfile(atomicLocalNs, sameSocketNs, crossSocketNs, wakeupNs, contextSwitchNs,
-        timeSliceNs, rwsemWaitTimeoutNs, folioLockUnfairness);
+        timeSliceNs, rwsemWaitTimeoutNs, folioLockUnfairness,
+        Math.max(memoryFetchNs, sameSocketNs));
   }
 
   public CostProfile withWakeup(long wakeupNs, long contextSwitchNs) {
     return new CostProfile(atomicLocalNs, transferSameSocketNs, transferCrossSocketNs, wakeupNs,
-        contextSwitchNs, timeSliceNs, rwsemWaitTimeoutNs, folioLockUnfairness);
+        contextSwitchNs, timeSliceNs, rwsemWaitTimeoutNs, folioLockUnfairness, memoryFetchNs);
   }
 
   public CostProfile withAtomicLocal(long ns) {
     return new CostProfile(ns, transferSameSocketNs, transferCrossSocketNs, wakeupNs,
-        contextSwitchNs, timeSliceNs, rwsemWaitTimeoutNs, folioLockUnfairness);
+        contextSwitchNs, timeSliceNs, rwsemWaitTimeoutNs, folioLockUnfairness, memoryFetchNs);
+  }
+
+  public CostProfile withMemoryFetch(long ns) {
+    return new CostProfile(atomicLocalNs, transferSameSocketNs, transferCrossSocketNs, wakeupNs,
+        contextSwitchNs, timeSliceNs, rwsemWaitTimeoutNs, folioLockUnfairness, ns);
   }
 
   private static void requireNonNegative(String what, long ns) {

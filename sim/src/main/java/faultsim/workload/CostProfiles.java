@@ -14,9 +14,10 @@ import java.util.Set;
 
 /**
  * {@code machine: {profile: FILE}}: a cost profile, as {@code faultsim calibrate} writes it, read
- * into the workload. The file holds {@code machine: {costs: {...}}} and nothing else; each of its
- * costs applies where neither the workload nor a {@code --set} gives that cost, and a message
- * about a value that came from it names the profile's line and column.
+ * into the workload. The file holds {@code machine: {costs: {...}}} and/or {@code kernel: {costs:
+ * {...}}} and nothing else; each of its costs applies where neither the workload nor a
+ * {@code --set} gives that cost, and a message about a value that came from it names the
+ * profile's line and column.
  */
 final class CostProfiles {
   private CostProfiles() {}
@@ -63,27 +64,53 @@ final class CostProfiles {
       throw new InputException(new Diagnostic(name, 1, 1, "not YAML: "
           + e.getOriginalMessage()));
     }
-    if (!(tree instanceof ObjectNode top) || !(top.get("machine") instanceof ObjectNode pm)
-        || !(pm.get("costs") instanceof ObjectNode costs)) {
-      throw new InputException(new Diagnostic(name, 1, 1,
-          "a cost profile holds machine: {costs: {...}}, as faultsim calibrate writes it"));
+    if (!(tree instanceof ObjectNode top)
+        || !(top.get("machine") instanceof ObjectNode || top.get("kernel") instanceof ObjectNode)) {
+      throw new InputException(new Diagnostic(name, 1, 1, "a cost profile holds machine:"
+          + " {costs: {...}} and/or kernel: {costs: {...}}, as faultsim calibrate writes it"));
     }
-    refuseOthers(top, "machine", name, profileAt, "/");
-    refuseOthers(pm, "costs", name, profileAt, "/machine/");
-    Set<String> known = costKeys();
-    ObjectNode target = ((ObjectNode) machine).with("costs");
+    for (Iterator<String> it = top.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!k.equals("machine") && !k.equals("kernel")) {
+        throw located(name, profileAt, "/" + k, "a cost profile holds only machine.costs and"
+            + " kernel.costs; found '" + k + "'");
+      }
+    }
+    mergeSection(top, "machine", costKeys(), (ObjectNode) machine, name, profileAt, overridden);
+    if (top.get("kernel") != null) {
+      ObjectNode kernel = root.get("kernel") instanceof ObjectNode k ? k
+          : root.putObject("kernel");
+      mergeSection(top, "kernel", faultsim.fault.KernelCosts.keys(), kernel, name, profileAt,
+          overridden);
+    }
+  }
+
+  /** Merges the profile's {@code section.costs} into the workload's {@code target} section. */
+  private static void mergeSection(ObjectNode top, String section, Set<String> known,
+      ObjectNode target, String name, Map<String, JsonLocation> profileAt,
+      Map<String, Diagnostic> overridden) throws InputException {
+    if (top.get(section) == null) {
+      return;
+    }
+    if (!(top.get(section) instanceof ObjectNode pm)
+        || !(pm.get("costs") instanceof ObjectNode costs)) {
+      throw located(name, profileAt, "/" + section, "a cost profile's " + section + ": holds"
+          + " costs: {...}");
+    }
+    refuseOthers(pm, "costs", name, profileAt, "/" + section + "/");
+    ObjectNode into = target.with("costs");
     for (Iterator<Map.Entry<String, JsonNode>> it = costs.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      String pointer = "/machine/costs/" + e.getKey();
+      String pointer = "/" + section + "/costs/" + e.getKey();
       if (!known.contains(e.getKey())) {
         throw located(name, profileAt, pointer, "unknown cost '"
             + e.getKey() + "'; expected one of " + String.join(", ", known)
             + Suggest.didYouMean(e.getKey(), known));
       }
-      if (target.has(e.getKey())) {
+      if (into.has(e.getKey())) {
         continue;
       }
-      target.set(e.getKey(), e.getValue());
+      into.set(e.getKey(), e.getValue());
       JsonLocation loc = profileAt.get(pointer);
       overridden.put(pointer, loc == null ? new Diagnostic(name, 1, 1, "")
           : new Diagnostic(name, loc.getLineNr(), loc.getColumnNr(), ""));
@@ -95,8 +122,8 @@ final class CostProfiles {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!k.equals(only)) {
-        throw located(file, at, prefix + k, "a cost profile holds only"
-            + " machine.costs; found '" + k + "'");
+        throw located(file, at, prefix + k, "a cost profile holds only "
+            + prefix.substring(1).replace('/', '.') + only + "; found '" + k + "'");
       }
     }
   }

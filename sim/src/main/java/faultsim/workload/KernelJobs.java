@@ -1,5 +1,6 @@
 package faultsim.workload;
 
+import faultsim.fault.KernelCosts;
 import faultsim.fault.KernelSpec;
 import faultsim.fault.KernelSpec.FaultJob;
 import faultsim.fault.KernelSpec.FileSpec;
@@ -84,7 +85,7 @@ final class KernelJobs {
   KernelSpec kernel(KernelDoc k, Map<String, FileSpec> files,
       Map<String, KernelSpec.MappingSpec> mappings, List<FaultJob> faultJobs,
       List<OpJob> opJobs, long runtimeNs) throws InputException {
-    KernelDoc d = k == null ? new KernelDoc(null, null, null, null) : k;
+    KernelDoc d = k == null ? new KernelDoc(null, null, null, null, null) : k;
     long fab = KernelSpec.DEFAULT_FAULT_AROUND_BYTES;
     if (d.faultAroundBytes() != null) {
       fab = r.convert("/kernel/fault_around_bytes", d.faultAroundBytes(), Units::parseSize);
@@ -110,7 +111,34 @@ final class KernelJobs {
           + " >= 0, got " + raKb);
     }
     return new KernelSpec(fab, page.readAheadPages(raKb), maxRetries, noProgress,
-        List.copyOf(files.values()), List.copyOf(mappings.values()), faultJobs, opJobs);
+        kernelCosts(d.costs()), List.copyOf(files.values()), List.copyOf(mappings.values()),
+        faultJobs, opJobs);
+  }
+
+  /** {@code kernel.costs}: each named cost replaces its default. */
+  KernelCosts kernelCosts(Map<String, String> given) throws InputException {
+    KernelCosts costs = KernelCosts.DEFAULT;
+    if (given == null) {
+      return costs;
+    }
+    for (Map.Entry<String, String> e : given.entrySet()) {
+      String ptr = "/kernel/costs/" + e.getKey();
+      KernelCosts.Cost c = KernelCosts.cost(e.getKey());
+      if (c == null) {
+        throw r.error(ptr, "kernel.costs: unknown cost '" + e.getKey() + "'; expected one of "
+            + String.join(", ", KernelCosts.keys())
+            + Suggest.didYouMean(e.getKey(), KernelCosts.keys()));
+      }
+      if (e.getValue() == null) {
+        throw r.error(ptr, "kernel.costs." + e.getKey() + ": expected a time such as 150ns");
+      }
+      long ns = r.convert(ptr, e.getValue(), Units::parseTime);
+      if (ns < 0) {
+        throw r.error(ptr, "kernel.costs." + e.getKey() + " must be >= 0, got " + e.getValue());
+      }
+      costs = costs.with(c, ns);
+    }
+    return costs;
   }
 
   /** The value of a job key, falling back to global's; with the pointer it came from. */

@@ -1,5 +1,6 @@
 package faultsim.workload;
 
+import faultsim.fault.KernelCosts;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -16,6 +17,9 @@ public final class Options {
   /** One key: its dotted path ({@code <name>} for user-chosen map keys) and its description. */
   public record Option(String key, String description) {}
 
+  /** The map of kernel costs, whose keys are {@link KernelCosts}'s, listed one by one. */
+  static final String KERNEL_COSTS = "kernel.costs";
+
   private Options() {}
 
   public static List<Option> all() {
@@ -29,6 +33,12 @@ public final class Options {
       String key = prefix + yamlName(c);
       Doc doc = c.getAnnotation(Doc.class);
       out.add(new Option(key, doc == null ? "" : doc.value()));
+      if (key.equals(KERNEL_COSTS)) {
+        for (KernelCosts.Cost cost : KernelCosts.Cost.values()) {
+          out.add(new Option(key + "." + cost.key(), cost.source() + " Default "
+              + Units.formatTime(cost.defaultNs()) + "."));
+        }
+      }
       Class<?> t = c.getType();
       if (t.isRecord()) {
         walk(t, key + ".", out);

@@ -315,7 +315,8 @@ final class Resolver {
     if (unfair < 0) {
       throw error(b + "folio_lock_unfairness", "machine.costs.folio_lock_unfairness must be >= 0");
     }
-    return new CostProfile(atomic, same, cross, wake, cs, slice, timeout, unfair);
+    long memory = time(b + "memory_fetch", c.memoryFetch(), p.memoryFetchNs());
+    return new CostProfile(atomic, same, cross, wake, cs, slice, timeout, unfair, memory);
   }
 
   long time(String ptr, String value, long dflt) throws InputException {

@@ -61,7 +61,9 @@ public record WorkloadDoc(
       @Doc("Scheduler time slice (default 3ms).") String timeSlice,
       @Doc("RWSEM_WAIT_TIMEOUT before a waiting writer sets handoff (default 4ms).")
           String rwsemWaitTimeout,
-      @Doc("sysctl_page_lock_unfairness (default 5).") Integer folioLockUnfairness) {}
+      @Doc("sysctl_page_lock_unfairness (default 5).") Integer folioLockUnfairness,
+      @Doc("Reading a cache line no CPU holds from DRAM: the first touch of a struct page, an"
+          + " xarray node or a lock word (default 82ns).") String memoryFetch) {}
 
   /** Kernel tunables and oracle bounds. */
   public record KernelDoc(
@@ -73,7 +75,10 @@ public record WorkloadDoc(
       @Doc("Retries of one fault or operation before the oracle reports no progress (default"
           + " 100).") Long maxRetries,
       @Doc("How long a truncate or hole punch may run before the oracle reports no progress"
-          + " (default a quarter of global.runtime, from 1ms to 10ms).") String noProgressTime) {}
+          + " (default a quarter of global.runtime, from 1ms to 10ms).") String noProgressTime,
+      @Doc("CPU costs of the kernel's primitives, by name (kernel.costs.<name>: a time such as"
+          + " 150ns); each is listed below with its default and source.")
+          Map<String, String> costs) {}
 
   /** A file. */
   public record FileDoc(

@@ -78,7 +78,7 @@ final class DesignSettingsTest {
           + " a power of two",
       // An unknown key under kernel, at the set key.
       "kernel.fault_around_bytes: 4k|kernel.fault_arond: 4k|W:6:41|unknown key 'fault_arond'"
-          + " in kernel Expected one of: fault_around_bytes,",
+          + " in kernel Expected one of: costs, fault_around_bytes,",
       // A key that would change the tasks.
       "kernel.fault_around_bytes: 4k|jobs.reader.numjobs: 2|W:6:41|'jobs.reader.numjobs' cannot"
           + " differ between designs",

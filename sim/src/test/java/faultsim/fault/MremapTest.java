@@ -20,10 +20,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * unmapped), then grown back in place, in turns, under four threads write-faulting all of it.
  */
 final class MremapTest {
-  /** Four writers on a 2 MiB anonymous mapping; an mremap job cutting off its upper 1 MiB. */
+  /**
+   * Four writers on a 2 MiB anonymous mapping; an mremap job cutting off its upper 1 MiB.
+   * RWSEM_WAIT_TIMEOUT is cut to 20 us: a faulting thread that takes mmap_lock for read again
+   * as soon as it drops it steals the lock from the writer asleep on it (rwsem reader lock
+   * stealing, kernel/locking/rwsem.c) until the writer sets the handoff bit, 4 ms by default,
+   * longer than these runs; with 20 us the operation gets in within a few of its wake-ups.
+   */
   static final String REMAP = String.join("\n",
       "machine:",
       "  cores: 8",
+      "  costs:",
+      "    rwsem_wait_timeout: 20us",
       "mappings:",
       "  heap:",
       "    size: 2M",

@@ -109,10 +109,18 @@ final class SharedMappingTest {
     assertThat(file.iMmap()).hasSizeLessThanOrEqualTo(1);
   }
 
-  /** Four writers on a 2 MiB anonymous mapping; an mprotect of its middle 512 KiB. */
+  /**
+   * Four writers on a 2 MiB anonymous mapping; an mprotect of its middle 512 KiB.
+   * RWSEM_WAIT_TIMEOUT is cut to 20 us: a faulting thread that takes mmap_lock for read again
+   * as soon as it drops it steals the lock from the writer asleep on it (rwsem reader lock
+   * stealing, kernel/locking/rwsem.c) until the writer sets the handoff bit, 4 ms by default,
+   * longer than these runs; with 20 us the operation gets in within a few of its wake-ups.
+   */
   static final String SPLIT = String.join("\n",
       "machine:",
       "  cores: 8",
+      "  costs:",
+      "    rwsem_wait_timeout: 20us",
       "mappings:",
       "  heap:",
       "    size: 2M",

@@ -152,14 +152,15 @@ final class InterpreterTest {
 
   @Test
   void suspension_inTheMiddleOfAnExpression() throws InputException {
-    // Default costs, one core. mutex_trylock: a never-written line costs 47 -> result read at
-    // 47 (1); slow_true computes 1 us -> 1047; the unlock is local, 5 -> returns 1 at 1052.
+    // Default costs, one core. mutex_trylock: a never-written line is fetched from memory, 82
+    // -> result read at 82 (1); slow_true computes 1 us -> 1082; the unlock is local, 5 ->
+    // returns 1 at 1087.
     Runs r = new Runs(MachineSpec.of(1));
     Box box = r.box(1);
     DesignProgram p = r.spawn("T", 0, TestHost.compile(DESIGN), "both", box);
     r.runAll();
     assertThat(p.results()).containsExactly(1L);
-    assertThat(p.finishTimes()).containsExactly(1_052L);
+    assertThat(p.finishTimes()).containsExactly(1_087L);
     // Three calls of 1 us each, their values combined after the last: 1 + 2 * 3.
     Runs r2 = Runs.zeroCost();
     DesignProgram q = r2.spawn("T", 0, TestHost.compile(DESIGN), "sum3");

@@ -12,7 +12,8 @@ import umontreal.ssj.rng.MRG32k3a;
 /**
  * Two tasks on a 2-core machine run a design function that takes a mutex around {@code cpu(1us)}:
  * the exact order of design events and the completion times, with the default cost profile
- * (atomic on an owned line 5 ns, line transfer within a socket 47 ns, wake-up 2 us).
+ * (atomic on an owned line 5 ns, line transfer within a socket 47 ns, a line no core has
+ * touched yet fetched from memory in 82 ns, wake-up 2 us).
  */
 final class MutexDesignTest {
   private static final String DESIGN = """
@@ -56,15 +57,16 @@ final class MutexDesignTest {
   @Test
   void critical_secondTaskSleeps_wokenAfterUnlockAndWakeupLatency() throws Exception {
     // No optimistic spinning. Both tasks start at 0, A on cpu0, B on cpu1.
-    //   0     A mutex_lock: the line was never touched -> fetched at 47; A owns, busy to 47
+    //   0     A mutex_lock: the line was never touched -> fetched from memory at 82; A owns,
+    //         busy to 82
     //   0     B mutex_lock: owner A -> B sleeps on the wait list; its atomic takes the line
-    //         once A's fetch is done (47 -> 94)
-    //   47    A cpu(1us) to 1047
-    //   1047  A mutex_unlock: the line is cpu1's -> 47; wakes B (wake-up 2 us); A
-    //         returns at 1094
-    //   3047  B back on cpu1, retries: line owned by cpu0 -> 47; takes the free lock,
-    //         goes on at 3094
-    //   3094  B cpu(1us) to 4094; mutex_unlock on its own line: 5 -> returns at 4099
+    //         once A's fetch is done (82 -> 129)
+    //   82    A cpu(1us) to 1082
+    //   1082  A mutex_unlock: the line is cpu1's -> 47; wakes B (wake-up 2 us); A
+    //         returns at 1129
+    //   3082  B back on cpu1, retries: line owned by cpu0 -> 47; takes the free lock,
+    //         goes on at 3129
+    //   3129  B cpu(1us) to 4129; mutex_unlock on its own line: 5 -> returns at 4134
     Run r = run(false, "critical");
 
     assertThat(r.log.lines).containsExactly(
@@ -72,30 +74,30 @@ final class MutexDesignTest {
         "0 A mutex_lock @test.design:4:5",
         "0 B enter critical",
         "0 B mutex_lock @test.design:4:5",
-        "47 A cpu @test.design:5:5",
-        "1047 A mutex_unlock @test.design:6:5",
-        "1094 A exit critical",
-        "3094 B cpu @test.design:5:5",
-        "4094 B mutex_unlock @test.design:6:5",
-        "4099 B exit critical");
-    assertThat(r.a.finishTimes()).containsExactly(1094L);
-    assertThat(r.b.finishTimes()).containsExactly(4099L);
-    // lock_stat: B waited 0 -> 3094 (it holds the lock once its retry's atomic completes).
+        "82 A cpu @test.design:5:5",
+        "1082 A mutex_unlock @test.design:6:5",
+        "1129 A exit critical",
+        "3129 B cpu @test.design:5:5",
+        "4129 B mutex_unlock @test.design:6:5",
+        "4134 B exit critical");
+    assertThat(r.a.finishTimes()).containsExactly(1129L);
+    assertThat(r.b.finishTimes()).containsExactly(4134L);
+    // lock_stat: B waited 0 -> 3129 (it holds the lock once its retry's atomic completes).
     assertThat(r.box.lock.lockClass().write().contentions()).isEqualTo(1);
-    assertThat(r.box.lock.lockClass().write().waitTotalNs()).isEqualTo(3094);
+    assertThat(r.box.lock.lockClass().write().waitTotalNs()).isEqualTo(3129);
   }
 
   @Test
   void critical_ownerRunning_secondTaskSpinsAndGetsHandoffAfterThreeTransfers()
       throws Exception {
     // Optimistic spinning on.
-    //   0     A takes the lock (47); B finds the owner running and spins on cpu1, its cmpxchg
-    //         having taken the line after A's fetch (47 -> 94)
-    //   47    A cpu(1us) to 1047
-    //   1047  A unlocks: its atomic takes the line back from cpu1 (47 -> 1094); spinner B
-    //         re-reads the owner word (1141) and takes the lock with its cmpxchg, which
-    //         invalidates A's copy (1188)
-    //   1188  B cpu(1us) to 2188; unlock on the line B owns: 5 -> 2193
+    //   0     A takes the lock (82, from memory); B finds the owner running and spins on
+    //         cpu1, its cmpxchg having taken the line after A's fetch (82 -> 129)
+    //   82    A cpu(1us) to 1082
+    //   1082  A unlocks: its atomic takes the line back from cpu1 (47 -> 1129); spinner B
+    //         re-reads the owner word (1176) and takes the lock with its cmpxchg, which
+    //         invalidates A's copy (1223)
+    //   1223  B cpu(1us) to 2223; unlock on the line B owns: 5 -> 2228
     Run r = run(true, "critical");
 
     assertThat(r.log.lines).containsExactly(
@@ -103,24 +105,24 @@ final class MutexDesignTest {
         "0 A mutex_lock @test.design:4:5",
         "0 B enter critical",
         "0 B mutex_lock @test.design:4:5",
-        "47 A cpu @test.design:5:5",
-        "1047 A mutex_unlock @test.design:6:5",
-        "1094 A exit critical",
-        "1188 B cpu @test.design:5:5",
-        "2188 B mutex_unlock @test.design:6:5",
-        "2193 B exit critical");
-    assertThat(r.a.finishTimes()).containsExactly(1094L);
-    assertThat(r.b.finishTimes()).containsExactly(2193L);
-    assertThat(r.s.machine().core(1).spinNs()).isEqualTo(1188);
+        "82 A cpu @test.design:5:5",
+        "1082 A mutex_unlock @test.design:6:5",
+        "1129 A exit critical",
+        "1223 B cpu @test.design:5:5",
+        "2223 B mutex_unlock @test.design:6:5",
+        "2228 B exit critical");
+    assertThat(r.a.finishTimes()).containsExactly(1129L);
+    assertThat(r.b.finishTimes()).containsExactly(2228L);
+    assertThat(r.s.machine().core(1).spinNs()).isEqualTo(1223);
   }
 
   @Test
   void tryCritical_lockTaken_trylockFailsAndTakesTheShortPath() throws Exception {
-    //   0     A mutex_trylock: free -> taken, result 1 after the atomic (47)
+    //   0     A mutex_trylock: free -> taken, result 1 after the atomic (82: from memory)
     //   0     B mutex_trylock: owner A -> result 0 after the atomic, which waits for A's
-    //         fetch and takes the line from cpu0 (47 -> 94)
-    //   47    A reads 1: cpu(1us) to 1047, unlock 47 (line is cpu1's) -> returns 1 at 1094
-    //   94    B reads 0: cpu(100ns) to 194 -> returns 0 at 194
+    //         fetch and takes the line from cpu0 (82 -> 129)
+    //   82    A reads 1: cpu(1us) to 1082, unlock 47 (line is cpu1's) -> returns 1 at 1129
+    //   129   B reads 0: cpu(100ns) to 229 -> returns 0 at 229
     Run r = run(false, "try_critical");
 
     assertThat(r.log.lines).containsExactly(
@@ -128,15 +130,15 @@ final class MutexDesignTest {
         "0 A mutex_trylock @test.design:10:10",
         "0 B enter try_critical",
         "0 B mutex_trylock @test.design:10:10",
-        "47 A cpu @test.design:14:5",
-        "94 B cpu @test.design:11:9",
-        "194 B exit try_critical = 0",
-        "1047 A mutex_unlock @test.design:15:5",
-        "1094 A exit try_critical = 1");
+        "82 A cpu @test.design:14:5",
+        "129 B cpu @test.design:11:9",
+        "229 B exit try_critical = 0",
+        "1082 A mutex_unlock @test.design:15:5",
+        "1129 A exit try_critical = 1");
     assertThat(r.a.results()).containsExactly(1L);
     assertThat(r.b.results()).containsExactly(0L);
-    assertThat(r.a.finishTimes()).containsExactly(1094L);
-    assertThat(r.b.finishTimes()).containsExactly(194L);
+    assertThat(r.a.finishTimes()).containsExactly(1129L);
+    assertThat(r.b.finishTimes()).containsExactly(229L);
     assertThat(r.box.lock.lockClass().write().acquisitions()).isEqualTo(1);
   }
 }

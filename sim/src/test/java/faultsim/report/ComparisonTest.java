@@ -84,7 +84,7 @@ final class ComparisonTest {
       machine:
         cores: 16
         costs: {atomic_local: 0ns, transfer_same_socket: 0ns, transfer_cross_socket: 0ns,
-                wakeup: 0ns, context_switch: 0ns}
+                wakeup: 0ns, context_switch: 0ns, memory_fetch: 0ns}
       locks:
         L: {kind: spinlock, class: "&test->lock"}
       global:

@@ -116,7 +116,7 @@ class SequentialRuleTest {
         machine:
           cores: 1
           costs: {atomic_local: 0ns, transfer_same_socket: 0ns, transfer_cross_socket: 0ns,
-                  wakeup: 0ns, context_switch: 0ns}
+                  wakeup: 0ns, context_switch: 0ns, memory_fetch: 0ns}
         global:
           runtime: 1ms
           randseed: 5

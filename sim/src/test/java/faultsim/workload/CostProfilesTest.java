@@ -39,6 +39,32 @@ final class CostProfilesTest {
   }
 
   @Test
+  void profileKernelCosts_applyWhereNothingElseGivesThem() throws Exception {
+    // The profile gives two kernel costs and a machine one; the workload's own kernel.costs
+    // and --set win over it as for machine costs; the rest keep their defaults.
+    Files.writeString(dir.resolve("p.yaml"), "machine:\n  costs:\n    memory_fetch: 90ns\n"
+        + "kernel:\n  costs:\n    fault_entry: 300ns\n    set_pte: 55ns\n");
+    Path w = dir.resolve("w.yaml");
+    Files.writeString(w, "machine:\n  profile: p.yaml\nkernel:\n  costs:\n"
+        + "    set_pte: 45ns\nglobal:\n  runtime: 1ms\njobs:\n  f:\n    rw: write\n"
+        + "    mapping: anon\n    size: 64k\n");
+    Workload wl = new WorkloadLoader().load(w, List.of("kernel.costs.clear_page=200ns"));
+    var k = wl.kernel().costs();
+    assertThat(k.get(faultsim.fault.KernelCosts.Cost.FAULT_ENTRY)).isEqualTo(300);
+    assertThat(k.get(faultsim.fault.KernelCosts.Cost.SET_PTE)).as("the workload's own value wins")
+        .isEqualTo(45);
+    assertThat(k.get(faultsim.fault.KernelCosts.Cost.CLEAR_PAGE)).as("--set wins").isEqualTo(200);
+    assertThat(k.get(faultsim.fault.KernelCosts.Cost.FIND_VMA)).as("the default").isEqualTo(40);
+    assertThat(wl.spec().machine().costs().memoryFetchNs()).isEqualTo(90);
+    // An unknown kernel cost in the profile, at its line and column (line 3, column 5).
+    Files.writeString(dir.resolve("p.yaml"), "kernel:\n  costs:\n    fault_entri: 3ns\n");
+    assertThatThrownBy(() -> new WorkloadLoader().load(w, List.of()))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("p.yaml:3:5: unknown cost 'fault_entri'")
+        .hasMessageContaining("did you mean 'fault_entry'");
+  }
+
+  @Test
   void aBadProfile_isReportedInTheProfile() {
     // "    transfer_same_socket: fast": the key at line 3, column 5.
     assertThatThrownBy(() -> load("machine:\n  costs:\n    transfer_same_socket: fast\n", ""))
