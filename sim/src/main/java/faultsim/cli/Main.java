@@ -286,8 +286,9 @@ public final class Main implements Callable<Integer> {
               + " their rates are over the time simulated until then%n", e.getKey(),
               stopped.size(), e.getValue().size(), String.join(", ", stopped));
         }
+        printNoProgress(o, e.getKey(), e.getValue());
       }
-      // The first violation found, drawn as the seed threads draw a race.
+      // The first violation found, drawn as the seed threads draw a race, its culprit first.
       for (ReplicationResult r : results) {
         if (!r.violations().isEmpty()) {
           faultsim.oracle.Violation v = r.violations().get(0);
@@ -468,5 +469,25 @@ public final class Main implements Callable<Integer> {
       spec.commandLine().getOut().print(Options.format());
       return 0;
     }
+  }
+
+  /**
+   * One line per job of {@code design} that completed no operation in some replication (the
+   * {@code vmstat} row {@link Experiment#JOBS_WITHOUT_PROGRESS}): which, and in which
+   * replications.
+   */
+  private static void printNoProgress(PrintWriter o, String design,
+      List<ReplicationResult> reps) {
+    Map<String, List<String>> byJob = new LinkedHashMap<>();
+    for (ReplicationResult r : reps) {
+      for (faultsim.run.JobResult j : r.jobs()) {
+        if (j.operations() == 0) {
+          byJob.computeIfAbsent(j.job(), k -> new ArrayList<>()).add("r" + r.replication());
+        }
+      }
+    }
+    byJob.forEach((job, where) -> o.printf(Locale.ROOT, "%-24s no progress: job %s completed"
+        + " no operation in %d of %d replications (%s)%n", design, job, where.size(),
+        reps.size(), String.join(", ", where)));
   }
 }

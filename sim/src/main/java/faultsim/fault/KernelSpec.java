@@ -38,8 +38,24 @@ public record KernelSpec(
   public static final long DEFAULT_READ_AHEAD_KB = 128;
   /** Default bound on the retries of one operation. */
   public static final long DEFAULT_MAX_RETRIES = 100;
-  /** Default bound on a truncate or punch's duration: 10 ms. */
+  /** Longest default bound on a truncate or punch's duration: 10 ms. */
   public static final long DEFAULT_NO_PROGRESS_NS = 10_000_000;
+
+  /** Shortest default bound on a truncate or punch's duration: 1 ms. */
+  public static final long MIN_DEFAULT_NO_PROGRESS_NS = 1_000_000;
+
+  /**
+   * The default bound on a truncate or punch's duration in a run measuring {@code runtimeNs}: a
+   * quarter of the runtime, at least {@link #MIN_DEFAULT_NO_PROGRESS_NS} and at most
+   * {@link #DEFAULT_NO_PROGRESS_NS}. A fixed 10 ms outlasts the few milliseconds a race scenario
+   * runs, so an operation that never finishes there would never be reported; the 1 ms floor
+   * keeps a punch or truncate that is merely slow under contention (tens to a few hundred
+   * microseconds in the example scenarios) from being reported in very short runs, such as the
+   * 100 us runs a hunt may use.
+   */
+  public static long defaultNoProgressNs(long runtimeNs) {
+    return Math.min(DEFAULT_NO_PROGRESS_NS, Math.max(MIN_DEFAULT_NO_PROGRESS_NS, runtimeNs / 4));
+  }
 
   public KernelSpec {
     files = List.copyOf(files);

@@ -43,7 +43,8 @@ import java.util.TreeSet;
  *       munmap or mprotect of a VMA leaves behind ({@link VmaChecks}).
  * </ul>
  *
- * Each kind is counted; the first {@value #SHOWN_PER_KIND} of each keep their interleaving.
+ * Each kind is counted; the first {@value #SHOWN_PER_KIND} of each keep their interleaving,
+ * centred on the state the violation is about and naming its culprit ({@link Interleaving}).
  */
 public final class Oracle implements Machine.LockListener {
   /** Violations of one kind kept with their interleaving. */
@@ -130,12 +131,26 @@ public final class Oracle implements Machine.LockListener {
     punchRecreated = 0;
   }
 
-  void report(String kind, String summary, List<TaskTrace> tasks, long fromNs) {
+  /**
+   * Counts a violation; the first few of a kind keep their interleaving, centred on
+   * {@code focus} over every task's recorded steps ({@link Interleaving}).
+   */
+  void report(String kind, String summary, Interleaving.Focus focus) {
     counts.merge(kind, 1L, Long::sum);
-    long seen = shown.stream().filter(v -> v.kind().equals(kind)).count();
-    if (seen < SHOWN_PER_KIND) {
-      shown.add(new Violation(kind, now(), summary, Timeline.render(tasks, fromNs, now())));
+    if (showing(kind)) {
+      List<Interleaving.Column> columns = new ArrayList<>();
+      for (TaskTrace t : traces) {
+        if (t != null) {
+          columns.add(Interleaving.Column.of(t, now()));
+        }
+      }
+      shown.add(new Violation(kind, now(), summary, Interleaving.render(focus, columns)));
     }
+  }
+
+  /** Whether a violation of {@code kind} found now keeps its interleaving. */
+  private boolean showing(String kind) {
+    return shown.stream().filter(v -> v.kind().equals(kind)).count() < SHOWN_PER_KIND;
   }
 
   /** Violations counted, by kind, in the order of {@link Violation}'s kinds. */
@@ -156,14 +171,17 @@ public final class Oracle implements Machine.LockListener {
   // ---- invalid context ------------------------------------------------------------------------
 
   private void invalidContext(Task t, ContextViolation v) {
-    report(Violation.INVALID_CONTEXT, Violation.invalidContextSummary(v), List.of(trace(t)), 0);
+    // The sleeping call is the task's last step; the locks and RCU section around it bracket it.
+    report(Violation.INVALID_CONTEXT, Violation.invalidContextSummary(v),
+        new Interleaving.Focus(r -> null).culprit(t.name()).lastStep(t.name(),
+            "may sleep in atomic context (" + v.context() + ")"));
   }
 
   // ---- lock order -----------------------------------------------------------------------------
 
   /** An edge of the lock-class graph: first seen where. */
   private record Edge(String from, String to, Task task, long timeNs, String chain,
-      List<TaskTrace.Step> steps) {}
+      List<TaskTrace.Record> records) {}
 
   @Override
   public void acquired(Task t, LockInstance lock, boolean write, boolean trylock) {
@@ -192,7 +210,7 @@ public final class Oracle implements Machine.LockListener {
         continue;
       }
       String chain = t.describeHeld() + " -> " + to + (write ? "-W" : "-R");
-      Edge e = new Edge(from, to, t, now(), chain, trace(t).steps(0, now()));
+      Edge e = new Edge(from, to, t, now(), chain, trace(t).records(0, now()));
       out.put(to, e);
       List<Edge> back = path(to, from);
       if (back != null) {
@@ -223,6 +241,7 @@ public final class Oracle implements Machine.LockListener {
    */
   @Override
   public void waiting(Task t, LockInstance lock, boolean write) {
+    waitsForWrite.put(t, write);
     addEdges(t, lock, write);
     // Tasks blocked in a cycle imply a cycle of lock classes (already reported, since edges are
     // recorded before waiting) or two locks of one class, which lockdep does not order: only
@@ -236,19 +255,53 @@ public final class Oracle implements Machine.LockListener {
       return;
     }
     StringBuilder summary = new StringBuilder("deadlock:");
-    List<TaskTrace> tasks = new ArrayList<>();
+    List<Touches.Target> locks = new ArrayList<>();
     for (Task c : cycle) {
       summary.append(" task ").append(c.name()).append(" holds ").append(c.describeHeld())
           .append(" and waits for ").append(c.waitingFor().className()).append(';');
-      tasks.add(trace(c));
+      locks.add(Touches.lock(c.waitingFor()));
+    }
+    // Tasks queued for a lock a task of the cycle waits for: an rwsem writer queued there
+    // keeps later readers out although the lock is only held shared.
+    List<Task> queued = new ArrayList<>();
+    for (Task q : machine.tasks()) {
+      if (!cycle.contains(q) && q.waitingFor() != null
+          && cycle.stream().anyMatch(c -> c.waitingFor() == q.waitingFor())) {
+        queued.add(q);
+        summary.append(" task ").append(q.name()).append(" is queued for ")
+            .append(q.waitingFor().className())
+            .append(waitsForWrite.getOrDefault(q, false) ? " (write)" : "").append(';');
+      }
     }
     summary.setLength(summary.length() - 1);
-    report(Violation.LOCK_ORDER, summary.toString(), tasks, 0);
+    Interleaving.Focus focus = new Interleaving.Focus(Touches.anyOf(locks));
+    for (int i = 0; i < cycle.size(); i++) {
+      Task c = cycle.get(i);
+      focus.lastStep(c.name(), "waits for " + c.waitingFor().className() + ", held by task "
+          + cycle.get((i + 1) % cycle.size()).name());
+    }
+    Task writer = queued.stream().filter(q -> waitsForWrite.getOrDefault(q, false))
+        .findFirst().orElse(null);
+    for (Task q : queued) {
+      focus.lastStep(q.name(), "queues for " + q.waitingFor().className()
+          + (waitsForWrite.getOrDefault(q, false) ? " (write)" : "") + " behind its holders");
+    }
+    if (writer != null) {
+      // The writer is what keeps the cycle's reader of that lock waiting.
+      Task reader = cycle.stream().filter(c -> c.waitingFor() == writer.waitingFor()
+          && !waitsForWrite.getOrDefault(c, false)).findFirst().orElse(cycle.get(0));
+      focus.culprit(writer.name()).victim(reader.name());
+    } else {
+      focus.culprit(t.name()).victim(cycle.get(1 % cycle.size()).name());
+    }
+    report(Violation.LOCK_ORDER, summary.toString(), focus);
     deadlocked = true;
     machine.engine().halt();
   }
 
   private boolean deadlocked;
+  /** Per task, whether the lock it last started waiting for was wanted for write. */
+  private final Map<Task, Boolean> waitsForWrite = new IdentityHashMap<>();
 
   /** Whether the run ended in a deadlock. */
   public boolean deadlocked() {
@@ -343,22 +396,25 @@ public final class Oracle implements Machine.LockListener {
     summary.append("; task ").append(closing.task().name()).append(" took ").append(closing.chain())
         .append(", task ").append(back.get(0).task().name()).append(" took ")
         .append(back.get(0).chain());
-    TaskTrace a = new TaskTrace(closing.task().name() + " (" + closing.from() + " -> "
-        + closing.to() + ")");
-    TaskTrace b = new TaskTrace(back.get(0).task().name() + " (" + back.get(0).from() + " -> "
-        + back.get(0).to() + ")");
-    List<TaskTrace.Step> steps = new ArrayList<>();
-    for (TaskTrace.Step s : closing.steps()) {
-      steps.add(new TaskTrace.Step(s.timeNs(), a.task(), s.text(), s.stack()));
+    // Each chain as its task's steps when it took the edge's second lock: the two
+    // acquisitions in opposite orders are the conflict, the closing one the culprit.
+    Edge other = back.get(0);
+    String a = closing.task().name() + " (" + closing.from() + " -> " + closing.to() + ")";
+    String b = other.task().name() + " (" + other.from() + " -> " + other.to() + ")";
+    List<Touches.Target> cycleLocks = new ArrayList<>();
+    for (String c : classes) {
+      cycleLocks.add(Touches.lockClass(c));
     }
-    for (TaskTrace.Step s : back.get(0).steps()) {
-      steps.add(new TaskTrace.Step(s.timeNs(), b.task(), s.text(), s.stack()));
-    }
+    Interleaving.Focus focus = new Interleaving.Focus(Touches.anyOf(cycleLocks))
+        .lastStep(a, "takes " + closing.to() + " while holding " + closing.from())
+        .lastStep(b, "takes " + other.to() + " while holding " + other.from())
+        .culprit(a).victim(b);
     counts.merge(Violation.LOCK_ORDER, 1L, Long::sum);
-    long seen = shown.stream().filter(v -> v.kind().equals(Violation.LOCK_ORDER)).count();
-    if (seen < SHOWN_PER_KIND) {
+    if (showing(Violation.LOCK_ORDER)) {
       shown.add(new Violation(Violation.LOCK_ORDER, now(), summary.toString(),
-          Timeline.renderSteps(List.of(a.task(), b.task()), steps)));
+          Interleaving.render(focus, List.of(
+              new Interleaving.Column(a, closing.task().name(), closing.records()),
+              new Interleaving.Column(b, other.task().name(), other.records())))));
     }
   }
 
@@ -433,7 +489,7 @@ public final class Oracle implements Machine.LockListener {
       report(Violation.NO_PROGRESS, String.format(Locale.ROOT,
           "task %s: %s of %s pages [%d, %d) took %s (bound %s)", op.task.name(), op.kind,
           op.mapping.name(), op.start, op.end, Timeline.formatTime(took),
-          Timeline.formatTime(noProgressNs)), tasksNear(op.task), op.startNs);
+          Timeline.formatTime(noProgressNs)), noProgress(op));
     }
     AddressSpace m = op.mapping;
     if (op.kind.equals("punch_hole")) {
@@ -445,7 +501,8 @@ public final class Oracle implements Machine.LockListener {
               "task %s: %s index %d was in the hole (%s) when the punch started and is still"
                   + " there when it ended", op.task.name(), m.name(), e.getKey(),
               e.getValue() instanceof Folio ? "a folio" : "a swap entry"),
-              tasksNear(op.task), op.startNs);
+              new Interleaving.Focus(Touches.index(m, e.getKey())).culprit(op.task.name())
+                  .culpritDid("left index " + e.getKey() + " in the hole"));
         }
       }
     }
@@ -469,12 +526,12 @@ public final class Oracle implements Machine.LockListener {
           report(Violation.BEYOND_EOF, String.format(Locale.ROOT,
               "%s index %d: the page cache still holds a folio at or past i_size (%d pages)"
                   + " after task %s's truncate finished", m.name(), f.index(), m.sizePages(),
-              op.task.name()), tasksNear(op.task), op.startNs);
+              op.task.name()), onOp(op, Touches.index(m, f.index())));
         } else if (f.hasData() && f.generation() < m.dataGeneration(f.index())) {
           report(Violation.STALE_DATA, String.format(Locale.ROOT,
               "%s index %d: the page cache holds data read before the blocks were freed by"
                   + " task %s's %s", m.name(), f.index(), op.task.name(), op.kind),
-              tasksNear(op.task), op.startNs);
+              onOp(op, Touches.index(m, f.index())));
         }
       }
       if (n < idx.length) {
@@ -505,7 +562,8 @@ public final class Oracle implements Machine.LockListener {
           if (problem != null) {
             report(kindOf(problem), String.format(Locale.ROOT,
                 "%s of %s maps index %d to %s after task %s's %s finished", mm.name(), m.name(),
-                i, problem, op.task.name(), op.kind), tasksNear(op.task), op.startNs);
+                i, problem, op.task.name(), op.kind), pteFocus(onOp(op, Touches.anyOf(
+                    List.of(Touches.pte(mm, addr), Touches.index(m, i)))), problem));
           }
         }
         i++;
@@ -561,44 +619,43 @@ public final class Oracle implements Machine.LockListener {
     }
     String problem = problem(v, index, f, true);
     if (problem != null) {
-      List<TaskTrace> tasks = new ArrayList<>();
-      tasks.add(trace(t));
-      tasks.addAll(recentOpTasks(v.file()));
+      // The mapper is the victim; the culprit is whoever last changed the page under it (the
+      // truncate or punch that removed it or freed its blocks), among every task's steps.
+      Task op = lastOpTask.get(v.file());
       report(kindOf(problem), String.format(Locale.ROOT,
           "task %s mapped %s index %d to %s, with no truncate or punch in flight", t.name(),
-          v.file().name(), index, problem), tasks, 0);
+          v.file().name(), index, problem), pteFocus(new Interleaving.Focus(Touches.anyOf(
+              List.of(Touches.index(v.file(), index), Touches.pte(v.mm(), v.address(index)))))
+              .victim(t.name()).show(op == null ? null : op.name()), problem));
     }
   }
 
   private final Map<AddressSpace, Task> lastOpTask = new IdentityHashMap<>();
 
-  private List<TaskTrace> recentOpTasks(AddressSpace m) {
-    Task t = lastOpTask.get(m);
-    return t == null ? List.of() : List.of(trace(t));
+  /**
+   * A PTE that maps a page the operation removed (or one past EOF): what conflicts is the
+   * operation's change that came last before the PTE was set; stale data in a page still in the
+   * file conflicts with the blocks freed after it was read.
+   */
+  private static Interleaving.Focus pteFocus(Interleaving.Focus focus, String problem) {
+    return problem.equals(OLD) ? focus : focus.changeBeforeUse();
   }
 
-  /** The op task and the fault tasks whose traces are most recent. */
-  private List<TaskTrace> tasksNear(Task opTask) {
-    List<TaskTrace> out = new ArrayList<>();
-    if (opTask != null) {
-      out.add(trace(opTask));
-    }
-    TaskTrace best = null;
-    long bestTime = -1;
-    for (TaskTrace tr : traces) {
-      if (tr == null || (opTask != null && tr.task().equals(opTask.name()))) {
-        continue;
-      }
-      List<TaskTrace.Step> s = tr.steps(0, Long.MAX_VALUE);
-      if (!s.isEmpty() && s.get(s.size() - 1).timeNs() > bestTime) {
-        bestTime = s.get(s.size() - 1).timeNs();
-        best = tr;
-      }
-    }
-    if (best != null) {
-      out.add(best);
-    }
-    return out;
+  /**
+   * A violation left behind by {@code op} on {@code target}: the operation's task is the
+   * culprit; the task that used what it changed is found from the steps.
+   */
+  private static Interleaving.Focus onOp(Op op, Touches.Target target) {
+    return new Interleaving.Focus(target).culprit(op.task.name());
+  }
+
+  /**
+   * An operation that did not finish: the pages of its range, its task the victim, the culprit
+   * the task that last used a page there (re-created or mapped what it removes).
+   */
+  private static Interleaving.Focus noProgress(Op op) {
+    return new Interleaving.Focus(Touches.pages(op.mapping, op.start, op.end))
+        .victim(op.task.name()).culpritBy(Touches.Role.USE);
   }
 
   // ---- VMA changes under faults (VmaChecks) ---------------------------------------------------
@@ -673,7 +730,7 @@ public final class Oracle implements Machine.LockListener {
     if (retries > maxRetries) {
       report(Violation.NO_PROGRESS, String.format(Locale.ROOT,
           "task %s: %s retried %d times (bound %d)", t.name(), what, retries, maxRetries),
-          List.of(trace(t)), 0);
+          new Interleaving.Focus(r -> null).show(t.name()));
     }
   }
 
@@ -686,8 +743,7 @@ public final class Oracle implements Machine.LockListener {
         report(Violation.NO_PROGRESS, String.format(Locale.ROOT,
             "task %s: %s of %s pages [%d, %d) still running after %s (bound %s)",
             op.task.name(), op.kind, op.mapping.name(), op.start, op.end,
-            Timeline.formatTime(took), Timeline.formatTime(noProgressNs)), tasksNear(op.task),
-            now() - 20_000);
+            Timeline.formatTime(took), Timeline.formatTime(noProgressNs)), noProgress(op));
       }
     }
   }

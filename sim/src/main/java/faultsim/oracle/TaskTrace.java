@@ -83,13 +83,6 @@ final class TaskTrace {
     add(now, "# " + text, null);
   }
 
-  /** Appends a step rendered elsewhere (its text kept as is). */
-  void replay(Step s) {
-    add(s.timeNs(), s.text(), null);
-    frames[(next + CAPACITY - 1) % CAPACITY] = s.stack() == null ? root
-        : new Frame(null, s.stack());
-  }
-
   private void add(long now, String name, Object[] a) {
     int i = next;
     times[i] = now;
@@ -150,15 +143,59 @@ final class TaskTrace {
   /** Steps recorded at or after {@code fromNs} and at or before {@code toNs}, oldest first. */
   List<Step> steps(long fromNs, long toNs) {
     List<Step> out = new ArrayList<>();
+    for (Record r : records(fromNs, toNs)) {
+      out.add(r.step());
+    }
+    return out;
+  }
+
+  /**
+   * One recorded step with what it was called on, for the queries that pick the steps of an
+   * interleaving ({@link Touches}).
+   *
+   * @param name the primitive or design function (a note's text starts with {@code "# "})
+   * @param args the primitive's arguments (host objects, indices as Longs); null for a function
+   *     entered, a note, or a step replayed from its text
+   * @param step the step as the interleaving prints it
+   */
+  record Record(long timeNs, String name, Object[] args, Step step) {
+    /** The argument at {@code i}, or null if there is none. */
+    Object arg(int i) {
+      return args == null || i >= args.length ? null : args[i];
+    }
+
+    /** The argument at {@code i} as a long, or {@code fallback} if it is not an integer. */
+    long longArg(int i, long fallback) {
+      return arg(i) instanceof Long l ? l : fallback;
+    }
+  }
+
+  /** Records at or after {@code fromNs} and at or before {@code toNs}, oldest first. */
+  List<Record> records(long fromNs, long toNs) {
+    List<Record> out = new ArrayList<>();
     int n = (int) Math.min(count, CAPACITY);
     for (int k = 0; k < n; k++) {
       int i = (int) ((next - n + k + CAPACITY) % CAPACITY);
       if (times[i] < fromNs || times[i] > toNs) {
         continue;
       }
-      out.add(new Step(times[i], task, text(i), frames[i].path()));
+      out.add(new Record(times[i], names[i], arguments(i),
+          new Step(times[i], task, text(i), frames[i].path())));
     }
     return out;
+  }
+
+  /** Step {@code i}'s arguments as the boxed call gave them, or null if it took none. */
+  private Object[] arguments(int i) {
+    byte[] kinds = argKinds[i];
+    if (kinds == null) {
+      return args[i];
+    }
+    Object[] a = new Object[kinds.length];
+    for (int k = 0; k < kinds.length; k++) {
+      a[k] = slot(i, k, kinds[k]);
+    }
+    return a;
   }
 
   private String text(int i) {

@@ -1,84 +1,60 @@
 package faultsim.oracle;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Renders the steps of two (or more) tasks in simulated-time order, one line per step tagged
- * with its task ({@code    [task] time  step}): the report draws them as the "Process A /
- * Process B" table of the seed threads, one column per task. First comes one line per task
+ * The text form of an interleaving ({@link Interleaving} writes it): one line per step tagged
+ * with its task ({@code    [task] time  step}), in simulated-time order, after one line per task
  * saying where it was at its last step, as the design functions it was in, outermost first
- * ({@code    [punch] in vfs_fallocate > ext4_punch_hole}).
+ * ({@code    [punch] in vfs_fallocate > ext4_punch_hole}); and that text drawn as the "Process A
+ * / Process B" table of the seed threads, one column per task.
  */
 public final class Timeline {
-  private static final int MAX_ROWS = 40;
-
   private Timeline() {}
-
-  static String render(List<TaskTrace> tasks, long fromNs, long toNs) {
-    List<TaskTrace.Step> all = new ArrayList<>();
-    List<String> columns = new ArrayList<>();
-    for (TaskTrace t : tasks) {
-      if (t == null || columns.contains(t.task())) {
-        continue;
-      }
-      columns.add(t.task());
-      all.addAll(t.steps(fromNs, toNs));
-    }
-    if (all.isEmpty()) {
-      return "";
-    }
-    all.sort(Comparator.comparingLong(TaskTrace.Step::timeNs));
-    StringBuilder sb = new StringBuilder();
-    for (String c : columns) {
-      List<TaskTrace.Step> own = new ArrayList<>();
-      for (TaskTrace.Step s : all) {
-        if (s.task().equals(c)) {
-          own.add(s);
-        }
-      }
-      String where = where(own);
-      if (where != null) {
-        sb.append("    [").append(c).append("] in ").append(where).append('\n');
-      }
-    }
-    if (all.size() > MAX_ROWS) {
-      all = all.subList(all.size() - MAX_ROWS, all.size());
-    }
-    for (TaskTrace.Step st : all) {
-      sb.append("    [").append(st.task()).append("] ")
-          .append(String.format(Locale.ROOT, "%12s", formatTime(st.timeNs()))).append("  ")
-          .append(st.text().stripTrailing()).append('\n');
-    }
-    return sb.toString();
-  }
 
   private static final java.util.regex.Pattern STEP =
       java.util.regex.Pattern.compile("^    \\[([^\\]]+)\\] +(\\d+\\.\\d+us)  (.*)$");
+  private static final java.util.regex.Pattern ELIDED =
+      java.util.regex.Pattern.compile("^    \\[([^\\]]+)\\] (\\.\\.\\. \\d+ steps? of .* elided)$");
+  private static final java.util.regex.Pattern CULPRIT =
+      java.util.regex.Pattern.compile("^    (culprit: .*)$");
 
   /**
-   * A rendered timeline ({@link #render}) as the seed threads draw a race: a time column, then
-   * one column per task, each step in its task's column; lines that are not steps are dropped.
+   * An interleaving's text ({@link Interleaving#render}) as the seed threads draw
+   * a race: its culprit line, then a time column and one column per task, each step in its
+   * task's column (a run of steps elided as {@code ...} with its count); other lines are
+   * dropped.
    */
   public static String columns(String timeline, int width) {
     List<String> tasks = new ArrayList<>();
     List<String[]> rows = new ArrayList<>();
+    String culprit = null;
     for (String line : timeline.split("\n")) {
       java.util.regex.Matcher m = STEP.matcher(line);
-      if (!m.matches()) {
+      java.util.regex.Matcher e = ELIDED.matcher(line);
+      java.util.regex.Matcher c = CULPRIT.matcher(line);
+      if (c.matches()) {
+        culprit = c.group(1);
         continue;
       }
-      if (!tasks.contains(m.group(1))) {
-        tasks.add(m.group(1));
+      String[] row = m.matches() ? new String[] {m.group(1), m.group(2), m.group(3)}
+          : e.matches() ? new String[] {e.group(1), "", "..." + e.group(2).substring(3)
+              .replaceFirst(" of .* elided$", " elided")} : null;
+      if (row == null) {
+        continue;
       }
-      rows.add(new String[] {m.group(1), m.group(2), m.group(3)});
+      if (!tasks.contains(row[0])) {
+        tasks.add(row[0]);
+      }
+      rows.add(row);
     }
     if (rows.isEmpty()) {
       return "";
     }
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%12s", ""));
+    StringBuilder sb = new StringBuilder(culprit == null ? "" : culprit + "\n")
+        .append(String.format(Locale.ROOT, "%12s", ""));
     for (String t : tasks) {
       sb.append(" | ").append(fit(t, width));
     }
@@ -106,21 +82,6 @@ public final class Timeline {
   private static String fit(String s, int width) {
     return s.length() > width ? s.substring(0, width - 1) + "~"
         : s + " ".repeat(width - s.length());
-  }
-
-  /** Renders steps already gathered, in columns named {@code columns}. */
-  static String renderSteps(List<String> columns, List<TaskTrace.Step> steps) {
-    List<TaskTrace> tasks = new ArrayList<>();
-    for (String c : columns) {
-      TaskTrace t = new TaskTrace(c);
-      for (TaskTrace.Step s : steps) {
-        if (s.task().equals(c)) {
-          t.replay(s);
-        }
-      }
-      tasks.add(t);
-    }
-    return render(tasks, 0, Long.MAX_VALUE);
   }
 
   /**

@@ -67,7 +67,7 @@ final class VmaChecks {
     report(Violation.DETACHED_VMA, String.format(Locale.ROOT,
         "task %s: a fault completed on %s, detached by task %s's munmap (or merge) before the"
             + " fault set up its vm_fault; it never re-validated the VMA", t.name(), v, name(detachedBy
-            .get(v))), t, detachedBy.get(v));
+            .get(v))), Touches.vma(v), t, detachedBy.get(v));
   }
 
   void ptePlaced(Task t, Vma v, MmStruct mm, long address, boolean write) {
@@ -76,28 +76,31 @@ final class VmaChecks {
       report(Violation.PTE_AFTER_MUNMAP, String.format(Locale.ROOT,
           "task %s set a PTE at %x of %s in %s, after task %s's munmap (or merge) took the VMA"
               + " away",
-          t.name(), address, mm.name(), v == null ? "no VMA" : v.toString(), name(by)), t, by);
+          t.name(), address, mm.name(), v == null ? "no VMA" : v.toString(), name(by)),
+          v == null ? Touches.pte(mm, address) : pteIn(mm, address, v), t, by);
       return;
     }
     if (!v.contains(address) && mm.findVma(address) == null) {
       report(Violation.PTE_AFTER_MUNMAP, String.format(Locale.ROOT,
           "task %s set a PTE at %x of %s through %s, which task %s's mremap (or split and"
               + " unmap) had cut short: no VMA covers the address any more",
-          t.name(), address, mm.name(), v, name(lastVmaOpTask)), t, lastVmaOpTask);
+          t.name(), address, mm.name(), v, name(lastVmaOpTask)), pteIn(mm, address, v), t,
+          lastVmaOpTask);
       return;
     }
     if (!v.contains(address)) {
       report(Violation.DETACHED_VMA, String.format(Locale.ROOT,
           "task %s set a PTE at %x of %s through %s, which a split or merge by task %s moved"
               + " away from that address before; the fault never re-validated the VMA",
-          t.name(), address, mm.name(), v, name(lastVmaOpTask)), t, lastVmaOpTask);
+          t.name(), address, mm.name(), v, name(lastVmaOpTask)), pteIn(mm, address, v), t,
+          lastVmaOpTask);
       return;
     }
     if (write && !v.writable() && !mprotectCovers(mm, address)) {
       report(Violation.PTE_PROTECTION, String.format(Locale.ROOT,
           "task %s set a writable PTE at %x of %s in %s, which has no VM_WRITE (mprotect by"
               + " task %s returned before)", t.name(), address, mm.name(), v, name(
-              lastVmaOpTask)), t, lastVmaOpTask);
+              lastVmaOpTask)), pteIn(mm, address, v), t, lastVmaOpTask);
     }
   }
 
@@ -125,7 +128,7 @@ final class VmaChecks {
         report(Violation.PTE_AFTER_MUNMAP, String.format(Locale.ROOT,
             "task %s removed %s with a PTE at %x still set: mapped after the unmap's zap, it is"
                 + " freed with the page tables while its page stays mapped", t.name(), v, a),
-            t, null);
+            pteIn(mm, a, v), null, t);
       }
     }
   }
@@ -139,7 +142,7 @@ final class VmaChecks {
       if (mm.pte(a) != null && mm.findVma(a) == null) {
         report(Violation.PTE_AFTER_MUNMAP, String.format(Locale.ROOT,
             "task %s's %s of [%x, %x) of %s returned with a PTE at %x and no VMA there",
-            t.name(), what, start, end, mm.name(), a), t, null);
+            t.name(), what, start, end, mm.name(), a), Touches.pte(mm, a), null, t);
       }
     }
   }
@@ -166,7 +169,7 @@ final class VmaChecks {
         report(Violation.PTE_PROTECTION, String.format(Locale.ROOT,
             "task %s's mprotect of [%x, %x) of %s returned with a writable PTE at %x in %s,"
                 + " which has no VM_WRITE", r.task().name(), r.start(), r.end(), r.mm().name(),
-            a, v), r.task(), null);
+            a, v), pteIn(r.mm(), a, v), null, r.task());
       }
     }
   }
@@ -183,12 +186,25 @@ final class VmaChecks {
     return t == null ? "(none)" : t.name();
   }
 
-  private void report(String kind, String summary, Task a, Task b) {
-    List<TaskTrace> tasks = new ArrayList<>();
-    tasks.add(oracle.trace(a));
-    if (b != null && b != a) {
-      tasks.add(oracle.trace(b));
+  /** The PTE at {@code address}, and {@code v} itself (not the other PTEs set in it). */
+  private static Touches.Target pteIn(MmStruct mm, long address, Vma v) {
+    return Touches.anyOf(List.of(Touches.pte(mm, address), Touches.vma(v, false)));
+  }
+
+  /**
+   * Reports a violation on {@code target}: {@code victim} the task whose use of it is wrong
+   * (null: found from the steps), {@code culprit} the task whose change of the VMA or PTE it
+   * raced with (null: found from the steps).
+   */
+  private void report(String kind, String summary, Touches.Target target, Task victim,
+      Task culprit) {
+    Interleaving.Focus focus = new Interleaving.Focus(target);
+    if (victim != null) {
+      focus.victim(victim.name());
     }
-    oracle.report(kind, summary, tasks, 0);
+    if (culprit != null && culprit != victim) {
+      focus.culprit(culprit.name());
+    }
+    oracle.report(kind, summary, focus);
   }
 }

@@ -16,9 +16,11 @@ import java.util.regex.Pattern;
  *
  * <p>The file's layout: {@code design NAME: N violations}; under it, one violation per
  * two-space-indented line {@code KIND rR t=Tns[ task TASK]: TEXT}; its interleaving, if any, as
- * the four-space-indented lines that follow, {@code [TASK] step}. An invalid-context violation
- * ({@code task T: OP called in atomic context (HELD)}) becomes the task's call beside what it
- * held. Other lines are kept as notes.
+ * the four-space-indented lines that follow, {@code [TASK] step} (a step that conflicts ends in
+ * {@code << what it did}; a run of steps left out reads {@code [TASK] ... N steps of task T
+ * elided}), with one {@code culprit: ...} line naming the task whose step changed the state. An
+ * invalid-context violation without an interleaving ({@code task T: OP called in atomic context
+ * (HELD)}) becomes the task's call beside what it held. Other lines are kept as notes.
  *
  * @param designs per design, in file order
  */
@@ -32,6 +34,8 @@ public record Violations(List<DesignViolations> designs) {
    *
    * @param kind oracle kind, e.g. {@code invalid_context}
    * @param summary what happened, in a sentence
+   * @param culprit the interleaving's culprit line (without {@code culprit: }), or empty
+   * @param culpritColumn the index of the culprit's column, or -1
    * @param columns column headings: the tasks, or a task and what it held
    * @param rows the steps, each as wide as {@code columns}
    * @param where per replication, the simulated times at which the file lists it
@@ -39,8 +43,23 @@ public record Violations(List<DesignViolations> designs) {
    * @param id the page anchor of the violation ({@link #anchor})
    * @param firstOfKind whether it is the design's first violation of its kind (shown open)
    */
-  public record Violation(String kind, String summary, List<String> columns,
-      List<List<String>> rows, List<String> where, int listed, String id, boolean firstOfKind) {}
+  public record Violation(String kind, String summary, String culprit, int culpritColumn,
+      List<String> columns, List<List<String>> rows, List<String> where, int listed, String id,
+      boolean firstOfKind) {}
+
+  /** A step cell's text without its conflict mark. */
+  public static String stepText(String cell) {
+    int at = cell.indexOf(MARK);
+    return at < 0 ? cell : cell.substring(0, at);
+  }
+
+  /** What a step cell's conflict mark says it did, or empty. */
+  public static String stepMark(String cell) {
+    int at = cell.indexOf(MARK);
+    return at < 0 ? "" : cell.substring(at + MARK.length());
+  }
+
+  private static final String MARK = "  << ";
 
   /** The page anchor of a design's {@code index}-th violation (0 for its first). */
   static String anchor(String design, int index) {
@@ -54,6 +73,8 @@ public record Violations(List<DesignViolations> designs) {
   private static final Pattern ATOMIC =
       Pattern.compile("^(.*) called in atomic context \\((.*)\\)$");
   private static final Pattern STEP = Pattern.compile("^    \\[([^\\]]+)\\] ?(.*)$");
+  private static final Pattern CULPRIT = Pattern.compile("^    culprit: (.*)$");
+  private static final Pattern CULPRIT_TASK = Pattern.compile("^task (\\S+) ");
 
   static Violations parse(String text) {
     List<DesignViolations> designs = new ArrayList<>();
@@ -89,6 +110,8 @@ public record Violations(List<DesignViolations> designs) {
         } else {
           pending.summary = withTask ? "task " + h.group(4) + ": " + rest : rest;
         }
+      } else if (pending != null && (m = CULPRIT.matcher(line)).matches()) {
+        pending.culprit = m.group(1);
       } else if (pending != null && (m = STEP.matcher(line)).matches()) {
         pending.step(m.group(1), m.group(2));
       } else if (design != null) {
@@ -120,7 +143,7 @@ public record Violations(List<DesignViolations> designs) {
         return;
       }
       Violation v = p.violation();
-      List<Object> key = List.of(v.kind(), v.summary(), v.columns(), v.rows());
+      List<Object> key = List.of(v.kind(), v.summary(), v.culprit(), v.columns(), v.rows());
       groups.computeIfAbsent(key, k -> new Group(v)).at(p.replication, p.timeNs);
     }
 
@@ -130,8 +153,8 @@ public record Violations(List<DesignViolations> designs) {
       java.util.Set<String> kinds = new java.util.HashSet<>();
       for (Group g : groups.values()) {
         Violation v = g.done();
-        out.add(new Violation(v.kind(), v.summary(), v.columns(), v.rows(), v.where(),
-            v.listed(), anchor(design, out.size()), kinds.add(v.kind())));
+        out.add(new Violation(v.kind(), v.summary(), v.culprit(), v.culpritColumn(), v.columns(),
+            v.rows(), v.where(), v.listed(), anchor(design, out.size()), kinds.add(v.kind())));
       }
       return new DesignViolations(design, headline, out, List.copyOf(notes));
     }
@@ -160,8 +183,8 @@ public record Violations(List<DesignViolations> designs) {
         }
         where.add("replication " + e.getKey() + " at t = " + String.join(", ", ts));
       }
-      return new Violation(first.kind(), first.summary(), first.columns(), first.rows(),
-          List.copyOf(where), listed, "", false);
+      return new Violation(first.kind(), first.summary(), first.culprit(), first.culpritColumn(),
+          first.columns(), first.rows(), List.copyOf(where), listed, "", false);
     }
   }
 
@@ -171,6 +194,7 @@ public record Violations(List<DesignViolations> designs) {
     final int replication;
     final long timeNs;
     String summary = "";
+    String culprit = "";
     boolean sameRow;
     final Map<String, Integer> columns = new LinkedHashMap<>();
     final List<String[]> steps = new ArrayList<>();
@@ -182,6 +206,12 @@ public record Violations(List<DesignViolations> designs) {
     }
 
     void step(String column, String text) {
+      if (sameRow && !column.startsWith("task ") && !column.equals("held at the time")) {
+        // An interleaving follows: it replaces the call-beside-what-it-held row.
+        sameRow = false;
+        columns.clear();
+        steps.clear();
+      }
       columns.putIfAbsent(column, columns.size());
       steps.add(new String[] {column, text});
     }
@@ -204,8 +234,18 @@ public record Violations(List<DesignViolations> designs) {
           rows.add(List.copyOf(row));
         }
       }
-      return new Violation(kind, summary, List.copyOf(columns.keySet()), List.copyOf(rows),
-          List.of(), 1, "", false);
+      int culpritColumn = -1;
+      Matcher t = CULPRIT_TASK.matcher(culprit);
+      if (t.find()) {
+        List<String> names = List.copyOf(columns.keySet());
+        for (int i = 0; i < names.size() && culpritColumn < 0; i++) {
+          if (names.get(i).equals(t.group(1)) || names.get(i).startsWith(t.group(1) + " (")) {
+            culpritColumn = i;
+          }
+        }
+      }
+      return new Violation(kind, summary, culprit, culpritColumn,
+          List.copyOf(columns.keySet()), List.copyOf(rows), List.of(), 1, "", false);
     }
   }
 }

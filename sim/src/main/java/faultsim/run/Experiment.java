@@ -44,6 +44,12 @@ public final class Experiment {
    */
   public static final String DEADLOCKED_AT = "deadlocked_at_ns";
 
+  /**
+   * The row of job {@code vmstat} that counts the jobs that made no progress at all in a run:
+   * not one operation completed while it was measured (present only when some job did not).
+   */
+  public static final String JOBS_WITHOUT_PROGRESS = "jobs_without_progress";
+
   /** Told after each finished run. */
   public interface Progress {
     void runDone(int done, int total, long simulatedNs);
@@ -291,6 +297,11 @@ public final class Experiment {
     // The rwsem lock event counters (lockevent names), with the vmstat counters: both are
     // run-wide counts of what the kernel did.
     vmstat.putAll(locks.lockEvents());
+    long stuck = recorders.stream().filter(r -> r.operations() == 0).count();
+    if (stuck > 0) {
+      // Not a vmstat counter: jobs that completed no operation in the measured run.
+      vmstat.put(JOBS_WITHOUT_PROGRESS, stuck);
+    }
     // A run stopped by a deadlock during its ramp measured nothing: its rates are 0, not NaN.
     double seconds = Math.max(1, measuredNs) / 1e9;
     List<JobResult> jobs = new ArrayList<>();

@@ -78,9 +78,13 @@ final class KernelJobs {
     return out;
   }
 
+  /**
+   * The kernel side of the workload; {@code runtimeNs} (the measured runtime) sets the default
+   * {@code no_progress_time} ({@link KernelSpec#defaultNoProgressNs}).
+   */
   KernelSpec kernel(KernelDoc k, Map<String, FileSpec> files,
       Map<String, KernelSpec.MappingSpec> mappings, List<FaultJob> faultJobs,
-      List<OpJob> opJobs) throws InputException {
+      List<OpJob> opJobs, long runtimeNs) throws InputException {
     KernelDoc d = k == null ? new KernelDoc(null, null, null, null, null) : k;
     long fab = KernelSpec.DEFAULT_FAULT_AROUND_BYTES;
     if (d.faultAroundBytes() != null) {
@@ -96,7 +100,7 @@ final class KernelJobs {
     if (maxRetries < 1) {
       throw r.error("/kernel/max_retries", "kernel.max_retries must be >= 1, got " + maxRetries);
     }
-    long noProgress = d.noProgressTime() == null ? KernelSpec.DEFAULT_NO_PROGRESS_NS
+    long noProgress = d.noProgressTime() == null ? KernelSpec.defaultNoProgressNs(runtimeNs)
         : r.convert("/kernel/no_progress_time", d.noProgressTime(), Units::parseTime);
     if (noProgress <= 0) {
       throw r.error("/kernel/no_progress_time", "kernel.no_progress_time must be > 0");

@@ -195,7 +195,8 @@ final class Resolver {
       devices.add(new SyntheticSpec.DeviceSpec(WorkloadLoader.DEFAULT_DEVICE, 32, Dist.exponential(80_000),
           Dist.exponential(20_000)));
     }
-    KernelSpec kernel = kernelJobs.kernel(doc.kernel(), files, mappings, faultJobs, opJobs);
+    KernelSpec kernel = kernelJobs.kernel(doc.kernel(), files, mappings, faultJobs, opJobs,
+        runtime);
     SyntheticSpec spec;
     try {
       spec = new SyntheticSpec(machine, locks, devices, jobs, ramp, runtime);

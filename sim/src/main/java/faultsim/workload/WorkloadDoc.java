@@ -75,7 +75,7 @@ public record WorkloadDoc(
       @Doc("Retries of one fault or operation before the oracle reports no progress (default"
           + " 100).") Long maxRetries,
       @Doc("How long a truncate or hole punch may run before the oracle reports no progress"
-          + " (default 10ms).") String noProgressTime,
+          + " (default a quarter of global.runtime, from 1ms to 10ms).") String noProgressTime,
       @Doc("CPU costs of the kernel's primitives, by name (kernel.costs.<name>: a time such as"
           + " 150ns); each is listed below with its default and source.")
           Map<String, String> costs) {}

@@ -58,4 +58,31 @@ final class ViolationsTest {
         List.of("truncate_inode_pages_range()", ""));
     assertThat(s.where()).containsExactly("replication 2 at t = 5 \u00b5s");
   }
+
+  @Test
+  void culpritInterleaving_culpritColumnFlagged_marksAndElisionsKept() throws Exception {
+    // The oracle's golden stale-data interleaving (InterleavingTest) under a violation line.
+    String timeline = java.nio.file.Files.readString(
+        java.nio.file.Path.of("src/test/resources/faultsim/oracle/golden/stale-data.txt"));
+    Violations v = Violations.parse("design linux_3_15: 1 violation\n"
+        + "  stale_data r0 t=12000ns: data index 5: the page cache holds data read before the"
+        + " blocks were freed by task punch's punch_hole\n" + timeline);
+
+    Violations.Violation s = v.designs().get(0).violations().get(0);
+    assertThat(v.designs().get(0).notes()).isEmpty();
+    assertThat(s.culprit()).startsWith("task punch (job punch, in ext4_punch_hole) frees the"
+        + " blocks of index 5 at 10.000us");
+    assertThat(s.columns()).containsExactly("punch", "reader/0");
+    assertThat(s.culpritColumn()).isZero();
+    // Two "in" lines and 18 steps or elided runs: one row each, in the listing's order.
+    assertThat(s.rows()).hasSize(20);
+    assertThat(s.rows().get(17).get(0)).isEqualTo(
+        "    10.000us      free_blocks(data, 4, 8)  << frees the blocks of index 5");
+    assertThat(Violations.stepText(s.rows().get(17).get(0)))
+        .isEqualTo("    10.000us      free_blocks(data, 4, 8)");
+    assertThat(Violations.stepMark(s.rows().get(17).get(0)))
+        .isEqualTo("frees the blocks of index 5");
+    assertThat(s.rows()).contains(List.of("", "... 23 steps of task reader/0 elided"));
+    Golden.assertMatches("violation-culprit.html", Report.render("violation.jte", s));
+  }
 }

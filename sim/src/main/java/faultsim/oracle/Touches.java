@@ -1,0 +1,347 @@
+package faultsim.oracle;
+
+import faultsim.kernel.AddressSpace;
+import faultsim.kernel.Folio;
+import faultsim.kernel.Kernel;
+import faultsim.kernel.MmStruct;
+import faultsim.kernel.Vma;
+import faultsim.machine.LockInstance;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Which recorded steps touched the state a violation is about: a page-cache index, a PTE, a VMA,
+ * {@code i_size}, a lock. A query over a task's trace records ({@link TaskTrace#records}): it
+ * reads each step's primitive name and the host objects and integers it was called with, so it
+ * does not depend on how the trace stores them.
+ */
+final class Touches {
+  private Touches() {}
+
+  /** What a step did to the state. */
+  enum Role {
+    /** Looked it up or read a flag: context. */
+    LOOK,
+    /** Relied on it: added, read or mapped it. */
+    USE,
+    /** Changed it under others: removed, freed, zapped, resized, took the lock. */
+    CHANGE,
+    /** Let go of it: a lock released. */
+    RELEASE
+  }
+
+  /** A step's touch of the state: its role and what it did, as a verb phrase. */
+  record Touch(Role role, String what) {}
+
+  /** The state a violation is about. */
+  interface Target {
+    /** What {@code r} did to this state, or null if it did not touch it. */
+    Touch touch(TaskTrace.Record r);
+  }
+
+  /** Several states at once: the first that a step touches. */
+  static Target anyOf(List<Target> targets) {
+    return r -> {
+      for (Target t : targets) {
+        Touch x = t.touch(r);
+        if (x != null) {
+          return x;
+        }
+      }
+      return null;
+    };
+  }
+
+  // ---- page cache, blocks and PTEs of a file index ------------------------------------------
+
+  /** Page-cache index {@code index} of {@code mapping}: its folio, its blocks, its PTEs. */
+  static Target index(AddressSpace mapping, long index) {
+    return pages(mapping, index, index + 1);
+  }
+
+  /** Pages [{@code start}, {@code end}) of {@code mapping}, as {@link #index} for each. */
+  static Target pages(AddressSpace mapping, long start, long end) {
+    String what = end == start + 1 ? "index " + start
+        : "pages [" + start + ", " + end + ")";
+    return r -> pageTouch(r, mapping, start, end, what);
+  }
+
+  private static Touch pageTouch(TaskTrace.Record r, AddressSpace m, long start, long end,
+      String what) {
+    if (r.args() == null) {
+      return null;
+    }
+    String name = r.name();
+    Object a0 = r.arg(0);
+    // A folio of the range (a removed one keeps its index; its mapping is then null).
+    for (Object o : r.args()) {
+      if (o instanceof Folio f && !f.isAnon() && (f.mapping() == m || f.mapping() == null)
+          && f.index() >= start && f.index() < end) {
+        String at = end == start + 1 ? what : "index " + f.index();
+        return switch (name) {
+          case "__filemap_add_folio" -> new Touch(Role.USE, "adds " + at
+              + " to the page cache");
+          case "filemap_read_folio" -> new Touch(Role.USE, "reads " + at + " from its blocks");
+          case "readahead_add" -> new Touch(Role.USE, "queues " + at + " for read-around");
+          case "folio_zero_fill" -> new Touch(Role.USE, "zero-fills " + at);
+          case "set_pte_at" -> new Touch(Role.USE, "maps " + at + " at "
+              + hex(r.longArg(1, 0)));
+          case "__filemap_remove_folio" -> new Touch(Role.CHANGE, "removes " + at
+              + " from the page cache");
+          case "shmem_replace_swap" -> new Touch(Role.USE, "swaps " + at + " back in");
+          case "shmem_writeout" -> new Touch(Role.CHANGE, "swaps " + at + " out");
+          default -> new Touch(Role.LOOK, name + " of " + at);
+        };
+      }
+    }
+    if (a0 == m && r.arg(1) instanceof Long i) {
+      long b = r.arg(2) instanceof Long e ? e : i + 1;
+      boolean range = r.args().length >= 3 && r.arg(2) instanceof Long;
+      if (name.equals("i_size_write")) {
+        long pages = (i + Kernel.PAGE_SIZE - 1) / Kernel.PAGE_SIZE;
+        return pages < end ? new Touch(Role.CHANGE, "sets i_size to " + pages + " pages") : null;
+      }
+      if (range ? i >= end || b <= start : i < start || i >= end) {
+        return null;
+      }
+      return switch (name) {
+        case "free_blocks" -> new Touch(Role.CHANGE, "frees the blocks of " + what);
+        case "pagecache_range", "find_get_entries", "vma_interval_tree" -> new Touch(Role.LOOK,
+            name + " over " + what);
+        case "get_block" -> new Touch(Role.USE, "maps the block of " + what);
+        case "dax_insert_entry" -> new Touch(Role.USE, "inserts the DAX entry of " + what);
+        case "xa_erase_value" -> new Touch(Role.CHANGE, "erases the swap entry of " + what);
+        case "shmem_falloc_begin" -> new Touch(Role.LOOK, "announces the punch of " + what);
+        default -> new Touch(Role.LOOK, name + " of " + what);
+      };
+    }
+    if (a0 instanceof Vma v && v.file() == m && r.arg(1) instanceof Long addr) {
+      long first = v.pgoff() + (addr - v.start()) / Kernel.PAGE_SIZE;
+      long last = r.arg(2) instanceof Long e && !name.equals("set_pte_at")
+          ? v.pgoff() + (e - v.start() - 1) / Kernel.PAGE_SIZE : first;
+      if (last < start || first >= end) {
+        return null;
+      }
+      long lo = Math.max(first, start);
+      long hi = Math.min(last, end - 1);
+      String these = lo == hi ? "index " + lo : "pages [" + lo + ", " + (hi + 1) + ")";
+      return switch (name) {
+        case "zap_pte_range" -> new Touch(Role.CHANGE, "unmaps " + these);
+        case "change_pte_range" -> new Touch(Role.CHANGE, "changes the protection of " + these);
+        case "set_pte_at" -> new Touch(Role.USE, "maps a private copy of " + these + " at "
+            + hex(addr));
+        default -> null;
+      };
+    }
+    return null;
+  }
+
+  // ---- one PTE -------------------------------------------------------------------------------
+
+  /** The PTE at {@code address} of {@code mm}. */
+  static Target pte(MmStruct mm, long address) {
+    long page = address / Kernel.PAGE_SIZE * Kernel.PAGE_SIZE;
+    String what = "the PTE at " + hex(page);
+    return r -> {
+      Object a0 = r.arg(0);
+      MmStruct of = a0 instanceof MmStruct x ? x : a0 instanceof Vma v ? v.mm() : null;
+      if (of != mm || !(r.arg(1) instanceof Long a)) {
+        return null;
+      }
+      boolean range = a0 instanceof Vma && r.arg(2) instanceof Long
+          && !r.name().equals("set_pte_at");
+      long end = range ? r.longArg(2, a) : a + 1;
+      if (page + Kernel.PAGE_SIZE <= a || page >= end) {
+        return null;
+      }
+      return switch (r.name()) {
+        case "set_pte_at" -> new Touch(Role.USE, "sets " + what);
+        case "pte_mkwrite" -> new Touch(Role.USE, "makes " + what + " writable");
+        case "zap_pte_range" -> new Touch(Role.CHANGE, "zaps " + what);
+        case "change_pte_range" -> new Touch(Role.CHANGE, "changes the protection of " + what);
+        case "find_vma" -> new Touch(Role.LOOK, "looks up the VMA at " + hex(page));
+        case "pte_none", "pte_folio", "pte_write" -> new Touch(Role.LOOK, "reads " + what);
+        default -> range ? new Touch(Role.CHANGE, r.name() + " over " + what) : null;
+      };
+    };
+  }
+
+  // ---- a VMA ---------------------------------------------------------------------------------
+
+  /** The VMA {@code v} (the object: its range may have moved since), PTEs set in it included. */
+  static Target vma(Vma v) {
+    return vma(v, true);
+  }
+
+  /**
+   * The VMA {@code v} itself: looked up, split, merged, resized, its flags changed, freed; with
+   * {@code ptes}, also the PTEs set, zapped or changed through it.
+   */
+  static Target vma(Vma v, boolean ptes) {
+    return r -> {
+      if (r.args() == null) {
+        return null;
+      }
+      boolean named = false;
+      for (Object o : r.args()) {
+        named |= o == v;
+      }
+      if (!named) {
+        if (r.name().equals("find_vma") && r.arg(0) == v.mm() && r.arg(1) instanceof Long a
+            && v.contains(a)) {
+          return new Touch(Role.LOOK, "looks up " + v);
+        }
+        return null;
+      }
+      if (!ptes && (r.name().equals("set_pte_at") || r.name().equals("zap_pte_range")
+          || r.name().equals("change_pte_range"))) {
+        return null;
+      }
+      return switch (r.name()) {
+        case "remove_vma" -> new Touch(Role.CHANGE, "frees " + v);
+        case "vma_merge" -> new Touch(Role.CHANGE, "merges " + v + " away");
+        case "split_vma" -> new Touch(Role.CHANGE, "splits " + v);
+        case "vma_expand" -> new Touch(Role.CHANGE, "resizes " + v);
+        case "vm_flags_reset" -> new Touch(Role.CHANGE, "changes the vm_flags of " + v);
+        case "zap_pte_range" -> new Touch(Role.CHANGE, "zaps PTEs of " + v);
+        case "change_pte_range" -> new Touch(Role.CHANGE, "changes the PTEs of " + v);
+        case "set_pte_at" -> new Touch(Role.USE, "sets a PTE at " + hex(r.longArg(1, 0))
+            + " in " + v);
+        default -> lockTouch(r, lockOf(r));
+      };
+    };
+  }
+
+  // ---- locks ---------------------------------------------------------------------------------
+
+  /**
+   * A lock operation of a step: on what (the lock, or the mm or mapping a wrapper such as
+   * {@code mmap_read_lock} takes it through), its lockdep class, and whether it takes or releases
+   * it, for write or read.
+   */
+  record LockOp(Object owner, String className, boolean acquire, boolean write) {
+    /** Whether this and {@code o} are operations on the same lock. */
+    boolean sameLock(LockOp o) {
+      return owner == o.owner && className.equals(o.className);
+    }
+  }
+
+  /** The wrappers that take a lock through its mm or mapping: name to {class, mode, op}. */
+  private static final Map<String, String[]> WRAPPERS = Map.ofEntries(
+      Map.entry("mmap_read_lock", new String[] {"&mm->mmap_lock", "r", "+"}),
+      Map.entry("mmap_read_trylock", new String[] {"&mm->mmap_lock", "r", "+"}),
+      Map.entry("mmap_read_unlock", new String[] {"&mm->mmap_lock", "r", "-"}),
+      Map.entry("mmap_write_lock", new String[] {"&mm->mmap_lock", "w", "+"}),
+      Map.entry("mmap_write_trylock", new String[] {"&mm->mmap_lock", "w", "+"}),
+      Map.entry("mmap_write_unlock", new String[] {"&mm->mmap_lock", "w", "-"}),
+      Map.entry("filemap_invalidate_lock_shared",
+          new String[] {"&mapping->invalidate_lock", "r", "+"}),
+      Map.entry("filemap_invalidate_trylock_shared",
+          new String[] {"&mapping->invalidate_lock", "r", "+"}),
+      Map.entry("filemap_invalidate_unlock_shared",
+          new String[] {"&mapping->invalidate_lock", "r", "-"}),
+      Map.entry("filemap_invalidate_lock", new String[] {"&mapping->invalidate_lock", "w", "+"}),
+      Map.entry("filemap_invalidate_unlock",
+          new String[] {"&mapping->invalidate_lock", "w", "-"}),
+      Map.entry("i_mmap_lock_read", new String[] {"&mapping->i_mmap_rwsem", "r", "+"}),
+      Map.entry("i_mmap_trylock_read", new String[] {"&mapping->i_mmap_rwsem", "r", "+"}),
+      Map.entry("i_mmap_unlock_read", new String[] {"&mapping->i_mmap_rwsem", "r", "-"}),
+      Map.entry("i_mmap_lock_write", new String[] {"&mapping->i_mmap_rwsem", "w", "+"}),
+      Map.entry("i_mmap_unlock_write", new String[] {"&mapping->i_mmap_rwsem", "w", "-"}),
+      Map.entry("rcu_read_lock", new String[] {"rcu_read_lock", "r", "+"}),
+      Map.entry("rcu_read_unlock", new String[] {"rcu_read_lock", "r", "-"}),
+      Map.entry("preempt_disable", new String[] {"preempt_disable", "r", "+"}),
+      Map.entry("preempt_enable", new String[] {"preempt_disable", "r", "-"}));
+
+  /** Primitives on a lock given as their first argument: name to {mode, op}. */
+  private static final Map<String, String[]> DIRECT = Map.ofEntries(
+      Map.entry("spin_lock", new String[] {"w", "+"}),
+      Map.entry("spin_trylock", new String[] {"w", "+"}),
+      Map.entry("spin_unlock", new String[] {"w", "-"}),
+      Map.entry("mutex_lock", new String[] {"w", "+"}),
+      Map.entry("mutex_trylock", new String[] {"w", "+"}),
+      Map.entry("mutex_unlock", new String[] {"w", "-"}),
+      Map.entry("down_read", new String[] {"r", "+"}),
+      Map.entry("down_read_trylock", new String[] {"r", "+"}),
+      Map.entry("up_read", new String[] {"r", "-"}),
+      Map.entry("down_write", new String[] {"w", "+"}),
+      Map.entry("down_write_trylock", new String[] {"w", "+"}),
+      Map.entry("up_write", new String[] {"w", "-"}),
+      Map.entry("read_lock", new String[] {"r", "+"}),
+      Map.entry("read_trylock", new String[] {"r", "+"}),
+      Map.entry("read_unlock", new String[] {"r", "-"}),
+      Map.entry("write_lock", new String[] {"w", "+"}),
+      Map.entry("write_trylock", new String[] {"w", "+"}),
+      Map.entry("write_unlock", new String[] {"w", "-"}),
+      Map.entry("write_seqlock", new String[] {"w", "+"}),
+      Map.entry("write_tryseqlock", new String[] {"w", "+"}),
+      Map.entry("write_sequnlock", new String[] {"w", "-"}),
+      Map.entry("write_seqcount_begin", new String[] {"w", "+"}),
+      Map.entry("write_seqcount_end", new String[] {"w", "-"}),
+      Map.entry("range_read_lock", new String[] {"r", "+"}),
+      Map.entry("range_read_trylock", new String[] {"r", "+"}),
+      Map.entry("range_read_unlock", new String[] {"r", "-"}),
+      Map.entry("range_write_lock", new String[] {"w", "+"}),
+      Map.entry("range_write_trylock", new String[] {"w", "+"}),
+      Map.entry("range_write_unlock", new String[] {"w", "-"}),
+      Map.entry("folio_lock", new String[] {"w", "+"}),
+      Map.entry("folio_trylock", new String[] {"w", "+"}),
+      Map.entry("__folio_set_locked", new String[] {"w", "+"}),
+      Map.entry("folio_unlock", new String[] {"w", "-"}));
+
+  /** The lock operation {@code r} is, or null. */
+  static LockOp lockOf(TaskTrace.Record r) {
+    if (r.args() == null) {
+      return null;
+    }
+    String[] w = WRAPPERS.get(r.name());
+    if (w != null) {
+      Object owner = r.arg(0) == null ? w[0] : r.arg(0);
+      return new LockOp(owner, w[0], w[2].equals("+"), w[1].equals("w"));
+    }
+    String[] d = DIRECT.get(r.name());
+    if (d == null || r.arg(0) == null) {
+      return null;
+    }
+    Object lock = r.arg(0);
+    String cls = lock instanceof Folio ? "PG_locked"
+        : lock instanceof LockInstance li ? li.className() : String.valueOf(lock);
+    return new LockOp(lock, cls, d[1].equals("+"), d[0].equals("w"));
+  }
+
+  /** The lock {@code lock}: its acquisitions and releases (wrappers by class). */
+  static Target lock(LockInstance lock) {
+    return r -> {
+      LockOp op = lockOf(r);
+      if (op == null || !(op.owner() == lock || (!(op.owner() instanceof LockInstance)
+          && op.className().equals(lock.className())))) {
+        return null;
+      }
+      return lockTouch(r, op);
+    };
+  }
+
+  /** Every lock of class {@code className}. */
+  static Target lockClass(String className) {
+    return r -> {
+      LockOp op = lockOf(r);
+      return op == null || !op.className().equals(className) ? null : lockTouch(r, op);
+    };
+  }
+
+  private static Touch lockTouch(TaskTrace.Record r, LockOp op) {
+    if (op == null) {
+      return null;
+    }
+    if (!op.acquire()) {
+      return new Touch(Role.RELEASE, "releases " + op.className());
+    }
+    return new Touch(Role.CHANGE, (r.name().contains("trylock") ? "tries " : "takes ")
+        + op.className() + (op.write() ? "" : " shared"));
+  }
+
+  private static String hex(long v) {
+    return "0x" + Long.toHexString(v).toLowerCase(Locale.ROOT);
+  }
+}
