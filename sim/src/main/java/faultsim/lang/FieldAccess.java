@@ -24,7 +24,8 @@ interface FieldAccess {
 
   /** The int field's value in {@code object}, when {@link #readsLong}. */
   default long readLong(Object object, RunEnv env) {
-    throw new UnsupportedOperationException(name() + " is not read as a long");
+    throw new IllegalStateException(
+        name() + " is read boxed: readLong called although readsLong() is false");
   }
 
   /** Stores {@code value} in {@code object}'s field. */
