@@ -38,6 +38,11 @@ public final class Engine {
   private long stopAtNs = Long.MAX_VALUE;
   private boolean stopped;
   private boolean halted;
+  /**
+   * The timer firing now, while it still holds slot 0 under its old key (the smallest in the
+   * list); null once it is scheduled again or taken out.
+   */
+  private Timer firing;
 
   /** The current simulated time in nanoseconds. */
   public long now() {
@@ -55,7 +60,7 @@ public final class Engine {
 
   /** Number of timers pending. */
   public int pending() {
-    return size;
+    return firing == null ? size : size - 1;
   }
 
   /**
@@ -76,6 +81,14 @@ public final class Engine {
     }
     long time = now + delayNs;
     timer.timeNs = time;
+    if (timer == firing) {
+      // The timer that is firing schedules itself again, as a task does after each costed step:
+      // it takes its new key in the slot it still holds, one sift down instead of a removal and
+      // an insertion. Its old key was the smallest, so every other timer stayed below it.
+      firing = null;
+      siftDown(0, timer, time, nextSeq++);
+      return;
+    }
     if (size == timers.length) {
       timers = Arrays.copyOf(timers, size * 2);
       keys = Arrays.copyOf(keys, size * 4);
@@ -121,10 +134,19 @@ public final class Engine {
     stopAtNs = untilNs;
     stopped = false;
     while (size > 0 && keys[0] <= untilNs) {
-      Timer t = removeFirst();
+      Timer t = timers[0];
+      t.slot = -1;
+      firing = t;
       now = t.timeNs;
       eventsFired++;
-      t.fire();
+      try {
+        t.fire();
+      } finally {
+        if (firing != null) {
+          firing = null;
+          removeFirst();
+        }
+      }
       if (stopped) {
         return;
       }
@@ -157,16 +179,14 @@ public final class Engine {
     return stopAtNs;
   }
 
-  private Timer removeFirst() {
-    Timer first = timers[0];
-    first.slot = -1;
+  /** Takes out the timer in slot 0 (the one that fired, already marked not pending). */
+  private void removeFirst() {
     int last = --size;
     Timer moved = timers[last];
     timers[last] = null;
     if (last > 0) {
       siftDown(0, moved, keys[2 * last], keys[2 * last + 1]);
     }
-    return first;
   }
 
   private static boolean before(long time, long seq, long otherTime, long otherSeq) {

@@ -37,9 +37,12 @@ class EngineOrderProperties {
 
   @Provide
   Arbitrary<List<Integer>> reactions() {
-    // What timer i schedules when it fires: -1 nothing, else (target * 8 + delay - 1); a delay
-    // of at least 1 ns, so that firings cannot chain forever at one time.
-    return Arbitraries.integers().between(-1, TIMERS * 8 - 1).list().ofSize(TIMERS);
+    // What timer i does when it fires: -1 nothing, r < TIMERS * 8: schedule timer r / 8 with a
+    // delay of 1 + r % 8 ns (at least 1 ns, so that firings cannot chain forever at one time),
+    // r >= TIMERS * 8: cancel timer (r - TIMERS * 8) / 8. Two of these per timer, done in
+    // order, so that a timer may schedule itself and then cancel itself, or cancel another timer
+    // while it fires.
+    return Arbitraries.integers().between(-1, TIMERS * 16 - 1).list().ofSize(2 * TIMERS);
   }
 
   @Property(tries = 500)
@@ -59,9 +62,12 @@ class EngineOrderProperties {
         @Override
         protected void fire() {
           log.add(id + "@" + engine.now());
-          int r = react.get(id);
-          if (r >= 0 && !timers[r / 8].pending()) {
-            engine.schedule(timers[r / 8], 1 + r % 8);
+          for (int r : react.subList(2 * id, 2 * id + 2)) {
+            if (r >= TIMERS * 8) {
+              engine.cancel(timers[(r - TIMERS * 8) / 8]);
+            } else if (r >= 0 && !timers[r / 8].pending()) {
+              engine.schedule(timers[r / 8], 1 + r % 8);
+            }
           }
           if (stopInEvent && id == 0) {
             engine.stop();
@@ -100,9 +106,12 @@ class EngineOrderProperties {
         @Override
         public void actions() {
           log.add(id + "@" + (long) sim.time());
-          int r = react.get(id);
-          if (r >= 0 && !(timers[r / 8].time() > -1.0)) {
-            timers[r / 8].schedule(1 + r % 8);
+          for (int r : react.subList(2 * id, 2 * id + 2)) {
+            if (r >= TIMERS * 8) {
+              timers[(r - TIMERS * 8) / 8].cancel();
+            } else if (r >= 0 && !(timers[r / 8].time() > -1.0)) {
+              timers[r / 8].schedule(1 + r % 8);
+            }
           }
           if (stopInEvent && id == 0) {
             sim.stop();
