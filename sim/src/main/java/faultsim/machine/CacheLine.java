@@ -212,16 +212,25 @@ public class CacheLine {
 
   /** Where the sharers other than {@code core} are: {@link #SAME_SOCKET}, {@link #OTHER_SOCKET}. */
   private int sharersWhere(Machine machine, int core) {
-    int socket = machine.core(core).socket();
+    // Word by word against the socket's cores, so a line read by every core costs as many
+    // steps as it has words, not sharers.
+    long[] socket = machine.socketWords(machine.core(core).socket());
+    int self = core >>> 6;
     int where = 0;
     for (int w = 0; w <= words(); w++) {
       long bits = word(w);
-      while (bits != 0) {
-        int c = w * 64 + Long.numberOfTrailingZeros(bits);
-        bits &= bits - 1;
-        if (c != core) {
-          where |= machine.core(c).socket() == socket ? SAME_SOCKET : OTHER_SOCKET;
-        }
+      if (w == self) {
+        bits &= ~(1L << (core & 63));
+      }
+      if (bits == 0) {
+        continue;
+      }
+      long same = w < socket.length ? bits & socket[w] : 0;
+      if (same != 0) {
+        where |= SAME_SOCKET;
+      }
+      if (bits != same) {
+        where |= OTHER_SOCKET;
       }
     }
     return where;

@@ -23,6 +23,11 @@ public final class Machine {
   private final SpinlockKind spinlockKind;
   private final Core[] cores;
   private final int coresPerSocket;
+  /**
+   * For each socket, its cores as a bit set in 64-bit words (word {@code w} holds cores
+   * {@code 64w} to {@code 64w + 63}), the layout of {@link CacheLine}'s sharer set.
+   */
+  private final long[][] socketWords;
   private final BitSet idle = new BitSet();
   private final ArrayDeque<Task> runqueue = new ArrayDeque<>();
   private final List<Task> tasks = new ArrayList<>();
@@ -40,6 +45,16 @@ public final class Machine {
       this.cores[i] = new Core(i, i / coresPerSocket);
     }
     idle.set(0, cores.length);
+    int words = (cores.length + 63) / 64;
+    this.socketWords = new long[spec.sockets()][words];
+    for (Core c : cores) {
+      socketWords[c.socket()][c.id() >>> 6] |= 1L << (c.id() & 63);
+    }
+  }
+
+  /** The cores of {@code socket} as bit-set words (do not modify). */
+  long[] socketWords(int socket) {
+    return socketWords[socket];
   }
 
   public MachineSpec spec() {

@@ -79,4 +79,44 @@ class CacheLineProperties {
       }
     }
   }
+  @Provide
+  Arbitrary<List<Integer>> readersOf240() {
+    return Arbitraries.integers().between(0, 239).list().ofMinSize(1).ofMaxSize(40);
+  }
+
+  @Property(tries = 300)
+  void manyCores_missServedByNearestCopy_writeWaitsForFarthest(
+      @ForAll("readersOf240") List<Integer> readers, @ForAll int pick) {
+    // 240 cores in 4 sockets of 60: sockets straddle the 64-bit words of the sharer set. After
+    // reads by `readers` (each one past the line's previous transfer), a read miss by another
+    // core costs a same-socket transfer if a copy sits on its socket and a cross-socket one
+    // otherwise; a write by any core waits for the farthest other copy (cross-socket if one is
+    // on another socket, same-socket if only its own socket has others, a local atomic if it
+    // holds the only copy). Expected values come from the sharers listed one by one.
+    CostProfile costs = CostProfile.DEFAULT;
+    Machine m = new Machine(new Engine(), new MachineSpec(240, 4, SpinlockKind.QUEUED, true,
+        costs));
+    CacheLine line = new CacheLine();
+    java.util.Set<Integer> sharers = new java.util.TreeSet<>();
+    long at = 0;
+    for (int r : readers) {
+      at += 10_000;
+      line.readAt(m, r, at);
+      sharers.add(r);
+    }
+    int core = Math.floorMod(pick, 240);
+    at += 10_000;
+    if (!sharers.contains(core)) {
+      boolean sameSocketCopy = sharers.stream().anyMatch(c -> c / 60 == core / 60);
+      assertThat(line.readAt(m, core, at) - at).isEqualTo(sameSocketCopy
+          ? costs.transferSameSocketNs() : costs.transferCrossSocketNs());
+      sharers.add(core);
+      at += 10_000;
+    }
+    boolean otherSocket = sharers.stream().anyMatch(c -> c / 60 != core / 60);
+    boolean others = sharers.stream().anyMatch(c -> c != core);
+    long expected = otherSocket ? costs.transferCrossSocketNs()
+        : others ? costs.transferSameSocketNs() : costs.atomicLocalNs();
+    assertThat(line.writeAt(m, core, at) - at).isEqualTo(expected);
+  }
 }
