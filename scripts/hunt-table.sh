@@ -30,6 +30,7 @@ if [ ${#races[@]} -eq 0 ]; then
     workloads/dax-fault-vs-punch.yaml:dax_get_block_under_i_mmap:lock_order
     workloads/dax-fault-vs-punch.yaml:dax_get_block_under_i_mmap:stale_data
     workloads/dax-fault-vs-punch.yaml:dax_isize_recheck:stale_data
+    "workloads/fault-around-vs-truncate.yaml:fa_isize_before_lock:beyond_eof:global.runtime=3ms"
   )
 fi
 exec java -XX:+UseParallelGC -cp "sim/target/classes:$(cat sim/target/classpath.txt)" \

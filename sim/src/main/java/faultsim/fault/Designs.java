@@ -336,9 +336,14 @@ public final class Designs {
     }
 
     @Override
+    public void primitive(Task t, faultsim.lang.Primitive p, Object[] args, String location) {
+      oracle.primitive(t, p, args);
+    }
+
+    @Override
     public void primitive(Task t, faultsim.lang.Primitive p, faultsim.lang.Args args,
         String location) {
-      oracle.primitive(t, p.name(), args);
+      oracle.primitive(t, p, args);
     }
 
     @Override

@@ -4,6 +4,7 @@ import faultsim.kernel.AddressSpace;
 import faultsim.kernel.Folio;
 import faultsim.kernel.MmStruct;
 import faultsim.kernel.Vma;
+import faultsim.lang.Primitive;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -37,25 +38,33 @@ record Access(Space space, int object, long lo, long hi, boolean removes) {
   /** Calls that take state away from others (mm/truncate.c, mm/memory.c, fs/ext4/inode.c). */
   private static final Set<String> REMOVING = Set.of("__filemap_remove_folio",
       "xa_erase_value", "free_blocks", "zap_pte_range", "i_size_write", "shmem_falloc_begin");
-  /** Lock acquisitions that exclude every other holder. */
-  private static final Set<String> EXCLUSIVE = Set.of("spin_lock", "mutex_lock", "down_write",
-      "write_lock", "write_seqlock", "write_seqcount_begin", "filemap_invalidate_lock",
-      "i_mmap_lock_write", "mmap_write_lock", "folio_lock", "__folio_set_locked");
-  /** Lock acquisitions shared with other readers. */
-  private static final Set<String> SHARED = Set.of("down_read", "read_lock",
-      "filemap_invalidate_lock_shared", "i_mmap_lock_read", "mmap_read_lock");
-
   /** Numbers the objects of one run by first appearance (deterministic, as the run is). */
   static final class Ids {
     private final Map<Object, Integer> ids = new IdentityHashMap<>();
+    private final Map<Object, Map<String, Integer>> fields = new IdentityHashMap<>();
+    private int next;
 
     int of(Object o) {
-      return ids.computeIfAbsent(o, k -> ids.size());
+      return ids.computeIfAbsent(o, k -> next++);
+    }
+
+    /** The lock {@code field} (its class) of the object {@code o}: an mm's mmap_lock. */
+    int of(Object o, String field) {
+      return fields.computeIfAbsent(o, k -> new java.util.HashMap<>())
+          .computeIfAbsent(field, k -> next++);
     }
   }
 
-  /** What a call of {@code primitive} with {@code args} touches; empty for none modelled. */
-  static List<Access> of(String primitive, Object[] args, Ids ids) {
+  /**
+   * What a call of {@code p} with {@code args} touches; empty for none modelled. The locks it
+   * takes are the ones it declares ({@link Primitive#lockEffects}): each acquisition, a
+   * trylock's included (when it succeeds it excludes as the lock does; when it fails, forcing
+   * the other holder in first is what makes it fail), exclusive if for write; a range lock's
+   * over its whole tree (two ranges that do not overlap make a pair whose order changes
+   * nothing).
+   */
+  static List<Access> of(Primitive p, Object[] args, Ids ids) {
+    String primitive = p.name();
     List<Access> out = new ArrayList<>(2);
     boolean removes = REMOVING.contains(primitive);
     switch (primitive) {
@@ -94,9 +103,19 @@ record Access(Space space, int object, long lo, long hi, boolean removes) {
         }
       }
     }
-    boolean exclusive = EXCLUSIVE.contains(primitive);
-    if ((exclusive || SHARED.contains(primitive)) && args.length > 0 && args[0] != null) {
-      out.add(new Access(Space.LOCK, ids.of(args[0]), 0, 1, exclusive));
+    if (!p.retakes()) {
+      for (Primitive.LockEffect e : p.lockEffects()) {
+        // A context lock (an RCU read-side section, preempt_disable) is the task's own and
+        // excludes no other task: no pair to force.
+        if (e.action() == Primitive.LockAction.RELEASE || e.onContext()) {
+          continue;
+        }
+        Object lock = args[e.arg()];
+        if (lock != null) {
+          int id = e.field() == null ? ids.of(lock) : ids.of(lock, p.lockClass(e));
+          out.add(new Access(Space.LOCK, id, 0, 1, e.write()));
+        }
+      }
     }
     return out;
   }

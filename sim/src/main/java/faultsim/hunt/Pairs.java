@@ -1,5 +1,6 @@
 package faultsim.hunt;
 
+import faultsim.lang.Primitive;
 import faultsim.machine.Task;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,11 +57,11 @@ final class Pairs {
     }
 
     @Override
-    void observe(Task t, long ordinal, String primitive, Object[] args) {
+    void observe(Task t, long ordinal, Primitive primitive, Object[] args) {
       List<Access> touches = args == null ? List.of() : Access.of(primitive, args, ids);
       List<Integer> mine = byTask.computeIfAbsent(t.name(), k -> new ArrayList<>());
       mine.add(recs.size());
-      recs.add(new Rec(t.name(), ordinal, primitive, t.machine().engine().now(), touches,
+      recs.add(new Rec(t.name(), ordinal, primitive.name(), t.machine().engine().now(), touches,
           mine.size() - 1));
     }
 

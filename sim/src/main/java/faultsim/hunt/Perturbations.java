@@ -1,6 +1,7 @@
 package faultsim.hunt;
 
 import faultsim.lang.Perturbation;
+import faultsim.lang.Primitive;
 import faultsim.machine.Task;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,12 +21,16 @@ public final class Perturbations {
 
     @Override
     public final long delayNs(Task t, long ordinal, String primitive) {
-      return delayNs(t, ordinal, primitive, null);
+      return delay(t, ordinal, primitive);
     }
 
     @Override
-    public final long delayNs(Task t, long ordinal, String primitive, Object[] args) {
+    public final long delayNs(Task t, long ordinal, Primitive primitive, Object[] args) {
       observe(t, ordinal, primitive, args);
+      return delay(t, ordinal, primitive.name());
+    }
+
+    private long delay(Task t, long ordinal, String primitive) {
       long d = decide(t, ordinal, primitive, ++points);
       if (d > 0) {
         applied.add(new Point(t.name(), ordinal, primitive, d));
@@ -34,10 +39,10 @@ public final class Perturbations {
     }
 
     /**
-     * Sees each point before its delay is decided, with the call's arguments when
-     * {@link #observesArguments()} is true (else null).
+     * Sees each point before its delay is decided, with the primitive and the call's arguments
+     * when {@link #observesArguments()} is true.
      */
-    void observe(Task t, long ordinal, String primitive, Object[] args) {}
+    void observe(Task t, long ordinal, Primitive primitive, Object[] args) {}
 
     /** The delay at the {@code index}-th point of the run (1 for the first, over all tasks). */
     abstract long decide(Task t, long ordinal, String primitive, long index);

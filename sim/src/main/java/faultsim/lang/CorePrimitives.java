@@ -60,19 +60,19 @@ final class CorePrimitives {
     barriers(h);
 
     h.primitiveSource("include/linux/rcupdate.h, include/linux/preempt.h, kernel/sched/wait.c");
-    h.primitive("rcu_read_lock").impl((env, t, a) -> {
+    h.primitive("rcu_read_lock").acquiresContext("rcu_read_lock", false).impl((env, t, a) -> {
       Rcu.readLock(t);
       return null;
     }).add();
-    h.primitive("rcu_read_unlock").impl((env, t, a) -> {
+    h.primitive("rcu_read_unlock").releasesContext("rcu_read_lock", false).impl((env, t, a) -> {
       Rcu.readUnlock(t);
       return null;
     }).add();
-    h.primitive("preempt_disable").impl((env, t, a) -> {
+    h.primitive("preempt_disable").acquiresContext("preempt_disable", false).impl((env, t, a) -> {
       t.preemptDisable();
       return null;
     }).add();
-    h.primitive("preempt_enable").impl((env, t, a) -> {
+    h.primitive("preempt_enable").releasesContext("preempt_disable", false).impl((env, t, a) -> {
       t.preemptEnable();
       return null;
     }).add();

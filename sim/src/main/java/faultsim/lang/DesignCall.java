@@ -445,7 +445,7 @@ public final class DesignCall {
                 delayed = false;
               } else {
                 long d = perturbation.observesArguments()
-                    ? perturbation.delayNs(t, ++primitiveCalls, site.primitive.name(),
+                    ? perturbation.delayNs(t, ++primitiveCalls, site.primitive,
                         peekArguments(site.argKinds, lv, rv, sp))
                     : perturbation.delayNs(t, ++primitiveCalls, site.primitive.name());
                 if (d > 0) {
@@ -481,7 +481,7 @@ public final class DesignCall {
             if (reference) {
               boxed = view.toArray();
               if (trace != null && trace.records(site.name)) {
-                trace.primitive(t, site.name, boxed.clone(), site.location);
+                trace.primitive(t, site.primitive, boxed.clone(), site.location);
               }
             } else if (trace != null && env.traces(site.primitive)) {
               trace.primitive(t, site.primitive, view, site.location);

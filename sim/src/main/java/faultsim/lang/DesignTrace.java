@@ -29,14 +29,24 @@ public interface DesignTrace {
   void primitive(Task t, String name, Object[] args, String location);
 
   /**
+   * Primitive {@code p} is about to be called with {@code args} (the array is the caller's to
+   * keep); by default, {@link #primitive(Task, String, Object[], String)} with its name.
+   *
+   * @param location where the call is written
+   */
+  default void primitive(Task t, Primitive p, Object[] args, String location) {
+    primitive(t, p.name(), args, location);
+  }
+
+  /**
    * A primitive is about to be called, with the arguments as the interpreter holds them (no
    * boxing): the view is valid during this call only, so copy what is kept. By default, the
-   * arguments boxed into a new array for {@link #primitive(Task, String, Object[], String)}.
+   * arguments boxed into a new array for {@link #primitive(Task, Primitive, Object[], String)}.
    *
    * @param location where the call is written
    */
   default void primitive(Task t, Primitive p, Args args, String location) {
-    primitive(t, p.name(), args.toArray(), location);
+    primitive(t, p, args.toArray(), location);
   }
 
   /**

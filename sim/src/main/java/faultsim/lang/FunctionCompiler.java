@@ -803,14 +803,15 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
     List<String> classes = new ArrayList<>();
     for (Primitive.LockEffect e : chosen.lockEffects()) {
       String c = null;
-      if (e.arg() < args.size()) {
+      // A context lock (an RCU read-side section) orders no other lock: no class here.
+      if (!e.onContext() && e.arg() < args.size()) {
         c = e.field() == null ? lockClassOf(args.get(e.arg())) : null;
         if (c == null) {
           c = src.textOf(unwrapLock(args.get(e.arg())))
               + (e.field() == null ? "" : "->" + e.field());
         }
       }
-      if (e.field() != null && e.arg() < types.size()) {
+      if (!e.onContext() && e.field() != null && e.arg() < types.size()) {
         HostField lf = host.fieldOf(chosen.params().get(e.arg()), e.field());
         String fc = lf == null ? null : host.lockClassOf(lf);
         c = fc != null ? fc : c;
@@ -819,7 +820,7 @@ final class FunctionCompiler extends DesignBaseVisitor<Type> {
     }
     fn.lockSites.put(ctx, classes);
     for (Primitive.LockEffect e : chosen.lockEffects()) {
-      if (e.field() != null && e.arg() < types.size()) {
+      if (!e.onContext() && e.field() != null && e.arg() < types.size()) {
         HostField f = host.fieldOf(chosen.params().get(e.arg()), e.field());
         if (f != null) {
           fn.fieldUses.add(new FunctionDecl.FieldUse(f, ctx.name));

@@ -28,11 +28,12 @@ public interface Perturbation {
   }
 
   /**
-   * As {@link #delayNs(Task, long, String)}, with the call's arguments as the primitive gets
-   * them ({@code Long} for integers, {@code Boolean}, or the object); asked only when
-   * {@link #observesArguments()} says so. The array is the perturbation's to keep.
+   * As {@link #delayNs(Task, long, String)}, with the primitive itself (its declared lock
+   * effects) and the call's arguments as the primitive gets them ({@code Long} for integers,
+   * {@code Boolean}, or the object); asked only when {@link #observesArguments()} says so. The
+   * array is the perturbation's to keep.
    */
-  default long delayNs(Task t, long ordinal, String primitive, Object[] args) {
-    return delayNs(t, ordinal, primitive);
+  default long delayNs(Task t, long ordinal, Primitive primitive, Object[] args) {
+    return delayNs(t, ordinal, primitive.name());
   }
 }

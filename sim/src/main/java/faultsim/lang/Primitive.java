@@ -74,9 +74,20 @@ public final class Primitive {
   /**
    * A lock argument of a primitive and what the primitive does to it: the argument itself, or
    * its field {@code field} when not null ({@code mmap_read_lock(mm)} takes
-   * {@code mm->mmap_lock}).
+   * {@code mm->mmap_lock}). With {@code arg} {@link #CONTEXT}, a lock of the calling task's
+   * context named {@code field} ({@code rcu_read_lock()} enters an RCU read-side section):
+   * held and released like a lock, but it orders no other lock (lockdep acquires
+   * {@code rcu_lock_map} without checking dependencies) and names no argument.
    */
-  public record LockEffect(int arg, boolean write, LockAction action, String field) {}
+  public record LockEffect(int arg, boolean write, LockAction action, String field) {
+    /** Whether the lock is one of the task's context, not an argument or a field of one. */
+    public boolean onContext() {
+      return arg == CONTEXT;
+    }
+  }
+
+  /** {@link LockEffect#arg} of a lock of the calling task's context. */
+  public static final int CONTEXT = -1;
 
   private final int id;
   private final Host host;
@@ -173,8 +184,54 @@ public final class Primitive {
     };
   }
 
+  /** What the primitive does to locks, as declared: in the order it does it. */
   public List<LockEffect> lockEffects() {
     return lockEffects;
+  }
+
+  /**
+   * The lockdep class of the lock {@code e} (one of {@link #lockEffects}) when the declaration
+   * names it: a context lock's name, the class of a lock field ({@code &mm->mmap_lock}), the
+   * class of every lock of the argument's type ({@code PG_locked} for a folio); null when each
+   * lock object has its own (a {@code spinlock_t}'s).
+   */
+  public String lockClass(LockEffect e) {
+    if (e.onContext()) {
+      return e.field();
+    }
+    Type t = params.get(e.arg());
+    if (e.field() != null) {
+      HostField f = host.fieldOf(t, e.field());
+      String c = f == null ? null : host.lockClassOf(f);
+      return c != null ? c : e.field();
+    }
+    return host.objectLockClass(t);
+  }
+
+  /**
+   * Whether the primitive releases a lock and takes the same lock again
+   * ({@code downgrade_write}: from write to read), so that the lock stays held across it.
+   */
+  public boolean retakes() {
+    for (LockEffect a : lockEffects) {
+      for (LockEffect b : lockEffects) {
+        if (a.arg() == b.arg() && Objects.equals(a.field(), b.field())
+            && a.action() == LockAction.RELEASE && b.action() != LockAction.RELEASE) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether the primitive takes or releases a lock passed to it (or a field of one). */
+  public boolean locksArguments() {
+    for (LockEffect e : lockEffects) {
+      if (!e.onContext()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The kernel source file the primitive models ({@code mm/filemap.c}), or null. */
@@ -209,7 +266,7 @@ public final class Primitive {
       return sleeps;
     }
     for (LockEffect e : lockEffects) {
-      if (e.action() == LockAction.ACQUIRE && e.field() == null) {
+      if (e.action() == LockAction.ACQUIRE && e.field() == null && !e.onContext()) {
         faultsim.locks.LockKind k = DeclaredVar.lockKindOf(params.get(e.arg()));
         if (k != null && k.sleeps()) {
           return true;
@@ -365,6 +422,21 @@ public final class Primitive {
       return this;
     }
 
+    /**
+     * Marks the primitive as taking lock {@code className} of the calling task's context
+     * ({@code rcu_read_lock}), shared unless {@code write}.
+     */
+    public Builder acquiresContext(String className, boolean write) {
+      lockEffects.add(new LockEffect(CONTEXT, write, LockAction.ACQUIRE, className));
+      return this;
+    }
+
+    /** Marks the primitive as releasing lock {@code className} of the task's context. */
+    public Builder releasesContext(String className, boolean write) {
+      lockEffects.add(new LockEffect(CONTEXT, write, LockAction.RELEASE, className));
+      return this;
+    }
+
     private Builder effect(int arg, boolean write, LockAction action) {
       lockEffects.add(new LockEffect(arg, write, action, null));
       return this;
@@ -389,7 +461,7 @@ public final class Primitive {
             + ": a long impl is for int and bool values");
       }
       for (LockEffect e : lockEffects) {
-        if (e.arg() < 0 || e.arg() >= params.size()) {
+        if (e.onContext() ? e.field() == null : e.arg() < 0 || e.arg() >= params.size()) {
           throw new IllegalArgumentException(
               "primitive " + name + ": lock argument " + e.arg() + " out of range");
         }

@@ -113,7 +113,7 @@ public final class Reference {
 
   /** A lock primitive's cost when it does not state one: the atomic on the lock word. */
   private static String lockCost(Primitive p) {
-    return p.lockEffects().isEmpty() ? null
+    return !p.locksArguments() ? null
         : "an atomic on the lock word (machine.costs.atomic_local, transfer_same_socket,"
             + " transfer_cross_socket), plus any wait";
   }

@@ -6,6 +6,7 @@ import faultsim.kernel.Kernel;
 import faultsim.kernel.MmStruct;
 import faultsim.kernel.PteTable;
 import faultsim.kernel.Vma;
+import faultsim.lang.Primitive;
 import faultsim.machine.ContextViolation;
 import faultsim.machine.HeldLock;
 import faultsim.machine.LockInstance;
@@ -108,14 +109,22 @@ public final class Oracle implements Machine.LockListener {
     trace(t).exit();
   }
 
-  /** {@code t} calls primitive {@code name}. */
+  /**
+   * {@code t} takes a step named {@code name} that is no primitive of the design (a delay the
+   * hunt gave it, a wait).
+   */
   public void primitive(Task t, String name, Object[] args) {
-    trace(t).primitive(now(), name, args);
+    trace(t).primitive(now(), null, name, args);
   }
 
-  /** {@code t} calls primitive {@code name} with {@code args} (copied: the view is not kept). */
-  public void primitive(Task t, String name, faultsim.lang.Args args) {
-    trace(t).primitive(now(), name, args);
+  /** {@code t} calls primitive {@code p} with {@code args}. */
+  public void primitive(Task t, Primitive p, Object[] args) {
+    trace(t).primitive(now(), p, p.name(), args);
+  }
+
+  /** {@code t} calls primitive {@code p} with {@code args} (copied: the view is not kept). */
+  public void primitive(Task t, Primitive p, faultsim.lang.Args args) {
+    trace(t).primitive(now(), p, args);
   }
 
   private long now() {

@@ -1,6 +1,7 @@
 package faultsim.oracle;
 
 import faultsim.lang.Args;
+import faultsim.lang.Primitive;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +22,8 @@ final class TaskTrace {
   private final long[] times = new long[CAPACITY];
   private final int[] depths = new int[CAPACITY];
   private final String[] names = new String[CAPACITY];
+  /** The primitive of each step, or null for a function entered, a note or another step. */
+  private final Primitive[] prims = new Primitive[CAPACITY];
   private final Object[][] args = new Object[CAPACITY][];
   /** The argument kinds of a step whose arguments are in the slots below, else null. */
   private final byte[][] argKinds = new byte[CAPACITY][];
@@ -54,19 +57,42 @@ final class TaskTrace {
     }
   }
 
-  void primitive(long now, String name, Object[] a) {
+  /** A step named {@code name}: a call of primitive {@code p}, or of none when p is null. */
+  void primitive(long now, Primitive p, String name, Object[] a) {
+    int i = next;
     add(now, name, a == null ? new Object[0] : a);
+    prims[i] = p;
   }
 
-  /** A primitive called with the arguments {@code a}, copied into the ring. */
+  /** A step named {@code name} of no primitive, with arguments {@code a}. */
+  void primitive(long now, String name, Object[] a) {
+    primitive(now, null, name, a);
+  }
+
+  /** A step named {@code name} of no primitive, with arguments {@code a} copied into the ring. */
   void primitive(long now, String name, Args a) {
+    primitive(now, null, name, a);
+  }
+
+  /** Primitive {@code p} called with the arguments {@code a}, copied into the ring. */
+  void primitive(long now, Primitive p, Args a) {
+    primitive(now, p, p.name(), a);
+  }
+
+  /**
+   * A step named {@code name}, a call of primitive {@code p} (null: of none), with the arguments
+   * {@code a} copied into the ring.
+   */
+  private void primitive(long now, Primitive p, String name, Args a) {
     int n = a.count();
+    int i = next;
     if (n > ARG_SLOTS) {
       add(now, name, a.toArray());
+      prims[i] = p;
       return;
     }
-    int i = next;
     add(now, name, null);
+    prims[i] = p;
     argKinds[i] = a.kinds();
     int at = i * ARG_SLOTS;
     for (int k = 0; k < n; k++) {
@@ -88,6 +114,7 @@ final class TaskTrace {
     times[i] = now;
     depths[i] = depth;
     names[i] = name;
+    prims[i] = null;
     args[i] = a;
     argKinds[i] = null;
     frames[i] = frame;
@@ -154,11 +181,13 @@ final class TaskTrace {
    * interleaving ({@link Touches}).
    *
    * @param name the primitive or design function (a note's text starts with {@code "# "})
+   * @param primitive the primitive called, with its declared lock effects; null for a function
+   *     entered, a note, or a step of no primitive (a delay the hunt gave)
    * @param args the primitive's arguments (host objects, indices as Longs); null for a function
    *     entered, a note, or a step replayed from its text
    * @param step the step as the interleaving prints it
    */
-  record Record(long timeNs, String name, Object[] args, Step step) {
+  record Record(long timeNs, String name, Primitive primitive, Object[] args, Step step) {
     /** The argument at {@code i}, or null if there is none. */
     Object arg(int i) {
       return args == null || i >= args.length ? null : args[i];
@@ -179,7 +208,7 @@ final class TaskTrace {
       if (times[i] < fromNs || times[i] > toNs) {
         continue;
       }
-      out.add(new Record(times[i], names[i], arguments(i),
+      out.add(new Record(times[i], names[i], prims[i], arguments(i),
           new Step(times[i], task, text(i), frames[i].path())));
     }
     return out;

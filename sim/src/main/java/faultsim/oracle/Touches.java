@@ -5,10 +5,10 @@ import faultsim.kernel.Folio;
 import faultsim.kernel.Kernel;
 import faultsim.kernel.MmStruct;
 import faultsim.kernel.Vma;
+import faultsim.lang.Primitive;
 import faultsim.machine.LockInstance;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Which recorded steps touched the state a violation is about: a page-cache index, a PTE, a VMA,
@@ -227,87 +227,31 @@ final class Touches {
     }
   }
 
-  /** The wrappers that take a lock through its mm or mapping: name to {class, mode, op}. */
-  private static final Map<String, String[]> WRAPPERS = Map.ofEntries(
-      Map.entry("mmap_read_lock", new String[] {"&mm->mmap_lock", "r", "+"}),
-      Map.entry("mmap_read_trylock", new String[] {"&mm->mmap_lock", "r", "+"}),
-      Map.entry("mmap_read_unlock", new String[] {"&mm->mmap_lock", "r", "-"}),
-      Map.entry("mmap_write_lock", new String[] {"&mm->mmap_lock", "w", "+"}),
-      Map.entry("mmap_write_trylock", new String[] {"&mm->mmap_lock", "w", "+"}),
-      Map.entry("mmap_write_unlock", new String[] {"&mm->mmap_lock", "w", "-"}),
-      Map.entry("filemap_invalidate_lock_shared",
-          new String[] {"&mapping->invalidate_lock", "r", "+"}),
-      Map.entry("filemap_invalidate_trylock_shared",
-          new String[] {"&mapping->invalidate_lock", "r", "+"}),
-      Map.entry("filemap_invalidate_unlock_shared",
-          new String[] {"&mapping->invalidate_lock", "r", "-"}),
-      Map.entry("filemap_invalidate_lock", new String[] {"&mapping->invalidate_lock", "w", "+"}),
-      Map.entry("filemap_invalidate_unlock",
-          new String[] {"&mapping->invalidate_lock", "w", "-"}),
-      Map.entry("i_mmap_lock_read", new String[] {"&mapping->i_mmap_rwsem", "r", "+"}),
-      Map.entry("i_mmap_trylock_read", new String[] {"&mapping->i_mmap_rwsem", "r", "+"}),
-      Map.entry("i_mmap_unlock_read", new String[] {"&mapping->i_mmap_rwsem", "r", "-"}),
-      Map.entry("i_mmap_lock_write", new String[] {"&mapping->i_mmap_rwsem", "w", "+"}),
-      Map.entry("i_mmap_unlock_write", new String[] {"&mapping->i_mmap_rwsem", "w", "-"}),
-      Map.entry("rcu_read_lock", new String[] {"rcu_read_lock", "r", "+"}),
-      Map.entry("rcu_read_unlock", new String[] {"rcu_read_lock", "r", "-"}),
-      Map.entry("preempt_disable", new String[] {"preempt_disable", "r", "+"}),
-      Map.entry("preempt_enable", new String[] {"preempt_disable", "r", "-"}));
-
-  /** Primitives on a lock given as their first argument: name to {mode, op}. */
-  private static final Map<String, String[]> DIRECT = Map.ofEntries(
-      Map.entry("spin_lock", new String[] {"w", "+"}),
-      Map.entry("spin_trylock", new String[] {"w", "+"}),
-      Map.entry("spin_unlock", new String[] {"w", "-"}),
-      Map.entry("mutex_lock", new String[] {"w", "+"}),
-      Map.entry("mutex_trylock", new String[] {"w", "+"}),
-      Map.entry("mutex_unlock", new String[] {"w", "-"}),
-      Map.entry("down_read", new String[] {"r", "+"}),
-      Map.entry("down_read_trylock", new String[] {"r", "+"}),
-      Map.entry("up_read", new String[] {"r", "-"}),
-      Map.entry("down_write", new String[] {"w", "+"}),
-      Map.entry("down_write_trylock", new String[] {"w", "+"}),
-      Map.entry("up_write", new String[] {"w", "-"}),
-      Map.entry("read_lock", new String[] {"r", "+"}),
-      Map.entry("read_trylock", new String[] {"r", "+"}),
-      Map.entry("read_unlock", new String[] {"r", "-"}),
-      Map.entry("write_lock", new String[] {"w", "+"}),
-      Map.entry("write_trylock", new String[] {"w", "+"}),
-      Map.entry("write_unlock", new String[] {"w", "-"}),
-      Map.entry("write_seqlock", new String[] {"w", "+"}),
-      Map.entry("write_tryseqlock", new String[] {"w", "+"}),
-      Map.entry("write_sequnlock", new String[] {"w", "-"}),
-      Map.entry("write_seqcount_begin", new String[] {"w", "+"}),
-      Map.entry("write_seqcount_end", new String[] {"w", "-"}),
-      Map.entry("range_read_lock", new String[] {"r", "+"}),
-      Map.entry("range_read_trylock", new String[] {"r", "+"}),
-      Map.entry("range_read_unlock", new String[] {"r", "-"}),
-      Map.entry("range_write_lock", new String[] {"w", "+"}),
-      Map.entry("range_write_trylock", new String[] {"w", "+"}),
-      Map.entry("range_write_unlock", new String[] {"w", "-"}),
-      Map.entry("folio_lock", new String[] {"w", "+"}),
-      Map.entry("folio_trylock", new String[] {"w", "+"}),
-      Map.entry("__folio_set_locked", new String[] {"w", "+"}),
-      Map.entry("folio_unlock", new String[] {"w", "-"}));
-
-  /** The lock operation {@code r} is, or null. */
+  /**
+   * The lock operation {@code r} is, from what its primitive declares it does to locks
+   * ({@link Primitive#lockEffects}), or null. A primitive that releases a lock and takes it
+   * again ({@code downgrade_write}) leaves it held: neither.
+   */
   static LockOp lockOf(TaskTrace.Record r) {
-    if (r.args() == null) {
+    Primitive p = r.primitive();
+    if (p == null || r.args() == null || p.lockEffects().isEmpty() || p.retakes()) {
       return null;
     }
-    String[] w = WRAPPERS.get(r.name());
-    if (w != null) {
-      Object owner = r.arg(0) == null ? w[0] : r.arg(0);
-      return new LockOp(owner, w[0], w[2].equals("+"), w[1].equals("w"));
+    Primitive.LockEffect e = p.lockEffects().get(0);
+    String cls = p.lockClass(e);
+    Object lock = e.onContext() ? null : r.arg(e.arg());
+    if (e.field() != null) {
+      // A lock of an mm or mapping, or of the context: by what holds it (its class if unknown).
+      return new LockOp(lock == null ? cls : lock, cls, e.action() != Primitive.LockAction.RELEASE,
+          e.write());
     }
-    String[] d = DIRECT.get(r.name());
-    if (d == null || r.arg(0) == null) {
+    if (lock == null) {
       return null;
     }
-    Object lock = r.arg(0);
-    String cls = lock instanceof Folio ? "PG_locked"
-        : lock instanceof LockInstance li ? li.className() : String.valueOf(lock);
-    return new LockOp(lock, cls, d[1].equals("+"), d[0].equals("w"));
+    if (cls == null) {
+      cls = lock instanceof LockInstance li ? li.className() : String.valueOf(lock);
+    }
+    return new LockOp(lock, cls, e.action() != Primitive.LockAction.RELEASE, e.write());
   }
 
   /** The lock {@code lock}: its acquisitions and releases (wrappers by class). */
@@ -337,8 +281,21 @@ final class Touches {
     if (!op.acquire()) {
       return new Touch(Role.RELEASE, "releases " + op.className());
     }
-    return new Touch(Role.CHANGE, (r.name().contains("trylock") ? "tries " : "takes ")
+    return new Touch(Role.CHANGE, (tries(r.primitive()) ? "tries " : "takes ")
         + op.className() + (op.write() ? "" : " shared"));
+  }
+
+  /**
+   * Whether {@code p} is a trylock: it may take a lock without waiting and says whether it did
+   * ({@code __folio_set_locked}, which may not wait either, takes a lock nobody else can hold).
+   */
+  private static boolean tries(Primitive p) {
+    for (Primitive.LockEffect e : p.lockEffects()) {
+      if (e.action() == Primitive.LockAction.TRY_ACQUIRE && p.returns() != faultsim.lang.Type.VOID) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String hex(long v) {

@@ -3,6 +3,7 @@ package faultsim.fault;
 import faultsim.lang.CompiledDesign;
 import faultsim.lang.DesignLibrary;
 import faultsim.lang.DesignTrace;
+import faultsim.lang.Primitive;
 import faultsim.machine.Task;
 import faultsim.oracle.Oracle;
 import faultsim.run.Experiment;
@@ -77,8 +78,18 @@ final class TracedRuns {
     }
 
     @Override
+    public void primitive(Task t, Primitive p, Object[] args, String location) {
+      oracle.primitive(t, p, args);
+      log(t, p.name(), args);
+    }
+
+    @Override
     public void primitive(Task t, String name, Object[] args, String location) {
       oracle.primitive(t, name, args);
+      log(t, name, args);
+    }
+
+    private void log(Task t, String name, Object[] args) {
       StringBuilder sb = new StringBuilder(name).append('(');
       for (int i = 0; i < args.length; i++) {
         sb.append(i == 0 ? "" : ", ").append(describe(args[i]));

@@ -3,10 +3,12 @@ package faultsim.oracle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import faultsim.engine.Engine;
+import faultsim.fault.Designs;
 import faultsim.kernel.AddressSpace;
 import faultsim.kernel.Folio;
 import faultsim.kernel.FsType;
 import faultsim.kernel.Kernel;
+import faultsim.lang.Primitive;
 import faultsim.locks.Locks;
 import faultsim.machine.LockInstance;
 import faultsim.machine.Machine;
@@ -49,8 +51,11 @@ final class InterleavingTest {
     engine.runUntil(ns);
   }
 
+  /** {@code t} calls the kernel host's primitive {@code primitive} with {@code args}. */
   private void call(Task t, String primitive, Object... args) {
-    oracle.primitive(t, primitive, args);
+    Primitive p = Designs.host().primitives(primitive).stream()
+        .filter(q -> q.params().size() == args.length).findFirst().orElseThrow();
+    oracle.primitive(t, p, args);
   }
 
   /**
