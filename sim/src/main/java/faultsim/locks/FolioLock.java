@@ -71,7 +71,7 @@ public final class FolioLock extends Lock {
     }
     waitBucket.atomic(machine, t.core());
     unlockWaiters.addLast(t);
-    t.sleep("folio_wait_locked(" + className() + ")", null);
+    t.sleep(waitingOn("folio_wait_locked"), null);
   }
 
   public boolean locked() {
@@ -98,7 +98,7 @@ public final class FolioLock extends Lock {
     // moves to this core, and the unlocker pays for bringing it back.
     waitBucket.atomic(machine, t.core());
     waiters.addLast(w);
-    t.sleep("folio_lock(" + className() + ")", null);
+    t.sleep(waitingOn("folio_lock"), null);
   }
 
   @Override
@@ -176,6 +176,6 @@ public final class FolioLock extends Lock {
       return;
     }
     w.steals++;
-    t.sleep("folio_lock(" + className() + ")", null);
+    t.sleep(waitingOn("folio_lock"), null);
   }
 }

@@ -53,6 +53,11 @@ public abstract class Lock implements LockInstance {
     return cls;
   }
 
+  /** {@code op(class)}: what a task waiting for this lock in {@code op} waits on. */
+  protected final String waitingOn(String op) {
+    return cls.waitLabel(op);
+  }
+
   @Override
   public boolean sleeps() {
     return cls.kind().sleeps();
