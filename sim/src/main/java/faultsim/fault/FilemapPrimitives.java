@@ -49,7 +49,7 @@ final class FilemapPrimitives {
           if (((Folio) a.ref(0)).isLocked()) {
             throw t.fault("__folio_set_locked(" + a.ref(0) + ") on a folio already locked");
           }
-          ((Folio) a.ref(0)).lock().tryAcquire(t, true);
+          ((Folio) a.ref(0)).trylock(t);
           return null;
         }).add();
     h.primitive("__filemap_add_folio").params(mapping, folio).returns(Type.BOOL)
@@ -139,18 +139,17 @@ final class FilemapPrimitives {
       return null;
     }).add();
     h.primitive("folio_lock").params(folio).acquires(0, true).implSlots((env, t, a) -> {
-      ((Folio) a.ref(0)).lock().acquire(t, true);
+      ((Folio) a.ref(0)).lock(t);
       return null;
     }).add();
     h.primitive("folio_trylock").params(folio).returns(Type.BOOL).tryAcquires(0, true)
         .implSlots((env, t, a) -> {
-          ((Folio) a.ref(0)).lock().tryAcquire(t, true);
+          ((Folio) a.ref(0)).trylock(t);
           return Primitive.RESULT;
         }).add();
     h.primitive("folio_unlock").params(folio).releases(0, true).implSlots((env, t, a) -> {
       Folio f = (Folio) a.ref(0);
-      f.lock().release(t, true);
-      f.dropIdleLock();
+      f.unlock(t);
       return null;
     }).add();
     // filemap_map_pmd() (mm/filemap.c) and the fixed work of the ->map_pages call around it:
