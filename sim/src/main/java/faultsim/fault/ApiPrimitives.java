@@ -3,6 +3,7 @@ package faultsim.fault;
 import faultsim.kernel.AddressSpace;
 import faultsim.kernel.Folio;
 import faultsim.kernel.MmStruct;
+import faultsim.lang.Args;
 import faultsim.lang.Host;
 import faultsim.lang.Primitive;
 import faultsim.lang.Type;
@@ -33,7 +34,7 @@ final class ApiPrimitives {
     // epoch first (vma_end_write_all: mm->mm_lock_seq++), as 6.4+ does.
     h.primitive("mmap_write_unlock").params(mm).releasesField(0, "mmap_lock", true)
         .wraps("up_write(&mm->mmap_lock)").source("include/linux/mmap_lock.h").cost("vma_end_write_all, then up_write")
-        .impl((env, t, a) -> {
+        .implSlots((env, t, a) -> {
           MmStruct m = mmArg(a, t, "mmap_write_unlock");
           m.advanceMmLockSeq();
           m.mmapLock().release(t, true);
@@ -43,7 +44,7 @@ final class ApiPrimitives {
         .tryAcquiresField(0, "mmap_lock", false).wraps("downgrade_write(&mm->mmap_lock)")
         .source("include/linux/mmap_lock.h")
         .cost("vma_end_write_all, then downgrade_write: one atomic on the count")
-        .impl((env, t, a) -> {
+        .implSlots((env, t, a) -> {
           MmStruct m = mmArg(a, t, "mmap_write_downgrade");
           m.advanceMmLockSeq();
           ((RwSemaphore) m.mmapLock()).downgrade(t);
@@ -60,15 +61,15 @@ final class ApiPrimitives {
     h.primitive("synchronize_rcu").source("kernel/rcu/tree.c").sleeps(true)
         .cost("sleeps a grace period (kernel.costs.rcu_grace_period), longer while a reader in"
             + " flight at the call is still in its read section")
-        .impl((env, t, a) -> {
+        .implSlots((env, t, a) -> {
           t.mightSleep("synchronize_rcu");
           waitForReaders(t, readersInFlight(t), cost(env, RCU_GRACE_PERIOD));
           return null;
         }).add();
     h.primitive("folio_wait_locked").params(folio).source("mm/filemap.c").sleeps(true)
         .cost("a load of the folio's flags if unlocked; else a sleep until folio_unlock")
-        .impl((env, t, a) -> {
-          Folio f = (Folio) a[0];
+        .implSlots((env, t, a) -> {
+          Folio f = (Folio) a.ref(0);
           if (f == null) {
             throw new IllegalArgumentException("folio_wait_locked(NULL)");
           }
@@ -100,15 +101,15 @@ final class ApiPrimitives {
           .cost(call + ": one atomic on the count (machine.costs.atomic_local /"
               + " transfer_same_socket / transfer_cross_socket)");
       switch (op) {
-        case 0 -> b.acquiresField(0, field, write).sleeps(true).impl((env, t, a) -> {
+        case 0 -> b.acquiresField(0, field, write).sleeps(true).implSlots((env, t, a) -> {
           lockOf.apply(nonNull(a, t, name)).acquire(t, write);
           return null;
         });
-        case 1 -> b.releasesField(0, field, write).impl((env, t, a) -> {
+        case 1 -> b.releasesField(0, field, write).implSlots((env, t, a) -> {
           lockOf.apply(nonNull(a, t, name)).release(t, write);
           return null;
         });
-        default -> b.tryAcquiresField(0, field, write).returns(Type.BOOL).impl((env, t, a) -> {
+        default -> b.tryAcquiresField(0, field, write).returns(Type.BOOL).implSlots((env, t, a) -> {
           lockOf.apply(nonNull(a, t, name)).tryAcquire(t, write);
           return Primitive.RESULT;
         });
@@ -126,14 +127,14 @@ final class ApiPrimitives {
     };
   }
 
-  private static Object nonNull(Object[] a, Task t, String op) {
-    if (a[0] == null) {
+  private static Object nonNull(Args a, Task t, String op) {
+    if (a.ref(0) == null) {
       throw new IllegalArgumentException(op + "(NULL): argument 1 is NULL");
     }
-    return a[0];
+    return a.ref(0);
   }
 
-  private static MmStruct mmArg(Object[] a, Task t, String op) {
+  private static MmStruct mmArg(Args a, Task t, String op) {
     return (MmStruct) nonNull(a, t, op);
   }
 

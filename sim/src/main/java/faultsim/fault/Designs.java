@@ -256,20 +256,34 @@ public final class Designs {
 
     @Override
     public Call start(Task t, String function, Object... args) {
-      Object a = t.attachment();
-      InterpretedCall c;
-      if (a instanceof InterpretedCall existing) {
-        c = existing;
-      } else {
-        c = new InterpretedCall(new DesignCall(env));
-        t.setAttachment(c);
+      InterpretedCall c = callOf(t);
+      c.call.start(entry(function), args);
+      return c;
+    }
+
+    @Override
+    public Call start(Task t, String function, Object a0, long a1, long a2) {
+      InterpretedCall c = callOf(t);
+      c.call.start(entry(function), a0, a1, a2);
+      return c;
+    }
+
+    /** The task's call, made on its first use. */
+    private InterpretedCall callOf(Task t) {
+      if (t.attachment() instanceof InterpretedCall existing) {
+        return existing;
       }
+      InterpretedCall c = new InterpretedCall(new DesignCall(env));
+      t.setAttachment(c);
+      return c;
+    }
+
+    private FunctionHandle entry(String function) {
       FunctionHandle f = entries.get(function);
       if (f == null) {
         throw new IllegalArgumentException("no entry function " + function);
       }
-      c.call.start(f, args);
-      return c;
+      return f;
     }
   }
 

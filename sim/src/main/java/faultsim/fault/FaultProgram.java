@@ -116,7 +116,7 @@ final class FaultProgram implements Program {
         long retries = ctx.takeRetries(t);
         recorder.record(faultStartNs, t.machine().engine().now(), retries);
         t.countOperation();
-        ctx.oracle().retries(t, "fault at " + Long.toHexString(faultAddress), retries);
+        ctx.oracle().faultRetries(t, faultAddress, retries);
         faults++;
       }
       return;

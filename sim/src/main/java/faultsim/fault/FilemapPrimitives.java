@@ -45,17 +45,17 @@ final class FilemapPrimitives {
           return ((AddressSpace) a.ref(0)).newFolio(a.i(1));
         }).add();
     h.primitive("__folio_set_locked").params(folio).tryAcquires(0, true)
-        .impl((env, t, a) -> {
-          if (((Folio) a[0]).isLocked()) {
-            throw t.fault("__folio_set_locked(" + a[0] + ") on a folio already locked");
+        .implSlots((env, t, a) -> {
+          if (((Folio) a.ref(0)).isLocked()) {
+            throw t.fault("__folio_set_locked(" + a.ref(0) + ") on a folio already locked");
           }
-          ((Folio) a[0]).lock().tryAcquire(t, true);
+          ((Folio) a.ref(0)).trylock(t);
           return null;
         }).add();
     h.primitive("__filemap_add_folio").params(mapping, folio).returns(Type.BOOL)
-        .impl((env, t, a) -> {
-          AddressSpace m = (AddressSpace) a[0];
-          Folio f = (Folio) a[1];
+        .implSlots((env, t, a) -> {
+          AddressSpace m = (AddressSpace) a.ref(0);
+          Folio f = (Folio) a.ref(1);
           requireHeld(t, m.lock("i_pages"), null, "__filemap_add_folio", "&mapping->i_pages");
           requireFolioLocked(t, f, "__filemap_add_folio");
           t.busy(xaStoreNs(env, t, m, f.index()));
@@ -65,8 +65,8 @@ final class FilemapPrimitives {
           }
           return ok;
         }).add();
-    h.primitive("__filemap_remove_folio").params(folio).impl((env, t, a) -> {
-      Folio f = (Folio) a[0];
+    h.primitive("__filemap_remove_folio").params(folio).implSlots((env, t, a) -> {
+      Folio f = (Folio) a.ref(0);
       AddressSpace m = f.mapping();
       if (m == null) {
         throw t.fault("__filemap_remove_folio(" + f + "): not in a page cache");
@@ -79,15 +79,15 @@ final class FilemapPrimitives {
       t.busy(ns);
       return null;
     }).add();
-    h.primitive("xa_erase_value").params(mapping, Type.INT).impl((env, t, a) -> {
-      AddressSpace m = (AddressSpace) a[0];
+    h.primitive("xa_erase_value").params(mapping, Type.INT).implSlots((env, t, a) -> {
+      AddressSpace m = (AddressSpace) a.ref(0);
       requireHeld(t, m.lock("i_pages"), null, "xa_erase_value", "&mapping->i_pages");
-      m.removeValueEntry((Long) a[1]);
-      t.busy(xaStoreNs(env, t, m, (Long) a[1]));
+      m.removeValueEntry(a.i(1));
+      t.busy(xaStoreNs(env, t, m, a.i(1)));
       return null;
     }).add();
-    h.primitive("filemap_read_folio").params(folio).impl((env, t, a) -> {
-      Folio f = (Folio) a[0];
+    h.primitive("filemap_read_folio").params(folio).implSlots((env, t, a) -> {
+      Folio f = (Folio) a.ref(0);
       requireFolioLocked(t, f, "filemap_read_folio");
       AddressSpace m = f.mapping();
       if (m == null) {
@@ -100,8 +100,8 @@ final class FilemapPrimitives {
       m.device().submitAndWait(t, false, f::markUptodate);
       return null;
     }).add();
-    h.primitive("folio_zero_fill").params(folio).impl((env, t, a) -> {
-      Folio f = (Folio) a[0];
+    h.primitive("folio_zero_fill").params(folio).implSlots((env, t, a) -> {
+      Folio f = (Folio) a.ref(0);
       if (f.mapping() != null) {
         f.setGeneration(f.mapping().dataGeneration(f.index()));
       }
@@ -109,22 +109,22 @@ final class FilemapPrimitives {
       t.busy(cost(env, CLEAR_PAGE));
       return null;
     }).add();
-    h.primitive("folio_mark_uptodate").params(folio).impl((env, t, a) -> {
-      ((Folio) a[0]).markUptodate();
+    h.primitive("folio_mark_uptodate").params(folio).implSlots((env, t, a) -> {
+      ((Folio) a.ref(0)).markUptodate();
       return null;
     }).add();
-    h.primitive("folio_mark_dirty").params(folio).impl((env, t, a) -> {
-      ((Folio) a[0]).setDirty(true);
+    h.primitive("folio_mark_dirty").params(folio).implSlots((env, t, a) -> {
+      ((Folio) a.ref(0)).setDirty(true);
       return null;
     }).add();
-    h.primitive("folio_get").params(folio).impl((env, t, a) -> {
-      Folio f = (Folio) a[0];
+    h.primitive("folio_get").params(folio).implSlots((env, t, a) -> {
+      Folio f = (Folio) a.ref(0);
       f.get();
       t.busy(f.refLine().atomic(t.machine(), t.core()));
       return null;
     }).add();
-    h.primitive("folio_try_get").params(folio).returns(Type.BOOL).impl((env, t, a) -> {
-      Folio f = (Folio) a[0];
+    h.primitive("folio_try_get").params(folio).returns(Type.BOOL).implSlots((env, t, a) -> {
+      Folio f = (Folio) a.ref(0);
       t.busy(f.refLine().atomic(t.machine(), t.core()));
       if (f.refcount() <= 0) {
         return false;
@@ -132,32 +132,31 @@ final class FilemapPrimitives {
       f.get();
       return true;
     }).add();
-    h.primitive("folio_put").params(folio).impl((env, t, a) -> {
-      Folio f = (Folio) a[0];
+    h.primitive("folio_put").params(folio).implSlots((env, t, a) -> {
+      Folio f = (Folio) a.ref(0);
       f.put();
       t.busy(f.refLine().atomic(t.machine(), t.core()));
       return null;
     }).add();
-    h.primitive("folio_lock").params(folio).acquires(0, true).impl((env, t, a) -> {
-      ((Folio) a[0]).lock().acquire(t, true);
+    h.primitive("folio_lock").params(folio).acquires(0, true).implSlots((env, t, a) -> {
+      ((Folio) a.ref(0)).lock(t);
       return null;
     }).add();
     h.primitive("folio_trylock").params(folio).returns(Type.BOOL).tryAcquires(0, true)
-        .impl((env, t, a) -> {
-          ((Folio) a[0]).lock().tryAcquire(t, true);
+        .implSlots((env, t, a) -> {
+          ((Folio) a.ref(0)).trylock(t);
           return Primitive.RESULT;
         }).add();
-    h.primitive("folio_unlock").params(folio).releases(0, true).impl((env, t, a) -> {
-      Folio f = (Folio) a[0];
-      f.lock().release(t, true);
-      f.dropIdleLock();
+    h.primitive("folio_unlock").params(folio).releases(0, true).implSlots((env, t, a) -> {
+      Folio f = (Folio) a.ref(0);
+      f.unlock(t);
       return null;
     }).add();
     // filemap_map_pmd() (mm/filemap.c) and the fixed work of the ->map_pages call around it:
     // the model has no PMD-sized folios, so it never maps the PMD and returns false.
     h.primitive("filemap_map_pmd").params(k.vmf()).returns(Type.BOOL)
         .cost("kernel.costs.map_pages_call")
-        .impl((env, t, a) -> {
+        .implSlots((env, t, a) -> {
           t.busy(cost(env, MAP_PAGES_CALL));
           return false;
         }).add();

@@ -23,23 +23,23 @@ final class FsPrimitives {
     h.primitiveSource("include/linux/fs.h, fs/ext4, fs/xfs, fs/dax.c, mm/shmem.c");
     h.primitive("i_size_read").params(mapping).returns(Type.INT)
         .implLong((env, t, a) -> ((AddressSpace) a.ref(0)).iSize()).add();
-    h.primitive("i_size_write").params(mapping, Type.INT).impl((env, t, a) -> {
-      ((AddressSpace) a[0]).setISize((Long) a[1]);
+    h.primitive("i_size_write").params(mapping, Type.INT).implSlots((env, t, a) -> {
+      ((AddressSpace) a.ref(0)).setISize(a.i(1));
       return null;
     }).add();
-    h.primitive("free_blocks").params(mapping, Type.INT, Type.INT).impl((env, t, a) -> {
-      ((AddressSpace) a[0]).freeBlocks((Long) a[1], (Long) a[2]);
+    h.primitive("free_blocks").params(mapping, Type.INT, Type.INT).implSlots((env, t, a) -> {
+      ((AddressSpace) a.ref(0)).freeBlocks(a.i(1), a.i(2));
       return null;
     }).add();
     h.primitive("get_block").params(mapping, Type.INT, Type.BOOL).returns(Type.INT)
-        .impl((env, t, a) -> {
-          t.busy(cost(env, GET_BLOCK) + ((Boolean) a[2] ? cost(env, ALLOC_BLOCK) : 0));
+        .implLong((env, t, a) -> {
+          t.busy(cost(env, GET_BLOCK) + (a.bool(2) ? cost(env, ALLOC_BLOCK) : 0));
           return 1L;
         }).add();
     h.primitive("dax_insert_entry").params(mapping, Type.INT).returns(folio)
-        .impl((env, t, a) -> {
-          AddressSpace m = (AddressSpace) a[0];
-          long index = (Long) a[1];
+        .implSlots((env, t, a) -> {
+          AddressSpace m = (AddressSpace) a.ref(0);
+          long index = a.i(1);
           Folio f = m.folio(index);
           if (f == null) {
             f = m.newFolio(index);
@@ -50,20 +50,20 @@ final class FsPrimitives {
           return f;
         }).add();
     h.primitive("shmem_falloc_begin").params(mapping, Type.INT, Type.INT)
-        .impl((env, t, a) -> {
-          AddressSpace m = (AddressSpace) a[0];
+        .implSlots((env, t, a) -> {
+          AddressSpace m = (AddressSpace) a.ref(0);
           requireHeld(t, m.lock("i_lock"), null, "shmem_falloc_begin", "&inode->i_lock");
-          m.setIPrivate(new ShmemFalloc((Long) a[1], (Long) a[2]));
+          m.setIPrivate(new ShmemFalloc(a.i(1), a.i(2)));
           return null;
         }).add();
-    h.primitive("shmem_falloc_end").params(mapping).impl((env, t, a) -> {
-      AddressSpace m = (AddressSpace) a[0];
+    h.primitive("shmem_falloc_end").params(mapping).implSlots((env, t, a) -> {
+      AddressSpace m = (AddressSpace) a.ref(0);
       requireHeld(t, m.lock("i_lock"), null, "shmem_falloc_end", "&inode->i_lock");
       m.setIPrivate(null);
       return null;
     }).add();
     h.primitive("shmem_falloc_waits").params(mapping, Type.INT).returns(Type.BOOL)
-        .impl((env, t, a) -> ((AddressSpace) a[0]).iPrivate() instanceof ShmemFalloc s
-            && s.covers((Long) a[1])).add();
+        .implSlots((env, t, a) -> ((AddressSpace) a.ref(0)).iPrivate() instanceof ShmemFalloc s
+            && s.covers(a.i(1))).add();
   }
 }

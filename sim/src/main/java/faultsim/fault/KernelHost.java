@@ -419,7 +419,8 @@ public final class KernelHost {
     private final AddressSpace mapping;
     private final long end;
     private long next;
-    private final long[] batch = new long[BATCH];
+    /** Indexes of the folios of one batch: no more than the range holds. */
+    private final long[] batch;
     private int n;
     private int i;
 
@@ -429,6 +430,7 @@ public final class KernelHost {
       this.mapping = mapping;
       this.next = start;
       this.end = end;
+      this.batch = new long[(int) Math.max(1, Math.min(BATCH, end - start))];
     }
 
     @Override
@@ -438,7 +440,7 @@ public final class KernelHost {
           if (next >= end) {
             return null;
           }
-          n = mapping.entryIndexes(next, end, batch, BATCH);
+          n = mapping.entryIndexes(next, end, batch, batch.length);
           i = 0;
           if (n == 0) {
             next = end;

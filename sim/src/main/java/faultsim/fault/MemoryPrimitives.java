@@ -106,9 +106,9 @@ final class MemoryPrimitives {
       t.busy(cost);
       return null;
     }).add();
-    h.primitive("pte_mkwrite").params(mm, Type.INT).impl((env, t, a) -> {
-      MmStruct m = (MmStruct) a[0];
-      long addr = (Long) a[1];
+    h.primitive("pte_mkwrite").params(mm, Type.INT).implSlots((env, t, a) -> {
+      MmStruct m = (MmStruct) a.ref(0);
+      long addr = a.i(1);
       requirePtl(t, m, addr, "pte_mkwrite");
       m.setPteWritable(addr);
       env.context(KernelContext.class).oracle().pteMadeWritable(t, m, addr);
@@ -116,17 +116,17 @@ final class MemoryPrimitives {
       return null;
     }).add();
     h.primitive("folio_mapped").params(folio).returns(Type.BOOL)
-        .impl((env, t, a) -> ((Folio) a[0]).mapcount() > 0).add();
+        .implSlots((env, t, a) -> ((Folio) a.ref(0)).mapcount() > 0).add();
     h.primitive("zap_pte_range").params(vma, Type.INT, Type.INT, Type.BOOL).returns(Type.INT)
-        .impl((env, t, a) -> {
-          Vma v = (Vma) a[0];
-          long[] range = pteRange(t, v, (Long) a[1], (Long) a[2], "zap_pte_range");
+        .implLong((env, t, a) -> {
+          Vma v = (Vma) a.ref(0);
+          long[] range = pteRange(t, v, a.i(1), a.i(2), "zap_pte_range");
           if (range == null) {
             return 0L;
           }
           long start = range[0];
           long end = range[1];
-          boolean evenCows = (Boolean) a[3];
+          boolean evenCows = a.bool(3);
           long zapped = 0;
           for (long addr = start; addr < end; addr += Kernel.PAGE_SIZE) {
             Folio mapped = v.mm().pte(addr);
@@ -144,10 +144,10 @@ final class MemoryPrimitives {
           return zapped;
         }).add();
     h.primitive("vma_interval_tree").params(mapping, Type.INT, Type.INT).returns(vmaCursor)
-        .impl((env, t, a) -> {
-          AddressSpace m = (AddressSpace) a[0];
-          long first = (Long) a[1];
-          long last = (Long) a[2];
+        .implSlots((env, t, a) -> {
+          AddressSpace m = (AddressSpace) a.ref(0);
+          long first = a.i(1);
+          long last = a.i(2);
           List<Vma> hits = new ArrayList<>();
           for (Vma v : m.iMmap()) {
             long vFirst = v.pgoff();
@@ -159,18 +159,18 @@ final class MemoryPrimitives {
           return new ListCursor(hits, cost(env, VMA_TREE_STEP));
         }).add();
     h.primitive("alloc_anon_folio").params(vma, Type.INT).returns(folio)
-        .impl((env, t, a) -> {
+        .implSlots((env, t, a) -> {
           t.busy(cost(env, FOLIO_ALLOC) + cost(env, CLEAR_PAGE));
-          Vma v = (Vma) a[0];
+          Vma v = (Vma) a.ref(0);
           return env.context(KernelContext.class).kernel().newAnonFolio(
-              v.pageIndex((Long) a[1]));
+              v.pageIndex(a.i(1)));
         }).add();
     h.primitive("folio_copy_cow").params(vma, Type.INT, folio).returns(folio)
-        .impl((env, t, a) -> {
+        .implSlots((env, t, a) -> {
           t.busy(cost(env, FOLIO_ALLOC) + cost(env, COPY_PAGE));
-          Vma v = (Vma) a[0];
+          Vma v = (Vma) a.ref(0);
           return env.context(KernelContext.class).kernel().newAnonFolio(
-              v.pageIndex((Long) a[1]));
+              v.pageIndex(a.i(1)));
         }).add();
   }
 }

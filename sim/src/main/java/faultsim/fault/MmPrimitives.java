@@ -27,7 +27,7 @@ final class MmPrimitives {
         .implLong((env, t, a) -> Math.min(a.i(0), a.i(1))).add();
     h.primitive("max").params(Type.INT, Type.INT).returns(Type.INT)
         .implLong((env, t, a) -> Math.max(a.i(0), a.i(1))).add();
-    h.primitive("fault_entry").impl((env, t, a) -> {
+    h.primitive("fault_entry").implSlots((env, t, a) -> {
       t.busy(cost(env, FAULT_ENTRY));
       return null;
     }).add();
@@ -41,8 +41,8 @@ final class MmPrimitives {
           return new VmFault((Vma) a.ref(0), a.i(1), a.i(2));
         }).add();
     // vma_end_write_all() (include/linux/mmap_lock.h): mm_lock_seq moves on, a store to its line.
-    h.primitive("vma_end_write_all").params(mm).impl((env, t, a) -> {
-      MmStruct m = (MmStruct) a[0];
+    h.primitive("vma_end_write_all").params(mm).implSlots((env, t, a) -> {
+      MmStruct m = (MmStruct) a.ref(0);
       m.advanceMmLockSeq();
       t.busy(m.mmLockSeqLine().atomic(t.machine(), t.core()));
       return null;
@@ -51,26 +51,26 @@ final class MmPrimitives {
     // mmap_write_unlock writes.
     h.primitive("read_mm_lock_seq").params(mm).returns(Type.INT)
         .cost("a load of mm_lock_seq's cache line")
-        .impl((env, t, a) -> {
-          MmStruct m = (MmStruct) a[0];
+        .implLong((env, t, a) -> {
+          MmStruct m = (MmStruct) a.ref(0);
           t.busy(m.mmLockSeqLine().read(t.machine(), t.core()));
           return m.mmLockSeq();
         }).add();
-    h.primitive("anon_vma_prepare").params(vma).impl((env, t, a) -> {
-      ((Vma) a[0]).setAnonVma();
+    h.primitive("anon_vma_prepare").params(vma).implSlots((env, t, a) -> {
+      ((Vma) a.ref(0)).setAnonVma();
       t.busy(cost(env, ANON_VMA_PREPARE));
       return null;
     }).add();
     h.primitive("mmap_region").params(mm, mapping, Type.INT, Type.INT, Type.BOOL)
-        .returns(vma).impl((env, t, a) -> {
-          MmStruct m = (MmStruct) a[0];
+        .returns(vma).implSlots((env, t, a) -> {
+          MmStruct m = (MmStruct) a.ref(0);
           requireHeld(t, m.mmapLockIfUsed(), m.mmapSemIfUsed(), "mmap_region",
               "mmap_lock for write");
           t.busy(cost(env, VMA_CHANGE));
-          return m.mmap((AddressSpace) a[1], (Long) a[2], (Long) a[3], (Boolean) a[4]);
+          return m.mmap((AddressSpace) a.ref(1), a.i(2), a.i(3), a.bool(4));
         }).add();
-    h.primitive("remove_vma").params(vma).impl((env, t, a) -> {
-      Vma v = (Vma) a[0];
+    h.primitive("remove_vma").params(vma).implSlots((env, t, a) -> {
+      Vma v = (Vma) a.ref(0);
       requireHeld(t, v.mm().mmapLockIfUsed(), v.mm().mmapSemIfUsed(), "remove_vma",
           "mmap_lock for write");
       env.context(KernelContext.class).oracle().vmaRemoved(t, v);
@@ -81,14 +81,14 @@ final class MmPrimitives {
     h.primitive("linear_page_index").params(vma, Type.INT).returns(Type.INT)
         .implLong((env, t, a) -> ((Vma) a.ref(0)).pageIndex(a.i(1))).add();
     h.primitive("vma_address").params(vma, Type.INT).returns(Type.INT)
-        .implSlots((env, t, a) -> ((Vma) a.ref(0)).address(a.i(1))).add();
+        .implLong((env, t, a) -> ((Vma) a.ref(0)).address(a.i(1))).add();
     h.primitive("count_vm_event").params(Type.INT).cost("kernel.costs.vm_event")
         .implSlots((env, t, a) -> {
       t.busy(cost(env, VM_EVENT));
       env.context(KernelContext.class).kernel().countVmEvent(vmEventName(env, t, a.i(0)));
       return null;
     }).add();
-    h.primitive("count_retry").impl((env, t, a) -> {
+    h.primitive("count_retry").implSlots((env, t, a) -> {
       env.context(KernelContext.class).countRetry(t);
       return null;
     }).add();

@@ -27,15 +27,15 @@ final class ReadaheadPrimitives {
     h.global("ra_pages", Type.INT, env -> env.context(KernelContext.class).spec()
         .readAheadPages());
     h.primitive("filemap_folio_present").params(mapping, Type.INT).returns(Type.BOOL)
-        .impl((env, t, a) -> {
-          t.busy(xaLoadNs(env, t, (AddressSpace) a[0], (Long) a[1]));
-          return ((AddressSpace) a[0]).folio((Long) a[1]) != null;
+        .implSlots((env, t, a) -> {
+          t.busy(xaLoadNs(env, t, (AddressSpace) a.ref(0), a.i(1)));
+          return ((AddressSpace) a.ref(0)).folio(a.i(1)) != null;
         }).add();
     h.primitive("readahead_begin").params(mapping).returns(ractl)
-        .impl((env, t, a) -> new Readahead((AddressSpace) a[0])).add();
-    h.primitive("readahead_add").params(ractl, folio).impl((env, t, a) -> {
-      Readahead r = (Readahead) a[0];
-      Folio f = (Folio) a[1];
+        .implSlots((env, t, a) -> new Readahead((AddressSpace) a.ref(0))).add();
+    h.primitive("readahead_add").params(ractl, folio).implSlots((env, t, a) -> {
+      Readahead r = (Readahead) a.ref(0);
+      Folio f = (Folio) a.ref(1);
       requireFolioLocked(t, f, "readahead_add");
       if (f.mapping() != r.mapping) {
         throw t.fault("readahead_add(" + f + "): not a folio of " + r.mapping);
@@ -43,8 +43,8 @@ final class ReadaheadPrimitives {
       r.folios.add(f);
       return null;
     }).add();
-    h.primitive("read_pages").params(ractl).impl((env, t, a) -> {
-      Readahead r = (Readahead) a[0];
+    h.primitive("read_pages").params(ractl).implSlots((env, t, a) -> {
+      Readahead r = (Readahead) a.ref(0);
       if (r.folios.isEmpty()) {
         return null;
       }
@@ -59,7 +59,7 @@ final class ReadaheadPrimitives {
       return null;
     }).add();
     h.primitive("readahead_folios").params(ractl).returns(raCursor)
-        .impl((env, t, a) -> new ListCursor(List.copyOf(((Readahead) a[0]).folios), 0))
+        .implSlots((env, t, a) -> new ListCursor(List.copyOf(((Readahead) a.ref(0)).folios), 0))
         .add();
   }
 }

@@ -29,27 +29,27 @@ final class ShmemPrimitives {
     Type folio = k.folio();
     h.primitiveSource("mm/shmem.c, mm/filemap.c, include/linux/seqlock.h");
     Type entry = h.defineType("pagecache_entry", PagecacheEntry.class);
-    h.field(entry, "index", Type.INT, o -> ((PagecacheEntry) o).index());
+    h.intField(entry, "index", o -> ((PagecacheEntry) o).index());
     h.field(entry, "folio", folio, o -> ((PagecacheEntry) o).folio());
     Type entryCursor = h.cursorType("entry_batch", entry);
     // find_get_entries(): the folios and swap entries of [start, end) in index order, gathered
     // a batch at a time; each is as it was when its batch was gathered.
     h.primitive("find_get_entries").params(mapping, Type.INT, Type.INT).returns(entryCursor)
-        .impl((env, t, a) -> new EntryBatchCursor((AddressSpace) a[0], (Long) a[1],
-            (Long) a[2])).add();
+        .implSlots((env, t, a) -> new EntryBatchCursor((AddressSpace) a.ref(0), a.i(1),
+            a.i(2))).add();
     // The swap entry at index, or NULL: the xa_load of shmem_get_folio.
     h.primitive("shmem_swap_lookup").params(mapping, Type.INT).returns(entry)
-        .impl((env, t, a) -> {
-          AddressSpace m = (AddressSpace) a[0];
-          long index = (Long) a[1];
+        .implSlots((env, t, a) -> {
+          AddressSpace m = (AddressSpace) a.ref(0);
+          long index = a.i(1);
           t.busy(xaLoadNs(env, t, m, index));
           return m.entry(index) instanceof AddressSpace.ValueEntry v && v.swap()
               ? new PagecacheEntry(m, index, v, null) : null;
         }).add();
     // shmem_free_swap(): erases a swap entry if it is still the one looked up; false (-ENOENT)
     // if it was swapped back in (or freed) since.
-    h.primitive("shmem_free_swap").params(entry).returns(Type.BOOL).impl((env, t, a) -> {
-      PagecacheEntry e = (PagecacheEntry) a[0];
+    h.primitive("shmem_free_swap").params(entry).returns(Type.BOOL).implSlots((env, t, a) -> {
+      PagecacheEntry e = (PagecacheEntry) a.ref(0);
       if (e.value() == null) {
         throw t.fault("shmem_free_swap(" + e.index() + "): not a swap entry");
       }
@@ -65,9 +65,9 @@ final class ShmemPrimitives {
     // shmem_add_to_page_cache(expected = swap): the swapped-in folio (locked, read) replaces
     // the swap entry if it is still there; false if not (punched, or swapped in elsewhere).
     h.primitive("shmem_replace_swap").params(entry, folio).returns(Type.BOOL)
-        .impl((env, t, a) -> {
-          PagecacheEntry e = (PagecacheEntry) a[0];
-          Folio f = (Folio) a[1];
+        .implSlots((env, t, a) -> {
+          PagecacheEntry e = (PagecacheEntry) a.ref(0);
+          Folio f = (Folio) a.ref(1);
           AddressSpace m = e.mapping();
           requireHeld(t, m.lock("i_pages"), null, "shmem_replace_swap", "&mapping->i_pages");
           requireFolioLocked(t, f, "shmem_replace_swap");
@@ -86,8 +86,8 @@ final class ShmemPrimitives {
         }).add();
     // shmem_writeout(): reclaim puts a locked, unmapped folio out to swap; its slot becomes a
     // swap entry (the write to the swap device is asynchronous and not modelled).
-    h.primitive("shmem_writeout").params(folio).impl((env, t, a) -> {
-      Folio f = (Folio) a[0];
+    h.primitive("shmem_writeout").params(folio).implSlots((env, t, a) -> {
+      Folio f = (Folio) a.ref(0);
       AddressSpace m = f.mapping();
       if (m == null) {
         throw t.fault("shmem_writeout(" + f + "): not in a page cache");
@@ -107,8 +107,8 @@ final class ShmemPrimitives {
     // raw_read_seqcount(): the count as it is, odd or even, without waiting for a writer; a
     // plain load of the counter's line.
     h.primitive("raw_read_seqcount").params(seqcount).returns(Type.INT)
-        .impl((env, t, a) -> {
-          Seqcount s = (Seqcount) a[0];
+        .implLong((env, t, a) -> {
+          Seqcount s = (Seqcount) a.ref(0);
           t.busy(s.line().read(t.machine(), t.core()));
           return s.sequence();
         }).add();

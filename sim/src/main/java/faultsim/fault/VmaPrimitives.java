@@ -23,41 +23,41 @@ final class VmaPrimitives {
     // free (munmap'd before).
     h.primitive("mmap_region_at").params(mm, Type.INT, mapping, Type.INT, Type.INT, Type.INT)
         .returns(vma).cost("a VMA tree insert, as mmap_region")
-        .impl((env, t, a) -> {
-          MmStruct m = (MmStruct) a[0];
+        .implSlots((env, t, a) -> {
+          MmStruct m = (MmStruct) a.ref(0);
           KernelHost.requireHeld(t, m.mmapLockIfUsed(), m.mmapSemIfUsed(), "mmap_region_at",
               "mmap_lock for write");
-          long addr = (Long) a[1];
-          long len = (Long) a[4];
+          long addr = a.i(1);
+          long len = a.i(4);
           for (Vma v : m.vmas()) {
             if (v.start() < addr + len && addr < v.end()) {
               throw t.fault("mmap_region_at(" + Long.toHexString(addr) + "): the range overlaps "
                   + v);
             }
           }
-          long flags = (Long) a[5];
+          long flags = a.i(5);
           t.busy(cost(env, VMA_CHANGE));
-          Vma v = m.mmapAt(addr, (AddressSpace) a[2], (Long) a[3], len, (flags & 0x8) != 0);
+          Vma v = m.mmapAt(addr, (AddressSpace) a.ref(2), a.i(3), len, (flags & 0x8) != 0);
           v.setWritable((flags & 0x2) != 0);
           return v;
         }).add();
     // vm_flags_reset() (include/linux/mm.h): mprotect_fixup() sets the new flags with mmap_lock
     // held for write; only VM_WRITE changes here.
     h.primitive("vm_flags_reset").params(vma, Type.INT).cost("a store to the VMA")
-        .impl((env, t, a) -> {
-          Vma v = (Vma) a[0];
+        .implSlots((env, t, a) -> {
+          Vma v = (Vma) a.ref(0);
           KernelHost.requireHeld(t, v.mm().mmapLockIfUsed(), v.mm().mmapSemIfUsed(),
               "vm_flags_reset", "mmap_lock for write");
-          v.setWritable(((Long) a[1] & 0x2) != 0);
+          v.setWritable((a.i(1) & 0x2) != 0);
           return null;
         }).add();
     // __split_vma() (mm/vma.c): the new VMA is a copy (vm_area_dup: flags, anon_vma,
     // vm_lock_seq, so it is write-locked if the original was) below or above addr.
     h.primitive("split_vma").params(vma, Type.INT, Type.BOOL).returns(vma)
         .cost("a VMA tree insert, as mmap_region")
-        .impl((env, t, a) -> {
-          Vma v = (Vma) a[0];
-          long addr = (Long) a[1];
+        .implSlots((env, t, a) -> {
+          Vma v = (Vma) a.ref(0);
+          long addr = a.i(1);
           KernelHost.requireHeld(t, v.mm().mmapLockIfUsed(), v.mm().mmapSemIfUsed(),
               "split_vma", "mmap_lock for write");
           if (v.detached() || addr <= v.start() || addr >= v.end()
@@ -66,17 +66,17 @@ final class VmaPrimitives {
                 + " boundary inside a VMA in the tree");
           }
           t.busy(cost(env, VMA_CHANGE));
-          return v.mm().splitVma(v, addr, (Boolean) a[2]);
+          return v.mm().splitVma(v, addr, a.bool(2));
         }).add();
     // is_mergeable_vma() and friends: next can be merged onto the end of prev.
     h.primitive("vma_mergeable").params(vma, vma).returns(Type.BOOL)
-        .impl((env, t, a) -> a[0] != null && a[1] != null && !((Vma) a[0]).detached()
-            && !((Vma) a[1]).detached() && ((Vma) a[0]).mergeableWith((Vma) a[1])).add();
+        .implSlots((env, t, a) -> a.ref(0) != null && a.ref(1) != null && !((Vma) a.ref(0)).detached()
+            && !((Vma) a.ref(1)).detached() && ((Vma) a.ref(0)).mergeableWith((Vma) a.ref(1))).add();
     // vma_merge() / vma_expand(): prev grows over next, which leaves the tree detached.
     h.primitive("vma_merge").params(vma, vma).cost("a VMA tree store, as mmap_region")
-        .impl((env, t, a) -> {
-          Vma prev = (Vma) a[0];
-          Vma next = (Vma) a[1];
+        .implSlots((env, t, a) -> {
+          Vma prev = (Vma) a.ref(0);
+          Vma next = (Vma) a.ref(1);
           KernelHost.requireHeld(t, prev.mm().mmapLockIfUsed(), prev.mm().mmapSemIfUsed(),
               "vma_merge", "mmap_lock for write");
           if (prev.detached() || next.detached() || !prev.mergeableWith(next)) {
@@ -92,17 +92,17 @@ final class VmaPrimitives {
     // that mremap() can grow it in place.
     h.primitive("vma_expandable").params(vma, Type.INT).returns(Type.BOOL)
         .cost("kernel.costs.find_vma, a VMA tree lookup (find_vma_intersection)")
-        .impl((env, t, a) -> {
-          Vma v = (Vma) a[0];
+        .implSlots((env, t, a) -> {
+          Vma v = (Vma) a.ref(0);
           t.busy(cost(env, FIND_VMA));
-          return !v.detached() && v.mm().expandable(v, v.end() + (Long) a[1]);
+          return !v.detached() && v.mm().expandable(v, v.end() + a.i(1));
         }).add();
     // vma_expand() (mm/vma.c), as mremap()'s in-place growth: vm_end moves up to end over a
     // free range.
     h.primitive("vma_expand").params(vma, Type.INT).cost("a VMA tree store, as mmap_region")
-        .impl((env, t, a) -> {
-          Vma v = (Vma) a[0];
-          long end = (Long) a[1];
+        .implSlots((env, t, a) -> {
+          Vma v = (Vma) a.ref(0);
+          long end = a.i(1);
           KernelHost.requireHeld(t, v.mm().mmapLockIfUsed(), v.mm().mmapSemIfUsed(),
               "vma_expand", "mmap_lock for write");
           if (v.detached() || !v.mm().expandable(v, end)) {
@@ -120,9 +120,9 @@ final class VmaPrimitives {
     h.primitive("change_pte_range").params(vma, Type.INT, Type.INT).returns(Type.INT)
         .cost("kernel.costs.set_pte per PTE changed, then kernel.costs.tlb_flush if any"
             + " was")
-        .impl((env, t, a) -> {
-          Vma v = (Vma) a[0];
-          long[] range = KernelHost.pteRange(t, v, (Long) a[1], (Long) a[2],
+        .implLong((env, t, a) -> {
+          Vma v = (Vma) a.ref(0);
+          long[] range = KernelHost.pteRange(t, v, a.i(1), a.i(2),
               "change_pte_range");
           if (range == null) {
             return 0L;

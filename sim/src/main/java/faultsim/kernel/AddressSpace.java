@@ -330,7 +330,9 @@ public final class AddressSpace {
   /** How many times the block at {@code index} has been freed: its data's generation. */
   public long dataGeneration(long index) {
     long g = 0;
-    for (long[] r : frees) {
+    // Indexed, not an iterator: this runs for every folio a fault creates.
+    for (int i = 0, n = frees.size(); i < n; i++) {
+      long[] r = frees.get(i);
       if (index >= r[0] && index < r[1]) {
         g++;
       }

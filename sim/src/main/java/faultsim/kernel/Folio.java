@@ -3,21 +3,31 @@ package faultsim.kernel;
 import faultsim.locks.FolioLock;
 import faultsim.locks.Locks;
 import faultsim.machine.CacheLine;
+import faultsim.machine.LockInstance;
+import faultsim.machine.Task;
 
 /**
  * A page-cache or anonymous folio ({@code struct folio}), one base page here. Flags as in
- * {@code page-flags.h}; {@code PG_locked} is the {@link FolioLock}. {@code generation} is the
+ * {@code page-flags.h}. {@code PG_locked} is a bit of the flags while nobody waits for it, as in
+ * the kernel, where {@code folio_trylock} is a test-and-set of the bit and only waiters use the
+ * hashed wait table (mm/filemap.c {@code folio_lock}, {@code __folio_lock},
+ * {@code folio_unlock}, {@code folio_wake_bit}); a {@link FolioLock} object (the wait queue,
+ * the waiters, the handover) stands for it while a task waits, and goes back to the run's pool
+ * when the folio is unlocked with nobody waiting. Either way the folio is the lock that tasks
+ * hold and wait for, of class {@code PG_locked}. {@code generation} is the
  * version of the file data the folio holds: a truncate or hole punch advances the generation of
  * the blocks it frees, so a folio (or a PTE mapping it) holding an older generation after the
  * operation has finished is stale data.
  */
-public final class Folio extends CacheLine {
+public final class Folio extends CacheLine implements LockInstance {
   private static final byte UPTODATE = 1;
   private static final byte DIRTY = 2;
   private static final byte WRITEBACK = 4;
   private static final byte READAHEAD = 8;
   private static final byte HAS_DATA = 16;
   private static final byte ANON = 32;
+  /** {@code PG_locked} while no lock object stands for it. */
+  private static final byte LOCKED = 64;
 
   // A large sparse file keeps one of these per touched page, so the fields are packed: the
   // flags in one byte, the generation (a count of frees) in an int, the wait-table bucket in a
@@ -37,7 +47,12 @@ public final class Folio extends CacheLine {
    * it later.
    */
   private final byte waitBucket;
-  private FolioLock lock;
+  /**
+   * Who has {@code PG_locked}: null while it is free with nobody waiting, the holding
+   * {@link Task} while it is taken with nobody waiting (the bit is set), or the {@link FolioLock}
+   * standing for it while a task waits (the object then has the whole state).
+   */
+  private Object lockOwner;
 
   Folio(Kernel kernel, AddressSpace mapping, long index, long generation) {
     this.kernel = kernel;
@@ -157,23 +172,92 @@ public final class Folio extends CacheLine {
     mapcount--;
   }
 
-  /** {@code folio_test_locked}: without creating a lock object. */
+  /** {@code folio_test_locked}. */
   public boolean isLocked() {
-    return lock != null && lock.locked();
+    return lockOwner instanceof FolioLock l ? l.locked() : flag(LOCKED);
   }
 
   /**
-   * Forgets the lock object while it is unlocked and nobody waits: its state is then only its
-   * cache line, which is the folio's ({@code refLine}), and its wait-table bucket, which is
-   * fixed at the folio's creation (the kernel hashes the folio's address); so nothing is lost,
-   * and a large page cache does not keep a lock object per folio. The object goes back to the
-   * run's pool for the next folio locked.
+   * {@code folio_lock}: takes the bit with one atomic on the flags line if it is free; else
+   * waits on the folio's lock object, made for the wait.
    */
-  public void dropIdleLock() {
-    if (lock != null && lock.idle()) {
-      kernel.locks().recycle(lock);
-      lock = null;
+  public void lock(Task t) {
+    if (lockOwner == null) {
+      t.mightSleep("folio_lock");
+      long cost = atomic(t.machine(), t.core());
+      take(t, cost);
+      t.busy(cost);
+      return;
     }
+    lock().acquire(t, true);
+  }
+
+  /**
+   * {@code folio_trylock}: the test-and-set of the bit; the task's result register is 1 if it
+   * was free, 0 if not. A folio that is taken with nobody waiting needs no lock object to say no.
+   */
+  public void trylock(Task t) {
+    if (lockOwner instanceof FolioLock l) {
+      l.tryAcquire(t, true);
+      return;
+    }
+    t.beginTrylock();
+    try {
+      long cost = atomic(t.machine(), t.core());
+      if (lockOwner == null) {
+        take(t, cost);
+        t.setResult(1);
+      } else {
+        t.setResult(0);
+      }
+      t.busy(cost);
+    } finally {
+      t.endTrylock();
+    }
+  }
+
+  /**
+   * {@code folio_unlock}: clears the bit (any task may, as in the kernel); with a waiter, the
+   * lock object wakes it, and goes back to the pool once nobody waits.
+   */
+  public void unlock(Task t) {
+    if (lockOwner instanceof FolioLock l) {
+      l.release(t, true);
+      if (l.idle()) {
+        kernel.locks().recycle(l);
+        lockOwner = null;
+      }
+      return;
+    }
+    if (!flag(LOCKED)) {
+      throw t.fault("folio_unlock() of a folio that is not locked");
+    }
+    kernel.locks().folioBitCleared((Task) lockOwner, this);
+    setFlag(LOCKED, false);
+    lockOwner = null;
+    t.busy(atomic(t.machine(), t.core()));
+  }
+
+  /** Whether a lock object stands for {@code PG_locked} now (a task waits, or has waited). */
+  boolean hasLockObject() {
+    return lockOwner instanceof FolioLock;
+  }
+
+  /** The free bit is taken by {@code t} with an atomic that takes {@code costNs}. */
+  private void take(Task t, long costNs) {
+    setFlag(LOCKED, true);
+    lockOwner = t;
+    kernel.locks().folioBitTaken(t, this, this, costNs);
+  }
+
+  @Override
+  public String className() {
+    return Locks.FOLIO_CLASS;
+  }
+
+  @Override
+  public boolean sleeps() {
+    return true;
   }
 
   /** The refcount's cache line: {@code folio_try_get} and {@code folio_put} are atomics on it. */
@@ -182,14 +266,20 @@ public final class Folio extends CacheLine {
   }
 
   /**
-   * {@code PG_locked}, created on first use; its waiters hash to a bucket chosen by file and
-   * index when the folio was created (its address, in the kernel), whatever happens to it later.
+   * The lock object standing for {@code PG_locked}, made now if there is none (taking over the
+   * bit's state): for a task about to wait for the folio. Its waiters hash to a bucket chosen by
+   * file and index when the folio was created (its address, in the kernel), whatever happens to
+   * it later.
    */
   public FolioLock lock() {
-    if (lock == null) {
-      lock = kernel.locks().folioLockInBucket(waitBucket & 0xFF, this);
+    if (lockOwner instanceof FolioLock l) {
+      return l;
     }
-    return lock;
+    FolioLock l = kernel.locks().folioWaitObject(waitBucket & 0xFF, this, this,
+        (Task) lockOwner);
+    setFlag(LOCKED, false);
+    lockOwner = l;
+    return l;
   }
 
   @Override

@@ -24,7 +24,8 @@ public final class Kernel {
   private final Locks locks;
   private final Map<String, AddressSpace> files = new LinkedHashMap<>();
   private final List<MmStruct> mms = new ArrayList<>();
-  private final Map<String, Long> vmstat = new LinkedHashMap<>();
+  /** Counter cells by name, in first-counted order: counting an event changes a cell in place. */
+  private final Map<String, long[]> vmstat = new LinkedHashMap<>();
   private final List<String> declaredVmEvents = new ArrayList<>();
   private Device device;
 
@@ -94,16 +95,26 @@ public final class Kernel {
 
   /** {@code count_vm_event}. */
   public void countVmEvent(String name) {
-    vmstat.merge(name, 1L, Long::sum);
+    long[] cell = vmstat.get(name);
+    if (cell == null) {
+      cell = new long[1];
+      vmstat.put(name, cell);
+    }
+    cell[0]++;
   }
 
   public long vmEvent(String name) {
-    return vmstat.getOrDefault(name, 0L);
+    long[] cell = vmstat.get(name);
+    return cell == null ? 0 : cell[0];
   }
 
   /** Every vmstat counter that has been counted, in first-counted order. */
   public Map<String, Long> vmstat() {
-    return Collections.unmodifiableMap(vmstat);
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : vmstat.entrySet()) {
+      m.put(e.getKey(), e.getValue()[0]);
+    }
+    return Collections.unmodifiableMap(m);
   }
 
   /**
@@ -113,14 +124,14 @@ public final class Kernel {
   public void declareVmEvents(List<String> names) {
     declaredVmEvents.addAll(names);
     for (String n : names) {
-      vmstat.putIfAbsent(n, 0L);
+      vmstat.putIfAbsent(n, new long[1]);
     }
   }
 
   public void resetVmstat() {
     vmstat.clear();
     for (String n : declaredVmEvents) {
-      vmstat.put(n, 0L);
+      vmstat.put(n, new long[1]);
     }
   }
 }

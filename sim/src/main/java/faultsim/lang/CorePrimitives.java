@@ -60,27 +60,31 @@ final class CorePrimitives {
     barriers(h);
 
     h.primitiveSource("include/linux/rcupdate.h, include/linux/preempt.h, kernel/sched/wait.c");
-    h.primitive("rcu_read_lock").acquiresContext("rcu_read_lock", false).impl((env, t, a) -> {
-      Rcu.readLock(t);
-      return null;
-    }).add();
-    h.primitive("rcu_read_unlock").releasesContext("rcu_read_lock", false).impl((env, t, a) -> {
-      Rcu.readUnlock(t);
-      return null;
-    }).add();
-    h.primitive("preempt_disable").acquiresContext("preempt_disable", false).impl((env, t, a) -> {
-      t.preemptDisable();
-      return null;
-    }).add();
-    h.primitive("preempt_enable").releasesContext("preempt_disable", false).impl((env, t, a) -> {
-      t.preemptEnable();
-      return null;
-    }).add();
-    h.primitive("might_sleep").impl((env, t, a) -> {
+    h.primitive("rcu_read_lock").acquiresContext("rcu_read_lock", false)
+        .implSlots((env, t, a) -> {
+        Rcu.readLock(t);
+        return null;
+        }).add();
+    h.primitive("rcu_read_unlock").releasesContext("rcu_read_lock", false)
+        .implSlots((env, t, a) -> {
+        Rcu.readUnlock(t);
+        return null;
+        }).add();
+    h.primitive("preempt_disable").acquiresContext("preempt_disable", false)
+        .implSlots((env, t, a) -> {
+        t.preemptDisable();
+        return null;
+        }).add();
+    h.primitive("preempt_enable").releasesContext("preempt_disable", false)
+        .implSlots((env, t, a) -> {
+        t.preemptEnable();
+        return null;
+        }).add();
+    h.primitive("might_sleep").implSlots((env, t, a) -> {
       t.mightSleep("might_sleep");
       return null;
     }).add();
-    h.primitive("wake_up_all").params(waitQueue).impl((env, t, a) -> {
+    h.primitive("wake_up_all").params(waitQueue).implSlots((env, t, a) -> {
       ((WaitQueue) nonNull(a, 0, "wake_up_all")).wakeUpAll(t);
       return null;
     }).add();
@@ -90,7 +94,7 @@ final class CorePrimitives {
       t.cpu(a.i(0));
       return null;
     }).add();
-    h.primitive("cpu").params(Type.DIST).impl((env, t, a) -> {
+    h.primitive("cpu").params(Type.DIST).implSlots((env, t, a) -> {
       t.cpu(((Dist) nonNull(a, 0, "cpu")).sample(env.stream()));
       return null;
     }).add();
@@ -104,13 +108,13 @@ final class CorePrimitives {
         .implSlots((env, t, a) -> new RangeCursor(a.i(0), a.i(1))).add();
 
     h.primitive("const").foldable().params(Type.INT).returns(Type.DIST)
-        .impl((env, t, a) -> Dist.constant((Long) a[0])).add();
+        .implSlots((env, t, a) -> Dist.constant(a.i(0))).add();
     h.primitive("exp").foldable().params(Type.INT).returns(Type.DIST)
-        .impl((env, t, a) -> Dist.exponential((Long) a[0])).add();
+        .implSlots((env, t, a) -> Dist.exponential(a.i(0))).add();
     h.primitive("uniform").foldable().params(Type.INT, Type.INT).returns(Type.DIST)
-        .impl((env, t, a) -> new Dist.Uniform((Long) a[0], (Long) a[1])).add();
+        .implSlots((env, t, a) -> new Dist.Uniform(a.i(0), a.i(1))).add();
     h.primitive("lognormal").foldable().params(Type.INT, Type.INT).returns(Type.DIST)
-        .impl((env, t, a) -> lognormal((Long) a[0], (Long) a[1])).add();
+        .implSlots((env, t, a) -> lognormal(a.i(0), a.i(1))).add();
   }
 
   /** A lognormal with the given mean and standard deviation of the times. */
@@ -125,16 +129,16 @@ final class CorePrimitives {
   }
 
   private static void exclusive(Host h, Type type, String lock, String unlock, String trylock) {
-    h.primitive(lock).params(type).acquires(0, true).impl((env, t, a) -> {
+    h.primitive(lock).params(type).acquires(0, true).implSlots((env, t, a) -> {
       lock(a, lock).acquire(t, true);
       return null;
     }).add();
-    h.primitive(unlock).params(type).releases(0, true).impl((env, t, a) -> {
+    h.primitive(unlock).params(type).releases(0, true).implSlots((env, t, a) -> {
       lock(a, unlock).release(t, true);
       return null;
     }).add();
     h.primitive(trylock).params(type).returns(Type.INT).tryAcquires(0, true)
-        .impl((env, t, a) -> {
+        .implSlots((env, t, a) -> {
           lock(a, trylock).tryAcquire(t, true);
           return Primitive.RESULT;
         }).add();
@@ -144,7 +148,7 @@ final class CorePrimitives {
     side(h, type, "down_read", "up_read", "down_read_trylock", false);
     side(h, type, "down_write", "up_write", "down_write_trylock", true);
     h.primitive("downgrade_write").params(type).releases(0, true).tryAcquires(0, false)
-        .impl((env, t, a) -> {
+        .implSlots((env, t, a) -> {
           ((RwSemaphore) nonNull(a, 0, "downgrade_write")).downgrade(t);
           return null;
         }).add();
@@ -152,16 +156,16 @@ final class CorePrimitives {
 
   private static void side(Host h, Type type, String down, String up, String trylock,
       boolean write) {
-    h.primitive(down).params(type).acquires(0, write).impl((env, t, a) -> {
+    h.primitive(down).params(type).acquires(0, write).implSlots((env, t, a) -> {
       lock(a, down).acquire(t, write);
       return null;
     }).add();
-    h.primitive(up).params(type).releases(0, write).impl((env, t, a) -> {
+    h.primitive(up).params(type).releases(0, write).implSlots((env, t, a) -> {
       lock(a, up).release(t, write);
       return null;
     }).add();
     h.primitive(trylock).params(type).returns(Type.INT).tryAcquires(0, write)
-        .impl((env, t, a) -> {
+        .implSlots((env, t, a) -> {
           lock(a, trylock).tryAcquire(t, write);
           return Primitive.RESULT;
         }).add();
@@ -174,12 +178,12 @@ final class CorePrimitives {
    */
   private static void seqlock(Host h, Type type) {
     exclusive(h, type, "write_seqlock", "write_sequnlock", "write_tryseqlock");
-    h.primitive("read_seqbegin").params(type).returns(Type.INT).impl((env, t, a) -> {
+    h.primitive("read_seqbegin").params(type).returns(Type.INT).implSlots((env, t, a) -> {
       ((Seqlock) nonNull(a, 0, "read_seqbegin")).readBegin(t);
       return Primitive.RESULT;
     }).add();
-    h.primitive("read_seqretry").params(type, Type.INT).returns(Type.INT).impl((env, t, a) -> {
-      ((Seqlock) nonNull(a, 0, "read_seqretry")).readRetry(t, (Long) a[1]);
+    h.primitive("read_seqretry").params(type, Type.INT).returns(Type.INT).implSlots((env, t, a) -> {
+      ((Seqlock) nonNull(a, 0, "read_seqretry")).readRetry(t, a.i(1));
       return Primitive.RESULT;
     }).add();
   }
@@ -192,25 +196,25 @@ final class CorePrimitives {
     for (boolean write : new boolean[] {false, true}) {
       String side = write ? "write" : "read";
       h.primitive("range_" + side + "_lock").params(type, Type.INT, Type.INT)
-          .acquires(0, write).impl((env, t, a) -> {
-            range(a, "range_" + side + "_lock").acquire(t, write, (Long) a[1], (Long) a[2]);
+          .acquires(0, write).implSlots((env, t, a) -> {
+            range(a, "range_" + side + "_lock").acquire(t, write, a.i(1), a.i(2));
             return null;
           }).add();
       h.primitive("range_" + side + "_unlock").params(type, Type.INT, Type.INT)
-          .releases(0, write).impl((env, t, a) -> {
-            range(a, "range_" + side + "_unlock").release(t, write, (Long) a[1], (Long) a[2]);
+          .releases(0, write).implSlots((env, t, a) -> {
+            range(a, "range_" + side + "_unlock").release(t, write, a.i(1), a.i(2));
             return null;
           }).add();
       h.primitive("range_" + side + "_trylock").params(type, Type.INT, Type.INT)
-          .returns(Type.INT).tryAcquires(0, write).impl((env, t, a) -> {
-            range(a, "range_" + side + "_trylock").tryAcquire(t, write, (Long) a[1],
-                (Long) a[2]);
+          .returns(Type.INT).tryAcquires(0, write).implSlots((env, t, a) -> {
+            range(a, "range_" + side + "_trylock").tryAcquire(t, write, a.i(1),
+                a.i(2));
             return Primitive.RESULT;
           }).add();
     }
   }
 
-  private static RangeLock range(Object[] a, String op) {
+  private static RangeLock range(Args a, String op) {
     return (RangeLock) nonNull(a, 0, op);
   }
 
@@ -222,15 +226,15 @@ final class CorePrimitives {
    */
   private static void atomics(Host h, Type atomic, String prefix) {
     atomicOp(h, atomic, prefix + "_read", Type.INT, (t, c, a) -> c.read(t));
-    h.primitive(prefix + "_set").params(atomic, Type.INT).impl((env, t, a) -> {
-      atomicArg(a, prefix + "_set").write(t, (Long) a[1]);
+    h.primitive(prefix + "_set").params(atomic, Type.INT).implSlots((env, t, a) -> {
+      atomicArg(a, prefix + "_set").write(t, a.i(1));
       return null;
     }).add();
     for (String op : new String[] {"add", "sub"}) {
       long sign = op.equals("add") ? 1 : -1;
-      h.primitive(prefix + "_" + op).params(Type.INT, atomic).impl((env, t, a) -> {
+      h.primitive(prefix + "_" + op).params(Type.INT, atomic).implSlots((env, t, a) -> {
         Atomic c = atomicArg(a, 1, prefix + "_" + op);
-        c.write(t, c.value() + sign * (Long) a[0]);
+        c.write(t, c.value() + sign * a.i(0));
         return null;
       }).add();
     }
@@ -241,36 +245,45 @@ final class CorePrimitives {
     atomicOp(h, atomic, prefix + "_dec_return", Type.INT,
         (t, c, a) -> c.write(t, c.value() - 1));
     atomicOp(h, atomic, prefix + "_dec_and_test", Type.BOOL,
-        (t, c, a) -> c.write(t, c.value() - 1) == 0);
+        (t, c, a) -> c.write(t, c.value() - 1) == 0 ? 1 : 0);
     atomicOp(h, atomic, prefix + "_inc_not_zero", Type.BOOL, (t, c, a) -> {
       long old = c.value();
       c.write(t, old == 0 ? 0 : old + 1);
-      return old != 0;
+      return old != 0 ? 1 : 0;
     });
     h.primitive(prefix + "_cmpxchg").params(atomic, Type.INT, Type.INT).returns(Type.INT)
-        .impl((env, t, a) -> {
+        .implLong((env, t, a) -> {
           Atomic c = atomicArg(a, prefix + "_cmpxchg");
           long old = c.value();
-          c.write(t, old == (Long) a[1] ? (Long) a[2] : old);
+          c.write(t, old == a.i(1) ? a.i(2) : old);
           return old;
         }).add();
   }
 
+  /** One atomic operation on a counter: its value, a bool as 1/0 (ignored for a void one). */
   @FunctionalInterface
   private interface AtomicOp {
-    Object apply(Task t, Atomic counter, Object[] args);
+    long apply(Task t, Atomic counter, Args args);
   }
 
   private static void atomicOp(Host h, Type atomic, String name, Type returns, AtomicOp op) {
-    h.primitive(name).params(atomic).returns(returns)
-        .impl((env, t, a) -> op.apply(t, atomicArg(a, name), a)).add();
+    Primitive.Builder b = h.primitive(name).params(atomic).returns(returns);
+    if (returns.kind() == Type.Kind.VOID) {
+      b.implSlots((env, t, a) -> {
+        op.apply(t, atomicArg(a, name), a);
+        return null;
+      });
+    } else {
+      b.implLong((env, t, a) -> op.apply(t, atomicArg(a, name), a));
+    }
+    b.add();
   }
 
-  private static Atomic atomicArg(Object[] a, String op) {
+  private static Atomic atomicArg(Args a, String op) {
     return atomicArg(a, 0, op);
   }
 
-  private static Atomic atomicArg(Object[] a, int i, String op) {
+  private static Atomic atomicArg(Args a, int i, String op) {
     return (Atomic) nonNull(a, i, op);
   }
 
@@ -281,44 +294,44 @@ final class CorePrimitives {
    * with stores) and cost nothing.
    */
   private static void barriers(Host h) {
-    h.primitive("smp_mb").impl((env, t, a) -> {
+    h.primitive("smp_mb").implSlots((env, t, a) -> {
       t.busy(t.machine().costs().atomicLocalNs());
       return null;
     }).add();
     for (String name : new String[] {"smp_rmb", "smp_wmb", "barrier"}) {
-      h.primitive(name).impl((env, t, a) -> null).add();
+      h.primitive(name).implSlots((env, t, a) -> null).add();
     }
   }
 
   private static void seqcount(Host h, Type type) {
-    h.primitive("read_seqcount_begin").params(type).returns(Type.INT).impl((env, t, a) -> {
+    h.primitive("read_seqcount_begin").params(type).returns(Type.INT).implSlots((env, t, a) -> {
       ((Seqcount) nonNull(a, 0, "read_seqcount_begin")).readBegin(t);
       return Primitive.RESULT;
     }).add();
     h.primitive("read_seqcount_retry").params(type, Type.INT).returns(Type.INT)
-        .impl((env, t, a) -> {
-          ((Seqcount) nonNull(a, 0, "read_seqcount_retry")).readRetry(t, (Long) a[1]);
+        .implSlots((env, t, a) -> {
+          ((Seqcount) nonNull(a, 0, "read_seqcount_retry")).readRetry(t, a.i(1));
           return Primitive.RESULT;
         }).add();
-    h.primitive("write_seqcount_begin").params(type).acquires(0, true).impl((env, t, a) -> {
+    h.primitive("write_seqcount_begin").params(type).acquires(0, true).implSlots((env, t, a) -> {
       lock(a, "write_seqcount_begin").acquire(t, true);
       return null;
     }).add();
-    h.primitive("write_seqcount_end").params(type).releases(0, true).impl((env, t, a) -> {
+    h.primitive("write_seqcount_end").params(type).releases(0, true).implSlots((env, t, a) -> {
       lock(a, "write_seqcount_end").release(t, true);
       return null;
     }).add();
   }
 
-  private static Lock lock(Object[] a, String op) {
+  private static Lock lock(Args a, String op) {
     return (Lock) nonNull(a, 0, op);
   }
 
-  private static Object nonNull(Object[] a, int i, String op) {
-    if (a[i] == null) {
+  private static Object nonNull(Args a, int i, String op) {
+    if (a.ref(i) == null) {
       throw new IllegalArgumentException(op + "(NULL): argument " + (i + 1) + " is NULL");
     }
-    return a[i];
+    return a.ref(i);
   }
 
   /** {@code range(a, b)}: a, a+1, ..., b-1. */

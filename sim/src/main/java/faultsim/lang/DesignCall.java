@@ -100,18 +100,7 @@ public final class DesignCall {
    * @throws IllegalArgumentException if the arguments do not match the parameters
    */
   public void start(FunctionHandle function, Object... args) {
-    if (running) {
-      throw new IllegalStateException("a call of " + fn.name + " is still running");
-    }
-    FunctionCode f = function.code();
-    if (args.length != f.paramTypes.size()) {
-      throw new IllegalArgumentException(function.signature() + " takes "
-          + f.paramTypes.size() + " arguments, given " + args.length);
-    }
-    depth = 0;
-    bp = 0;
-    sp = 0;
-    ensure(f.locals + f.maxStack);
+    FunctionCode f = prepare(function, args.length);
     for (int i = 0; i < args.length; i++) {
       Type t = f.paramTypes.get(i);
       Object a = args[i];
@@ -136,6 +125,50 @@ public final class DesignCall {
         }
       }
     }
+    begin(f);
+  }
+
+  /**
+   * As {@link #start(FunctionHandle, Object...)} for a function of a host object and two ints
+   * (a fault's {@code mm, address, flags}): the ints are not boxed.
+   */
+  public void start(FunctionHandle function, Object a0, long a1, long a2) {
+    List<Type> params = function.code().paramTypes;
+    if (params.size() != 3 || params.get(0).kind() == Type.Kind.INT
+        || params.get(0).kind() == Type.Kind.BOOL || params.get(1).kind() != Type.Kind.INT
+        || params.get(2).kind() != Type.Kind.INT) {
+      start(function, a0, (Object) a1, (Object) a2);
+      return;
+    }
+    FunctionCode f = prepare(function, 3);
+    if (a0 != null && !params.get(0).javaClass().isInstance(a0)) {
+      throw badArg(function, 0, a0);
+    }
+    rv[0] = a0;
+    lv[1] = a1;
+    lv[2] = a2;
+    begin(f);
+  }
+
+  /** Checks a call of {@code function} with {@code n} arguments may start; resets the stack. */
+  private FunctionCode prepare(FunctionHandle function, int n) {
+    if (running) {
+      throw new IllegalStateException("a call of " + fn.name + " is still running");
+    }
+    FunctionCode f = function.code();
+    if (n != f.paramTypes.size()) {
+      throw new IllegalArgumentException(function.signature() + " takes "
+          + f.paramTypes.size() + " arguments, given " + n);
+    }
+    depth = 0;
+    bp = 0;
+    sp = 0;
+    ensure(f.locals + f.maxStack);
+    return f;
+  }
+
+  /** Runs {@code f} from its first instruction, its arguments in place. */
+  private void begin(FunctionCode f) {
     fn = f;
     pc = 0;
     sp = f.locals;

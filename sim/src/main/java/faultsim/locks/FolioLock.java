@@ -1,6 +1,7 @@
 package faultsim.locks;
 
 import faultsim.machine.CacheLine;
+import faultsim.machine.LockInstance;
 import faultsim.machine.Machine;
 import faultsim.machine.Task;
 import java.util.ArrayDeque;
@@ -21,6 +22,8 @@ import java.util.ArrayDeque;
  */
 public final class FolioLock extends Lock {
   private CacheLine waitBucket;
+  /** What holders and waiters hold and wait for: this lock, or the folio it is the lock of. */
+  private LockInstance identity = this;
   private boolean locked;
   private Task holder;
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
@@ -51,6 +54,31 @@ public final class FolioLock extends Lock {
   void reuse(CacheLine bucket, CacheLine newLine) {
     reuse(newLine);
     waitBucket = bucket;
+    identity = this;
+  }
+
+  /**
+   * The lock object of a folio ({@code folio}, whose {@code PG_locked} bit lives on its own
+   * line) that holds the lock state only while someone waits: held entries and waits name the
+   * folio, which stays the same lock when this object is given back and another is made.
+   */
+  void actFor(LockInstance folio) {
+    identity = folio;
+  }
+
+  /**
+   * The object starts for a folio locked by {@code holder} while nobody waited (the bit alone
+   * said so): it takes over the lock as that holder's, taken at {@code site}.
+   */
+  void adoptLocked(Task holder, String site) {
+    locked = true;
+    this.holder = holder;
+    lastAcquireSite(site);
+  }
+
+  @Override
+  protected LockInstance instance() {
+    return identity;
   }
 
   /** Unlocked with nobody waiting: the lock holds no state beyond its cache line. */
@@ -71,7 +99,7 @@ public final class FolioLock extends Lock {
     }
     waitBucket.atomic(machine, t.core());
     unlockWaiters.addLast(t);
-    t.sleep("folio_wait_locked(" + className() + ")", null);
+    t.sleep(waitingOn("folio_wait_locked"), null);
   }
 
   public boolean locked() {
@@ -98,7 +126,7 @@ public final class FolioLock extends Lock {
     // moves to this core, and the unlocker pays for bringing it back.
     waitBucket.atomic(machine, t.core());
     waiters.addLast(w);
-    t.sleep("folio_lock(" + className() + ")", null);
+    t.sleep(waitingOn("folio_lock"), null);
   }
 
   @Override
@@ -122,7 +150,7 @@ public final class FolioLock extends Lock {
     }
     Task h = holder;
     if (h != null) {
-      var entry = h.removeHeldIfPresent(this);
+      var entry = h.removeHeldIfPresent(identity);
       if (entry != null) {
         cls.write().released(now() - entry.acquiredAtNs());
       }
@@ -176,6 +204,6 @@ public final class FolioLock extends Lock {
       return;
     }
     w.steals++;
-    t.sleep("folio_lock(" + className() + ")", null);
+    t.sleep(waitingOn("folio_lock"), null);
   }
 }

@@ -53,6 +53,25 @@ public abstract class Lock implements LockInstance {
     return cls;
   }
 
+  /**
+   * What tasks hold and wait for when they take this lock: the lock itself, or the structure
+   * that holds its state while it is uncontended (a folio for its {@code PG_locked}), so that the
+   * held-lock stacks and the lock-order checker see one lock whether or not this object exists.
+   */
+  protected LockInstance instance() {
+    return this;
+  }
+
+  /** Where the lock's last owner took it, when the lock object starts while it is held. */
+  final void lastAcquireSite(String site) {
+    lastAcquireSite = site;
+  }
+
+  /** {@code op(class)}: what a task waiting for this lock in {@code op} waits on. */
+  protected final String waitingOn(String op) {
+    return cls.waitLabel(op);
+  }
+
   @Override
   public boolean sleeps() {
     return cls.kind().sleeps();
@@ -108,7 +127,7 @@ public abstract class Lock implements LockInstance {
   protected final void acquiredAfter(Task t, boolean write, long costNs) {
     cls.stats(write).acquired(-1, line.lastAccessBounced(), false);
     lastAcquireSite = CodeSite.of(t);
-    t.pushHeld(this, write, now() + costNs);
+    t.pushHeld(instance(), write, now() + costNs);
   }
 
   /** Records an acquisition after waiting, at the current time, and pushes the held entry. */
@@ -133,7 +152,7 @@ public abstract class Lock implements LockInstance {
     s.contendedAt(site, w.ownerSite);
     s.stoppedWaiting(w.sinceNs);
     lastAcquireSite = site;
-    t.pushHeld(this, write, at, true);
+    t.pushHeld(instance(), write, at, true);
   }
 
   /**
@@ -150,7 +169,7 @@ public abstract class Lock implements LockInstance {
 
   /** Pops the task's held entry and records the hold time. */
   protected final void releasedNow(Task t, boolean write, String op) {
-    HeldLock h = t.popHeld(this, write, op);
+    HeldLock h = t.popHeld(instance(), write, op);
     cls.stats(write).released(now() - h.acquiredAtNs());
   }
 
@@ -184,7 +203,7 @@ public abstract class Lock implements LockInstance {
     Waiter w = new Waiter(t, write, now(), line.lastAccessBounced());
     w.ownerSite = lastAcquireSite;
     cls.stats(write).startedWaiting(w.sinceNs);
-    t.startWaiting(this, write);
+    t.startWaiting(instance(), write);
     return w;
   }
 

@@ -11,6 +11,8 @@ public final class LockClass {
   private final LockStats write = new LockStats();
   private final LockStats read = new LockStats();
   private final java.util.Map<String, Long> events;
+  /** What a task waiting here waits on ({@code spin_lock(&mm->mmap_lock)}), by operation. */
+  private final java.util.Map<String, String> waitLabels = new java.util.HashMap<>();
 
   /** A class counting lock events into {@code events}, shared by all classes of a run. */
   LockClass(String name, LockKind kind, java.util.Map<String, Long> events) {
@@ -30,6 +32,19 @@ public final class LockClass {
 
   public String name() {
     return name;
+  }
+
+  /**
+   * {@code op(name)}, what a task spinning or sleeping in {@code op} on a lock of this class
+   * waits on: made once per operation, as tasks wait often.
+   */
+  String waitLabel(String op) {
+    String s = waitLabels.get(op);
+    if (s == null) {
+      s = op + "(" + name + ")";
+      waitLabels.put(op, s);
+    }
+    return s;
   }
 
   public LockKind kind() {

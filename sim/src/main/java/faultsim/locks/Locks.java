@@ -1,6 +1,10 @@
 package faultsim.locks;
 
 import faultsim.machine.CacheLine;
+import faultsim.machine.CodeSite;
+import faultsim.machine.HeldLock;
+import faultsim.machine.LockInstance;
+import faultsim.machine.Task;
 import faultsim.machine.Machine;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +19,9 @@ import java.util.Map;
  * folio wait-queue table ({@code folio_wait_table}, 256 buckets).
  */
 public final class Locks {
+  /** The lock class of every folio's {@code PG_locked}. */
+  public static final String FOLIO_CLASS = "PG_locked";
+
   /** {@code PAGE_WAIT_TABLE_BITS} = 8. */
   public static final int FOLIO_WAIT_TABLE_SIZE = 256;
 
@@ -84,16 +91,61 @@ public final class Locks {
 
   /** As {@link #folioLock(long, CacheLine)} for a bucket chosen by {@link #folioWaitBucket}. */
   public FolioLock folioLockInBucket(int waitBucket, CacheLine line) {
-    if (folioClass == null) {
-      folioClass = lockClass("PG_locked", LockKind.FOLIO);
-    }
     CacheLine bucket = folioWaitTable[waitBucket];
+    LockClass folioClass = folioClass();
     FolioLock l = idleFolioLocks.pollLast();
     if (l == null) {
       return new FolioLock(machine, folioClass, bucket, line);
     }
     l.reuse(bucket, line);
     return l;
+  }
+
+  /** {@code PG_locked}, created on first use like every class. */
+  private LockClass folioClass() {
+    if (folioClass == null) {
+      folioClass = lockClass(FOLIO_CLASS, LockKind.FOLIO);
+    }
+    return folioClass;
+  }
+
+  /**
+   * The wait object of {@code folio}, whose {@code PG_locked} bit is on {@code line} and whose
+   * waiters hash to {@code waitBucket}: made (or recycled) when a task is about to wait for it.
+   * If {@code holder} is not null the folio is locked, by that task, which took it while nobody
+   * waited: the object takes the lock over, with the site the holder's entry kept.
+   */
+  public FolioLock folioWaitObject(int waitBucket, CacheLine line, LockInstance folio,
+      Task holder) {
+    FolioLock l = folioLockInBucket(waitBucket, line);
+    l.actFor(folio);
+    if (holder != null) {
+      HeldLock entry = holder.heldEntry(folio);
+      l.adoptLocked(holder, entry == null ? "" : entry.site());
+    }
+    return l;
+  }
+
+  /**
+   * {@code folio_lock} or {@code folio_trylock} took the free {@code PG_locked} bit of
+   * {@code folio} (on {@code line}) while nobody waited, by an atomic that takes {@code costNs}
+   * from now: counted and held as {@link FolioLock} counts and holds an uncontended acquisition
+   * (the hold starts when the atomic completes), the entry keeping where it was taken.
+   */
+  public void folioBitTaken(Task t, CacheLine line, LockInstance folio, long costNs) {
+    folioClass().stats(true).acquired(-1, line.lastAccessBounced(), false);
+    t.pushHeld(folio, true, machine.engine().now() + costNs, false, CodeSite.of(t));
+  }
+
+  /**
+   * {@code folio_unlock} cleared the bit of {@code folio}, which nobody waited for: the hold of
+   * {@code holder} (any task may unlock a folio) ends.
+   */
+  public void folioBitCleared(Task holder, LockInstance folio) {
+    HeldLock entry = holder.removeHeldIfPresent(folio);
+    if (entry != null) {
+      folioClass().write().released(machine.engine().now() - entry.acquiredAtNs());
+    }
   }
 
   /**

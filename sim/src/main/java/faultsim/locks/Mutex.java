@@ -50,7 +50,7 @@ public final class Mutex extends Lock {
     if (owner == t) {
       throw t.fault("mutex_lock(" + className() + ") while already holding it");
     }
-    t.mightSleep("mutex_lock(" + className() + ")");
+    t.mightSleep(waitingOn("mutex_lock"));
     long cost = atomic(t);
     if (owner == null && !handoff) {
       owner = t;
@@ -65,10 +65,10 @@ public final class Mutex extends Lock {
         line.watch(machine, t.core().id());
       }
       spinners.addLast(w);
-      t.spin("mutex_optimistic_spin(" + className() + ")");
+      t.spin(waitingOn("mutex_optimistic_spin"));
     } else {
       sleepers.addLast(w);
-      t.sleep("mutex_lock(" + className() + ")", null);
+      t.sleep(waitingOn("mutex_lock"), null);
     }
   }
 
@@ -154,7 +154,7 @@ public final class Mutex extends Lock {
     if (sleepers.peekFirst() == w) {
       handoff = true;
     }
-    t.sleep("mutex_lock(" + className() + ")", null);
+    t.sleep(waitingOn("mutex_lock"), null);
   }
 
   @Override
@@ -169,7 +169,7 @@ public final class Mutex extends Lock {
     while (!spinners.isEmpty()) {
       Waiter w = spinners.pollFirst();
       sleepers.addLast(w);
-      w.task.sleep("mutex_lock(" + className() + ")", null);
+      w.task.sleep(waitingOn("mutex_lock"), null);
     }
   }
 }

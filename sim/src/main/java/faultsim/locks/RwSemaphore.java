@@ -119,7 +119,7 @@ public final class RwSemaphore extends Lock {
     }
     queue.addLast(waiter(t, false));
     cls.event("rwsem_sleep_reader");
-    t.sleep("down_read(" + className() + ")", null);
+    t.sleep(waitingOn("down_read"), null);
   }
 
   private void downWrite(Task t, long cost) {
@@ -137,11 +137,11 @@ public final class RwSemaphore extends Lock {
         line.watch(machine, t.core().id());
       }
       writerSpinners.addLast(w);
-      t.spin("rwsem_optimistic_spin(" + className() + ")");
+      t.spin(waitingOn("rwsem_optimistic_spin"));
     } else {
       queue.addLast(w);
       cls.event("rwsem_sleep_writer");
-      t.sleep("down_write(" + className() + ")", null);
+      t.sleep(waitingOn("down_write"), null);
     }
   }
 
@@ -310,7 +310,7 @@ public final class RwSemaphore extends Lock {
       handoff = true;
     }
     cls.event("rwsem_sleep_writer");
-    t.sleep("down_write(" + className() + ")", null);
+    t.sleep(waitingOn("down_write"), null);
   }
 
   @Override
@@ -325,7 +325,7 @@ public final class RwSemaphore extends Lock {
     while (!writerSpinners.isEmpty()) {
       Waiter w = writerSpinners.pollFirst();
       queue.addLast(w);
-      w.task.sleep("down_write(" + className() + ")", null);
+      w.task.sleep(waitingOn("down_write"), null);
     }
   }
 }

@@ -119,7 +119,7 @@ public class Seqcount extends Lock {
     }
     spinningReaders.add(new Waiter(t, false, now(), bounced));
     line.watch(machine, t.core().id());
-    t.spin("read_seqcount_begin(" + className() + ")");
+    t.spin(waitingOn("read_seqcount_begin"));
   }
 
   /** {@code read_seqcount_retry}: result 1 if the count moved since {@code snapshot}. */

@@ -49,7 +49,7 @@ public final class Seqlock extends Seqcount {
       return;
     }
     writers.addLast(waiter(t, true));
-    t.spin("write_seqlock(" + className() + ")");
+    t.spin(waitingOn("write_seqlock"));
   }
 
   @Override

@@ -72,7 +72,7 @@ public final class Spinlock extends Lock {
         line.watch(machine, t.core().id());
       }
       spinners.addLast(w);
-      t.spin("spin_lock(" + className() + ")");
+      t.spin(waitingOn("spin_lock"));
     }
   }
 

@@ -11,13 +11,24 @@ public final class HeldLock {
   private LockInstance lock;
   private boolean write;
   private long acquiredAtNs;
+  /** Where the task took it, when the lock asked to keep that here ({@link Task#pushHeld}). */
+  private String site;
 
   HeldLock() {}
 
-  void set(LockInstance lock, boolean write, long acquiredAtNs) {
+  void set(LockInstance lock, boolean write, long acquiredAtNs, String site) {
     this.lock = lock;
     this.write = write;
     this.acquiredAtNs = acquiredAtNs;
+    this.site = site;
+  }
+
+  /**
+   * Where the task took the lock ({@code function+offset (file:line)}), for a lock that keeps
+   * no state of its own while uncontended (a folio's {@code PG_locked}); else null.
+   */
+  public String site() {
+    return site;
   }
 
   /** The lock instance. */

@@ -335,6 +335,15 @@ public final class Task extends Engine.Timer {
 
   /** As {@link #pushHeld(LockInstance, boolean, long)}; {@code waited} if the task waited. */
   public void pushHeld(LockInstance lock, boolean write, long acquiredAtNs, boolean waited) {
+    pushHeld(lock, write, acquiredAtNs, waited, null);
+  }
+
+  /**
+   * As {@link #pushHeld(LockInstance, boolean, long, boolean)}, keeping in the entry where the
+   * lock was taken ({@link HeldLock#site}).
+   */
+  public void pushHeld(LockInstance lock, boolean write, long acquiredAtNs, boolean waited,
+      String site) {
     waitingFor = null;
     machine.lockAcquired(this, lock, write, trylock);
     if (heldCount == held.length) {
@@ -345,7 +354,7 @@ public final class Task extends Engine.Timer {
       entry = new HeldLock();
       held[heldCount] = entry;
     }
-    entry.set(lock, write, acquiredAtNs);
+    entry.set(lock, write, acquiredAtNs, site);
     heldCount++;
     Machine.HoldListener l = machine.holdListener();
     if (l != null) {
@@ -385,6 +394,16 @@ public final class Task extends Engine.Timer {
     }
     throw fault(op + "(" + lock.className() + ") but the lock is not held"
         + (write ? " for write" : " for read") + "; held: " + describeHeld());
+  }
+
+  /** The task's entry for {@code lock}, the innermost if several, or null if it holds none. */
+  public HeldLock heldEntry(LockInstance lock) {
+    for (int i = heldCount - 1; i >= 0; i--) {
+      if (held[i].lock() == lock) {
+        return held[i];
+      }
+    }
+    return null;
   }
 
   /** Removes {@code lock} from the held stack if present (a folio may be unlocked by anyone). */

@@ -621,8 +621,9 @@ public final class Oracle implements Machine.LockListener {
     if (v.anonymous()) {
       return;
     }
-    for (Op op : inFlight) {
-      if (op.covers(v.file(), index)) {
+    // Indexed, not an iterator: this runs for every PTE set.
+    for (int i = 0, n = inFlight.size(); i < n; i++) {
+      if (inFlight.get(i).covers(v.file(), index)) {
         return;
       }
     }
@@ -734,7 +735,17 @@ public final class Oracle implements Machine.LockListener {
 
   // ---- retries --------------------------------------------------------------------------------
 
-  /** One operation of {@code t} finished after {@code retries} retries. */
+  /**
+   * The fault of {@code t} at {@code address} finished after {@code retries} retries: as
+   * {@link #retries}, naming the fault only when it is reported.
+   */
+  public void faultRetries(Task t, long address, long retries) {
+    if (retries > maxRetries) {
+      retries(t, "fault at " + Long.toHexString(address), retries);
+    }
+  }
+
+  /** One operation of {@code t}, {@code what}, finished after {@code retries} retries. */
   public void retries(Task t, String what, long retries) {
     if (retries > maxRetries) {
       report(Violation.NO_PROGRESS, String.format(Locale.ROOT,

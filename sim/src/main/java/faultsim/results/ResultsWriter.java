@@ -407,7 +407,7 @@ public final class ResultsWriter {
       for (int j = 0; j < reps.get(0).jobs().size(); j++) {
         JobResult first = reps.get(0).jobs().get(j);
         String base = first.job() + "." + first.op();
-        Histogram all = new Histogram(1, 3_600_000_000_000L, 3);
+        Histogram all = OpRecorder.fullRange();
         try (OutputStream os = Files.newOutputStream(d.resolve(base + ".hlog"));
             PrintStream ps = new PrintStream(os, false, StandardCharsets.UTF_8)) {
           HistogramLogWriter log = new HistogramLogWriter(ps);
@@ -421,7 +421,9 @@ public final class ResultsWriter {
             JobResult jr = r.jobs().get(j);
             all.add(jr.latencyNs());
             for (OpRecorder.Interval iv : jr.intervals()) {
-              Histogram h = iv.latencyNs().copy();
+              // In the full range (1 ns to 1 h) whatever range the recorder's grew to: the
+              // log's encoding names the range, and the same values give the same bytes.
+              Histogram h = OpRecorder.widened(iv.latencyNs());
               h.setTag(e.getKey() + "/" + jr.job() + "/" + jr.op() + "/r" + r.replication());
               log.outputIntervalHistogram(iv.startNs() / 1e9, iv.endNs() / 1e9, h, 1.0);
             }

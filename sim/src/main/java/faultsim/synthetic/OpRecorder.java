@@ -8,13 +8,26 @@ import org.HdrHistogram.Histogram;
 /**
  * Latencies and counts of one job's operations, recorded only while measuring (after the ramp).
  * Latencies in nanoseconds, 1 ns to 1 hour at 3 significant digits.
+ *
+ * <p>The histograms start small and widen as larger values come ({@link #newHistogram}): a
+ * histogram reaching 1 hour at 3 digits is a 270 KB array, most of it for values no fault
+ * takes, and a run makes a few per job. Their buckets are those of a 1-hour histogram, so
+ * counts, percentiles and the histograms' sums are the same.
  */
 public final class OpRecorder {
   private static final long HIGHEST_TRACKABLE_NS = 3_600_000_000_000L;
+  /** Where a histogram's range starts: 2^14 ns, about 16 us, before it widens. */
+  private static final long INITIAL_HIGHEST_NS = 1L << 14;
 
   private final String job;
-  private final Histogram latencyNs = new Histogram(1, HIGHEST_TRACKABLE_NS, 3);
-  private final Histogram interval = new Histogram(1, HIGHEST_TRACKABLE_NS, 3);
+  /**
+   * Every latency since measuring started: the sum of the intervals' histograms (closed and
+   * open), made when asked for and kept until another value or interval comes. An operation is
+   * recorded once, in the open interval.
+   */
+  private Histogram latencyNs;
+  /** The open interval's latencies; null until one is recorded after the last interval closed. */
+  private Histogram interval;
   private final List<Interval> intervals = new ArrayList<>();
   private long intervalStartNs;
   private boolean measuring;
@@ -125,12 +138,12 @@ public final class OpRecorder {
     openEnded = false;
     measuring = true;
     intervalStartNs = nowNs;
-    interval.reset();
+    interval = null;
     intervals.clear();
     operations = 0;
     retries = 0;
     totalLatencyNs = 0;
-    latencyNs.reset();
+    latencyNs = null;
     timelineOps = new long[0];
     spans.clear();
     tooManySpans = false;
@@ -190,7 +203,10 @@ public final class OpRecorder {
       operations++;
       totalLatencyNs += latency;
       long v = Math.max(1, Math.min(latency, HIGHEST_TRACKABLE_NS));
-      latencyNs.recordValue(v);
+      latencyNs = null;
+      if (interval == null) {
+        interval = newHistogram();
+      }
       interval.recordValue(v);
     }
   }
@@ -209,12 +225,42 @@ public final class OpRecorder {
     if (!measuring) {
       return;
     }
-    Histogram copy = interval.copy();
-    copy.setStartTimeStamp(intervalStartNs);
-    copy.setEndTimeStamp(nowNs);
-    intervals.add(new Interval(intervalStartNs, nowNs, copy));
-    interval.reset();
+    // The open interval's histogram becomes the closed one; the next is made at its first value.
+    Histogram closed = interval == null ? newHistogram() : interval;
+    interval = null;
+    closed.setStartTimeStamp(intervalStartNs);
+    closed.setEndTimeStamp(nowNs);
+    intervals.add(new Interval(intervalStartNs, nowNs, closed));
+    latencyNs = null;
     intervalStartNs = nowNs;
+  }
+
+  /**
+   * An empty histogram with the buckets of one from 1 ns to 1 hour at 3 significant digits
+   * (same lowest value and precision, so every value lands in the same bucket), holding only
+   * the buckets up to the largest value recorded so far: it widens as it records. A writer
+   * that needs the declared range (an interval log's header names it) copies it into
+   * {@link #fullRange()}.
+   */
+  public static Histogram newHistogram() {
+    Histogram h = new Histogram(1, INITIAL_HIGHEST_NS, 3);
+    h.setAutoResize(true);
+    return h;
+  }
+
+  /** An empty histogram of the full range, 1 ns to 1 hour at 3 significant digits. */
+  public static Histogram fullRange() {
+    return new Histogram(1, HIGHEST_TRACKABLE_NS, 3);
+  }
+
+  /** {@code h}'s values in a histogram of the full range, as a log records it. */
+  public static Histogram widened(Histogram h) {
+    Histogram w = fullRange();
+    w.add(h);
+    w.setStartTimeStamp(h.getStartTimeStamp());
+    w.setEndTimeStamp(h.getEndTimeStamp());
+    w.setTag(h.getTag());
+    return w;
   }
 
   /** The closed intervals, in time order. */
@@ -231,7 +277,18 @@ public final class OpRecorder {
     return operations == 0 ? 0 : (double) totalLatencyNs / operations;
   }
 
+  /** Every latency recorded since measuring started (not to be modified). */
   public Histogram latencyNs() {
+    if (latencyNs == null) {
+      Histogram all = newHistogram();
+      for (Interval iv : intervals) {
+        all.add(iv.latencyNs());
+      }
+      if (interval != null) {
+        all.add(interval);
+      }
+      latencyNs = all;
+    }
     return latencyNs;
   }
 }

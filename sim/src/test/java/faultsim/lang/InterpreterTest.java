@@ -73,6 +73,7 @@ final class InterpreterTest {
       }
       int sum3() { return slow_int(1) + slow_int(2) * slow_int(3); }
       int negative() { long x = -5; unsigned long y = 3; return x % y; }
+      int mix(struct box *b, int x, int y) { return b->id * 1000 + x * 10 + y; }
       """;
 
   private static Object call(String fn, Object... args) throws InputException {
@@ -206,6 +207,36 @@ final class InterpreterTest {
     assertThatThrownBy(call::returnValue).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> d.function("nope")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("design interp has no function 'nope'");
+  }
+
+  @Test
+  void start_objectAndTwoInts_givesWhatTheBoxedStartGives() throws InputException {
+    // mix(b, 7, 3) with b->id 4 is 4 * 1000 + 7 * 10 + 3 = 4073, the ints passed unboxed or
+    // boxed; fib(int) is not of a host object and two ints, so it gets the boxed start's checks.
+    CompiledDesign d = TestHost.compile(DESIGN);
+    Runs r = Runs.zeroCost();
+    Box box = r.box(4);
+    DesignCall call = new DesignCall(r.env);
+    Program p = t -> {
+      if (!call.running()) {
+        if (call.finished()) {
+          t.exit();
+          return;
+        }
+        call.start(d.function("mix"), box, 7, 3);
+      }
+      call.step(t);
+    };
+    r.s.machine().spawn("T", p, 0);
+    r.runAll();
+
+    assertThat(call.returnValue()).isEqualTo(4073L);
+    assertThat(Runs.zeroCost().call(d, "mix", r.box(4), 7L, 3L)).isEqualTo(4073L);
+    assertThatThrownBy(() -> new DesignCall(r.env).start(d.function("fib"), box, 1, 2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takes 1 arguments");
+    assertThatThrownBy(() -> new DesignCall(r.env).start(d.function("mix"), "x", 1, 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("argument 1 of int mix(struct box *, int, int) must be a");
   }
 
   @Test
