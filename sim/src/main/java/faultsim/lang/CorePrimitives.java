@@ -62,23 +62,23 @@ final class CorePrimitives {
     h.primitiveSource("include/linux/rcupdate.h, include/linux/preempt.h, kernel/sched/wait.c");
     h.primitive("rcu_read_lock").acquiresContext("rcu_read_lock", false)
         .implSlots((env, t, a) -> {
-        Rcu.readLock(t);
-        return null;
+          Rcu.readLock(t);
+          return null;
         }).add();
     h.primitive("rcu_read_unlock").releasesContext("rcu_read_lock", false)
         .implSlots((env, t, a) -> {
-        Rcu.readUnlock(t);
-        return null;
+          Rcu.readUnlock(t);
+          return null;
         }).add();
     h.primitive("preempt_disable").acquiresContext("preempt_disable", false)
         .implSlots((env, t, a) -> {
-        t.preemptDisable();
-        return null;
+          t.preemptDisable();
+          return null;
         }).add();
     h.primitive("preempt_enable").releasesContext("preempt_disable", false)
         .implSlots((env, t, a) -> {
-        t.preemptEnable();
-        return null;
+          t.preemptEnable();
+          return null;
         }).add();
     h.primitive("might_sleep").implSlots((env, t, a) -> {
       t.mightSleep("might_sleep");
