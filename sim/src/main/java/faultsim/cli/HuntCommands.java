@@ -127,8 +127,9 @@ final class HuntCommands {
       Hunt.Settings settings = new Hunt.Settings(st, schedules, depth,
           seed != null ? seed : w.seed());
       // The recorded overrides are the user's --set and the designs, so a replay loads the same.
-      HuntReport.Request q = new HuntReport.Request(file.toString(), sets, asGiven, settings);
       Path dir = out != null ? out : Path.of("reports", w.name() + "-hunt");
+      HuntReport.Request q = new HuntReport.Request(file.toString(), sets, asGiven, settings,
+          dir.toString());
       PrintWriter o = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       try (OutputTarget target = OutputTarget.claim(dir, out != null ? "--out " + out
@@ -158,7 +159,10 @@ final class HuntCommands {
               + " command runs the hunt again");
           return Main.INTERNAL;
         }
-        ResultsWriter.writeDirectory(target, tmp -> HuntReport.write(tmp, w, q, results, info));
+        ResultsWriter.writeDirectory(target, tmp -> {
+          HuntReport.write(tmp, w, q, results, info);
+          faultsim.report.Report.finisher(err).finish(tmp);
+        });
       }
       o.println("results: " + dir);
       return 0;
