@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A hunt whose schedules run on a cluster of two workers (in-JVM members, one thread each)
  * writes what a hunt on one local thread writes: the same {@code hunt.csv}, {@code hunt.txt},
- * schedule and violation files and report, byte for byte, whatever order the schedules finish
+ * schedule and violation files and {@code index.html}, byte for byte, whatever order the schedules finish
  * in. The DAX workload at 100 us: the pairs strategy finds {@code dax_isize_recheck}'s stale data
  * at schedule 1, random at schedule 2 (a batch of two schedules, one per worker, so the later
  * schedule's result may come back first), and {@code linux_6_6} shows nothing in its 12
@@ -47,12 +47,15 @@ final class ClusterHuntTest {
         "--design", "dax_isize_recheck", "--design", "linux_6_6", "--schedules", "12",
         "--strategy", strategy);
 
-    Path local = dir.resolve("local");
-    Result l = command(hunt, "--out", local.toString(), "--threads", "1");
+    // Both write to the same --out (the report's replay command lines name it); the local
+    // results are moved aside first.
+    Path out = dir.resolve("h");
+    Result l = command(hunt, "--out", out.toString(), "--threads", "1");
     assertThat(l.status).as(l.err).isZero();
-    Path cluster = dir.resolve("cluster");
-    Result c = command(hunt, "--out", cluster.toString(), "--cluster",
+    Path local = Files.move(out, dir.resolve("local"));
+    Result c = command(hunt, "--out", out.toString(), "--cluster",
         String.join(",", addresses), "--cluster-name", clusterName);
+    Path cluster = out;
 
     assertThat(c.status).as(c.err).isZero();
     assertThat(c.out).contains("hunt: schedules run on cluster '" + clusterName
@@ -61,6 +64,7 @@ final class ClusterHuntTest {
     String csv = Files.readString(local.resolve("hunt.csv"));
     assertThat(csv).contains("dax_isize_recheck,stale_data,true,", "linux_6_6,stale_data,false,12,");
     assertThat(cluster.resolve("hunt/dax_isize_recheck-stale_data.schedule")).exists();
+    assertThat(cluster.resolve("index.html")).exists();
     SameResults.assertSameFiles(cluster, local);
     assertThat(Files.readString(cluster.resolve("manifest.json")))
         .contains("\"cluster\" : \"" + clusterName + "\"");
