@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code faultsim worker}: a member of a cluster that runs the simulations sweeps and hunts hand
- * out with {@code sweep --cluster} and {@code hunt --cluster}. The cluster code lives in {@code faultsim.cluster} and is loaded only
- * when a worker starts, never by the other commands.
+ * out with {@code sweep --cluster} and {@code hunt --cluster}. The cluster code lives in
+ * {@code faultsim.cluster} and is loaded only when a worker starts, never by the other commands.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, description = "Join a cluster of faultsim workers and run the"
     + " simulations that sweeps and hunts started with --cluster hand out, until stopped"

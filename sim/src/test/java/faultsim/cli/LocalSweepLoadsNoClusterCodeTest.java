@@ -15,10 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A local sweep or hunt never loads Hazelcast or faultsim's cluster code: the command line
- * reaches it only through {@code worker}, {@code sweep --cluster} and {@code hunt --cluster}. Checked by running the command line in
- * a fresh class loader that defines faultsim's and Hazelcast's classes itself and records every
- * class those ask for; a Hazelcast-typed field or static reference in {@code Main}, a command or
- * the sweep code would show up in the record (picocli reads every command's fields).
+ * reaches it only through {@code worker}, {@code sweep --cluster} and {@code hunt --cluster}.
+ * Checked by running the command line in a fresh class loader that defines faultsim's and
+ * Hazelcast's classes itself and records every class those ask for; a Hazelcast-typed field or
+ * static reference in {@code Main}, a command or the sweep or hunt code would show up in the
+ * record (picocli reads every command's fields).
  */
 final class LocalSweepLoadsNoClusterCodeTest {
   @Test

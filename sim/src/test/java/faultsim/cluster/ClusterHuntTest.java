@@ -19,11 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A hunt whose schedules run on a cluster of two workers (in-JVM members, one thread each)
  * writes what a hunt on one local thread writes: the same {@code hunt.csv}, {@code hunt.txt},
- * schedule and violation files and {@code index.html}, byte for byte, whatever order the schedules finish
- * in. The DAX workload at 100 us: the pairs strategy finds {@code dax_isize_recheck}'s stale data
- * at schedule 1, random at schedule 2 (a batch of two schedules, one per worker, so the later
- * schedule's result may come back first), and {@code linux_6_6} shows nothing in its 12
- * schedules, all of which run on the workers.
+ * schedule and violation files and {@code index.html}, byte for byte, whatever order the
+ * schedules finish in. The DAX workload at 100 us: the pairs strategy finds
+ * {@code dax_isize_recheck}'s stale data at schedule 1, random at schedule 2 (a batch of two
+ * schedules, one per worker, so the later schedule's result may come back first), and
+ * {@code linux_6_6} shows nothing in its 12 schedules, all of which run on the workers.
  */
 final class ClusterHuntTest {
   static final Path DAX = Path.of("..", "workloads", "dax-fault-vs-punch.yaml");
@@ -62,7 +62,8 @@ final class ClusterHuntTest {
         + "': 2 workers, 2 threads");
     // The comparison covers a finding and a design searched to the end.
     String csv = Files.readString(local.resolve("hunt.csv"));
-    assertThat(csv).contains("dax_isize_recheck,stale_data,true,", "linux_6_6,stale_data,false,12,");
+    assertThat(csv).contains("dax_isize_recheck,stale_data,true,",
+        "linux_6_6,stale_data,false,12,");
     assertThat(cluster.resolve("hunt/dax_isize_recheck-stale_data.schedule")).exists();
     assertThat(cluster.resolve("index.html")).exists();
     SameResults.assertSameFiles(cluster, local);
