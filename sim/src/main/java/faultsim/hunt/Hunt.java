@@ -464,7 +464,7 @@ public final class Hunt {
         int losses = 0;
         while (true) {
           try {
-            out.add(HuntTask.Outcome.decode(fs.get(i).get()));
+            out.add(tasks.get(i).outcome(fs.get(i).get()));
             break;
           } catch (ExecutionException | java.util.concurrent.CancellationException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null

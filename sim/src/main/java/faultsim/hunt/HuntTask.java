@@ -140,8 +140,13 @@ public final class HuntTask implements PoolTask {
   private final String design;
   private final int replication;
   private final Delays delays;
-  /** Set where the task was made, so local runs skip parsing; never sent anywhere. */
+  /**
+   * Set where the task was made, so local runs skip parsing and hand their outcome over in
+   * memory; never sent anywhere.
+   */
   private final Resolved resolved;
+  /** The outcome of a local run, for {@link #outcome}. */
+  private volatile Outcome local;
 
   /** The entry's workload and design, and the workload's base streams. */
   record Resolved(Workload workload, CompiledDesign design, RandomStreams streams) {}
@@ -203,9 +208,30 @@ public final class HuntTask implements PoolTask {
     return new Outcome(result, p.points(), perTask, p.applied(), draws);
   }
 
+  /**
+   * Runs the task: a task made here ({@link Resolved}) keeps its outcome for {@link #outcome}
+   * and answers no bytes; one rebuilt from its bytes answers the encoded outcome.
+   */
   @Override
   public byte[] call() throws InputException {
-    return run().encode();
+    Outcome o = run();
+    if (resolved != null) {
+      local = o;
+      return new byte[0];
+    }
+    return o.encode();
+  }
+
+  /** The outcome {@code bytes} (what {@link #call} answered, here or elsewhere) stand for. */
+  public Outcome outcome(byte[] bytes) {
+    if (bytes.length == 0) {
+      Outcome o = local;
+      if (o == null) {
+        throw new IllegalStateException(this + " answered nothing and did not run here");
+      }
+      return o;
+    }
+    return Outcome.decode(bytes);
   }
 
   private Resolved resolve() throws InputException {

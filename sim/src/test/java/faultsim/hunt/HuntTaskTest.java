@@ -82,11 +82,14 @@ final class HuntTaskTest {
         new HuntTask.Count())) {
       HuntTask local = new HuntTask(w.file(), w.sourceText(), SETS, e.label(), 1, d,
           new HuntTask.Resolved(e.workload(), e.design(), base));
-      byte[] here = local.call();
+      // Made here, it hands its outcome over in memory; rebuilt, it answers the bytes.
+      byte[] none = local.call();
+      assertThat(none).isEmpty();
+      byte[] here = local.outcome(none).encode();
       byte[] there = HuntTask.decode(local.encode()).call();
       assertThat(there).as(d.toString()).isEqualTo(here);
-      HuntTask.Outcome o = HuntTask.Outcome.decode(here);
-      assertThat(o.encode()).isEqualTo(here);
+      HuntTask.Outcome o = HuntTask.Outcome.decode(there);
+      assertThat(o.encode()).isEqualTo(there);
       assertThat(o.points()).isPositive();
       if (d instanceof HuntTask.Observe) {
         // One draw per pair schedule of the round: 1 to PAIRS_PER_RUN of them.
@@ -141,7 +144,7 @@ final class HuntTaskTest {
   }
 
   /**
-   * Runs tasks whose bytes travel as a worker's would (encoded, decoded), three at a time,
+   * Runs tasks as a worker would (rebuilt from their bytes, answering bytes), three at a time,
    * answering them in an order shuffled by a fixed seed (each batch of submissions is held
    * until the caller waits on one of them); when {@code losing}, every task's first submission
    * fails as if its worker had left.
