@@ -127,6 +127,8 @@ public final class Hunt {
   private final Settings settings;
   private final RunPool pool;
   private final RandomStreams base;
+  /** Names this hunt to the hosts that run its schedules ({@link HuntTask}). */
+  private final String id = java.util.UUID.randomUUID().toString();
   /** The one kind the search stops at, or null for any. */
   private String only;
   private boolean shrinking = true;
@@ -453,7 +455,7 @@ public final class Hunt {
     List<HuntTask> tasks = new ArrayList<>();
     List<Future<byte[]>> fs = new ArrayList<>();
     for (int i = 0; i < ps.size(); i++) {
-      HuntTask t = new HuntTask(source.file(), source.text(), source.sets(), label,
+      HuntTask t = new HuntTask(id, source.file(), source.text(), source.sets(), label,
           reps.get(i), ps.get(i), here);
       tasks.add(t);
       fs.add(pool.submit(t));

@@ -134,6 +134,20 @@ public final class HuntTask implements PoolTask {
     }
   }
 
+  /**
+   * Workloads and designs this host resolved, by hunt and design label: a worker runs many
+   * schedules of one entry and parses and compiles it once per hunt. A new hunt (a new id)
+   * resolves afresh, so an edited design file is read again.
+   */
+  private static final Map<List<String>, Resolved> RESOLVED = Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<String>, Resolved> eldest) {
+          return size() > 8;
+        }
+      });
+
+  private final String hunt;
   private final String fileName;
   private final String workloadText;
   private final List<String> sets;
@@ -153,18 +167,20 @@ public final class HuntTask implements PoolTask {
 
   /**
    * A task to be run elsewhere: the workload is parsed from {@code workloadText} with
-   * {@code sets} when it runs, and the entry labelled {@code design} is looked up in it.
+   * {@code sets} when it runs, and the entry labelled {@code design} is looked up in it (once
+   * per host for all the tasks of hunt {@code hunt}, an id that names no other hunt).
    */
-  public HuntTask(String fileName, String workloadText, List<String> sets, String design,
-      int replication, Delays delays) {
-    this(fileName, workloadText, sets, design, replication, delays, null);
+  public HuntTask(String hunt, String fileName, String workloadText, List<String> sets,
+      String design, int replication, Delays delays) {
+    this(hunt, fileName, workloadText, sets, design, replication, delays, null);
   }
 
-  HuntTask(String fileName, String workloadText, List<String> sets, String design,
+  HuntTask(String hunt, String fileName, String workloadText, List<String> sets, String design,
       int replication, Delays delays, Resolved resolved) {
     if (replication < 0) {
       throw new IllegalArgumentException("replication must be >= 0, was " + replication);
     }
+    this.hunt = hunt;
     this.fileName = fileName;
     this.workloadText = workloadText;
     this.sets = List.copyOf(sets);
@@ -235,6 +251,16 @@ public final class HuntTask implements PoolTask {
   }
 
   private Resolved resolve() throws InputException {
+    List<String> key = List.of(hunt, design);
+    Resolved r = RESOLVED.get(key);
+    if (r == null) {
+      r = parse();
+      RESOLVED.putIfAbsent(key, r);
+    }
+    return r;
+  }
+
+  private Resolved parse() throws InputException {
     Workload w = new WorkloadLoader().parse(fileName, workloadText, sets);
     Designs.Labelled d = Designs.find(w, design);
     if (d == null || d.design() == null) {
@@ -258,9 +284,10 @@ public final class HuntTask implements PoolTask {
     return new Pairs.Observed();
   }
 
-  /** The task as bytes, for the wire: workload, overrides, design, replication, delays. */
+  /** The task as bytes, for the wire: hunt, workload, overrides, design, replication, delays. */
   public byte[] encode() {
     return bytes(out -> {
+      string(out, hunt);
       string(out, fileName);
       string(out, workloadText);
       out.writeInt(sets.size());
@@ -303,6 +330,7 @@ public final class HuntTask implements PoolTask {
   /** The task {@code bytes} encode; IllegalArgumentException if they are malformed. */
   public static HuntTask decode(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      String hunt = string(in);
       String fileName = string(in);
       String text = string(in);
       List<String> sets = new ArrayList<>();
@@ -333,7 +361,7 @@ public final class HuntTask implements PoolTask {
       if (in.read() != -1) {
         throw new IllegalArgumentException("bytes left over after the encoded hunt task");
       }
-      return new HuntTask(fileName, text, sets, design, replication, delays);
+      return new HuntTask(hunt, fileName, text, sets, design, replication, delays);
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated hunt task: " + e, e);
     }

@@ -46,7 +46,8 @@ final class HuntTaskTest {
         new HuntTask.Replay(List.of(P1, P2)), new HuntTask.Replay(List.of()),
         new HuntTask.Observe(42, 17, 7));
     for (HuntTask.Delays d : all) {
-      HuntTask t = new HuntTask("w.yaml", "text ü\n", List.of("a=1", "b=[x,y]"), "label", 3, d);
+      HuntTask t = new HuntTask("h1", "w.yaml", "text ü\n", List.of("a=1", "b=[x,y]"), "label",
+          3, d);
       HuntTask back = HuntTask.decode(t.encode());
       assertThat(back.delays()).as(d.toString()).isEqualTo(d);
       assertThat(back.design()).isEqualTo("label");
@@ -58,7 +59,8 @@ final class HuntTaskTest {
 
   @Test
   void malformedBytes_areRefusedWithAMessage() {
-    byte[] b = new HuntTask("w.yaml", "t", List.of(), "d", 0, new HuntTask.Count()).encode();
+    byte[] b = new HuntTask("h", "w.yaml", "t", List.of(), "d", 0, new HuntTask.Count())
+        .encode();
     byte[] cut = java.util.Arrays.copyOf(b, b.length - 1);
     assertThatThrownBy(() -> HuntTask.decode(cut)).isInstanceOf(IllegalArgumentException.class);
     byte[] longer = java.util.Arrays.copyOf(b, b.length + 1);
@@ -80,7 +82,7 @@ final class HuntTaskTest {
     for (HuntTask.Delays d : List.of(new HuntTask.Observe(1, 0, Hunt.PAIRS_PER_RUN),
         new HuntTask.Replay(List.of(new Point("writer/0", 5, "x", 3_000))),
         new HuntTask.Count())) {
-      HuntTask local = new HuntTask(w.file(), w.sourceText(), SETS, e.label(), 1, d,
+      HuntTask local = new HuntTask("h", w.file(), w.sourceText(), SETS, e.label(), 1, d,
           new HuntTask.Resolved(e.workload(), e.design(), base));
       // Made here, it hands its outcome over in memory; rebuilt, it answers the bytes.
       byte[] none = local.call();
