@@ -9,6 +9,10 @@ import faultsim.oracle.Timeline;
 import faultsim.oracle.Violation;
 import faultsim.results.OutputTarget;
 import faultsim.results.ResultsWriter;
+import faultsim.run.LocalRunPool;
+import faultsim.run.RunKey;
+import faultsim.run.RunPool;
+import faultsim.run.RunPoolException;
 import faultsim.workload.Diagnostic;
 import faultsim.workload.InputException;
 import faultsim.workload.Workload;
@@ -21,8 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,6 +74,15 @@ final class HuntCommands {
         description = "Schedules run in parallel (default: available processors).")
     Integer threads;
 
+    @Option(names = "--cluster", paramLabel = "HOST:PORT", split = ",", description = "Hand the"
+        + " schedules to the workers of a cluster (./faultsim worker) reached at these"
+        + " addresses; shrinking runs here.")
+    List<String> cluster = new ArrayList<>();
+
+    @Option(names = "--cluster-name", paramLabel = "N", description = "The workers' cluster"
+        + " name (default faultsim-<first 12 hex digits of sha256sum FILE>).")
+    String clusterName;
+
     @Override
     public Integer call() throws Exception {
       Hunt.Strategy st = switch (strategy) {
@@ -90,6 +101,13 @@ final class HuntCommands {
             "expected a depth >= 1"));
       }
       int n = Main.threads(threads);
+      if (!cluster.isEmpty() && threads != null) {
+        throw new InputException(new Diagnostic("--threads " + n, 0, 0, "a hunt on a cluster"
+            + " runs on its workers' threads; give those with ./faultsim worker --threads"));
+      }
+      for (String hp : cluster) {
+        WorkerCommand.checkHostPort("--cluster", hp);
+      }
       List<String> all = new ArrayList<>(sets);
       WorkloadLoader loader = new WorkloadLoader();
       Main.designOverride(designs, all, loader);
@@ -109,32 +127,42 @@ final class HuntCommands {
       Hunt.Settings settings = new Hunt.Settings(st, schedules, depth,
           seed != null ? seed : w.seed());
       // The recorded overrides are the user's --set and the designs, so a replay loads the same.
-      HuntReport.Request q = new HuntReport.Request(file.toString(), sets, asGiven, settings);
       Path dir = out != null ? out : Path.of("reports", w.name() + "-hunt");
+      HuntReport.Request q = new HuntReport.Request(file.toString(), sets, asGiven, settings,
+          dir.toString());
       PrintWriter o = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
       try (OutputTarget target = OutputTarget.claim(dir, out != null ? "--out " + out
           : dir + " (the workload's name under reports/, with -hunt)", true)) {
         long t0 = System.nanoTime();
         List<Hunt.DesignResult> results = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
-          Thread t = new Thread(r, "faultsim-hunt");
-          t.setDaemon(true);
-          return t;
-        });
-        try {
+        // The workers load the workload from its text with the same overrides (the designs
+        // included) and find each entry by its label.
+        Hunt.Source source = new Hunt.Source(w.file(), w.sourceText(), all);
+        Map<String, Object> info = new LinkedHashMap<>();
+        try (RunPool pool = cluster.isEmpty() ? new LocalRunPool(n)
+            : faultsim.cluster.ClusterRunPool.connect(cluster, clusterName != null ? clusterName
+                : RunKey.defaultClusterName(w.sourceText()))) {
+          if (!cluster.isEmpty()) {
+            o.println("hunt: schedules run on " + pool.describe());
+          }
           for (Designs.Labelled e : entries) {
-            Hunt.DesignResult r = new Hunt(e.workload(), e.design(), e.label(), settings, pool,
-                n).run();
+            Hunt.DesignResult r = new Hunt(e.workload(), e.design(), e.label(), source,
+                settings, pool).run();
             results.add(r);
             print(o, r, settings);
           }
-        } finally {
-          pool.shutdownNow();
+          info.put("wall_seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
+          info.putAll(pool.manifestInfo());
+        } catch (RunPoolException ex) {
+          err.println("faultsim: " + ex.getMessage() + "; nothing was written, and the same"
+              + " command runs the hunt again");
+          return Main.INTERNAL;
         }
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("wall_seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
-        info.put("threads", n);
-        ResultsWriter.writeDirectory(target, tmp -> HuntReport.write(tmp, w, q, results, info));
+        ResultsWriter.writeDirectory(target, tmp -> {
+          HuntReport.write(tmp, w, q, results, info);
+          faultsim.report.Report.finisher(err).finish(tmp);
+        });
       }
       o.println("results: " + dir);
       return 0;

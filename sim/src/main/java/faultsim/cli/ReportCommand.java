@@ -9,20 +9,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code faultsim report DIR}: (re)renders the report of a run's or a sweep's results. */
+/** {@code faultsim report DIR}: (re)renders the report of a run's, sweep's or hunt's results. */
 @Command(name = "report", description = "Render index.html and charts/ of a results directory"
-    + " (of a run or a sweep) from its files.")
+    + " (of a run, a sweep or a hunt) from its files.")
 final class ReportCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(paramLabel = "DIR", description = "Results directory written by run or sweep.")
+  @Parameters(paramLabel = "DIR", description = "Results directory written by run, sweep or"
+      + " hunt.")
   Path dir;
 
   @Override
   public Integer call() throws Exception {
     if (!Report.isResultsDir(dir)) {
       throw new InputException(new Diagnostic(dir.toString(), 0, 0, "not a results directory:"
-          + " expected manifest.json and summary.csv (a run) or sweep.csv (a sweep)"));
+          + " expected manifest.json and summary.csv (a run), sweep.csv (a sweep) or hunt.csv (a"
+          + " hunt)"));
     }
     Report.render(dir);
     spec.commandLine().getOut().println("report: " + dir.resolve("index.html"));

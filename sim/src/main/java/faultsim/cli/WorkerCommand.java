@@ -10,12 +10,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code faultsim worker}: a member of a cluster that runs the simulations sweeps hand out with
- * {@code sweep --cluster}. The cluster code lives in {@code faultsim.cluster} and is loaded only
- * when a worker starts, never by the other commands.
+ * {@code faultsim worker}: a member of a cluster that runs the simulations sweeps and hunts hand
+ * out with {@code sweep --cluster} and {@code hunt --cluster}. The cluster code lives in
+ * {@code faultsim.cluster} and is loaded only when a worker starts, never by the other commands.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, description = "Join a cluster of faultsim workers and run the"
-    + " simulations that sweeps started with --cluster hand out, until stopped (Ctrl-C).")
+    + " simulations that sweeps and hunts started with --cluster hand out, until stopped"
+    + " (Ctrl-C).")
 public final class WorkerCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -32,8 +33,8 @@ public final class WorkerCommand implements Callable<Integer> {
   String bind;
 
   @Option(names = "--cluster-name", paramLabel = "N", description = "Cluster to join; a sweep"
-      + " uses faultsim-<first 12 hex digits of sha256sum of its workload file> unless given"
-      + " --cluster-name (default faultsim).")
+      + " or hunt uses faultsim-<first 12 hex digits of sha256sum of its workload file> unless"
+      + " given --cluster-name (default faultsim).")
   String clusterName = "faultsim";
 
   @Option(names = "--threads", paramLabel = "N",

@@ -9,6 +9,8 @@ import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
+import faultsim.hunt.HuntTask;
+import faultsim.run.PoolTask;
 import faultsim.run.RunPool;
 import faultsim.run.RunPoolException;
 import faultsim.run.RunTask;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs a sweep's runs on the workers of a cluster, as a Hazelcast client. Each run goes to the
+ * Runs a sweep's runs or a hunt's schedules on the workers of a cluster, as a Hazelcast
+ * client. Each run goes to the
  * member with the most free threads (every worker announces its thread count); two runs per
  * thread are kept in flight so no worker waits for the next one. A run whose member leaves, shuts
  * down or cannot be reached is reported lost, and the sweep hands it out again; that member gets
@@ -91,7 +95,7 @@ public final class ClusterRunPool implements RunPool {
   }
 
   @Override
-  public Future<byte[]> submit(RunTask task) {
+  public Future<byte[]> submit(PoolTask task) {
     List<Member> members = members();
     if (members.isEmpty()) {
       throw new RunPoolException("no worker left in cluster '" + clusterName + "'", null);
@@ -116,7 +120,7 @@ public final class ClusterRunPool implements RunPool {
     }
     Future<byte[]> f;
     try {
-      f = executor.submitToMember(new RunCallable(task), best);
+      f = executor.submitToMember(wire(task), best);
     } catch (RuntimeException e) {
       if (lossOf(e) == null) {
         throw e;
@@ -125,6 +129,16 @@ public final class ClusterRunPool implements RunPool {
     }
     placed.put(f, best);
     return f;
+  }
+
+  /** The task as it travels: a sweep's run or a hunt's schedule. */
+  private static Callable<byte[]> wire(PoolTask task) {
+    if (task instanceof RunTask r) {
+      return new RunCallable(r);
+    } else if (task instanceof HuntTask h) {
+      return new HuntCallable(h);
+    }
+    throw new IllegalArgumentException("no wire format for " + task.getClass().getName());
   }
 
   @Override

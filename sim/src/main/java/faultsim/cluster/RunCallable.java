@@ -75,11 +75,15 @@ final class RunCallable implements Callable<byte[]>, IdentifiedDataSerializable 
     return CLASS_ID;
   }
 
-  /** Makes the one kind of object faultsim sends. */
+  /** Makes the kinds of object faultsim sends: a sweep's runs and a hunt's schedules. */
   static final class Factory implements DataSerializableFactory {
     @Override
     public IdentifiedDataSerializable create(int typeId) {
-      return typeId == CLASS_ID ? new RunCallable() : null;
+      return switch (typeId) {
+        case CLASS_ID -> new RunCallable();
+        case HuntCallable.CLASS_ID -> new HuntCallable();
+        default -> null;
+      };
     }
   }
 }

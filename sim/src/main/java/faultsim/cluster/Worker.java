@@ -19,8 +19,8 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A faultsim worker: a Hazelcast member that runs the simulation tasks sweeps hand out, on a
- * fixed number of threads. It holds no data; a sweep's results are written by the sweep.
+ * A faultsim worker: a Hazelcast member that runs the simulation tasks sweeps and hunts hand
+ * out, on a fixed number of threads. It holds no data; results are written by the sweep or hunt.
  */
 public final class Worker {
   private Worker() {}

@@ -7,16 +7,16 @@ import faultsim.oracle.Violation;
 import faultsim.run.Experiment;
 import faultsim.run.JobResult;
 import faultsim.run.ReplicationResult;
+import faultsim.run.RunPool;
+import faultsim.run.RunPoolException;
 import faultsim.workload.Workload;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
@@ -27,9 +27,11 @@ import java.util.concurrent.Future;
  * Schedule 0 is replication 0 without delays (it counts the points and measures how long
  * operations take); schedules 1 to N draw their delays from the seed, the design's name and the
  * schedule's number alone. Schedules
- * run in batches on a pool and are read in number order, and the search stops at the first
- * schedule that shows a violation, so the outcome does not depend on the number of threads.
- * Each kind that schedule shows is then shrunk ({@link #shrink}).
+ * run in batches on a {@link RunPool} (this machine's threads or a cluster's workers, each
+ * schedule a {@link HuntTask} of plain values) and are read in number order whatever order
+ * they finish in, and the search stops at the first schedule that shows a violation, so the
+ * outcome depends neither on the number of threads nor on where the schedules ran. Each kind
+ * that schedule shows is then shrunk ({@link #shrink}).
  */
 public final class Hunt {
   /** How schedules choose their delays. */
@@ -105,38 +107,53 @@ public final class Hunt {
   public record DesignResult(String design, long points, long maxDelayNs, int schedulesRun,
       Map<String, Finding> findings) {}
 
+  /** Times a schedule may be lost with the worker running it before the hunt gives up. */
+  static final int MAX_LOSSES = 3;
+
+  /**
+   * The workload as a worker rebuilds it: the file's name and text and the overrides it was
+   * loaded with (the designs an entry is looked up among included).
+   */
+  public record Source(String file, String text, List<String> sets) {
+    public Source {
+      sets = List.copyOf(sets);
+    }
+  }
+
   private final Workload w;
   private final CompiledDesign design;
   private final String label;
+  private final Source source;
   private final Settings settings;
-  private final ExecutorService pool;
-  private final int batch;
+  private final RunPool pool;
   private final RandomStreams base;
+  /** Names this hunt to the hosts that run its schedules ({@link HuntTask}). */
+  private final String id = java.util.UUID.randomUUID().toString();
   /** The one kind the search stops at, or null for any. */
   private String only;
   private boolean shrinking = true;
 
   /**
-   * @param batch schedules run at once (the pool's threads)
+   * A hunt of {@code design}, one of the designs of {@code w} (loaded with {@code sets}).
    */
-  public Hunt(Workload w, CompiledDesign design, Settings settings, ExecutorService pool,
-      int batch) {
-    this(w, design, design.name(), settings, pool, batch);
+  public Hunt(Workload w, CompiledDesign design, List<String> sets, Settings settings,
+      RunPool pool) {
+    this(w, design, design.name(), new Source(w.file(), w.sourceText(), sets), settings, pool);
   }
 
   /**
    * @param w the workload as the design's entry runs it (with the entry's settings)
    * @param label what results call the design (the entry's {@code as:}, else its name)
-   * @param batch schedules run at once (the pool's threads)
+   * @param source the workload the entry belongs to, as a worker loads it to find the entry
    */
-  public Hunt(Workload w, CompiledDesign design, String label, Settings settings,
-      ExecutorService pool, int batch) {
+  public Hunt(Workload w, CompiledDesign design, String label, Source source, Settings settings,
+      RunPool pool) {
     this.w = w;
     this.design = design;
     this.label = label;
+    this.source = source;
     this.settings = settings;
     this.pool = pool;
-    this.batch = Math.max(1, batch);
     this.base = Experiment.streams(w);
   }
 
@@ -160,10 +177,10 @@ public final class Hunt {
     if (settings.strategy() == Strategy.PAIRS) {
       return runPairs();
     }
-    Perturbations.Counting counter = new Perturbations.Counting();
-    ReplicationResult plain = runWith(counter, 0);
-    long points = counter.points();
-    Map<String, Long> perTask = counter.perTask();
+    HuntTask.Outcome counted = runOn(List.of(new HuntTask.Count()), List.of(0)).get(0);
+    ReplicationResult plain = counted.run();
+    long points = counted.points();
+    Map<String, Long> perTask = counted.perTask();
     long maxDelay = longestOperation(plain);
     Perturbations.DelayRange delays = new Perturbations.DelayRange(MIN_DELAY_NS, maxDelay);
     int schedule = 0;
@@ -171,17 +188,19 @@ public final class Hunt {
     List<Point> hitPoints = List.of();
     while (hit == null && schedule < settings.schedules()) {
       int from = schedule + 1;
-      int to = Math.min(settings.schedules(), schedule + batch);
-      List<Perturbations.Recording> ps = new ArrayList<>();
+      int to = Math.min(settings.schedules(), schedule + batch());
+      List<HuntTask.Delays> ps = new ArrayList<>();
+      List<Integer> reps = new ArrayList<>();
       for (int s = from; s <= to; s++) {
         ps.add(perturbation(s, points, perTask, delays));
+        reps.add(s);
       }
-      List<ReplicationResult> rs = runAll(ps, from);
+      List<HuntTask.Outcome> rs = runOn(ps, reps);
       for (int i = 0; i < rs.size(); i++) {
         schedule = from + i;
-        if (shows(rs.get(i))) {
-          hit = rs.get(i);
-          hitPoints = ps.get(i).applied();
+        if (shows(rs.get(i).run())) {
+          hit = rs.get(i).run();
+          hitPoints = rs.get(i).applied();
           break;
         }
       }
@@ -220,15 +239,15 @@ public final class Hunt {
    * order, so the schedules do not depend on the pool.
    */
   private DesignResult runPairs() throws InterruptedException {
-    Pairs.Observed recorded = new Pairs.Observed();
-    ReplicationResult plain = runWith(recorded, 0);
+    HuntTask.Outcome recorded = runOn(List.of(new HuntTask.Observe(settings.seed(), 0,
+        PAIRS_PER_RUN)), List.of(0)).get(0);
+    ReplicationResult plain = recorded.run();
     long points = recorded.points();
-    Pairs.Plan plan = recorded.plan();
-    long cap = longestOperation(plain);
+    // The round's pair schedules, drawn from its recorded run where that ran.
+    List<List<Point>> draws = recorded.draws();
     int round = 0;
     int roundStart = 0;
-    int firstGroup = firstGroup(0);
-    int last = plan.schedules(PAIRS_PER_RUN);
+    int last = draws.size();
     long maxDelay = 0;
     int schedule = 0;
     ReplicationResult hit = shows(plain) ? plain : null;
@@ -236,37 +255,34 @@ public final class Hunt {
     int hitReplication = 0;
     while (hit == null && schedule < settings.schedules()) {
       int from = schedule + 1;
-      List<Perturbations.Recording> ps = new ArrayList<>();
+      int batch = batch();
+      List<HuntTask.Delays> ps = new ArrayList<>();
       List<Integer> reps = new ArrayList<>();
       for (int s = from; s <= settings.schedules() && ps.size() < batch; s++) {
         if (s <= last) {
-          Point p = plan.draw(new SplittableRandom(mix(settings.seed(), label, s)),
-              firstGroup, s - roundStart - 1, cap);
-          ps.add(Perturbations.replay(p == null ? List.of() : List.of(p)));
+          ps.add(new HuntTask.Replay(draws.get(s - roundStart - 1)));
           reps.add(round);
         } else {
-          ps.add(new Pairs.Observed());
+          ps.add(new HuntTask.Observe(settings.seed(), s, PAIRS_PER_RUN));
           reps.add(round + 1);
           break;
         }
       }
-      List<ReplicationResult> rs = runOn(ps, reps);
+      List<HuntTask.Outcome> rs = runOn(ps, reps);
       for (int i = 0; i < rs.size(); i++) {
         schedule = from + i;
-        for (Point p : ps.get(i).applied()) {
+        for (Point p : rs.get(i).applied()) {
           maxDelay = Math.max(maxDelay, p.delayNs());
         }
-        if (ps.get(i) instanceof Pairs.Observed o) {
-          plan = o.plan();
-          cap = longestOperation(rs.get(i));
+        if (ps.get(i) instanceof HuntTask.Observe) {
+          draws = rs.get(i).draws();
           round = reps.get(i);
           roundStart = schedule;
-          firstGroup = firstGroup(schedule);
-          last = schedule + plan.schedules(PAIRS_PER_RUN);
+          last = schedule + draws.size();
         }
-        if (shows(rs.get(i))) {
-          hit = rs.get(i);
-          hitPoints = ps.get(i).applied();
+        if (shows(rs.get(i).run())) {
+          hit = rs.get(i).run();
+          hitPoints = rs.get(i).applied();
           hitReplication = reps.get(i);
           break;
         }
@@ -280,7 +296,7 @@ public final class Hunt {
    * The longest delay a schedule gives on runs like {@code r}: its longest operation, at least
    * twice {@link #MIN_DELAY_NS}.
    */
-  private static long longestOperation(ReplicationResult r) {
+  static long longestOperation(ReplicationResult r) {
     long max = MIN_DELAY_NS * 2;
     for (JobResult j : r.jobs()) {
       max = Math.max(max, j.latencyNs().getMaxValue());
@@ -288,18 +304,22 @@ public final class Hunt {
     return max;
   }
 
-  /** The window group a round of pair schedules starts at, drawn from its first schedule. */
-  private int firstGroup(int roundStart) {
-    return new SplittableRandom(mix(settings.seed(), label, roundStart)).nextInt(1 << 20);
+  /**
+   * The window group a round of pair schedules starts at, drawn from the hunt's seed, the
+   * design's label and the round's first schedule.
+   */
+  static int firstGroup(long seed, String label, int roundStart) {
+    return new SplittableRandom(mix(seed, label, roundStart)).nextInt(1 << 20);
   }
 
-  /** Schedule {@code s}'s perturbation: drawn from the seed, the design and {@code s} alone. */
-  Perturbations.Recording perturbation(int s, long points, Map<String, Long> perTask,
+  /** Schedule {@code s}'s delays: drawn from the seed, the design and {@code s} alone. */
+  HuntTask.Delays perturbation(int s, long points, Map<String, Long> perTask,
       Perturbations.DelayRange delays) {
-    SplittableRandom rnd = new SplittableRandom(mix(settings.seed(), label, s));
+    long seed = mix(settings.seed(), label, s);
     if (settings.strategy() == Strategy.RANDOM) {
-      return Perturbations.random(rnd, RANDOM_P, delays);
+      return new HuntTask.RandomDelays(seed, RANDOM_P, delays.lo(), delays.hi());
     }
+    SplittableRandom rnd = new SplittableRandom(seed);
     List<String> tasks = new ArrayList<>(perTask.keySet());
     Map<String, Map<Long, Long>> at = new java.util.TreeMap<>();
     int n = (int) Math.min(settings.depth() - 1, points);
@@ -313,10 +333,10 @@ public final class Hunt {
         k++;
       }
     }
-    return Perturbations.atTaskPoints(at);
+    return new HuntTask.AtTaskPoints(at);
   }
 
-  private static long mix(long seed, String design, int schedule) {
+  static long mix(long seed, String design, int schedule) {
     long h = seed * 0x9E3779B97F4A7C15L + design.hashCode();
     h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L + schedule;
     return h ^ (h >>> 29);
@@ -335,11 +355,16 @@ public final class Hunt {
     Map<List<Point>, ReplicationResult> kept = new java.util.HashMap<>();
     kept.put(found, foundRun);
     List<Point> c = DeltaDebug.ddmin(found, candidates -> {
-      List<ReplicationResult> rs = runAll(candidates.stream().map(Perturbations::replay)
-          .toList(), replication, 0);
+      List<HuntTask.Delays> ds = new ArrayList<>();
+      List<Integer> reps = new ArrayList<>();
+      for (List<Point> c2 : candidates) {
+        ds.add(new HuntTask.Replay(c2));
+        reps.add(replication);
+      }
+      List<HuntTask.Outcome> rs = runOn(ds, reps);
       for (int i = 0; i < rs.size(); i++) {
-        if (count(rs.get(i), kind) > 0) {
-          kept.put(candidates.get(i), rs.get(i));
+        if (count(rs.get(i).run(), kind) > 0) {
+          kept.put(candidates.get(i), rs.get(i).run());
           return i;
         }
       }
@@ -411,48 +436,65 @@ public final class Hunt {
     return Experiment.runOne(w, d.name(), Designs.binding(d, () -> p), r, streams);
   }
 
-  /** Each of {@code ps} on replication {@code from + i} (its schedule's own arrivals). */
-  private List<ReplicationResult> runAll(List<Perturbations.Recording> ps, int from)
-      throws InterruptedException {
-    return runAll(ps, from, 1);
+  /**
+   * Schedules run at once: one per thread of the pool (which keeps two per thread in flight, for
+   * work that is taken as it finishes; a batch is read only when whole, and schedules past a
+   * violation are run for nothing), at least one.
+   */
+  private int batch() {
+    return Math.max(1, pool.capacity() / 2);
   }
 
   /**
-   * {@code ps.get(i)} on replication {@code from + i * step}: {@code step} 1 runs schedules on
-   * their own arrivals, 0 runs shrinking's candidates all on the finding's.
+   * {@code ps.get(i)} on replication {@code reps.get(i)}, on the pool, answered in order; a
+   * schedule lost with the worker running it is run again, at most {@link #MAX_LOSSES} times.
    */
-  private List<ReplicationResult> runAll(List<Perturbations.Recording> ps, int from, int step)
+  private List<HuntTask.Outcome> runOn(List<HuntTask.Delays> ps, List<Integer> reps)
       throws InterruptedException {
-    List<Integer> reps = new ArrayList<>();
+    HuntTask.Resolved here = new HuntTask.Resolved(w, design, base);
+    List<HuntTask> tasks = new ArrayList<>();
+    List<Future<byte[]>> fs = new ArrayList<>();
     for (int i = 0; i < ps.size(); i++) {
-      reps.add(from + i * step);
+      HuntTask t = new HuntTask(id, source.file(), source.text(), source.sets(), label,
+          reps.get(i), ps.get(i), here);
+      tasks.add(t);
+      fs.add(pool.submit(t));
     }
-    return runOn(ps, reps);
-  }
-
-  /** {@code ps.get(i)} on replication {@code reps.get(i)}, on the pool, answered in order. */
-  private List<ReplicationResult> runOn(List<Perturbations.Recording> ps, List<Integer> reps)
-      throws InterruptedException {
-    List<RandomStreams> streams = new ArrayList<>();
-    for (int r : reps) {
-      streams.add(base.forReplication(r));
-    }
-    List<Future<ReplicationResult>> fs = new ArrayList<>();
-    for (int i = 0; i < ps.size(); i++) {
-      Perturbations.Recording p = ps.get(i);
-      RandomStreams s = streams.get(i);
-      int r = reps.get(i);
-      fs.add(pool.submit(() -> run(w, design, p, r, s)));
-    }
-    List<ReplicationResult> out = new ArrayList<>();
-    for (Future<ReplicationResult> f : fs) {
-      try {
-        out.add(f.get());
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException re) {
-          throw re;
+    List<HuntTask.Outcome> out = new ArrayList<>();
+    try {
+      for (int i = 0; i < fs.size(); i++) {
+        int losses = 0;
+        while (true) {
+          try {
+            out.add(tasks.get(i).outcome(fs.get(i).get()));
+            break;
+          } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null
+                ? e.getCause() : e;
+            String why = pool.lostBecause(fs.get(i), cause);
+            if (why == null) {
+              if (cause instanceof RuntimeException re) {
+                throw re;
+              }
+              throw new IllegalStateException(tasks.get(i) + " failed: " + cause, cause);
+            }
+            if (++losses > MAX_LOSSES) {
+              throw new RunPoolException(tasks.get(i) + " was lost " + losses + " times, the"
+                  + " last because " + why, cause);
+            }
+            fs.set(i, pool.submit(tasks.get(i)));
+          }
         }
-        throw new IllegalStateException(e.getCause());
+      }
+    } finally {
+      for (Future<byte[]> f : fs) {
+        if (!f.isDone()) {
+          try {
+            f.cancel(true);
+          } catch (RuntimeException e) {
+            // the worker is gone already; nothing left to cancel
+          }
+        }
       }
     }
     return out;

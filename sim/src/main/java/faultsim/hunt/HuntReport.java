@@ -21,7 +21,8 @@ import java.util.Map;
  * A hunt's results directory: {@code hunt.txt} and {@code hunt.csv} (one row per design × oracle
  * kind), {@code hunt/<design>-<kind>.schedule} and {@code hunt/<design>-<kind>.violation.txt}
  * (the violation as the schedule's replay prints it) for each kind found, and
- * {@code manifest.json}.
+ * {@code manifest.json}; {@code index.html} is rendered from them ({@code
+ * faultsim.report.HuntPage}).
  */
 public final class HuntReport {
   private HuntReport() {}
@@ -33,9 +34,11 @@ public final class HuntReport {
    * What the hunt was given, for the files.
    *
    * @param asGiven each design's entry, by the label results use
+   * @param out the results directory as the command was given it (or its default), which
+   *     the report's replay command lines name
    */
   public record Request(String workloadPath, List<String> sets, Map<String, Entry> asGiven,
-      Hunt.Settings settings) {}
+      Hunt.Settings settings, String out) {}
 
   /**
    * The schedule file of a finding: the hunt's overrides followed by the entry's own settings,
@@ -72,6 +75,7 @@ public final class HuntReport {
     Map<String, Object> wl = new LinkedHashMap<>();
     wl.put("name", w.name());
     wl.put("file", q.workloadPath());
+    wl.put("description", w.description());
     wl.put("sha256", Schedule.sha256(w.sourceText()));
     wl.put("source", w.sourceText());
     wl.put("sets", q.sets());
@@ -82,6 +86,7 @@ public final class HuntReport {
     m.put("depth", q.settings().depth());
     m.put("seed", q.settings().seed());
     m.put("replication", 0);
+    m.put("out", q.out());
     m.putAll(info);
     ObjectMapper mapper = new ObjectMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

@@ -74,6 +74,7 @@ public final class HuntTable {
       t.setDaemon(true);
       return t;
     });
+    faultsim.run.LocalRunPool runs = new faultsim.run.LocalRunPool(threads);
     System.out.printf(Locale.ROOT, "# strategy %s, runtime %s, seeds %s; runs to the first"
         + " that shows the race (hunt: schedule + 1, budget %d; plain: replication + 1,"
         + " budget %d)%n", strategy.key(), runtime, seeds, schedules, plainMax);
@@ -88,8 +89,9 @@ public final class HuntTable {
       for (long seed : seeds) {
         Workload w = load(race, runtime, seed);
         CompiledDesign d = Designs.load(race.design(), w);
-        Hunt.DesignResult r = new Hunt(w, d, new Hunt.Settings(strategy, schedules, 3, seed),
-            pool, threads).only(race.kind()).withoutShrinking().run();
+        Hunt.DesignResult r = new Hunt(w, d, sets(race, runtime, seed),
+            new Hunt.Settings(strategy, schedules, 3, seed), runs).only(race.kind())
+            .withoutShrinking().run();
         Hunt.Finding f = r.findings().get(race.kind());
         int h = f == null ? schedules + 2 : f.schedule() + 1;
         hunts.add((f == null ? ">" + (schedules + 1) : Integer.toString(h)));
@@ -105,13 +107,18 @@ public final class HuntTable {
           String.join(",", hunts), String.join(",", plains), hm, pm, pm / hm);
     }
     pool.shutdownNow();
+    runs.close();
   }
 
   private static Workload load(Race race, String runtime, long seed) throws InputException {
+    return new WorkloadLoader().load(Path.of(race.workload()), sets(race, runtime, seed));
+  }
+
+  private static List<String> sets(Race race, String runtime, long seed) {
     List<String> sets = new ArrayList<>(List.of("global.runtime=" + runtime,
         "global.randseed=" + seed));
     sets.addAll(race.sets());
-    return new WorkloadLoader().load(Path.of(race.workload()), sets);
+    return sets;
   }
 
   /** Plain replications up to the first that shows {@code kind}: its number plus one. */

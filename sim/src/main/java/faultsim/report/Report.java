@@ -28,9 +28,10 @@ import java.util.stream.Stream;
 public final class Report {
   private Report() {}
 
-  /** Whether {@code dir} is a run's results directory or a sweep's. */
+  /** Whether {@code dir} is a run's results directory, a sweep's or a hunt's. */
   public static boolean isResultsDir(Path dir) {
-    return ResultsData.isResultsDir(dir) || SweepData.isSweepDir(dir);
+    return ResultsData.isResultsDir(dir) || SweepData.isSweepDir(dir)
+        || HuntPage.isHuntDir(dir);
   }
 
   /**
@@ -50,15 +51,20 @@ public final class Report {
     };
   }
 
-  /** Renders the report of a run's or a sweep's results directory. */
+  /**
+   * Renders the report of a run's, a sweep's or a hunt's results directory (a hunt's is told
+   * apart by its manifest's {@code command: hunt}).
+   */
   public static void render(Path dir) throws IOException {
     if (SweepData.isSweepDir(dir)) {
       SweepReport.render(dir);
+    } else if (HuntPage.isHuntDir(dir)) {
+      sealedAfter(dir, () -> HuntPage.render(dir));
     } else if (ResultsData.isResultsDir(dir)) {
       renderSealed(dir, "");
     } else {
       throw new IOException(dir + " is not a results directory (no manifest.json and"
-          + " summary.csv, nor sweep.csv)");
+          + " summary.csv, nor sweep.csv, nor hunt.csv)");
     }
   }
 
@@ -67,8 +73,17 @@ public final class Report {
    * (its {@code SHA256SUMS} is brought up to date), so a later run or sweep may still replace it.
    */
   static void renderSealed(Path dir, String up) throws IOException {
+    sealedAfter(dir, () -> renderRun(dir, up));
+  }
+
+  private interface Rendering {
+    void render() throws IOException;
+  }
+
+  /** Renders; a directory sealed before stays sealed after, its sums brought up to date. */
+  private static void sealedAfter(Path dir, Rendering r) throws IOException {
     boolean sealed = faultsim.results.ResultsDirectory.isSealed(dir);
-    renderRun(dir, up);
+    r.render();
     if (sealed) {
       faultsim.results.ResultsDirectory.seal(dir);
     }

@@ -66,6 +66,27 @@ public record Violations(List<DesignViolations> designs) {
     return "violation-" + Report.slug(design) + "-" + index;
   }
 
+  /**
+   * One violation as a hunt's {@code .violation.txt} writes it ({@code KIND t=Tns: summary},
+   * then its interleaving), found in replication {@code replication} of {@code design}: read as
+   * {@code violations.txt} would list it.
+   */
+  static Violation ofHunt(String design, int replication, String text) {
+    String[] lines = text.split("\n", 2);
+    int space = lines[0].indexOf(' ');
+    if (space < 0) {
+      throw new IllegalArgumentException("not a violation: " + lines[0]);
+    }
+    String listed = "design " + design + ": 1 violation\n  " + lines[0].substring(0, space)
+        + " r" + replication + lines[0].substring(space) + "\n" + (lines.length > 1 ? lines[1]
+        : "");
+    List<DesignViolations> ds = parse(listed).designs();
+    if (ds.isEmpty() || ds.get(0).violations().isEmpty()) {
+      throw new IllegalArgumentException("not a violation: " + lines[0]);
+    }
+    return ds.get(0).violations().get(0);
+  }
+
   private static final Pattern DESIGN = Pattern.compile("^design (.+): (\\d+ violations?)$");
   private static final Pattern HEAD_TASK =
       Pattern.compile("^  (\\S+) r(\\d+) t=(\\d+)ns task (\\S+?): (.*)$");

@@ -28,7 +28,7 @@ public final class LocalRunPool implements RunPool {
   }
 
   @Override
-  public Future<byte[]> submit(RunTask task) {
+  public Future<byte[]> submit(PoolTask task) {
     return executor.submit(task);
   }
 

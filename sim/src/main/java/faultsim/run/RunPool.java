@@ -4,11 +4,11 @@ import java.util.Map;
 import java.util.concurrent.Future;
 
 /**
- * Where a sweep's runs execute: this machine's cores ({@link LocalRunPool}) or the members of a
- * cluster (package {@code faultsim.cluster}, loaded only when a sweep is given one). The sweep
- * submits {@link RunTask}s, keeps {@link #capacity()} of them in flight, collects the encoded
- * results and submits again any run that {@link #lostBecause} says was lost with the host running
- * it.
+ * Where a sweep's runs and a hunt's schedules execute: this machine's cores ({@link
+ * LocalRunPool}) or the members of a cluster (package {@code faultsim.cluster}, loaded only when
+ * a sweep or hunt is given one). The caller submits {@link PoolTask}s, keeps {@link #capacity()}
+ * of them in flight, collects the encoded results and submits again any task that {@link
+ * #lostBecause} says was lost with the host running it.
  */
 public interface RunPool extends AutoCloseable {
   /**
@@ -19,8 +19,8 @@ public interface RunPool extends AutoCloseable {
    */
   int capacity();
 
-  /** Starts a run; the future yields {@link ResultCodec}-encoded result bytes. */
-  Future<byte[]> submit(RunTask task);
+  /** Starts a task; the future yields the bytes its {@link PoolTask#call} returns. */
+  Future<byte[]> submit(PoolTask task);
 
   /**
    * Why {@code run} failed without fault of its own (the member running it left, or shut down),

@@ -4,7 +4,6 @@ import faultsim.engine.RandomStreams;
 import faultsim.workload.InputException;
 import faultsim.workload.Workload;
 import faultsim.workload.WorkloadLoader;
-import java.util.concurrent.Callable;
 
 /**
  * One replication of one design at one sweep point, as it travels to whoever runs it: the
@@ -13,7 +12,7 @@ import java.util.concurrent.Callable;
  * the result encoded by {@link ResultCodec}, so a run gives the same bytes on any host and in any
  * order.
  */
-public final class RunTask implements Callable<byte[]> {
+public final class RunTask implements PoolTask {
   private final RunKey key;
   private final String fileName;
   private final String workloadText;

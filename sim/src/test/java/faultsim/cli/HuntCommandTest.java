@@ -116,4 +116,20 @@ final class HuntCommandTest {
     assertThat(c.status()).isEqualTo(2);
     assertThat(c.err()).startsWith(bad + ":2:1: the workload " + EXT4 + " has changed");
   }
+
+  @Test
+  void clusterOptionsAreCheckedBeforeAnyConnection(@TempDir Path tmp) {
+    // A cluster address must be host:port, and a hunt on a cluster runs on its workers'
+    // threads: both are refused before the workload is loaded or any worker is looked for.
+    Out a = exec("hunt", EXT4, "--cluster", "10.0.0.5", "--out", tmp.resolve("a").toString());
+    assertThat(a.status()).isEqualTo(2);
+    assertThat(a.err()).isEqualTo("--cluster 10.0.0.5: expected host:port, e.g. 10.0.0.5:5701\n");
+    Out t = exec("hunt", EXT4, "--cluster", "127.0.0.1:5701", "--threads", "2", "--out",
+        tmp.resolve("t").toString());
+    assertThat(t.status()).isEqualTo(2);
+    assertThat(t.err()).isEqualTo("--threads 2: a hunt on a cluster runs on its workers'"
+        + " threads; give those with ./faultsim worker --threads\n");
+    assertThat(tmp.resolve("a")).doesNotExist();
+    assertThat(tmp.resolve("t")).doesNotExist();
+  }
 }

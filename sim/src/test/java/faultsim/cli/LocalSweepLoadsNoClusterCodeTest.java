@@ -14,11 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A local sweep never loads Hazelcast or faultsim's cluster code: the command line reaches it
- * only through {@code worker} and {@code sweep --cluster}. Checked by running the command line in
- * a fresh class loader that defines faultsim's and Hazelcast's classes itself and records every
- * class those ask for; a Hazelcast-typed field or static reference in {@code Main}, a command or
- * the sweep code would show up in the record (picocli reads every command's fields).
+ * A local sweep or hunt never loads Hazelcast or faultsim's cluster code: the command line
+ * reaches it only through {@code worker}, {@code sweep --cluster} and {@code hunt --cluster}.
+ * Checked by running the command line in a fresh class loader that defines faultsim's and
+ * Hazelcast's classes itself and records every class those ask for; a Hazelcast-typed field or
+ * static reference in {@code Main}, a command or the sweep or hunt code would show up in the
+ * record (picocli reads every command's fields).
  */
 final class LocalSweepLoadsNoClusterCodeTest {
   @Test
@@ -39,6 +40,28 @@ final class LocalSweepLoadsNoClusterCodeTest {
       assertThat(loader.requested).contains("faultsim.cli.Main", "faultsim.cli.WorkerCommand",
           "faultsim.run.Sweep", "faultsim.run.LocalRunPool", "faultsim.run.ResultCodec");
       // ... and nothing of the cluster.
+      assertThat(loader.requested).filteredOn(n -> n.startsWith("com.hazelcast.")
+          || n.startsWith("faultsim.cluster.")).isEmpty();
+    }
+  }
+
+  @Test
+  void localHunt_loadsNoHazelcastClass(@TempDir Path dir) throws Exception {
+    // hunt takes --cluster as sweep does, and its schedules go through the same pool interface.
+    try (RecordingLoader loader = new RecordingLoader()) {
+      Class<?> main = Class.forName("faultsim.cli.Main", true, loader);
+      Method execute = main.getMethod("execute", String[].class, PrintWriter.class,
+          PrintWriter.class);
+      StringWriter err = new StringWriter();
+      String[] args = {"hunt", "../workloads/dax-fault-vs-punch.yaml", "--set",
+          "global.runtime=50us", "--design", "linux_6_6", "--schedules", "1", "--threads", "1",
+          "--out", dir.resolve("h").toString()};
+      int status = (int) execute.invoke(null, args, new PrintWriter(new StringWriter()),
+          new PrintWriter(err));
+
+      assertThat(status).as(err.toString()).isZero();
+      assertThat(loader.requested).contains("faultsim.hunt.Hunt", "faultsim.hunt.HuntTask",
+          "faultsim.run.LocalRunPool");
       assertThat(loader.requested).filteredOn(n -> n.startsWith("com.hazelcast.")
           || n.startsWith("faultsim.cluster.")).isEmpty();
     }

@@ -12,8 +12,6 @@ import java.io.PrintWriter;
 import java.io.Serializable;
 import java.io.StringWriter;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -210,31 +208,7 @@ final class ClusterSweepTest {
   // ---- helpers ------------------------------------------------------------------------------
 
   private List<String> startTwoWorkers() throws IOException {
-    int[] ports = freePorts(2);
-    List<String> addresses = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]);
-    for (int port : ports) {
-      members.add(Worker.start(clusterName, "127.0.0.1", port, addresses, 1));
-    }
-    assertThat(members.get(0).getCluster().getMembers()).hasSize(2);
-    return addresses;
-  }
-
-  /** Ports free on 127.0.0.1 a moment ago, from the ephemeral range. */
-  private static int[] freePorts(int n) throws IOException {
-    int[] out = new int[n];
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        held.add(s);
-        out[i] = s.getLocalPort();
-      }
-    } finally {
-      for (ServerSocket s : held) {
-        s.close();
-      }
-    }
-    return out;
+    return Workers.startTwo(clusterName, members);
   }
 
   private static List<String> sweep(String runtime) {

@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import faultsim.fault.Designs;
 import faultsim.lang.CompiledDesign;
 import faultsim.oracle.Violation;
+import faultsim.run.LocalRunPool;
 import faultsim.workload.Workload;
 import faultsim.workload.WorkloadLoader;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,18 +25,14 @@ import org.junit.jupiter.api.Test;
 class HuntTest {
   static final Path EXT4 = Path.of("..", "workloads", "ext4-punch-vs-faults.yaml");
   static final List<String> SHORT = List.of("global.runtime=100us");
-  private static final ExecutorService POOL = Executors.newFixedThreadPool(3);
-
-  @AfterAll
-  static void stop() {
-    POOL.shutdownNow();
-  }
 
   static Hunt.DesignResult hunt(String design, int schedules, int threads, Hunt.Strategy s)
       throws Exception {
     Workload w = new WorkloadLoader().load(EXT4, SHORT);
     CompiledDesign d = Designs.load(design, w);
-    return new Hunt(w, d, new Hunt.Settings(s, schedules, 3, w.seed()), POOL, threads).run();
+    try (LocalRunPool pool = new LocalRunPool(threads)) {
+      return new Hunt(w, d, SHORT, new Hunt.Settings(s, schedules, 3, w.seed()), pool).run();
+    }
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import faultsim.fault.Designs;
 import faultsim.lang.CompiledDesign;
 import faultsim.oracle.Violation;
+import faultsim.run.LocalRunPool;
 import faultsim.workload.Workload;
 import faultsim.workload.WorkloadLoader;
 import java.nio.file.Path;
@@ -15,9 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,12 +23,6 @@ import org.junit.jupiter.api.Test;
  * hunts with it on the seed workloads (shortened to 100 us, as {@link HuntTest}).
  */
 class PairsTest {
-  private static final ExecutorService POOL = Executors.newFixedThreadPool(3);
-
-  @AfterAll
-  static void stop() {
-    POOL.shutdownNow();
-  }
 
   private static Pairs.Rec rec(String task, long ordinal, String primitive, long t,
       Access touch, int taskIndex) {
@@ -101,8 +93,10 @@ class PairsTest {
       int schedules, int threads) throws Exception {
     Workload w = new WorkloadLoader().load(file, sets);
     CompiledDesign d = Designs.load(design, w);
-    return new Hunt(w, d, new Hunt.Settings(Hunt.Strategy.PAIRS, schedules, 3, w.seed()), POOL,
-        threads).run();
+    try (LocalRunPool pool = new LocalRunPool(threads)) {
+      return new Hunt(w, d, sets, new Hunt.Settings(Hunt.Strategy.PAIRS, schedules, 3, w.seed()),
+          pool).run();
+    }
   }
 
   @Test

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import faultsim.fault.Designs;
 import faultsim.lang.CompiledDesign;
+import faultsim.run.LocalRunPool;
 import faultsim.workload.Workload;
 import faultsim.workload.WorkloadLoader;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,12 +23,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * stuck after 150 us (a punch of 512 KiB with no faults in the hole takes a few microseconds).
  */
 class SeedRacesHuntTest {
-  private static final ExecutorService POOL = Executors.newFixedThreadPool(2);
-
-  @AfterAll
-  static void stop() {
-    POOL.shutdownNow();
-  }
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
@@ -60,8 +52,11 @@ class SeedRacesHuntTest {
     List<String> over = List.of(sets.split(";"));
     Workload w = new WorkloadLoader().load(path, over);
     CompiledDesign d = Designs.load(design, w);
-    Hunt.DesignResult r = new Hunt(w, d, new Hunt.Settings(Hunt.Strategy.PAIRS, 50, 3, w.seed()),
-        POOL, 2).run();
+    Hunt.DesignResult r;
+    try (LocalRunPool pool = new LocalRunPool(2)) {
+      r = new Hunt(w, d, over, new Hunt.Settings(Hunt.Strategy.PAIRS, 50, 3, w.seed()), pool)
+          .run();
+    }
     Hunt.Finding f = r.findings().get(kind);
     assertNotNull(f, kind + " in " + r.findings().keySet() + " after " + r.schedulesRun());
     assertTrue(f.schedule() <= 50);
