@@ -26,8 +26,13 @@ public final class CompiledDesign {
     this.table = table;
     this.host = host;
     this.declarations = declarations;
+    List<FunctionCode> code = new ArrayList<>();
     for (FunctionDecl d : table.values()) {
       handles.put(d.name, new FunctionHandle(d.code));
+      code.add(d.code);
+    }
+    if (!Boolean.getBoolean(RunEnv.INTERPRET_PROPERTY)) {
+      BytecodeCompiler.compileAll(code);
     }
   }
 
@@ -59,6 +64,21 @@ public final class CompiledDesign {
   /** Every function after extends, in the order the chain first defines them. */
   public List<String> functionNames() {
     return List.copyOf(table.keySet());
+  }
+
+  /**
+   * The functions (after extends) that runs interpret because they were not compiled to
+   * bytecode: none normally; a function too long for one JIT-compiled method, or every function
+   * when the {@value RunEnv#INTERPRET_PROPERTY} property was set as the design was loaded.
+   */
+  public List<String> interpretedFunctions() {
+    List<String> names = new ArrayList<>();
+    for (FunctionDecl d : table.values()) {
+      if (d.code.compiled == null) {
+        names.add(d.name);
+      }
+    }
+    return names;
   }
 
   /**
