@@ -29,6 +29,8 @@ import static org.objectweb.asm.Opcodes.IFLT;
 import static org.objectweb.asm.Opcodes.IFNE;
 import static org.objectweb.asm.Opcodes.IFNONNULL;
 import static org.objectweb.asm.Opcodes.IF_ACMPNE;
+import static org.objectweb.asm.Opcodes.IF_ICMPGE;
+import static org.objectweb.asm.Opcodes.IF_ICMPLT;
 import static org.objectweb.asm.Opcodes.ILOAD;
 import static org.objectweb.asm.Opcodes.INVOKEINTERFACE;
 import static org.objectweb.asm.Opcodes.INVOKESPECIAL;
@@ -36,6 +38,7 @@ import static org.objectweb.asm.Opcodes.INVOKESTATIC;
 import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
 import static org.objectweb.asm.Opcodes.IRETURN;
 import static org.objectweb.asm.Opcodes.ISTORE;
+import static org.objectweb.asm.Opcodes.ISUB;
 import static org.objectweb.asm.Opcodes.IXOR;
 import static org.objectweb.asm.Opcodes.L2I;
 import static org.objectweb.asm.Opcodes.LADD;
@@ -134,6 +137,11 @@ final class BytecodeCompiler {
   private final int[] code;
   private final int[] depth;
   private final Label[] labels;
+  /** Per instruction of another part, the code that goes on there. */
+  private final Label[] exits;
+  /** The instructions of the method being emitted: {@code lo} to {@code hi}, exclusive. */
+  private int lo;
+  private int hi;
   private final List<Object> values = new ArrayList<>();
   private final List<String> descriptors = new ArrayList<>();
   /** Code emitted after the method's body: fault paths and handlers. */
@@ -146,6 +154,7 @@ final class BytecodeCompiler {
     this.code = f.code;
     this.depth = depth;
     this.labels = new Label[code.length];
+    this.exits = new Label[code.length];
   }
 
   /**
@@ -276,8 +285,36 @@ final class BytecodeCompiler {
     return depth[pc] == d;
   }
 
-  /** The class's bytes, or null when its method would be too large for the JIT. */
+  /**
+   * The class's bytes, its code in one method, or split into methods over consecutive ranges of
+   * instructions, as few as keep each under {@link #MAX_METHOD_BYTES}; null when even single
+   * instructions cannot be.
+   */
   private byte[] generate() {
+    List<Integer> reached = new ArrayList<>();
+    for (int pc = 0; pc < code.length; pc++) {
+      if (depth[pc] >= 0) {
+        reached.add(pc);
+      }
+    }
+    for (int parts = 1; parts <= reached.size(); parts *= 2) {
+      int[] bounds = new int[parts + 1];
+      for (int i = 0; i < parts; i++) {
+        bounds[i] = reached.get(i * reached.size() / parts);
+      }
+      bounds[parts] = code.length;
+      byte[] bytes = generate(bounds);
+      if (bytes != null) {
+        return bytes;
+      }
+    }
+    return null;
+  }
+
+  /** The class with its code split at {@code bounds}, or null if a method is too large. */
+  private byte[] generate(int[] bounds) {
+    values.clear();
+    descriptors.clear();
     ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
       @Override
       protected String getCommonSuperClass(String a, String b) {
@@ -286,7 +323,7 @@ final class BytecodeCompiler {
         return "java/lang/Object";
       }
     };
-    String name = "faultsim/lang/CompiledFunction$" + javaName(f.name);
+    String name = className();
     cw.visit(V17, ACC_FINAL | ACC_SUPER, name, null, "faultsim/lang/CompiledFunction", null);
     cw.visitSource(f.source.label(), null);
 
@@ -298,13 +335,20 @@ final class BytecodeCompiler {
     init.visitMaxs(0, 0);
     init.visitEnd();
 
-    mv = cw.visitMethod(ACC_FINAL, "exec", EXEC, null, null);
-    mv.visitCode();
-    int size = body();
-    mv.visitMaxs(0, 0);
-    mv.visitEnd();
-    if (size > MAX_METHOD_BYTES) {
-      return null;
+    int parts = bounds.length - 1;
+    if (parts > 1) {
+      dispatch(cw, bounds);
+    }
+    for (int i = 0; i < parts; i++) {
+      mv = parts == 1 ? cw.visitMethod(ACC_FINAL, "exec", EXEC, null, null)
+          : cw.visitMethod(ACC_PRIVATE | ACC_FINAL, "part" + i, EXEC, null, null);
+      mv.visitCode();
+      int size = body(bounds[i], bounds[i + 1]);
+      mv.visitMaxs(0, 0);
+      mv.visitEnd();
+      if (size > MAX_METHOD_BYTES) {
+        return null;
+      }
     }
 
     for (int i = 0; i < values.size(); i++) {
@@ -337,6 +381,54 @@ final class BytecodeCompiler {
     return cw.toByteArray();
   }
 
+  /**
+   * {@code exec} of a function split into parts: calls the part holding the pc until one
+   * suspends the task or leaves an instruction to the interpreter; a part that jumps into
+   * another returns {@code -2 - target}.
+   */
+  private void dispatch(ClassWriter cw, int[] bounds) {
+    MethodVisitor m = cw.visitMethod(ACC_FINAL, "exec", EXEC, null, null);
+    m.visitCode();
+    Label loop = new Label();
+    Label after = new Label();
+    m.visitLabel(loop);
+    int parts = bounds.length - 1;
+    for (int i = 0; i < parts; i++) {
+      Label other = new Label();
+      if (i < parts - 1) {
+        m.visitVarInsn(ILOAD, PC);
+        push(m, bounds[i + 1]);
+        m.visitJumpInsn(IF_ICMPGE, other);
+      }
+      for (int local = 0; local <= PC; local++) {
+        m.visitVarInsn(local == BP || local == PC ? ILOAD : ALOAD, local);
+      }
+      m.visitMethodInsn(INVOKESPECIAL, className(), "part" + i, EXEC, false);
+      m.visitVarInsn(ISTORE, ITMP);
+      m.visitJumpInsn(GOTO, after);
+      m.visitLabel(other);
+    }
+    m.visitLabel(after);
+    Label jumped = new Label();
+    m.visitVarInsn(ILOAD, ITMP);
+    m.visitInsn(ICONST_M1);
+    m.visitJumpInsn(IF_ICMPLT, jumped);
+    m.visitVarInsn(ILOAD, ITMP);
+    m.visitInsn(IRETURN);
+    m.visitLabel(jumped);
+    push(m, -2);
+    m.visitVarInsn(ILOAD, ITMP);
+    m.visitInsn(ISUB);
+    m.visitVarInsn(ISTORE, PC);
+    m.visitJumpInsn(GOTO, loop);
+    m.visitMaxs(0, 0);
+    m.visitEnd();
+  }
+
+  private String className() {
+    return "faultsim/lang/CompiledFunction$" + javaName(f.name);
+  }
+
   private static String javaName(String name) {
     StringBuilder b = new StringBuilder();
     for (char ch : name.toCharArray()) {
@@ -345,18 +437,21 @@ final class BytecodeCompiler {
     return b.toString();
   }
 
-  /** Emits the method's code; its size in bytes. */
-  private int body() {
+  /** Emits the code of instructions {@code lo} to {@code hi} (exclusive); its size in bytes. */
+  private int body(int lo, int hi) {
+    this.lo = lo;
+    this.hi = hi;
+    cold.clear();
+    Arrays.fill(labels, null);
+    Arrays.fill(exits, null);
     TreeSet<Integer> entries = new TreeSet<>();
-    for (int pc = 0; pc < code.length; pc++) {
-      if (depth[pc] >= 0) {
-        labels[pc] = new Label();
-      }
-    }
-    entries.add(0);
+    entries.add(lo);
     for (int pc = 0; pc < code.length; pc++) {
       if (depth[pc] < 0) {
         continue;
+      }
+      if (pc >= lo && pc < hi) {
+        labels[pc] = new Label();
       }
       int next = pc + length(code[pc]);
       switch (code[pc]) {
@@ -369,10 +464,16 @@ final class BytecodeCompiler {
           entries.add(next);
           entries.add(code[pc + 3]);
         }
+        case Op.JMP, Op.JZ, Op.JNZ -> {
+          if (pc < lo || pc >= hi) {
+            // A jump from another part comes in through the switch.
+            entries.add(code[pc + 1]);
+          }
+        }
         default -> { }
       }
     }
-    entries.removeIf(pc -> pc >= code.length || depth[pc] < 0);
+    entries.removeIf(pc -> pc < lo || pc >= hi || depth[pc] < 0);
 
     mv.visitVarInsn(ALOAD, C);
     mv.visitFieldInsn(GETFIELD, CALL, "budget", "J");
@@ -393,11 +494,15 @@ final class BytecodeCompiler {
     mv.visitVarInsn(ILOAD, PC);
     mv.visitLookupSwitchInsn(bad, keys, targets);
 
-    for (int pc = 0; pc < code.length; pc++) {
+    for (int pc = lo; pc < hi; pc++) {
       if (depth[pc] >= 0) {
         mv.visitLabel(labels[pc]);
         instruction(pc, f.locals + depth[pc]);
       }
+    }
+    if (hi < code.length) {
+      // The last instruction falls through into the next part.
+      mv.visitJumpInsn(GOTO, target(hi));
     }
 
     mv.visitLabel(bad);
@@ -415,6 +520,31 @@ final class BytecodeCompiler {
     Label end = new Label();
     mv.visitLabel(end);
     return end.getOffset();
+  }
+
+  /**
+   * The label of instruction {@code pc}: its own in this part; in another part, code that
+   * stores the loop budget and returns {@code -2 - pc} for {@code exec} to go on there.
+   */
+  private Label target(int pc) {
+    if (pc >= lo && pc < hi) {
+      return labels[pc];
+    }
+    Label exit = exits[pc];
+    if (exit == null) {
+      Label l = new Label();
+      exits[pc] = l;
+      exit = l;
+      cold.add(() -> {
+        mv.visitLabel(l);
+        mv.visitVarInsn(ALOAD, C);
+        mv.visitVarInsn(LLOAD, BUDGET);
+        mv.visitFieldInsn(PUTFIELD, CALL, "budget", "J");
+        push(mv, -2 - pc);
+        mv.visitInsn(IRETURN);
+      });
+    }
+    return exit;
   }
 
   /** Emits instruction {@code pc}, the stack's top being below frame offset {@code o}. */
@@ -605,7 +735,7 @@ final class BytecodeCompiler {
         mv.visitVarInsn(ILOAD, ITMP);
         push(mv, DesignCall.NEXT_END);
         mv.visitInsn(IAND);
-        mv.visitJumpInsn(IFNE, labels[code[pc + 3]]);
+        mv.visitJumpInsn(IFNE, target(code[pc + 3]));
       }
       case Op.WAITQ -> {
         callHead();
@@ -784,7 +914,7 @@ final class BytecodeCompiler {
   /** A jump from {@code pc}; a backward one takes a loop iteration from the budget. */
   private void jump(int pc, int target) {
     if (target > pc) {
-      mv.visitJumpInsn(GOTO, labels[target]);
+      mv.visitJumpInsn(GOTO, target(target));
       return;
     }
     mv.visitVarInsn(LLOAD, BUDGET);
@@ -794,7 +924,7 @@ final class BytecodeCompiler {
     mv.visitVarInsn(LSTORE, BUDGET);
     mv.visitInsn(LCONST_0);
     mv.visitInsn(LCMP);
-    mv.visitJumpInsn(IFGE, labels[target]);
+    mv.visitJumpInsn(IFGE, target(target));
     callHead();
     constant(f, FUNCTION);
     push(mv, pc);
@@ -895,7 +1025,6 @@ final class BytecodeCompiler {
       values.add(value);
       descriptors.add(desc);
     }
-    mv.visitFieldInsn(GETSTATIC, "faultsim/lang/CompiledFunction$" + javaName(f.name), "k" + i,
-        desc);
+    mv.visitFieldInsn(GETSTATIC, className(), "k" + i, desc);
   }
 }

@@ -146,6 +146,7 @@ final class InterpreterPathProperties {
   @Property(tries = 100)
   void compiledEqualsInterpreted(@ForAll("programs") Program p) throws Exception {
     CompiledDesign d = DesignLibrary.compile("gen.design", p.text(), null, host());
+    assertThat(d.interpretedFunctions()).isEmpty();
     for (boolean perturbed : new boolean[] {false, true}) {
       Outcome interpreted = run(d, p, false, true, perturbed);
       Outcome compiled = run(d, p, false, false, perturbed);
