@@ -31,9 +31,9 @@ public final class CompiledDesign {
       handles.put(d.name, new FunctionHandle(d.code));
       code.add(d.code);
     }
-    if (!Boolean.getBoolean(RunEnv.INTERPRET_PROPERTY)) {
-      BytecodeCompiler.compileAll(code);
-    }
+    // Compiled whether or not runs will interpret it: a loaded design is shared (built-in
+    // designs are cached), and each run's RunEnv chooses.
+    BytecodeCompiler.compileAll(code);
   }
 
   /** The design's name, from its header. */
@@ -67,9 +67,10 @@ public final class CompiledDesign {
   }
 
   /**
-   * The functions (after extends) that runs interpret because they were not compiled to
-   * bytecode: none normally; a function too long for one JIT-compiled method, or every function
-   * when the {@value RunEnv#INTERPRET_PROPERTY} property was set as the design was loaded.
+   * The functions (after extends) that runs interpret because they could not be compiled to
+   * bytecode: none unless a single instruction's code exceeds what the JIT compiles in one
+   * method, or the operand stack's depth differs between the paths to an instruction (which the
+   * design compiler does not produce).
    */
   public List<String> interpretedFunctions() {
     List<String> names = new ArrayList<>();

@@ -80,8 +80,11 @@ final class InterpreterPathProperties {
         Tuple.of(1, Arbitraries.just("    b->value = b->value + x; x = x + b->value;\n")),
         Tuple.of(1, c.map(k -> "    x = x + leaf(b, x & " + k + ") - 1;\n")),
         Tuple.of(1, Arbitraries.just("    for e in chain(b) { x = x + e->serial; }\n")),
-        // Faults: division by zero, a NULL dereference, a loop that takes no time.
-        Tuple.of(1, small.map(n -> "    x = x + 1000000 / (x & " + n + ");\n")),
+        // Divisions, and faults, each in a few cases only so that most programs run to their
+        // end: division by zero (1 in 32), a NULL dereference (1 in 16), a loop that takes no
+        // time (1 in 64).
+        Tuple.of(1, small.map(n -> "    x = x + 1000000 / ((x & 3) + " + n + ");\n")),
+        Tuple.of(1, Arbitraries.just("    if ((x & 31) == 7) { x = x / (x & 8); }\n")),
         Tuple.of(1, Arbitraries.just("    if ((x & 15) == 3) { x = x + b->next->id; }\n")),
         Tuple.of(1, c.map(k -> "    while (x > " + k + " && x < " + (k + 3000)
             + ") { x = x - 1; }\n")),
