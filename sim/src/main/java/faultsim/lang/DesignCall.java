@@ -23,6 +23,12 @@ import java.util.function.BooleanSupplier;
  * defined with an {@code Object[]} impl, the task's reused array of that length. The trace gets
  * the same view, and the run's answer to whether it records that primitive is asked once.
  *
+ * <p>A function compiled to bytecode ({@link CompiledFunction}) runs as such, on this object's
+ * arrays and fields, from the point where it was entered or resumed until it suspends the task
+ * or reaches a call or a return, which this loop performs; {@link RunEnv#setInterprets} makes
+ * every function interpreted. Both run the instructions that touch more than the stack
+ * ({@link #primitive}, {@link #getField}, {@link #next} ...) through the same methods.
+ *
  * <pre>{@code
  * // a driver Program: think, call, measure
  * public void step(Task t) {
