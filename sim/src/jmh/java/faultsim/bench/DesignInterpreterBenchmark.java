@@ -48,6 +48,10 @@ import umontreal.ssj.rng.MRG32k3a;
  *       is what interpreting a design costs in a real run.
  * </ul>
  *
+ * <p>The design runs as it is compiled to bytecode, unless the JVM is given
+ * {@code -Dfaultsim.interpret=true} ({@code -jvmArgsAppend} on JMH's command line): then the
+ * {@code *Interpreted} scores are the interpreter's.
+ *
  * <pre>{@code
  * mvn -B -q -Pbench -DskipTests package -pl sim -am && java -jar sim/target/benchmarks.jar DesignInterpreterBenchmark -f 1 -wi 3 -i 5
  * }</pre>

@@ -49,6 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar sim/target/benchmarks.jar FaultBenchmark -p design=linux_6_6 -p regions=private -p cores=1024 -p runtime=32us
  * }</pre>
  *
+ * <p>Designs run compiled to bytecode; {@code -jvmArgsAppend -Dfaultsim.interpret=true} runs
+ * them on the interpreter instead, for comparing the two in one session.
+ *
  * <p>Warm up for about 40 s: the design interpreter's dispatch loop reaches its fully compiled
  * speed late, and earlier iterations run two to four times slower.
  */

@@ -45,6 +45,19 @@ public final class Main implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /**
+   * {@code --interpret}, on any command: designs are interpreted instead of run as the bytecode
+   * they are compiled to (the same results, slower; the interpreter is the reference).
+   */
+  @Option(names = "--interpret", scope = CommandLine.ScopeType.INHERIT,
+      description = "Interpret design functions instead of running them compiled to JVM"
+          + " bytecode: the same results, slower; for checking the compiled code.")
+  void interpret(boolean on) {
+    if (on) {
+      System.setProperty(faultsim.lang.RunEnv.INTERPRET_PROPERTY, "true");
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
@@ -72,9 +85,16 @@ public final class Main implements Callable<Integer> {
       ex.printStackTrace(err);
       return INTERNAL;
     });
+    // --interpret holds for this command line only (tests run several in one process).
+    String interpret = System.getProperty(faultsim.lang.RunEnv.INTERPRET_PROPERTY);
     try {
       return cl.execute(args);
     } finally {
+      if (interpret == null) {
+        System.clearProperty(faultsim.lang.RunEnv.INTERPRET_PROPERTY);
+      } else {
+        System.setProperty(faultsim.lang.RunEnv.INTERPRET_PROPERTY, interpret);
+      }
       out.flush();
       err.flush();
     }

@@ -26,9 +26,14 @@ public final class CompiledDesign {
     this.table = table;
     this.host = host;
     this.declarations = declarations;
+    List<FunctionCode> code = new ArrayList<>();
     for (FunctionDecl d : table.values()) {
       handles.put(d.name, new FunctionHandle(d.code));
+      code.add(d.code);
     }
+    // Compiled whether or not runs will interpret it: a loaded design is shared (built-in
+    // designs are cached), and each run's RunEnv chooses.
+    BytecodeCompiler.compileAll(code);
   }
 
   /** The design's name, from its header. */
@@ -59,6 +64,22 @@ public final class CompiledDesign {
   /** Every function after extends, in the order the chain first defines them. */
   public List<String> functionNames() {
     return List.copyOf(table.keySet());
+  }
+
+  /**
+   * The functions (after extends) that runs interpret because they could not be compiled to
+   * bytecode: none unless a single instruction's code exceeds what the JIT compiles in one
+   * method, or the operand stack's depth differs between the paths to an instruction (which the
+   * design compiler does not produce).
+   */
+  public List<String> interpretedFunctions() {
+    List<String> names = new ArrayList<>();
+    for (FunctionDecl d : table.values()) {
+      if (d.code.compiled == null) {
+        names.add(d.name);
+      }
+    }
+    return names;
   }
 
   /**

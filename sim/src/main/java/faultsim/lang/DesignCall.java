@@ -23,6 +23,12 @@ import java.util.function.BooleanSupplier;
  * defined with an {@code Object[]} impl, the task's reused array of that length. The trace gets
  * the same view, and the run's answer to whether it records that primitive is asked once.
  *
+ * <p>A function compiled to bytecode ({@link CompiledFunction}) runs as such, on this object's
+ * arrays and fields, from the point where it was entered or resumed until it suspends the task
+ * or reaches a call or a return, which this loop performs; {@link RunEnv#setInterprets} makes
+ * every function interpreted. Both run the instructions that touch more than the stack
+ * ({@link #primitive}, {@link #getField}, {@link #next} ...) through the same methods.
+ *
  * <pre>{@code
  * // a driver Program: think, call, measure
  * public void step(Task t) {
@@ -49,6 +55,10 @@ public final class DesignCall {
   private static final int PENDING_BOOL = 2;
 
   private final RunEnv env;
+  /** Whether functions compiled to bytecode run as such (else all are interpreted). */
+  private final boolean compiles;
+  /** Loop iterations left in this step, kept here while compiled code runs. */
+  long budget;
   private long[] lv = new long[64];
   private Object[] rv = new Object[64];
   private FunctionCode[] frames = new FunctionCode[16];
@@ -57,9 +67,10 @@ public final class DesignCall {
   private int depth;
 
   private FunctionCode fn;
-  private int pc;
-  private int bp;
-  private int sp;
+  /** The next instruction, the frame's base and the operand stack pointer (when stored). */
+  int pc;
+  int bp;
+  int sp;
   private int pending;
   private boolean running;
   private boolean finished;
@@ -89,6 +100,7 @@ public final class DesignCall {
   public DesignCall(RunEnv env) {
     this.env = env;
     this.reference = env.referencePath();
+    this.compiles = !env.interprets();
   }
 
   /**
@@ -302,397 +314,238 @@ public final class DesignCall {
     long budget = LOOP_LIMIT;
     try {
       while (true) {
-        at = pc;
-        switch (code[pc++]) {
-          case Op.ICONST -> lv[sp++] = code[pc++];
-          case Op.LCONST -> lv[sp++] = (Long) k[code[pc++]];
-          case Op.ACONST -> rv[sp++] = k[code[pc++]];
-          case Op.ANULL -> rv[sp++] = null;
-          case Op.LLOAD -> lv[sp++] = lv[bp + code[pc++]];
-          case Op.LSTORE -> lv[bp + code[pc++]] = lv[--sp];
-          case Op.ALOAD -> rv[sp++] = rv[bp + code[pc++]];
-          case Op.ASTORE -> {
-            rv[bp + code[pc++]] = rv[--sp];
-            rv[sp] = null;
+        CompiledFunction compiled = f.compiled;
+        if (compiled != null && compiles) {
+          // The function's own bytecode runs until the task is suspended or it reaches an
+          // instruction it leaves to this loop (a call or a return), with the state kept here.
+          this.fn = f;
+          this.bp = bp;
+          this.budget = budget;
+          int next = compiled.exec(this, t, trace, lv, rv, bp, pc);
+          if (next < 0) {
+            return;
           }
-          case Op.ADD -> {
-            sp--;
-            lv[sp - 1] += lv[sp];
-          }
-          case Op.SUB -> {
-            sp--;
-            lv[sp - 1] -= lv[sp];
-          }
-          case Op.MUL -> {
-            sp--;
-            lv[sp - 1] *= lv[sp];
-          }
-          case Op.DIV, Op.REM -> {
-            sp--;
-            if (lv[sp] == 0) {
-              this.pc = pc;
-              throw fault(t, f, at, "division by zero", null);
+          pc = next;
+          sp = this.sp;
+          budget = this.budget;
+        }
+        dispatch:
+        while (true) {
+          at = pc;
+          switch (code[pc++]) {
+            case Op.ICONST -> lv[sp++] = code[pc++];
+            case Op.LCONST -> lv[sp++] = (Long) k[code[pc++]];
+            case Op.ACONST -> rv[sp++] = k[code[pc++]];
+            case Op.ANULL -> rv[sp++] = null;
+            case Op.LLOAD -> lv[sp++] = lv[bp + code[pc++]];
+            case Op.LSTORE -> lv[bp + code[pc++]] = lv[--sp];
+            case Op.ALOAD -> rv[sp++] = rv[bp + code[pc++]];
+            case Op.ASTORE -> {
+              rv[bp + code[pc++]] = rv[--sp];
+              rv[sp] = null;
             }
-            lv[sp - 1] = code[at] == Op.DIV ? lv[sp - 1] / lv[sp] : lv[sp - 1] % lv[sp];
-          }
-          case Op.SHL -> {
-            sp--;
-            lv[sp - 1] <<= lv[sp];
-          }
-          case Op.SHR -> {
-            sp--;
-            lv[sp - 1] >>= lv[sp];
-          }
-          case Op.AND -> {
-            sp--;
-            lv[sp - 1] &= lv[sp];
-          }
-          case Op.OR -> {
-            sp--;
-            lv[sp - 1] |= lv[sp];
-          }
-          case Op.XOR -> {
-            sp--;
-            lv[sp - 1] ^= lv[sp];
-          }
-          case Op.NEG -> lv[sp - 1] = -lv[sp - 1];
-          case Op.BNOT -> lv[sp - 1] = ~lv[sp - 1];
-          case Op.LNOT -> lv[sp - 1] = lv[sp - 1] == 0 ? 1 : 0;
-          case Op.EQ -> {
-            sp--;
-            lv[sp - 1] = lv[sp - 1] == lv[sp] ? 1 : 0;
-          }
-          case Op.NE -> {
-            sp--;
-            lv[sp - 1] = lv[sp - 1] != lv[sp] ? 1 : 0;
-          }
-          case Op.LT -> {
-            sp--;
-            lv[sp - 1] = lv[sp - 1] < lv[sp] ? 1 : 0;
-          }
-          case Op.LE -> {
-            sp--;
-            lv[sp - 1] = lv[sp - 1] <= lv[sp] ? 1 : 0;
-          }
-          case Op.GT -> {
-            sp--;
-            lv[sp - 1] = lv[sp - 1] > lv[sp] ? 1 : 0;
-          }
-          case Op.GE -> {
-            sp--;
-            lv[sp - 1] = lv[sp - 1] >= lv[sp] ? 1 : 0;
-          }
-          case Op.AEQ, Op.ANE -> {
-            sp--;
-            boolean same = rv[sp - 1] == rv[sp];
-            rv[sp - 1] = null;
-            rv[sp] = null;
-            lv[sp - 1] = same == (code[at] == Op.AEQ) ? 1 : 0;
-          }
-          case Op.JMP, Op.JZ, Op.JNZ -> {
-            int op = code[at];
-            boolean jump = op == Op.JMP || (lv[--sp] == 0) == (op == Op.JZ);
-            if (!jump) {
-              pc++;
-            } else {
-              int target = code[pc];
-              if (target <= at && --budget < 0) {
+            case Op.ADD -> {
+              sp--;
+              lv[sp - 1] += lv[sp];
+            }
+            case Op.SUB -> {
+              sp--;
+              lv[sp - 1] -= lv[sp];
+            }
+            case Op.MUL -> {
+              sp--;
+              lv[sp - 1] *= lv[sp];
+            }
+            case Op.DIV, Op.REM -> {
+              sp--;
+              if (lv[sp] == 0) {
                 this.pc = pc;
-                throw fault(t, f, at, "ran " + LOOP_LIMIT + " loop iterations without simulated"
-                    + " time passing (a loop that never calls a primitive that takes time?)",
-                    null);
+                throw divisionFault(t, f, at);
               }
-              pc = target;
+              lv[sp - 1] = code[at] == Op.DIV ? lv[sp - 1] / lv[sp] : lv[sp - 1] % lv[sp];
             }
-          }
-          case Op.POP -> sp--;
-          case Op.APOP -> rv[--sp] = null;
-          case Op.CALL -> {
-            FunctionCode callee = (FunctionCode) k[code[pc++]];
-            if (depth == MAX_DEPTH) {
-              this.pc = pc;
-              throw fault(t, f, at, "design calls nested " + MAX_DEPTH + " deep (runaway"
-                  + " recursion?)", null);
+            case Op.SHL -> {
+              sp--;
+              lv[sp - 1] <<= lv[sp];
             }
-            pushFrame(f, pc, bp);
-            stackVersion++;
-            bp = sp - callee.paramTypes.size();
-            sp = bp + callee.locals;
-            ensure(sp + callee.maxStack);
-            lv = this.lv;
-            rv = this.rv;
-            f = callee;
-            code = f.code;
-            k = f.constants;
-            pc = 0;
-            if (trace != null) {
-              trace.enter(t, f.name, f.location);
+            case Op.SHR -> {
+              sp--;
+              lv[sp - 1] >>= lv[sp];
             }
-          }
-          case Op.RET, Op.LRET, Op.ARET -> {
-            int op = code[at];
-            long lret = op == Op.LRET ? lv[sp - 1] : 0;
-            Object aret = op == Op.ARET ? rv[sp - 1] : null;
-            for (int s : f.refLocals) {
-              rv[bp + s] = null;
+            case Op.AND -> {
+              sp--;
+              lv[sp - 1] &= lv[sp];
             }
-            for (int s = bp + f.locals; s < sp; s++) {
-              rv[s] = null;
+            case Op.OR -> {
+              sp--;
+              lv[sp - 1] |= lv[sp];
             }
-            if (trace != null) {
-              trace.exit(t, f.name, reference || trace.recordsReturnValues()
-                  ? box(f.returnType, lret, aret) : null);
+            case Op.XOR -> {
+              sp--;
+              lv[sp - 1] ^= lv[sp];
             }
-            if (depth == 0) {
-              returnValue = box(f.returnType, lret, aret);
-              running = false;
-              finished = true;
-              this.sp = 0;
-              return;
+            case Op.NEG -> lv[sp - 1] = -lv[sp - 1];
+            case Op.BNOT -> lv[sp - 1] = ~lv[sp - 1];
+            case Op.LNOT -> lv[sp - 1] = lv[sp - 1] == 0 ? 1 : 0;
+            case Op.EQ -> {
+              sp--;
+              lv[sp - 1] = lv[sp - 1] == lv[sp] ? 1 : 0;
             }
-            sp = bp;
-            depth--;
-            stackVersion++;
-            f = frames[depth];
-            frames[depth] = null;
-            pc = framePc[depth];
-            bp = frameBp[depth];
-            code = f.code;
-            k = f.constants;
-            if (op == Op.LRET) {
-              lv[sp++] = lret;
-            } else if (op == Op.ARET) {
-              rv[sp++] = aret;
+            case Op.NE -> {
+              sp--;
+              lv[sp - 1] = lv[sp - 1] != lv[sp] ? 1 : 0;
             }
-          }
-          case Op.NORET -> {
-            this.pc = pc;
-            throw fault(t, f, at, "'" + f.name + "' reached its end without returning a "
-                + f.returnType.declaration(), null);
-          }
-          case Op.PRIM -> {
-            PrimSite site = (PrimSite) k[code[pc++]];
-            Perturbation perturbation = env.perturbation();
-            if (perturbation != null) {
-              if (delayed) {
-                delayed = false;
+            case Op.LT -> {
+              sp--;
+              lv[sp - 1] = lv[sp - 1] < lv[sp] ? 1 : 0;
+            }
+            case Op.LE -> {
+              sp--;
+              lv[sp - 1] = lv[sp - 1] <= lv[sp] ? 1 : 0;
+            }
+            case Op.GT -> {
+              sp--;
+              lv[sp - 1] = lv[sp - 1] > lv[sp] ? 1 : 0;
+            }
+            case Op.GE -> {
+              sp--;
+              lv[sp - 1] = lv[sp - 1] >= lv[sp] ? 1 : 0;
+            }
+            case Op.AEQ, Op.ANE -> {
+              sp--;
+              boolean same = rv[sp - 1] == rv[sp];
+              rv[sp - 1] = null;
+              rv[sp] = null;
+              lv[sp - 1] = same == (code[at] == Op.AEQ) ? 1 : 0;
+            }
+            case Op.JMP, Op.JZ, Op.JNZ -> {
+              int op = code[at];
+              boolean jump = op == Op.JMP || (lv[--sp] == 0) == (op == Op.JZ);
+              if (!jump) {
+                pc++;
               } else {
-                long d = perturbation.observesArguments()
-                    ? perturbation.delayNs(t, ++primitiveCalls, site.primitive,
-                        peekArguments(site.argKinds, lv, rv, sp))
-                    : perturbation.delayNs(t, ++primitiveCalls, site.primitive.name());
-                if (d > 0) {
-                  // Spend the delay on the CPU, then come back to this instruction and call the
-                  // primitive (without asking again). The interleaving shows it as a step.
-                  if (trace != null) {
-                    trace.primitive(t, "perturbation_delay", new Object[] {d}, site.location);
-                  }
-                  this.fn = f;
-                  this.pc = at;
-                  this.sp = sp;
-                  this.bp = bp;
-                  delayed = true;
-                  t.cpu(d);
-                  if (t.state() != Task.State.RUNNING) {
-                    return;
-                  }
-                  delayed = false;
+                int target = code[pc];
+                if (target <= at && --budget < 0) {
+                  this.pc = pc;
+                  throw loopFault(t, f, at);
                 }
+                pc = target;
               }
             }
-            byte[] kinds = site.argKinds;
-            int n = kinds.length;
-            sp -= n;
-            this.fn = f;
-            this.pc = pc;
-            this.sp = sp;
-            this.bp = bp;
-            primitive = site.name;
-            Args view = this.args;
-            view.set(kinds, lv, rv, sp);
-            Object[] boxed = null;
-            if (reference) {
-              boxed = view.toArray();
-              if (trace != null && trace.records(site.name)) {
-                trace.primitive(t, site.primitive, boxed.clone(), site.location);
+            case Op.POP -> sp--;
+            case Op.APOP -> rv[--sp] = null;
+            case Op.CALL -> {
+              FunctionCode callee = (FunctionCode) k[code[pc++]];
+              if (depth == MAX_DEPTH) {
+                this.pc = pc;
+                throw fault(t, f, at, "design calls nested " + MAX_DEPTH + " deep (runaway"
+                    + " recursion?)", null);
               }
-            } else if (trace != null && env.traces(site.primitive)) {
-              trace.primitive(t, site.primitive, view, site.location);
+              pushFrame(f, pc, bp);
+              stackVersion++;
+              bp = sp - callee.paramTypes.size();
+              sp = bp + callee.locals;
+              ensure(sp + callee.maxStack);
+              lv = this.lv;
+              rv = this.rv;
+              f = callee;
+              code = f.code;
+              k = f.constants;
+              pc = 0;
+              if (trace != null) {
+                trace.enter(t, f.name, f.location);
+              }
+              if (f.compiled != null && compiles) {
+                break dispatch;
+              }
             }
-            Object result = null;
-            long value = 0;
-            try {
-              if (reference) {
-                result = site.impl.call(env, t, boxed);
+            case Op.RET, Op.LRET, Op.ARET -> {
+              int op = code[at];
+              long lret = op == Op.LRET ? lv[sp - 1] : 0;
+              Object aret = op == Op.ARET ? rv[sp - 1] : null;
+              for (int s : f.refLocals) {
+                rv[bp + s] = null;
+              }
+              for (int s = bp + f.locals; s < sp; s++) {
+                rv[s] = null;
+              }
+              if (trace != null) {
+                trace.exit(t, f.name, reference || trace.recordsReturnValues()
+                    ? box(f.returnType, lret, aret) : null);
+              }
+              if (depth == 0) {
+                returnValue = box(f.returnType, lret, aret);
+                running = false;
+                finished = true;
+                this.sp = 0;
+                return;
+              }
+              sp = bp;
+              depth--;
+              stackVersion++;
+              f = frames[depth];
+              frames[depth] = null;
+              pc = framePc[depth];
+              bp = frameBp[depth];
+              code = f.code;
+              k = f.constants;
+              if (op == Op.LRET) {
+                lv[sp++] = lret;
+              } else if (op == Op.ARET) {
+                rv[sp++] = aret;
+              }
+              if (f.compiled != null && compiles) {
+                break dispatch;
+              }
+            }
+            case Op.NORET -> {
+              this.pc = pc;
+              throw fault(t, f, at, "'" + f.name + "' reached its end without returning a "
+                  + f.returnType.declaration(), null);
+            }
+            case Op.PRIM -> {
+              PrimSite site = (PrimSite) k[code[pc++]];
+              this.fn = f;
+              this.bp = bp;
+              sp = primitive(t, trace, site, at, sp);
+              if (sp < 0) {
+                return;
+              }
+            }
+            case Op.GETF -> sp = getField(t, f, (FieldAccess) k[code[pc++]], at, sp);
+            case Op.PUTF -> {
+              putField(t, f, (FieldAccess) k[code[pc++]], at, sp);
+              sp -= 2;
+            }
+            case Op.GLOBAL -> sp = global(t, f, (HostGlobal) k[code[pc++]], at, sp);
+            case Op.DGLOBAL -> sp = designGlobal(t, f, (DeclaredVar) k[code[pc++]], at, sp);
+            case Op.DPUTG -> {
+              sp--;
+              putDesignGlobal((DeclaredVar) k[code[pc++]], sp);
+            }
+            case Op.NEXT -> {
+              int end = code[pc + 2];
+              int r = next(t, f, code[pc], (byte) code[pc + 1], end, at, sp, bp);
+              if ((r & NEXT_END) == 0) {
+                sp++;
+                pc += 3;
               } else {
-                switch (site.mode) {
-                  case PrimSite.LONG -> value = site.longImpl.call(env, t, view);
-                  case PrimSite.SLOTS -> result = site.slotImpl.call(env, t, view);
-                  default -> result = site.impl.call(env, t, view.boxInto(boxes(n)));
-                }
+                pc = end;
               }
-            } catch (DesignFault e) {
-              throw e;
-            } catch (RuntimeException e) {
-              throw fault(t, f, at, site.name + ": " + message(e), e);
-            }
-            for (int i = 0; i < n; i++) {
-              rv[sp + i] = null;
-            }
-            if (site.mode == PrimSite.LONG && !reference) {
-              lv[sp++] = site.returnKind == PrimSite.BOOL ? (value != 0 ? 1 : 0) : value;
-            } else if (!site.returnsVoid) {
-              if (result == Primitive.RESULT) {
-                if (site.returnKind == PrimSite.REF) {
-                  throw fault(t, f, at, site.primitive.name() + " returned RESULT, but the"
-                      + " result register holds an int, not a " + site.primitive.returns(), null);
-                }
-                if (t.state() != Task.State.RUNNING) {
-                  pending = site.returnKind == PrimSite.BOOL ? PENDING_BOOL : PENDING_INT;
-                  return;
-                }
-                long r = t.result();
-                lv[sp++] = site.returnKind == PrimSite.BOOL ? (r != 0 ? 1 : 0) : r;
-              } else {
-                sp = push(t, f, at, sp, site.returnKind, result, site.primitive.name());
+              if ((r & NEXT_SUSPENDED) != 0) {
+                return;
               }
             }
-            if (t.state() != Task.State.RUNNING) {
-              this.sp = sp;
-              return;
-            }
-          }
-          case Op.GETF -> {
-            FieldAccess field = (FieldAccess) k[code[pc++]];
-            Object o = rv[--sp];
-            rv[sp] = null;
-            if (o == null) {
-              this.pc = pc;
-              throw fault(t, f, at, "NULL dereference: reading ->" + field.name() + " of a NULL "
-                  + field.owner().declaration(), null);
-            }
-            Object v = null;
-            boolean readsLong = field.readsLong();
-            try {
-              if (readsLong) {
-                lv[sp] = field.readLong(o, env);
-              } else {
-                v = field.read(o, env);
+            case Op.WAITQ -> {
+              String location = (String) k[code[pc++]];
+              sp--;
+              if (waitQueue(t, trace, f, location, at, sp, bp)) {
+                return;
               }
-            } catch (RuntimeException e) {
-              this.pc = pc;
-              throw fault(t, f, at, "reading ->" + field.name() + ": " + message(e), e);
             }
-            if (readsLong) {
-              sp++;
-            } else {
-              sp = push(t, f, at, sp, PrimSite.kindOf(field.type()), v, field.name());
-            }
+            default -> throw new IllegalStateException("bad opcode " + code[at] + " at " + at
+                + " in " + f.name);
           }
-          case Op.PUTF -> {
-            FieldAccess field = (FieldAccess) k[code[pc++]];
-            sp--;
-            Object v = popped(field.type(), lv, rv, sp);
-            Object o = rv[--sp];
-            rv[sp] = null;
-            if (o == null) {
-              this.pc = pc;
-              throw fault(t, f, at, "NULL dereference: assigning ->" + field.name() + " of a NULL "
-                  + field.owner().declaration(), null);
-            }
-            try {
-              field.write(o, v);
-            } catch (RuntimeException e) {
-              this.pc = pc;
-              throw fault(t, f, at, "assigning ->" + field.name() + ": " + message(e), e);
-            }
-          }
-          case Op.GLOBAL -> {
-            HostGlobal g = (HostGlobal) k[code[pc++]];
-            Object v;
-            try {
-              v = env.global(g);
-            } catch (RuntimeException e) {
-              this.pc = pc;
-              throw fault(t, f, at, "reading " + g.name() + ": " + message(e), e);
-            }
-            sp = push(t, f, at, sp, PrimSite.kindOf(g.type()), v, g.name());
-          }
-          case Op.DGLOBAL -> {
-            DeclaredVar g = (DeclaredVar) k[code[pc++]];
-            Object v;
-            try {
-              v = g.get(env.designGlobals(g.slot() + 1), env);
-            } catch (RuntimeException e) {
-              this.pc = pc;
-              throw fault(t, f, at, "reading " + g.name() + ": " + message(e), e);
-            }
-            sp = push(t, f, at, sp, PrimSite.kindOf(g.type()), v, g.name());
-          }
-          case Op.DPUTG -> {
-            DeclaredVar g = (DeclaredVar) k[code[pc++]];
-            sp--;
-            env.designGlobals(g.slot() + 1)[g.slot()] = popped(g.type(), lv, rv, sp);
-          }
-          case Op.NEXT -> {
-            Cursor c = (Cursor) rv[bp + code[pc]];
-            byte kind = (byte) code[pc + 1];
-            int end = code[pc + 2];
-            pc += 3;
-            if (c == null) {
-              this.pc = pc;
-              throw fault(t, f, at, "NULL dereference: iterating a NULL cursor", null);
-            }
-            this.fn = f;
-            this.pc = pc;
-            this.sp = sp;
-            this.bp = bp;
-            primitive = null;
-            Object v;
-            try {
-              v = c.next(env, t);
-            } catch (DesignFault e) {
-              throw e;
-            } catch (RuntimeException e) {
-              throw fault(t, f, at, "advancing the cursor: " + message(e), e);
-            }
-            if (v == null) {
-              pc = end;
-            } else {
-              sp = push(t, f, at, sp, kind, v, "cursor");
-            }
-            if (t.state() != Task.State.RUNNING) {
-              this.pc = pc;
-              this.sp = sp;
-              return;
-            }
-          }
-          case Op.WAITQ -> {
-            String location = (String) k[code[pc++]];
-            WaitQueue q = (WaitQueue) rv[--sp];
-            rv[sp] = null;
-            this.fn = f;
-            this.pc = pc;
-            this.sp = sp;
-            this.bp = bp;
-            primitive = "wait_event";
-            if (q == null) {
-              throw fault(t, f, at, "wait_event(NULL): argument 1 is NULL", null);
-            }
-            if (trace != null) {
-              trace.primitive(t, "wait_event", new Object[] {q}, location);
-            }
-            try {
-              q.waitEvent(t, new SleepOnce());
-            } catch (RuntimeException e) {
-              throw fault(t, f, at, "wait_event: " + message(e), e);
-            }
-            if (t.state() != Task.State.RUNNING) {
-              return;
-            }
-          }
-          default -> throw new IllegalStateException("bad opcode " + code[at] + " at " + at
-              + " in " + f.name);
         }
       }
     } finally {
@@ -702,11 +555,323 @@ public final class DesignCall {
     }
   }
 
+  /*
+   * The instructions below are shared by the interpreter's loop and the bytecode compiled from
+   * designs (CompiledFunction): both keep a function's state in the same arrays and fields, so
+   * either may run it from any point where the task can be suspended. The caller has set
+   * fn and bp to the function being run.
+   */
+
+  /** {@link #next}'s answer bit: the cursor is at its end (nothing pushed). */
+  static final int NEXT_END = 1;
+  /** {@link #next}'s answer bit: the task is suspended (pc and sp are stored). */
+  static final int NEXT_SUSPENDED = 2;
+
+  /** Whether primitives may be called on the plain path: not the reference path, no hunt. */
+  boolean plainPrimitives() {
+    return !reference && env.perturbation() == null;
+  }
+
+  RunEnv env() {
+    return env;
+  }
+
+  /**
+   * PRIM at {@code at} with its arguments ending at {@code sp}: the perturbation's delay if one
+   * is set, then the call. Returns the stack pointer after it, or -1 when the task is suspended
+   * (pc, sp and any pending result stored).
+   */
+  int primitive(Task t, DesignTrace trace, PrimSite site, int at, int sp) {
+    Perturbation perturbation = env.perturbation();
+    if (perturbation != null) {
+      if (delayed) {
+        delayed = false;
+      } else {
+        long d = perturbation.observesArguments()
+            ? perturbation.delayNs(t, ++primitiveCalls, site.primitive,
+                peekArguments(site.argKinds, lv, rv, sp))
+            : perturbation.delayNs(t, ++primitiveCalls, site.primitive.name());
+        if (d > 0) {
+          // Spend the delay on the CPU, then come back to this instruction and call the
+          // primitive (without asking again). The interleaving shows it as a step.
+          if (trace != null) {
+            trace.primitive(t, "perturbation_delay", new Object[] {d}, site.location);
+          }
+          this.pc = at;
+          this.sp = sp;
+          delayed = true;
+          t.cpu(d);
+          if (t.state() != Task.State.RUNNING) {
+            return -1;
+          }
+          delayed = false;
+        }
+      }
+    }
+    int n = site.argKinds.length;
+    sp -= n;
+    Args view = enterPrimitive(t, trace, site, at + 2, sp);
+    Object[] boxed = null;
+    if (reference) {
+      boxed = view.toArray();
+      if (trace != null && trace.records(site.name)) {
+        trace.primitive(t, site.primitive, boxed.clone(), site.location);
+      }
+    }
+    Object result = null;
+    long value = 0;
+    try {
+      if (reference) {
+        result = site.impl.call(env, t, boxed);
+      } else {
+        switch (site.mode) {
+          case PrimSite.LONG -> value = site.longImpl.call(env, t, view);
+          case PrimSite.SLOTS -> result = site.slotImpl.call(env, t, view);
+          default -> result = site.impl.call(env, t, view.boxInto(boxes(n)));
+        }
+      }
+    } catch (RuntimeException e) {
+      throw primitiveFault(t, at, site, e);
+    }
+    if (site.mode == PrimSite.LONG && !reference) {
+      return afterLong(t, site, sp, value);
+    }
+    return afterPrimitive(t, site, at, sp, result);
+  }
+
+  /**
+   * Before a primitive's call (its arguments from {@code sp} on): stores where the task is, for
+   * call stacks and for resuming after the call, points the arguments' view at them and, on the
+   * plain path, gives the call to the trace if it records the primitive.
+   */
+  Args enterPrimitive(Task t, DesignTrace trace, PrimSite site, int nextPc, int sp) {
+    this.pc = nextPc;
+    this.sp = sp;
+    primitive = site.name;
+    Args view = this.args;
+    view.set(site.argKinds, lv, rv, sp);
+    if (trace != null && !reference && env.traces(site.primitive)) {
+      trace.primitive(t, site.primitive, view, site.location);
+    }
+    return view;
+  }
+
+  /** The fault a primitive's exception becomes (a design fault passes through). */
+  DesignFault primitiveFault(Task t, int at, PrimSite site, RuntimeException e) {
+    if (e instanceof DesignFault f) {
+      return f;
+    }
+    return fault(t, fn, at, site.name + ": " + message(e), e);
+  }
+
+  /** After a long impl's call: pushes its value; the stack pointer, or -1 when suspended. */
+  int afterLong(Task t, PrimSite site, int sp, long value) {
+    clearArguments(site, sp);
+    lv[sp++] = site.returnKind == PrimSite.BOOL ? (value != 0 ? 1 : 0) : value;
+    if (t.state() != Task.State.RUNNING) {
+      this.sp = sp;
+      return -1;
+    }
+    return sp;
+  }
+
+  /**
+   * After a slot or boxed impl's call: pushes its value (or, for {@link Primitive#RESULT}, the
+   * task's result register, read now or when the task next runs); the stack pointer, or -1 when
+   * suspended.
+   */
+  int afterPrimitive(Task t, PrimSite site, int at, int sp, Object result) {
+    clearArguments(site, sp);
+    if (!site.returnsVoid) {
+      if (result == Primitive.RESULT) {
+        if (site.returnKind == PrimSite.REF) {
+          throw fault(t, fn, at, site.primitive.name() + " returned RESULT, but the"
+              + " result register holds an int, not a " + site.primitive.returns(), null);
+        }
+        if (t.state() != Task.State.RUNNING) {
+          pending = site.returnKind == PrimSite.BOOL ? PENDING_BOOL : PENDING_INT;
+          return -1;
+        }
+        long r = t.result();
+        lv[sp++] = site.returnKind == PrimSite.BOOL ? (r != 0 ? 1 : 0) : r;
+      } else {
+        sp = push(t, fn, at, sp, site.returnKind, result, site.primitive.name());
+      }
+    }
+    if (t.state() != Task.State.RUNNING) {
+      this.sp = sp;
+      return -1;
+    }
+    return sp;
+  }
+
+  private void clearArguments(PrimSite site, int sp) {
+    Object[] rv = this.rv;
+    for (int i = 0, n = site.argKinds.length; i < n; i++) {
+      rv[sp + i] = null;
+    }
+  }
+
+  /** GETF: replaces the reference at {@code sp - 1} by its field; the stack pointer after. */
+  int getField(Task t, FunctionCode f, FieldAccess field, int at, int sp) {
+    Object o = rv[--sp];
+    rv[sp] = null;
+    if (o == null) {
+      throw nullField(t, f, at, field, "reading");
+    }
+    Object v = null;
+    boolean readsLong = field.readsLong();
+    try {
+      if (readsLong) {
+        lv[sp] = field.readLong(o, env);
+      } else {
+        v = field.read(o, env);
+      }
+    } catch (RuntimeException e) {
+      throw fieldFault(t, f, at, field, "reading", e);
+    }
+    if (readsLong) {
+      return sp + 1;
+    }
+    return push(t, f, at, sp, PrimSite.kindOf(field.type()), v, field.name());
+  }
+
+  /** The fault of a NULL dereference when {@code doing} ("reading", "assigning") a field. */
+  DesignFault nullField(Task t, FunctionCode f, int at, FieldAccess field, String doing) {
+    return fault(t, f, at, "NULL dereference: " + doing + " ->" + field.name() + " of a NULL "
+        + field.owner().declaration(), null);
+  }
+
+  /** The fault a field's exception becomes. */
+  DesignFault fieldFault(Task t, FunctionCode f, int at, FieldAccess field, String doing,
+      RuntimeException e) {
+    return fault(t, f, at, doing + " ->" + field.name() + ": " + message(e), e);
+  }
+
+  /** PUTF: pops a value (at {@code sp - 1}) and a reference, assigns the reference's field. */
+  void putField(Task t, FunctionCode f, FieldAccess field, int at, int sp) {
+    sp--;
+    Object v = popped(field.type(), lv, rv, sp);
+    Object o = rv[--sp];
+    rv[sp] = null;
+    if (o == null) {
+      throw nullField(t, f, at, field, "assigning");
+    }
+    try {
+      field.write(o, v);
+    } catch (RuntimeException e) {
+      throw fieldFault(t, f, at, field, "assigning", e);
+    }
+  }
+
+  /** GLOBAL: pushes the host global's value in this run; the stack pointer after. */
+  int global(Task t, FunctionCode f, HostGlobal g, int at, int sp) {
+    Object v;
+    try {
+      v = env.global(g);
+    } catch (RuntimeException e) {
+      throw fault(t, f, at, "reading " + g.name() + ": " + message(e), e);
+    }
+    return push(t, f, at, sp, PrimSite.kindOf(g.type()), v, g.name());
+  }
+
+  /** DGLOBAL: pushes the design's global; the stack pointer after. */
+  int designGlobal(Task t, FunctionCode f, DeclaredVar g, int at, int sp) {
+    Object v;
+    try {
+      v = g.get(env.designGlobals(g.slot() + 1), env);
+    } catch (RuntimeException e) {
+      throw fault(t, f, at, "reading " + g.name() + ": " + message(e), e);
+    }
+    return push(t, f, at, sp, PrimSite.kindOf(g.type()), v, g.name());
+  }
+
+  /** DPUTG: stores the value at {@code sp} (already popped) in the design's global. */
+  void putDesignGlobal(DeclaredVar g, int sp) {
+    env.designGlobals(g.slot() + 1)[g.slot()] = popped(g.type(), lv, rv, sp);
+  }
+
+  /**
+   * NEXT: advances the cursor in local {@code slot}; pushes its element of {@code kind}, or at
+   * its end leaves the stack as it is. Returns {@link #NEXT_END} at the end, with
+   * {@link #NEXT_SUSPENDED} when the task is suspended (pc and sp stored: the instruction after
+   * it, or {@code end}).
+   */
+  int next(Task t, FunctionCode f, int slot, byte kind, int end, int at, int sp, int bp) {
+    Cursor c = (Cursor) rv[bp + slot];
+    int pc = at + 4;
+    if (c == null) {
+      this.pc = pc;
+      throw fault(t, f, at, "NULL dereference: iterating a NULL cursor", null);
+    }
+    this.fn = f;
+    this.pc = pc;
+    this.sp = sp;
+    this.bp = bp;
+    primitive = null;
+    Object v;
+    try {
+      v = c.next(env, t);
+    } catch (DesignFault e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw fault(t, f, at, "advancing the cursor: " + message(e), e);
+    }
+    int r = 0;
+    if (v == null) {
+      pc = end;
+      r = NEXT_END;
+    } else {
+      sp = push(t, f, at, sp, kind, v, "cursor");
+    }
+    if (t.state() != Task.State.RUNNING) {
+      this.pc = pc;
+      this.sp = sp;
+      r |= NEXT_SUSPENDED;
+    }
+    return r;
+  }
+
+  /**
+   * WAITQ: sleeps on the wait queue popped from {@code sp}; true when the task is suspended (pc
+   * and sp stored).
+   */
+  boolean waitQueue(Task t, DesignTrace trace, FunctionCode f, String location, int at, int sp,
+      int bp) {
+    WaitQueue q = (WaitQueue) rv[sp];
+    rv[sp] = null;
+    this.fn = f;
+    this.pc = at + 2;
+    this.sp = sp;
+    this.bp = bp;
+    primitive = "wait_event";
+    if (q == null) {
+      throw fault(t, f, at, "wait_event(NULL): argument 1 is NULL", null);
+    }
+    if (trace != null) {
+      trace.primitive(t, "wait_event", new Object[] {q}, location);
+    }
+    try {
+      q.waitEvent(t, new SleepOnce());
+    } catch (RuntimeException e) {
+      throw fault(t, f, at, "wait_event: " + message(e), e);
+    }
+    return t.state() != Task.State.RUNNING;
+  }
+
+  DesignFault divisionFault(Task t, FunctionCode f, int at) {
+    return fault(t, f, at, "division by zero", null);
+  }
+
+  DesignFault loopFault(Task t, FunctionCode f, int at) {
+    return fault(t, f, at, "ran " + LOOP_LIMIT + " loop iterations without simulated"
+        + " time passing (a loop that never calls a primitive that takes time?)", null);
+  }
   /**
    * The array of {@code n} elements this task passes boxed arguments in, overwritten at its next
    * call: primitives read their arguments during the call and keep no array.
    */
-  private Object[] boxes(int n) {
+  Object[] boxes(int n) {
     if (n >= boxes.length) {
       boxes = Arrays.copyOf(boxes, n + 1);
     }

@@ -26,6 +26,8 @@ final class FunctionCode {
   int maxStack;
   /** The local slots that ever hold a reference (cleared when the function returns). */
   int[] refLocals;
+  /** The function compiled to bytecode, or null where it is interpreted. */
+  CompiledFunction compiled;
   /** {@link #siteAt} by instruction, filled as asked. */
   private String[] sites;
 

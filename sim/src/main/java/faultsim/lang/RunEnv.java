@@ -12,6 +12,11 @@ import umontreal.ssj.rng.RandomStream;
  */
 public final class RunEnv {
   private static final Object UNSET = new Object();
+  /**
+   * The system property that, set to {@code true}, makes runs interpret every design function
+   * instead of running the bytecode compiled from it ({@code faultsim --interpret}).
+   */
+  public static final String INTERPRET_PROPERTY = "faultsim.interpret";
 
   private final RandomStream stream;
   private DesignTrace trace;
@@ -25,6 +30,7 @@ public final class RunEnv {
   private Locks locks;
   private CompiledDesign design;
   private boolean referencePath;
+  private boolean interprets = Boolean.getBoolean(INTERPRET_PROPERTY);
 
   /** @param stream the stream {@code cpu(dist)} and the dist constructors sample from */
   public RunEnv(RandomStream stream) {
@@ -135,6 +141,21 @@ public final class RunEnv {
 
   boolean referencePath() {
     return referencePath;
+  }
+
+  /**
+   * Makes the interpreters created from now on interpret every design function ({@code true}),
+   * or run the functions compiled to bytecode as such ({@code false}, the default unless the
+   * {@value #INTERPRET_PROPERTY} system property is {@code true}). Both give the same results;
+   * the interpreter is the reference.
+   */
+  public void setInterprets(boolean interprets) {
+    this.interprets = interprets;
+  }
+
+  /** Whether design functions are interpreted even when compiled to bytecode. */
+  public boolean interprets() {
+    return interprets;
   }
 
   /** Sets the design the run executes. */

@@ -25,7 +25,8 @@ import umontreal.ssj.rng.MRG32k3a;
  * array, every impl called on the array, the trace given a copy and asked at every call): the
  * same trace lines at the same simulated times, the same values returned, the same end time.
  * Two tasks on two cores run the program on one shared box, so locks contend and trylocks fail.
- * The trace leaves out a random set of primitives and may not want return values.
+ * The trace leaves out a random set of primitives and may not want return values. The functions
+ * compiled to bytecode give the same as the interpreter, faults included.
  */
 final class InterpreterPathProperties {
   /** A generated design and what the trace leaves out. */
@@ -42,6 +43,10 @@ final class InterpreterPathProperties {
         Arbitraries.of(TRACEABLE).set().ofMaxSize(5), Arbitraries.of(true, false))
         .as((h, m1, m2, untraced, ret) -> new Program("""
             design gen;
+            int leaf(struct box *b, int y) {
+                cpu(y & 511);
+                return y * 3 + b->serial;
+            }
             int helper(struct box *b, int x) {
             %s    return x;
             }
@@ -72,7 +77,19 @@ final class InterpreterPathProperties {
             + "; mutex_unlock(&b->lock); } else { x = x - 1; }\n")),
         Tuple.of(1, small.map(n -> "    for i in range(0, " + n + ") { x = x ^ (i << 17); }\n")),
         Tuple.of(1, c.map(k -> "    x = x + tag(pick(b, x), " + k + ");\n")),
-        Tuple.of(1, Arbitraries.just("    b->value = b->value + x; x = x + b->value;\n"))));
+        Tuple.of(1, Arbitraries.just("    b->value = b->value + x; x = x + b->value;\n")),
+        Tuple.of(1, c.map(k -> "    x = x + leaf(b, x & " + k + ") - 1;\n")),
+        Tuple.of(1, Arbitraries.just("    for e in chain(b) { x = x + e->serial; }\n")),
+        // Divisions, and faults, each in a few cases only so that most programs run to their
+        // end: division by zero (1 in 32), a NULL dereference (1 in 16), a loop that takes no
+        // time (1 in 64).
+        Tuple.of(1, small.map(n -> "    x = x + 1000000 / ((x & 3) + " + n + ");\n")),
+        Tuple.of(1, Arbitraries.just("    if ((x & 31) == 7) { x = x / (x & 8); }\n")),
+        Tuple.of(1, Arbitraries.just("    if ((x & 15) == 3) { x = x + b->next->id; }\n")),
+        Tuple.of(1, c.map(k -> "    while (x > " + k + " && x < " + (k + 3000)
+            + ") { x = x - 1; }\n")),
+        Tuple.of(1, Arbitraries.just(
+            "    if ((x & 63) == 5) { while (x != 0) { x = x | 1; } }\n"))));
     if (depth > 0) {
       Arbitrary<String> inner = Arbitraries.lazy(() -> statements(depth - 1));
       choices.add(Tuple.of(2, Combinators.combine(inner, inner).as((a, b) ->
@@ -98,6 +115,7 @@ final class InterpreterPathProperties {
       t.busy(a.i(1) & 63);
       return a.ref(0);
     }).add();
+    h.intField(box, "serial", o -> ((Box) o).value * 3 + ((Box) o).id);
     h.primitive("tag").params(box, Type.INT).returns(Type.INT)
         .implLong((env, t, a) -> ((Box) a.ref(0)).id * 1000 + a.i(1)).add();
     return h;
@@ -105,26 +123,85 @@ final class InterpreterPathProperties {
 
   /** What a run gave: the trace, the values returned, the end time, the box's value. */
   record Outcome(List<String> trace, List<Object> results, long endNs, long boxValue,
-      int recordsAsked) {}
+      int recordsAsked, String fault) {}
 
   @Property(tries = 120)
   void fastPathEqualsReferencePath(@ForAll("programs") Program p) throws Exception {
     CompiledDesign d = DesignLibrary.compile("gen.design", p.text(), null, host());
-    Outcome reference = run(d, p, true);
-    Outcome fast = run(d, p, false);
+    Outcome reference = run(d, p, true, true, false);
+    Outcome fast = run(d, p, false, true, false);
     assertThat(fast.trace()).isEqualTo(reference.trace());
     assertThat(fast.results()).isEqualTo(reference.results());
     assertThat(fast.endNs()).isEqualTo(reference.endNs());
     assertThat(fast.boxValue()).isEqualTo(reference.boxValue());
+    assertThat(fast.fault()).isEqualTo(reference.fault());
     // The fast path asks the trace about each primitive once per run (of the 12 the generator
     // uses; at most 13 with cpu's two overloads), the reference path at every call.
     assertThat(fast.recordsAsked()).isLessThanOrEqualTo(TRACEABLE.size() + 1);
   }
 
-  private static Outcome run(CompiledDesign d, Program p, boolean reference) {
+  /**
+   * The functions compiled to bytecode run the same as the interpreter runs them, on its plain
+   * path and with a perturbation delaying primitive calls (as {@code hunt} does): the same trace
+   * lines, values, end time and box, and the same design fault, message, location and design
+   * call stack, when the program faults.
+   */
+  @Property(tries = 100)
+  void compiledEqualsInterpreted(@ForAll("programs") Program p) throws Exception {
+    CompiledDesign d = DesignLibrary.compile("gen.design", p.text(), null, host());
+    assertThat(d.interpretedFunctions()).isEmpty();
+    for (boolean perturbed : new boolean[] {false, true}) {
+      Outcome interpreted = run(d, p, false, true, perturbed);
+      Outcome compiled = run(d, p, false, false, perturbed);
+      assertThat(compiled.trace()).isEqualTo(interpreted.trace());
+      assertThat(compiled.results()).isEqualTo(interpreted.results());
+      assertThat(compiled.endNs()).isEqualTo(interpreted.endNs());
+      assertThat(compiled.boxValue()).isEqualTo(interpreted.boxValue());
+      assertThat(compiled.fault()).isEqualTo(interpreted.fault());
+    }
+    // The compiled code on the reference path calls every primitive the reference way.
+    Outcome reference = run(d, p, true, true, false);
+    Outcome compiledReference = run(d, p, true, false, false);
+    assertThat(compiledReference.trace()).isEqualTo(reference.trace());
+    assertThat(compiledReference.endNs()).isEqualTo(reference.endNs());
+    assertThat(compiledReference.fault()).isEqualTo(reference.fault());
+  }
+
+  /**
+   * Delays every third primitive call of a task by an amount set by its ordinal, the call's
+   * first integer argument and the primitive's name: deterministic, so both runs get the same
+   * delays if they make the same calls with the same arguments.
+   */
+  private static final class Delays implements Perturbation {
+    @Override
+    public long delayNs(Task t, long ordinal, String primitive) {
+      return 0;
+    }
+
+    @Override
+    public boolean observesArguments() {
+      return true;
+    }
+
+    @Override
+    public long delayNs(Task t, long ordinal, String primitive, Object[] args) {
+      if (ordinal % 3 != 0) {
+        return 0;
+      }
+      long first = args.length > 0 && args[0] instanceof Long l ? l : 0;
+      return (ordinal * 37 + (first & 255) + primitive.length()) % 700;
+    }
+  }
+
+  private static Outcome run(CompiledDesign d, Program p, boolean reference, boolean interprets,
+      boolean perturbed) {
     Scenario s = new Scenario(MachineSpec.of(2));
     RunEnv env = new RunEnv(new MRG32k3a());
     env.setReferencePath(reference);
+    env.setInterprets(interprets);
+    if (perturbed) {
+      env.setPerturbation(new Delays());
+    }
     env.setLocks(s.locks());
     Log log = new Log(p.untraced(), p.returnValues());
     env.setTrace(log);
@@ -135,10 +212,15 @@ final class InterpreterPathProperties {
         () -> new Object[] {box, 0x20000L}, 50, 2);
     s.machine().spawn("A", a, 0);
     s.machine().spawn("B", b, 0);
-    s.engine().runUntil(Scenario.END_NS);
+    String fault = null;
+    try {
+      s.engine().runUntil(Scenario.END_NS);
+    } catch (DesignFault e) {
+      fault = e.location() + " " + e.getMessage();
+    }
     List<Object> results = new ArrayList<>(a.results());
     results.addAll(b.results());
-    return new Outcome(log.lines, results, s.engine().now(), box.value, log.asked);
+    return new Outcome(log.lines, results, s.engine().now(), box.value, log.asked, fault);
   }
 
   /**
