@@ -184,12 +184,12 @@ final class InterpreterPathProperties {
     }
 
     @Override
-    public long delayNs(Task t, long ordinal, String primitive, Object[] args) {
+    public long delayNs(Task t, long ordinal, Primitive primitive, Object[] args) {
       if (ordinal % 3 != 0) {
         return 0;
       }
       long first = args.length > 0 && args[0] instanceof Long l ? l : 0;
-      return (ordinal * 37 + (first & 255) + primitive.length()) % 700;
+      return (ordinal * 37 + (first & 255) + primitive.name().length()) % 700;
     }
   }
 
