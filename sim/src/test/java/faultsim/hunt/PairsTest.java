@@ -26,7 +26,7 @@ class PairsTest {
 
   private static Pairs.Rec rec(String task, long ordinal, String primitive, long t,
       Access touch, int taskIndex) {
-    return new Pairs.Rec(task, ordinal, primitive, t, List.of(touch), taskIndex);
+    return new Pairs.Rec(task, ordinal, primitive, t, List.of(touch), taskIndex, 0, new int[0]);
   }
 
   @Test
