@@ -21,7 +21,10 @@ import java.util.TreeMap;
  * it, so the run up to the delayed call is the recorded one and the delay is computed from the
  * recorded times: the earlier task waits until just after the later call (or after one of the
  * calls its task makes next, landing inside what that task does after it: its critical
- * section, the read it issues).
+ * section, the read it issues), or past the later task's last step on each kind of state the
+ * earlier one goes on to use ({@link Plan#follows}). A pair is kept only if the later task
+ * can get there while the earlier one waits, holding none of its locks ({@link
+ * Plan#unblocked}).
  */
 final class Pairs {
   private Pairs() {}
