@@ -1,9 +1,12 @@
 package faultsim.hunt;
 
 import faultsim.lang.Primitive;
+import faultsim.machine.LockInstance;
+import faultsim.machine.HeldLock;
 import faultsim.machine.Task;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -18,7 +21,10 @@ import java.util.TreeMap;
  * it, so the run up to the delayed call is the recorded one and the delay is computed from the
  * recorded times: the earlier task waits until just after the later call (or after one of the
  * calls its task makes next, landing inside what that task does after it: its critical
- * section, the read it issues).
+ * section, the read it issues), or past the later task's last step on each kind of state the
+ * earlier one goes on to use ({@link Plan#follows}). A pair is kept only if the later task
+ * can get there while the earlier one waits, holding none of its locks ({@link
+ * Plan#unblocked}).
  */
 final class Pairs {
   private Pairs() {}
@@ -41,15 +47,22 @@ final class Pairs {
   /** The chance a schedule forces the order of two lock acquisitions rather than two accesses. */
   static final double LOCK_SHARE = 0.2;
 
-  /** One point of the recorded run. */
+  /**
+   * One point of the recorded run: its task, the task's point number, primitive and time, what
+   * it touches, its place among the task's points, the task's operation count then, and the
+   * locks the task holds as it makes the call ({@link Observed#held}).
+   */
   record Rec(String task, long ordinal, String primitive, long timeNs, List<Access> touches,
-      int taskIndex) {}
+      int taskIndex, long op, int[] held) {}
+
+  private static final int[] NONE = new int[0];
 
   /** Records every point of an unperturbed run: its task, time and what it touches. */
   static final class Observed extends Perturbations.Recording {
     private final Access.Ids ids = new Access.Ids();
     private final List<Rec> recs = new ArrayList<>();
     private final Map<String, List<Integer>> byTask = new TreeMap<>();
+    private final Map<LockInstance, Integer> locks = new IdentityHashMap<>();
 
     @Override
     public boolean observesArguments() {
@@ -62,7 +75,24 @@ final class Pairs {
       List<Integer> mine = byTask.computeIfAbsent(t.name(), k -> new ArrayList<>());
       mine.add(recs.size());
       recs.add(new Rec(t.name(), ordinal, primitive.name(), t.machine().engine().now(), touches,
-          mine.size() - 1));
+          mine.size() - 1, t.operations(), held(t)));
+    }
+
+    /**
+     * The locks {@code t} holds, each numbered by first appearance, times two, plus one when
+     * held for write.
+     */
+    private int[] held(Task t) {
+      int n = t.heldCount();
+      if (n == 0) {
+        return NONE;
+      }
+      int[] out = new int[n];
+      for (int i = 0; i < n; i++) {
+        HeldLock h = t.heldAt(i);
+        out[i] = locks.computeIfAbsent(h.lock(), k -> locks.size()) * 2 + (h.write() ? 1 : 0);
+      }
+      return out;
     }
 
     @Override
@@ -223,8 +253,13 @@ final class Pairs {
       }
     }
 
+    /**
+     * Adds the pair to its group unless the later task cannot get past the delayed call at all
+     * ({@link #unblocked} at landing 0: a later landing asks more of it), so that a kind of
+     * meeting whose order the locks fix takes no schedule.
+     */
     private void add(Map<String, List<Pair>> groups, int early, int late) {
-      if (early == late) {
+      if (early == late || !unblocked(new Pair(early, late), 0)) {
         return;
       }
       String key = recs.get(early).primitive() + ">" + recs.get(late).primitive();
@@ -272,13 +307,10 @@ final class Pairs {
       }
       for (int tries = 0; tries < TRIES; tries++) {
         Pair pair = g.get(rnd.nextInt(g.size()));
-        List<Point> fit = new ArrayList<>();
-        for (int j : landings(pair)) {
-          Point p = delay(pair, j);
-          if (p.delayNs() <= maxDelayNs) {
-            fit.add(p);
-          }
-        }
+        List<Point> near = fitting(pair, landings(pair), maxDelayNs);
+        List<Point> far = fitting(pair, follows(pair), maxDelayNs);
+        // The near landings and the far ones get even shares, however many of each there are.
+        List<Point> fit = far.isEmpty() || (!near.isEmpty() && rnd.nextBoolean()) ? near : far;
         if (!fit.isEmpty()) {
           return fit.get(rnd.nextInt(fit.size()));
         }
@@ -286,10 +318,22 @@ final class Pairs {
       return null;
     }
 
+    /** The delays of {@code pair} to the landings {@code js} that fit: short, unblocked. */
+    private List<Point> fitting(Pair pair, List<Integer> js, long maxDelayNs) {
+      List<Point> fit = new ArrayList<>();
+      for (int j : js) {
+        Point p = delay(pair, j);
+        if (p.delayNs() <= maxDelayNs && unblocked(pair, j)) {
+          fit.add(p);
+        }
+      }
+      return fit;
+    }
+
     /**
      * How far past the later call of {@code pair} the earlier may land, in calls of the later
-     * task: 0, and each of its next calls (up to {@link #LANDINGS} - 1 of them within {@link
-     * #HORIZON}) that touches state the later call touches.
+     * task, near the later call: 0, and each of its next calls (up to {@link #LANDINGS} - 1 of
+     * them within {@link #HORIZON}) that touches state the later call touches.
      */
     List<Integer> landings(Pair pair) {
       Rec l = recs.get(pair.late());
@@ -298,17 +342,104 @@ final class Pairs {
       for (int j = 1; j <= HORIZON && l.taskIndex() + j < theirs.size()
           && out.size() < LANDINGS; j++) {
         Rec n = recs.get(theirs.get(l.taskIndex() + j));
-        if (touchesSame(l, n)) {
+        if (touches(l.touches(), n.touches())) {
           out.add(j);
         }
       }
       return out;
     }
 
-    private static boolean touchesSame(Rec a, Rec b) {
-      for (Access x : a.touches()) {
-        for (Access y : b.touches()) {
+    /**
+     * Landings past the later task's whole effect on what the earlier task goes on to use, in
+     * calls past the later call, in order, none of them one of {@link #landings}: for each kind
+     * of state ({@link Access.Space}) the earlier task touches from the delayed call to the end
+     * of its operation (within {@link #HORIZON} of its calls), the later task's last call of
+     * the operation it is in at the later call that touches that state. A removal is often
+     * undone by its remover's own later steps before the access forced ahead of it can show
+     * anything: a truncation unmaps the range again after taking the page cache away, so a
+     * fault let in just after the page-cache removal still has its PTE zapped, and only one
+     * let in after the second unmap (and before the truncation ends) leaves a PTE behind. Such
+     * a bug has more than one ordering constraint (its depth in PCT's terms, Burckhardt et al.
+     * ASPLOS 2010: the lookup after the removal, and the mapping after the unmap), where
+     * Razzer's and Snowboard's forced order meets the first only; landing after the remover's
+     * last step on each kind of state the access goes on to use meets the others with the same
+     * single delay. Which kind's last step matters depends on the state the failure shows in
+     * (the page cache, a PTE, the blocks), so each kind gives its own landing.
+     */
+    List<Integer> follows(Pair pair) {
+      Rec e = recs.get(pair.early());
+      Rec l = recs.get(pair.late());
+      List<Integer> mine = byTask.get(e.task());
+      List<Access> next = new ArrayList<>();
+      for (int j = 0; j < HORIZON && e.taskIndex() + j < mine.size(); j++) {
+        Rec n = recs.get(mine.get(e.taskIndex() + j));
+        if (n.op() != e.op()) {
+          break;
+        }
+        next.addAll(n.touches());
+      }
+      Map<Access.Space, Integer> last = new java.util.EnumMap<>(Access.Space.class);
+      List<Integer> theirs = byTask.get(l.task());
+      for (int j = 1; l.taskIndex() + j < theirs.size(); j++) {
+        Rec n = recs.get(theirs.get(l.taskIndex() + j));
+        if (n.op() != l.op()) {
+          break;
+        }
+        for (Access x : n.touches()) {
+          for (Access y : next) {
+            if (x.overlaps(y)) {
+              last.put(x.space(), j);
+            }
+          }
+        }
+      }
+      List<Integer> near = landings(pair);
+      return last.values().stream().filter(j -> !near.contains(j)).distinct().sorted().toList();
+    }
+
+    private static boolean touches(List<Access> a, List<Access> b) {
+      for (Access x : a) {
+        for (Access y : b) {
           if (x.overlaps(y)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether the later task of {@code pair} can get to landing {@code j} while the earlier one
+     * is held up: none of its calls from the delayed call's time to the landing is made holding
+     * a lock the earlier task holds at the delayed call, in a mode that excludes the earlier
+     * task's (one of the two for write). Where it is, the later task waits out the delay at
+     * that lock and nothing is reordered (a fault delayed under the PTL, in the middle of its
+     * batch, holds off the truncate's unmap). A forced order must be feasible under the
+     * program's synchronization: RaceFuzzer, Sen PLDI 2008, only pauses a thread at a racing
+     * access not protected by a lock the other needs, and CTrigger, Park et al. ASPLOS 2009,
+     * prunes the interleavings the locks make infeasible before trying any.
+     */
+    boolean unblocked(Pair pair, int j) {
+      Rec e = recs.get(pair.early());
+      if (e.held().length == 0) {
+        return true;
+      }
+      Rec l = recs.get(pair.late());
+      List<Integer> theirs = byTask.get(l.task());
+      int to = Math.min(theirs.size() - 1, l.taskIndex() + j);
+      for (int i = to; i >= 0 && (i >= l.taskIndex()
+          || recs.get(theirs.get(i)).timeNs() > e.timeNs()); i--) {
+        if (excludes(e.held(), recs.get(theirs.get(i)).held())) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static boolean excludes(int[] a, int[] b) {
+      for (int x : a) {
+        for (int y : b) {
+          if (x >> 1 == y >> 1 && ((x | y) & 1) != 0) {
             return true;
           }
         }

@@ -26,7 +26,7 @@ class PairsTest {
 
   private static Pairs.Rec rec(String task, long ordinal, String primitive, long t,
       Access touch, int taskIndex) {
-    return new Pairs.Rec(task, ordinal, primitive, t, List.of(touch), taskIndex);
+    return new Pairs.Rec(task, ordinal, primitive, t, List.of(touch), taskIndex, 0, new int[0]);
   }
 
   @Test
@@ -87,6 +87,72 @@ class PairsTest {
     Pairs.Plan p = Pairs.Plan.of(recs, byTask);
     assertEquals(0, p.size());
     assertEquals(null, p.draw(new java.util.SplittableRandom(1), 0, 0, Long.MAX_VALUE));
+  }
+
+  /**
+   * A truncate (op 0) unmaps PTEs 0..16 at t = 80 under the PTL (lock 0), removes the folio at
+   * index 5 at 100, unmaps again under the PTL at 200 and frees blocks 0..16 at 300; its next
+   * truncate (op 1) unmaps again at 400. A fault trylocked index 5 at 50 holding {@code held}
+   * and set the PTE for it at 60. Held locks as {@link Pairs.Rec#held} writes them: lock 0 for
+   * write is 1, shared 0; the truncate's unmaps hold it as {@code ptl} says.
+   */
+  private static Pairs.Plan truncateAndFault(int[] held, int[] ptl) {
+    Access pte = new Access(Access.Space.PTE, 1, 0, 16, true);
+    // In simulation order, as a recording is.
+    List<Pairs.Rec> recs = List.of(
+        new Pairs.Rec("reader/0", 7, "folio_trylock", 50,
+            List.of(new Access(Access.Space.PAGE, 0, 5, 6, false)), 0, 0, held),
+        new Pairs.Rec("reader/0", 8, "set_pte_at", 60,
+            List.of(new Access(Access.Space.PTE, 1, 5, 6, false),
+                new Access(Access.Space.PAGE, 0, 5, 6, false)), 1, 0, held),
+        new Pairs.Rec("truncate", 1, "zap_pte_range", 80, List.of(pte), 0, 0, ptl),
+        new Pairs.Rec("truncate", 2, "__filemap_remove_folio", 100,
+            List.of(new Access(Access.Space.PAGE, 0, 5, 6, true)), 1, 0, new int[0]),
+        new Pairs.Rec("truncate", 3, "zap_pte_range", 200, List.of(pte), 2, 0, ptl),
+        new Pairs.Rec("truncate", 4, "free_blocks", 300,
+            List.of(new Access(Access.Space.PAGE, 0, 0, 16, true)), 3, 0, new int[0]),
+        new Pairs.Rec("truncate", 5, "zap_pte_range", 400, List.of(pte), 4, 1, ptl));
+    Map<String, List<Integer>> byTask = new TreeMap<>();
+    byTask.put("reader/0", List.of(0, 1));
+    byTask.put("truncate", List.of(2, 3, 4, 5, 6));
+    return Pairs.Plan.of(recs, byTask);
+  }
+
+  @Test
+  void aTrylockForcedPastARemovalAlsoLandsPastTheRemoversLastStepOnEachStateItGoesOnToUse() {
+    // The trylock (index 5, holding nothing) paired with the removal of index 5, a window
+    // pair: the truncate frees index 5's blocks after. Near landings: the removal itself (0)
+    // and the truncate's next call on index 5, free_blocks (2). The fault goes on to use index
+    // 5 (page cache) and the PTE at 5: the truncate's last call of its operation on each is
+    // free_blocks (2, already a near landing) and the second unmap (1); the unmap of the next
+    // truncate (op 1) is past the operation. Landing 1 delays the trylock to 200 - 50 + 1.
+    Pairs.Plan p = truncateAndFault(new int[0], new int[] {1});
+    List<Pairs.Pair> w = p.windowGroups.get("folio_trylock>__filemap_remove_folio");
+    assertEquals(List.of(new Pairs.Pair(0, 3)), w, p.windowGroups.keySet().toString());
+    assertEquals(List.of(0, 2), p.landings(w.get(0)));
+    assertEquals(List.of(1), p.follows(w.get(0)));
+    assertEquals(new Point("reader/0", 7, "folio_trylock", 151), p.delay(w.get(0), 1));
+  }
+
+  @Test
+  void aCallMadeUnderALockTheOtherTaskTakesBeforeTheLandingIsNotPaired() {
+    // The trylock made under the PTL (lock 0 for write): the truncate's first unmap, at 80,
+    // between the trylock (50) and the removal (100), is made under the same PTL and would
+    // wait for the delayed fault, so the removal cannot overtake it: no pair. Both holding
+    // it shared exclude nothing: the pair is back.
+    Pairs.Plan p = truncateAndFault(new int[] {1}, new int[] {1});
+    assertFalse(p.windowGroups.containsKey("folio_trylock>__filemap_remove_folio"));
+    assertFalse(p.accessGroups.containsKey("folio_trylock>__filemap_remove_folio"));
+    Pairs.Plan shared = truncateAndFault(new int[] {0}, new int[] {0});
+    Pairs.Pair pair = new Pairs.Pair(0, 3);
+    assertTrue(shared.windowGroups.get("folio_trylock>__filemap_remove_folio").contains(pair));
+    assertTrue(shared.unblocked(pair, 2));
+    // Write holds on both sides: every landing is past the first unmap.
+    assertFalse(p.unblocked(pair, 0));
+    assertFalse(p.unblocked(pair, 2));
+    // Shared by the fault, written by the truncate: excluded too.
+    assertFalse(truncateAndFault(new int[] {0}, new int[] {1}).windowGroups
+        .containsKey("folio_trylock>__filemap_remove_folio"));
   }
 
   private static Hunt.DesignResult hunt(Path file, List<String> sets, String design,
