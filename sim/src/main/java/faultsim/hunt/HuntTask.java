@@ -16,7 +16,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -96,7 +95,7 @@ public final class HuntTask implements PoolTask {
         out.writeLong(points);
         out.writeInt(perTask.size());
         for (Map.Entry<String, Long> e : perTask.entrySet()) {
-          string(out, e.getKey());
+          ResultCodec.string(out, e.getKey());
           out.writeLong(e.getValue());
         }
         writePoints(out, applied);
@@ -110,18 +109,18 @@ public final class HuntTask implements PoolTask {
     /** The outcome {@code bytes} encode; IllegalArgumentException if they are malformed. */
     public static Outcome decode(byte[] bytes) {
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-        byte[] r = new byte[count(in)];
+        byte[] r = new byte[ResultCodec.count(in)];
         in.readFully(r);
         ReplicationResult run = ResultCodec.decode(r);
         long points = in.readLong();
         Map<String, Long> perTask = new TreeMap<>();
-        for (int i = count(in); i > 0; i--) {
-          String t = string(in);
+        for (int i = ResultCodec.count(in); i > 0; i--) {
+          String t = ResultCodec.string(in);
           perTask.put(t, in.readLong());
         }
         List<Point> applied = readPoints(in);
         List<List<Point>> draws = new ArrayList<>();
-        for (int i = count(in); i > 0; i--) {
+        for (int i = ResultCodec.count(in); i > 0; i--) {
           draws.add(readPoints(in));
         }
         if (in.read() != -1) {
@@ -287,14 +286,14 @@ public final class HuntTask implements PoolTask {
   /** The task as bytes, for the wire: hunt, workload, overrides, design, replication, delays. */
   public byte[] encode() {
     return bytes(out -> {
-      string(out, hunt);
-      string(out, fileName);
-      string(out, workloadText);
+      ResultCodec.string(out, hunt);
+      ResultCodec.string(out, fileName);
+      ResultCodec.string(out, workloadText);
       out.writeInt(sets.size());
       for (String s : sets) {
-        string(out, s);
+        ResultCodec.string(out, s);
       }
-      string(out, design);
+      ResultCodec.string(out, design);
       out.writeInt(replication);
       if (delays instanceof Count) {
         out.writeByte(0);
@@ -302,7 +301,7 @@ public final class HuntTask implements PoolTask {
         out.writeByte(1);
         out.writeInt(a.delays().size());
         for (Map.Entry<String, Map<Long, Long>> e : a.delays().entrySet()) {
-          string(out, e.getKey());
+          ResultCodec.string(out, e.getKey());
           out.writeInt(e.getValue().size());
           for (Map.Entry<Long, Long> d : e.getValue().entrySet()) {
             out.writeLong(d.getKey());
@@ -330,23 +329,23 @@ public final class HuntTask implements PoolTask {
   /** The task {@code bytes} encode; IllegalArgumentException if they are malformed. */
   public static HuntTask decode(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      String hunt = string(in);
-      String fileName = string(in);
-      String text = string(in);
+      String hunt = ResultCodec.string(in);
+      String fileName = ResultCodec.string(in);
+      String text = ResultCodec.string(in);
       List<String> sets = new ArrayList<>();
-      for (int i = count(in); i > 0; i--) {
-        sets.add(string(in));
+      for (int i = ResultCodec.count(in); i > 0; i--) {
+        sets.add(ResultCodec.string(in));
       }
-      String design = string(in);
+      String design = ResultCodec.string(in);
       int replication = in.readInt();
       int kind = in.readUnsignedByte();
       Delays delays = switch (kind) {
         case 0 -> new Count();
         case 1 -> {
           Map<String, Map<Long, Long>> at = new TreeMap<>();
-          for (int i = count(in); i > 0; i--) {
-            Map<Long, Long> mine = at.computeIfAbsent(string(in), k -> new TreeMap<>());
-            for (int k = count(in); k > 0; k--) {
+          for (int i = ResultCodec.count(in); i > 0; i--) {
+            Map<Long, Long> mine = at.computeIfAbsent(ResultCodec.string(in), k -> new TreeMap<>());
+            for (int k = ResultCodec.count(in); k > 0; k--) {
               long ordinal = in.readLong();
               mine.put(ordinal, in.readLong());
             }
@@ -390,42 +389,21 @@ public final class HuntTask implements PoolTask {
   private static void writePoints(DataOutputStream out, List<Point> points) throws IOException {
     out.writeInt(points.size());
     for (Point p : points) {
-      string(out, p.task());
+      ResultCodec.string(out, p.task());
       out.writeLong(p.ordinal());
-      string(out, p.primitive());
+      ResultCodec.string(out, p.primitive());
       out.writeLong(p.delayNs());
     }
   }
 
   private static List<Point> readPoints(DataInputStream in) throws IOException {
     List<Point> out = new ArrayList<>();
-    for (int i = count(in); i > 0; i--) {
-      String task = string(in);
+    for (int i = ResultCodec.count(in); i > 0; i--) {
+      String task = ResultCodec.string(in);
       long ordinal = in.readLong();
-      String primitive = string(in);
+      String primitive = ResultCodec.string(in);
       out.add(new Point(task, ordinal, primitive, in.readLong()));
     }
     return out;
-  }
-
-  private static void string(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  private static String string(DataInputStream in) throws IOException {
-    byte[] b = new byte[count(in)];
-    in.readFully(b);
-    return new String(b, StandardCharsets.UTF_8);
-  }
-
-  private static int count(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    if (n < 0 || n > in.available()) {
-      throw new IllegalArgumentException("length " + n + " does not fit in the "
-          + in.available() + " bytes left");
-    }
-    return n;
   }
 }

@@ -262,19 +262,25 @@ public final class ResultCodec {
     return h;
   }
 
-  private static void string(DataOutputStream out, String s) throws IOException {
+  /** Writes {@code s} as its UTF-8 length and bytes (the codec's strings, and hunt tasks'). */
+  public static void string(DataOutputStream out, String s) throws IOException {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     out.writeInt(b.length);
     out.write(b);
   }
 
-  private static String string(DataInputStream in) throws IOException {
+  /** Reads a string {@link #string(DataOutputStream, String)} wrote. */
+  public static String string(DataInputStream in) throws IOException {
     byte[] b = new byte[count(in)];
     in.readFully(b);
     return new String(b, StandardCharsets.UTF_8);
   }
 
-  private static int count(DataInputStream in) throws IOException {
+  /**
+   * Reads a length or count, refused when it is negative or larger than the bytes left (so a
+   * corrupt input cannot make a huge allocation).
+   */
+  public static int count(DataInputStream in) throws IOException {
     int n = in.readInt();
     if (n < 0 || n > in.available()) {
       throw new IllegalArgumentException("length " + n + " does not fit in the "
