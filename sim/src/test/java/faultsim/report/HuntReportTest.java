@@ -102,17 +102,7 @@ final class HuntReportTest {
         "<mark>&lt;&lt; ", "<p class=\"culprit\">culprit: task ",
         "./faultsim replay reports/dax-fault-vs-punch-hunt/hunt/dax_isize_recheck-stale_data"
             + ".schedule", "<a href=\"hunt/dax_isize_recheck-stale_data.schedule\">");
-    Matcher refs = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(html);
-    int n = 0;
-    while (refs.find()) {
-      String ref = refs.group(1);
-      if (ref.startsWith("#")) {
-        assertThat(html).as("anchor target").contains("id=\"" + ref.substring(1) + "\"");
-      } else {
-        assertThat(dir.resolve(ref)).as("link target").exists();
-      }
-      n++;
-    }
+    int n = ReportLinks.checkAll(html, dir);
     assertThat(n).isEqualTo(3);
   }
 

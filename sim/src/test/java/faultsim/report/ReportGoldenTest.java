@@ -122,17 +122,7 @@ final class ReportGoldenTest {
 
     String html = Files.readString(dir.resolve("index.html"), StandardCharsets.UTF_8);
     assertThat(html).doesNotContain("<script", "http://", "https://", "2026-01-01");
-    Matcher refs = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(html);
-    int n = 0;
-    while (refs.find()) {
-      String ref = refs.group(1);
-      if (ref.startsWith("#")) {
-        assertThat(html).as("anchor target").contains("id=\"" + ref.substring(1) + "\"");
-      } else {
-        assertThat(dir.resolve(ref)).as("link target").exists();
-      }
-      n++;
-    }
+    int n = ReportLinks.checkAll(html, dir);
     assertThat(n).isGreaterThan(10);
     assertThat(Files.readString(dir.resolve("designs/variant.long-write-hold.txt")))
         .contains("mutex_lock: i_mmap");
