@@ -251,6 +251,12 @@ public final class Main implements Callable<Integer> {
       ResultsWriter.write(target, w, results, info,
           faultsim.report.Report.finisher(spec.commandLine().getErr()));
       printSummary(o, w, results);
+      if (faultsim.fault.KernelRun.speculateNsSetting() > 0) {
+        o.println(String.format(java.util.Locale.ROOT,
+            "speculation: %d of %d events run inline; %d replications run again without it",
+            Experiment.SPECULATION_INLINED.get(), Experiment.SPECULATION_EVENTS.get(),
+            Experiment.SPECULATION_FALLBACKS.get()));
+      }
       o.println("results: " + dir);
       return 0;
     }

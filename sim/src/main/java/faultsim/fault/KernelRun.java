@@ -50,11 +50,50 @@ public final class KernelRun {
   private final FaultJobProgress progress;
   private long measuredNs;
 
+  /**
+   * System property: how far, in simulated ns, a task may run ahead of the clock through costed
+   * steps in one engine event ({@link faultsim.machine.Speculation}); unset or 0: never. Setting
+   * it also orders same-time events by timer (see {@link #INTRINSIC_ORDER_PROPERTY}), and
+   * results are those of that order without speculation, exactly.
+   */
+  public static final String SPECULATE_PROPERTY = "faultsim.speculateNs";
+
+  /**
+   * System property: true to order same-time events by their timers' creation order rather
+   * than by the order they were scheduled ({@link Engine#setIntrinsicOrder}).
+   */
+  public static final String INTRINSIC_ORDER_PROPERTY = "faultsim.intrinsicOrder";
+
+  /** The window of {@link #SPECULATE_PROPERTY}, 0 when unset. */
+  public static long speculateNsSetting() {
+    long ns = Long.getLong(SPECULATE_PROPERTY, 0L);
+    if (ns < 0) {
+      throw new IllegalArgumentException(SPECULATE_PROPERTY + " must be >= 0, was " + ns);
+    }
+    return ns;
+  }
+
+  /** Whether runs use the intrinsic order of same-time events. */
+  public static boolean intrinsicOrderSetting() {
+    return speculateNsSetting() > 0 || Boolean.getBoolean(INTRINSIC_ORDER_PROPERTY);
+  }
+
   public KernelRun(Workload w, Binding binding, RandomStreams streams) {
+    this(w, binding, streams, intrinsicOrderSetting(), speculateNsSetting());
+  }
+
+  /**
+   * A run with same-time events in {@code intrinsicOrder}, letting tasks run up to
+   * {@code speculateNs} ahead of the clock (0: never; needs the intrinsic order).
+   */
+  public KernelRun(Workload w, Binding binding, RandomStreams streams, boolean intrinsicOrder,
+      long speculateNs) {
     this.workload = w;
     SyntheticSpec spec = w.spec();
     KernelSpec ks = w.kernel();
+    engine.setIntrinsicOrder(intrinsicOrder || speculateNs > 0);
     this.machine = new Machine(engine, spec.machine());
+    machine.speculate(speculateNs);
     this.locks = new Locks(machine);
     this.kernel = new Kernel(machine, locks);
     this.oracle = new Oracle(machine, ks.maxRetries(), ks.noProgressNs());

@@ -81,7 +81,7 @@ final class MemoryPrimitives {
         }).add();
     h.primitive("pte_table_present").params(mm, Type.INT).returns(Type.BOOL)
         .implSlots((env, t, a) -> ((MmStruct) a.ref(0)).pteTable(a.i(1)) != null).add();
-    h.primitive("pte_none").params(mm, Type.INT).returns(Type.BOOL)
+    h.primitive("pte_none").batchable().params(mm, Type.INT).returns(Type.BOOL)
         .implSlots((env, t, a) -> ((MmStruct) a.ref(0)).pte(a.i(1)) == null).add();
     h.primitive("pte_folio").params(mm, Type.INT).returns(folio)
         .implSlots((env, t, a) -> ((MmStruct) a.ref(0)).pte(a.i(1))).add();
@@ -90,7 +90,7 @@ final class MemoryPrimitives {
     h.primitive("pmd_addr_end").params(Type.INT, Type.INT).returns(Type.INT)
         .implLong((env, t, a) -> Math.min(a.i(1),
             (a.i(0) / Kernel.PMD_SIZE + 1) * Kernel.PMD_SIZE)).add();
-    h.primitive("set_pte_at").params(vma, Type.INT, folio, Type.BOOL).implSlots((env, t, a) -> {
+    h.primitive("set_pte_at").batchable().params(vma, Type.INT, folio, Type.BOOL).implSlots((env, t, a) -> {
       Vma v = (Vma) a.ref(0);
       long addr = a.i(1);
       Folio f = (Folio) a.ref(2);

@@ -80,7 +80,7 @@ final class MmPrimitives {
     }).add();
     h.primitive("linear_page_index").params(vma, Type.INT).returns(Type.INT)
         .implLong((env, t, a) -> ((Vma) a.ref(0)).pageIndex(a.i(1))).add();
-    h.primitive("vma_address").params(vma, Type.INT).returns(Type.INT)
+    h.primitive("vma_address").batchable().params(vma, Type.INT).returns(Type.INT)
         .implLong((env, t, a) -> ((Vma) a.ref(0)).address(a.i(1))).add();
     h.primitive("count_vm_event").params(Type.INT).cost("kernel.costs.vm_event")
         .implSlots((env, t, a) -> {

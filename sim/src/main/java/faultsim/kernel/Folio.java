@@ -4,6 +4,7 @@ import faultsim.locks.FolioLock;
 import faultsim.locks.Locks;
 import faultsim.machine.CacheLine;
 import faultsim.machine.LockInstance;
+import faultsim.machine.Speculation;
 import faultsim.machine.Task;
 
 /**
@@ -71,20 +72,32 @@ public final class Folio extends CacheLine implements LockInstance {
     return flag(ANON);
   }
 
+  private void r() {
+    Speculation.read(kernel.speculation(), this);
+  }
+
+  private void w() {
+    Speculation.write(kernel.speculation(), this);
+  }
+
   private boolean flag(byte f) {
+    r();
     return (flags & f) != 0;
   }
 
   private void setFlag(byte f, boolean on) {
+    w();
     flags = (byte) (on ? flags | f : flags & ~f);
   }
 
   /** {@code folio->mapping}: null once the folio has been removed from the page cache. */
   public AddressSpace mapping() {
+    r();
     return mapping;
   }
 
   void detach() {
+    w();
     mapping = null;
   }
 
@@ -94,6 +107,7 @@ public final class Folio extends CacheLine implements LockInstance {
   }
 
   public long generation() {
+    r();
     return generation;
   }
 
@@ -147,33 +161,40 @@ public final class Folio extends CacheLine implements LockInstance {
   }
 
   public int refcount() {
+    r();
     return refcount;
   }
 
   /** {@code folio_get}. */
   public void get() {
+    w();
     refcount++;
   }
 
   /** {@code folio_put}. */
   public void put() {
+    w();
     refcount--;
   }
 
   public int mapcount() {
+    r();
     return mapcount;
   }
 
   void mapped() {
+    w();
     mapcount++;
   }
 
   void unmapped() {
+    w();
     mapcount--;
   }
 
   /** {@code folio_test_locked}. */
   public boolean isLocked() {
+    r();
     return lockOwner instanceof FolioLock l ? l.locked() : flag(LOCKED);
   }
 
@@ -198,6 +219,8 @@ public final class Folio extends CacheLine implements LockInstance {
    */
   public void trylock(Task t) {
     if (lockOwner instanceof FolioLock l) {
+      // Tasks wait for the folio: its lock object and wait list are not marked state.
+      t.catchUp();
       l.tryAcquire(t, true);
       return;
     }
@@ -222,6 +245,7 @@ public final class Folio extends CacheLine implements LockInstance {
    */
   public void unlock(Task t) {
     if (lockOwner instanceof FolioLock l) {
+      t.catchUp();
       l.release(t, true);
       if (l.idle()) {
         kernel.locks().recycle(l);
@@ -272,6 +296,7 @@ public final class Folio extends CacheLine implements LockInstance {
    * it later.
    */
   public FolioLock lock() {
+    w();
     if (lockOwner instanceof FolioLock l) {
       return l;
     }

@@ -34,6 +34,11 @@ public final class Kernel {
     this.locks = locks;
   }
 
+  /** The run's speculation, or null ({@link faultsim.machine.Speculation}). */
+  public faultsim.machine.Speculation speculation() {
+    return machine.speculation();
+  }
+
   public Machine machine() {
     return machine;
   }

@@ -12,7 +12,16 @@ import java.util.List;
  * exist so a design of either era names its own), {@code page_table_lock} and
  * {@code mm_lock_seq}.
  */
-public final class MmStruct {
+public final class MmStruct extends faultsim.machine.Marked {
+  // Speculation marks: the VMA tree, the PMD directory and mm_lock_seq.
+  private void r() {
+    faultsim.machine.Speculation.read(kernel.speculation(), this);
+  }
+
+  private void w() {
+    faultsim.machine.Speculation.write(kernel.speculation(), this);
+  }
+
   private Object[] designFields;
   private final Kernel kernel;
   private final int id;
@@ -80,14 +89,17 @@ public final class MmStruct {
   }
 
   public long mmLockSeq() {
+    r();
     return mmLockSeq;
   }
 
   public void advanceMmLockSeq() {
+    w();
     mmLockSeq++;
   }
 
   public List<Vma> vmas() {
+    r();
     return Collections.unmodifiableList(vmas);
   }
 
@@ -96,6 +108,7 @@ public final class MmStruct {
    * anonymous memory if {@code file} is null) at the next free 2 MiB-aligned address.
    */
   public Vma mmap(AddressSpace file, long pgoff, long lengthBytes, boolean shared) {
+    w();
     if (lengthBytes <= 0 || lengthBytes % Kernel.PAGE_SIZE != 0) {
       throw new IllegalArgumentException("mmap length must be a positive multiple of the page"
           + " size, was " + lengthBytes);
@@ -116,6 +129,7 @@ public final class MmStruct {
    * the new VMA is at {@code start}.
    */
   public Vma mmapAt(long start, AddressSpace file, long pgoff, long lengthBytes, boolean shared) {
+    w();
     if (start % Kernel.PAGE_SIZE != 0 || lengthBytes <= 0 || lengthBytes % Kernel.PAGE_SIZE != 0) {
       throw new IllegalArgumentException("mmap at " + Long.toHexString(start) + " of "
           + lengthBytes + " bytes: not page aligned");
@@ -136,6 +150,7 @@ public final class MmStruct {
 
   /** {@code munmap()} of a whole VMA: its PTEs are cleared and it leaves the tree. */
   public void munmap(Vma v) {
+    w();
     if (!vmas.remove(v)) {
       throw new IllegalArgumentException(v + " is not mapped in " + name);
     }
@@ -154,6 +169,7 @@ public final class MmStruct {
    * tree; {@code v} keeps the rest. Returns the new VMA.
    */
   public Vma splitVma(Vma v, long addr, boolean newBelow) {
+    w();
     if (!vmas.contains(v) || addr <= v.start() || addr >= v.end()
         || addr % Kernel.PAGE_SIZE != 0) {
       throw new IllegalArgumentException("cannot split " + v + " at " + Long.toHexString(addr));
@@ -178,6 +194,7 @@ public final class MmStruct {
    * the tree detached; the PTEs of {@code next}'s range stay, now in {@code prev}'s.
    */
   public void mergeVmas(Vma prev, Vma next) {
+    w();
     if (!vmas.contains(prev) || !vmas.contains(next) || !prev.mergeableWith(next)) {
       throw new IllegalArgumentException("cannot merge " + prev + " and " + next);
     }
@@ -197,6 +214,7 @@ public final class MmStruct {
    * mm/mremap.c): no other VMA in [{@code v.end()}, {@code end}).
    */
   public boolean expandable(Vma v, long end) {
+    r();
     for (Vma o : vmas) {
       if (o != v && o.start() < end && v.end() < o.end()) {
         return false;
@@ -210,6 +228,7 @@ public final class MmStruct {
    * mremap to a larger length); the new range has no PTEs yet.
    */
   public void expandVma(Vma v, long end) {
+    w();
     if (!vmas.contains(v) || !expandable(v, end)) {
       throw new IllegalArgumentException("cannot expand " + v + " to " + Long.toHexString(end));
     }
@@ -218,6 +237,7 @@ public final class MmStruct {
 
   /** {@code find_vma}: the VMA containing {@code address}, or null. */
   public Vma findVma(long address) {
+    r();
     for (Vma v : vmas) {
       if (v.contains(address)) {
         return v;
@@ -228,7 +248,12 @@ public final class MmStruct {
 
   /** The PTE page covering {@code address}, or null if none has been allocated. */
   public PteTable pteTable(long address) {
-    return pteTables.get(address / Kernel.PMD_SIZE);
+    PteTable t = pteTables.get(address / Kernel.PMD_SIZE);
+    if (t == null) {
+      // That there is none depends on the directory; a table that is there, on itself.
+      r();
+    }
+    return t;
   }
 
   /** {@code pte_alloc}: the PTE page covering {@code address}, allocated if missing. */
@@ -236,6 +261,7 @@ public final class MmStruct {
     long pmd = address / Kernel.PMD_SIZE;
     PteTable t = pteTables.get(pmd);
     if (t == null) {
+      w();
       t = new PteTable(this, pmd);
       pteTables.put(pmd, t);
     }
@@ -259,6 +285,7 @@ public final class MmStruct {
 
   /** Number of PTE pages allocated. */
   public int pteTables() {
+    r();
     return pteTables.size();
   }
 

@@ -8,7 +8,15 @@ import faultsim.locks.Lock;
  * {@code ptlock_ptr(ptdesc)}). A present PTE maps a folio; the folio's generation at map time is
  * what the task would read through it.
  */
-public final class PteTable {
+public final class PteTable extends faultsim.machine.Marked {
+  private void r() {
+    faultsim.machine.Speculation.read(mm.kernel().speculation(), this);
+  }
+
+  private void w() {
+    faultsim.machine.Speculation.write(mm.kernel().speculation(), this);
+  }
+
   /** {@code PTRS_PER_PTE} on x86-64. */
   public static final int PTRS_PER_PTE = 512;
 
@@ -52,6 +60,7 @@ public final class PteTable {
   static final int SPARSE_MAX = 32;
 
   public Folio get(int slot) {
+    r();
     if (entries != null) {
       return entries[slot];
     }
@@ -60,6 +69,7 @@ public final class PteTable {
   }
 
   public boolean writable(int slot) {
+    r();
     if (entries != null) {
       return (writable[slot >>> 6] & (1L << slot)) != 0;
     }
@@ -68,6 +78,7 @@ public final class PteTable {
   }
 
   public int present() {
+    r();
     return present;
   }
 
@@ -81,6 +92,7 @@ public final class PteTable {
   }
 
   void set(int slot, Folio f, boolean write) {
+    w();
     Folio old = get(slot);
     if (old != null) {
       old.unmapped();
@@ -140,6 +152,7 @@ public final class PteTable {
   }
 
   void setWritable(int slot, boolean write) {
+    w();
     if (get(slot) == null) {
       return;
     }
@@ -147,6 +160,7 @@ public final class PteTable {
   }
 
   Folio clear(int slot) {
+    w();
     Folio f = get(slot);
     if (f == null) {
       return null;

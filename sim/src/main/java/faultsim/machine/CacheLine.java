@@ -32,7 +32,7 @@ package faultsim.machine;
  * {@code struct page}), saving an object per instance; the protocol is not meant to be
  * overridden.
  */
-public class CacheLine {
+public class CacheLine extends Marked {
   private int owner = -1;
   private long sharers;
   private long[] sharersHigh;
@@ -65,6 +65,7 @@ public class CacheLine {
    * Cores watching the line then read it again, after the write, in ring order from the writer.
    */
   public final long writeAt(Machine machine, int core, long atNs) {
+    Speculation.write(machine.speculation(), this);
     long start = Math.max(atNs, freeAtNs);
     CostProfile costs = machine.costs();
     long d;
@@ -95,10 +96,14 @@ public class CacheLine {
 
   /** A load from {@code core} issued at {@code atNs}: returns when its data arrives. */
   public final long readAt(Machine machine, int core, long atNs) {
+    Speculation s = machine.speculation();
     if (owner == core || isSharer(core)) {
+      Speculation.read(s, this);
       lastAccessBounced = false;
       return atNs;
     }
+    // A miss changes the line (its sharers, the transfer in flight): a write, for speculation.
+    Speculation.write(s, this);
     long start = Math.max(atNs, freeAtNs);
     CostProfile costs = machine.costs();
     long d;
@@ -123,6 +128,7 @@ public class CacheLine {
    * another core, reads it again.
    */
   public final void watch(Machine machine, int core) {
+    Speculation.write(machine.speculation(), this);
     if (watchDoneNs == null) {
       watchDoneNs = new long[machine.coreCount() + 1];
       java.util.Arrays.fill(watchDoneNs, -1);

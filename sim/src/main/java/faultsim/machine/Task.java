@@ -175,6 +175,7 @@ public final class Task extends Engine.Timer {
    */
   public void cpu(long ns) {
     requireRunning("cpu");
+    catchUp();
     if (ns < 0) {
       throw new IllegalArgumentException(name + ": cpu time must be >= 0, was " + ns + " ns");
     }
@@ -194,13 +195,32 @@ public final class Task extends Engine.Timer {
     if (ns == 0) {
       return;
     }
+    Speculation s = machine.speculation();
+    if (s != null && cpuRemainingNs == 0 && s.mayInline(this, ns)) {
+      // The step ends inline: charged as BUSY up to its end, then running again, as the
+      // BUSY_DONE event would have done.
+      setState(State.BUSY);
+      s.inline(this, ns);
+      setState(State.RUNNING);
+      waitingOn = "";
+      return;
+    }
     setState(State.BUSY);
     arm(TimerKind.BUSY_DONE, ns);
+  }
+
+  /** If this task is ahead of the clock, lets every event before it fire first. */
+  public void catchUp() {
+    Speculation s = machine.speculation();
+    if (s != null) {
+      s.catchUp(this);
+    }
   }
 
   /** Sleeps for {@code ns} ({@code schedule_timeout}): frees the core, then wakes up. */
   public void sleepFor(long ns) {
     requireRunning("sleep");
+    catchUp();
     if (ns < 0) {
       throw new IllegalArgumentException(name + ": a sleep must be >= 0, was " + ns + " ns");
     }
@@ -214,6 +234,7 @@ public final class Task extends Engine.Timer {
   /** Ends the task. Holding a lock at exit is a fault. */
   public void exit() {
     requireRunning("exit");
+    catchUp();
     if (heldCount > 0) {
       throw fault("exited holding " + describeHeld());
     }
@@ -227,6 +248,7 @@ public final class Task extends Engine.Timer {
   /** Spins on its core until a primitive calls {@link #grantAfter}. */
   public void spin(String onWhat) {
     requireRunning("spin");
+    catchUp();
     waitingOn = onWhat;
     setState(State.SPINNING);
   }
@@ -247,6 +269,7 @@ public final class Task extends Engine.Timer {
     if (state != State.RUNNING && state != State.SPINNING) {
       throw new IllegalStateException(name + " cannot sleep while " + state);
     }
+    catchUp();
     waitingOn = onWhat;
     continuation = onWake;
     setState(State.SLEEPING);
@@ -256,6 +279,7 @@ public final class Task extends Engine.Timer {
   /** Waits for I/O ({@code io_schedule}): as {@link #sleep} but accounted as I/O wait. */
   public void ioWait(String onWhat, Continuation onComplete) {
     requireRunning("io");
+    catchUp();
     checkMaySleep(onWhat);
     waitingOn = onWhat;
     continuation = onComplete;
@@ -268,6 +292,7 @@ public final class Task extends Engine.Timer {
    * invalid-context violation even if this call would not have slept.
    */
   public void mightSleep(String operation) {
+    catchUp();
     checkMaySleep(operation);
   }
 
@@ -579,6 +604,7 @@ public final class Task extends Engine.Timer {
     if (timerKind != TimerKind.NONE) {
       throw new IllegalStateException(name + ": timer " + kind + " while " + timerKind + " pending");
     }
+    catchUp();
     timerKind = kind;
     machine.engine().schedule(this, delayNs);
   }
