@@ -102,6 +102,12 @@ public final class Kernel {
   public void countVmEvent(String name) {
     long[] cell = vmstat.get(name);
     if (cell == null) {
+      // Counters are listed in the order first counted: never first counted ahead of the clock
+      // (and the events caught up with may count it first).
+      faultsim.machine.Speculation.catchUpAhead(speculation());
+      cell = vmstat.get(name);
+    }
+    if (cell == null) {
       cell = new long[1];
       vmstat.put(name, cell);
     }

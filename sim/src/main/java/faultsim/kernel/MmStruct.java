@@ -248,12 +248,32 @@ public final class MmStruct extends faultsim.machine.Marked {
 
   /** The PTE page covering {@code address}, or null if none has been allocated. */
   public PteTable pteTable(long address) {
-    PteTable t = pteTables.get(address / Kernel.PMD_SIZE);
+    long pmd = address / Kernel.PMD_SIZE;
+    PteTable t = pteTables.get(pmd);
     if (t == null) {
-      // That there is none depends on the directory; a table that is there, on itself.
-      r();
+      // That there is none depends on this slot of the directory; a table that is there, on
+      // itself.
+      faultsim.machine.Speculation s = kernel.speculation();
+      if (s != null) {
+        s.read(pmdSlotMark(pmd));
+      }
     }
     return t;
+  }
+
+  /** Speculation marks of the PMD slots looked at while empty, made when first needed. */
+  private java.util.Map<Long, faultsim.machine.Marked> pmdSlotMarks;
+
+  private faultsim.machine.Marked pmdSlotMark(long pmd) {
+    if (pmdSlotMarks == null) {
+      pmdSlotMarks = new java.util.HashMap<>();
+    }
+    return pmdSlotMarks.computeIfAbsent(pmd, p -> new faultsim.machine.Marked() {
+      @Override
+      public String toString() {
+        return name + "'s PMD slot " + p;
+      }
+    });
   }
 
   /** {@code pte_alloc}: the PTE page covering {@code address}, allocated if missing. */
@@ -261,7 +281,10 @@ public final class MmStruct extends faultsim.machine.Marked {
     long pmd = address / Kernel.PMD_SIZE;
     PteTable t = pteTables.get(pmd);
     if (t == null) {
-      w();
+      faultsim.machine.Speculation s = kernel.speculation();
+      if (s != null) {
+        s.write(pmdSlotMark(pmd));
+      }
       t = new PteTable(this, pmd);
       pteTables.put(pmd, t);
     }

@@ -671,6 +671,7 @@ public final class DesignCall {
 
   /** After a long impl's call: pushes its value; the stack pointer, or -1 when suspended. */
   int afterLong(Task t, PrimSite site, int sp, long value) {
+    t.settleInline();
     clearArguments(site, sp);
     lv[sp++] = site.returnKind == PrimSite.BOOL ? (value != 0 ? 1 : 0) : value;
     if (t.state() != Task.State.RUNNING) {
@@ -686,6 +687,7 @@ public final class DesignCall {
    * suspended.
    */
   int afterPrimitive(Task t, PrimSite site, int at, int sp, Object result) {
+    t.settleInline();
     clearArguments(site, sp);
     if (!site.returnsVoid) {
       if (result == Primitive.RESULT) {
@@ -832,6 +834,7 @@ public final class DesignCall {
     } catch (RuntimeException e) {
       throw fault(t, f, at, "advancing the cursor: " + message(e), e);
     }
+    t.settleInline();
     int r = 0;
     if (v == null) {
       pc = end;

@@ -196,17 +196,35 @@ public final class Task extends Engine.Timer {
       return;
     }
     Speculation s = machine.speculation();
-    if (s != null && cpuRemainingNs == 0 && s.mayInline(this, ns)) {
-      // The step ends inline: charged as BUSY up to its end, then running again, as the
-      // BUSY_DONE event would have done.
-      setState(State.BUSY);
-      s.inline(this, ns);
-      setState(State.RUNNING);
-      waitingOn = "";
+    if (s != null && cpuRemainingNs == 0 && inlineNs == 0 && s.mayInline(this, ns)) {
+      // The step will end inline, once the primitive that charged it returns
+      // (settleInline): what the primitive does after this call happens now, as it would
+      // before its BUSY_DONE event.
+      inlineNs = ns;
       return;
     }
     setState(State.BUSY);
     arm(TimerKind.BUSY_DONE, ns);
+  }
+
+  /** A step that will end inline ({@link #busy}), not yet ended; 0 if none. */
+  private long inlineNs;
+
+  /**
+   * Ends the step that {@link #busy} let end inline, if any: charged as BUSY up to its end,
+   * then running again, as the BUSY_DONE event would have done. Called when the primitive or
+   * program step that charged it returns.
+   */
+  public void settleInline() {
+    long ns = inlineNs;
+    if (ns == 0) {
+      return;
+    }
+    inlineNs = 0;
+    setState(State.BUSY);
+    machine.speculation().inline(this, ns);
+    setState(State.RUNNING);
+    waitingOn = "";
   }
 
   /** If this task is ahead of the clock, lets every event before it fire first. */
@@ -333,7 +351,16 @@ public final class Task extends Engine.Timer {
     preemptDisabled--;
   }
 
+  /** Speculation marks of this task's RCU read section, which synchronize_rcu reads. */
+  private final Marked rcuMark = new Marked() {
+    @Override
+    public String toString() {
+      return name + "'s RCU read section";
+    }
+  };
+
   public void rcuReadLock() {
+    Speculation.write(machine.speculation(), rcuMark);
     if (rcuDepth++ == 0) {
       rcuSections++;
     }
@@ -344,10 +371,12 @@ public final class Task extends Engine.Timer {
    * enters them), or 0 outside one: what {@code synchronize_rcu} waits on.
    */
   public long rcuSection() {
+    Speculation.read(machine.speculation(), rcuMark);
     return rcuDepth > 0 ? rcuSections : 0;
   }
 
   public void rcuReadUnlock() {
+    Speculation.write(machine.speculation(), rcuMark);
     if (rcuDepth == 0) {
       throw fault("rcu_read_unlock() outside an RCU read section");
     }
@@ -539,6 +568,7 @@ public final class Task extends Engine.Timer {
       Continuation c = continuation;
       continuation = null;
       c.resume(this);
+      settleInline();
     }
     int steps = 0;
     while (state == State.RUNNING) {
@@ -546,6 +576,7 @@ public final class Task extends Engine.Timer {
         throw fault("made " + MAX_SYNC_STEPS + " steps without simulated time passing");
       }
       program.step(this);
+      settleInline();
     }
   }
 
@@ -601,7 +632,7 @@ public final class Task extends Engine.Timer {
   }
 
   private void arm(TimerKind kind, long delayNs) {
-    if (timerKind != TimerKind.NONE) {
+    if (timerKind != TimerKind.NONE || inlineNs != 0) {
       throw new IllegalStateException(name + ": timer " + kind + " while " + timerKind + " pending");
     }
     catchUp();

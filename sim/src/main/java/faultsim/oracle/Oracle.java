@@ -220,6 +220,14 @@ public final class Oracle implements Machine.LockListener {
       if (out.containsKey(to)) {
         continue;
       }
+      // A new edge keeps when, and in which steps, it was first seen: catch up first (an
+      // event before this one may add it).
+      if (machine.speculation() != null && machine.speculation().ahead(t)) {
+        machine.speculation().catchUp(t);
+        if (out.containsKey(to)) {
+          continue;
+        }
+      }
       String chain = t.describeHeld() + " -> " + to + (write ? "-W" : "-R");
       Edge e = new Edge(from, to, t, now(), chain, trace(t).records(0, now()));
       out.put(to, e);
