@@ -64,6 +64,11 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line with the given streams; returns the exit status. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    String badSetting = faultsim.fault.KernelRun.checkEngineSettings();
+    if (badSetting != null) {
+      err.println("faultsim: " + badSetting);
+      return BAD_INPUT;
+    }
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand(new WorkerCommand());
     cl.setOut(out);

@@ -66,16 +66,40 @@ public final class KernelRun {
 
   /** The window of {@link #SPECULATE_PROPERTY}, 0 when unset. */
   public static long speculateNsSetting() {
-    long ns = Long.getLong(SPECULATE_PROPERTY, 0L);
-    if (ns < 0) {
-      throw new IllegalArgumentException(SPECULATE_PROPERTY + " must be >= 0, was " + ns);
+    String v = System.getProperty(SPECULATE_PROPERTY);
+    if (v == null || v.isBlank()) {
+      return 0;
     }
-    return ns;
+    try {
+      long ns = Long.parseLong(v.trim());
+      if (ns >= 0) {
+        return ns;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("-D" + SPECULATE_PROPERTY + ": expected a whole number of"
+        + " nanoseconds >= 0, got '" + v + "'");
   }
 
   /** Whether runs use the intrinsic order of same-time events. */
   public static boolean intrinsicOrderSetting() {
-    return speculateNsSetting() > 0 || Boolean.getBoolean(INTRINSIC_ORDER_PROPERTY);
+    String v = System.getProperty(INTRINSIC_ORDER_PROPERTY);
+    if (v != null && !v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException("-D" + INTRINSIC_ORDER_PROPERTY
+          + ": expected true or false, got '" + v + "'");
+    }
+    return speculateNsSetting() > 0 || "true".equals(v);
+  }
+
+  /** A message naming what is wrong with the engine's settings, or null if they are valid. */
+  public static String checkEngineSettings() {
+    try {
+      intrinsicOrderSetting();
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
   }
 
   public KernelRun(Workload w, Binding binding, RandomStreams streams) {
