@@ -212,6 +212,9 @@ public final class KernelRun {
         measuredNs = Math.max(0, Math.min(measuredNs, engine.now() - workload.spec().rampNs()));
       }
     }
+    if (machine.speculation() != null) {
+      machine.speculation().checkEnd();
+    }
     machine.accountUpToNow();
     oracle.finish();
     return this;

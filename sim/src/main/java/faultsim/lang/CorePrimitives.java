@@ -177,11 +177,11 @@ final class CorePrimitives {
     }).add();
     // A release and a trylock change the count with an atomic on its line, which speculation
     // marks; a down that waits is not covered.
-    h.primitive(up).params(type).releases(0, write).batchable().implSlots((env, t, a) -> {
+    h.primitive(up).params(type).releases(0, write).implSlots((env, t, a) -> {
       lock(a, up).release(t, write);
       return null;
     }).add();
-    h.primitive(trylock).params(type).returns(Type.INT).tryAcquires(0, write).batchable()
+    h.primitive(trylock).params(type).returns(Type.INT).tryAcquires(0, write)
         .implSlots((env, t, a) -> {
           lock(a, trylock).tryAcquire(t, write);
           return Primitive.RESULT;

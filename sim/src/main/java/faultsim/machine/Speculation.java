@@ -113,6 +113,36 @@ public final class Speculation {
   }
 
   /**
+   * {@code t}'s event ends with a costed step on its core, while it may be ahead of the clock: it
+   * stays ahead, its marks on shared state still checked, and others may run ahead in their
+   * events. Its next event fires when the clock reaches its time, so no task is ever more than
+   * a window and a step ahead of the event being fired.
+   */
+  void leave(Task t) {
+    if (ahead[level] == t) {
+      ahead[level] = null;
+      long end = engine.now();
+      if (end > horizonNs) {
+        horizonNs = end;
+      }
+    }
+  }
+
+  /** The latest time a task has run ahead to and left its event at. */
+  private long horizonNs;
+
+  /**
+   * At the end of a run: a task that ran ahead past the time the run stopped at (a fixed amount
+   * of work done, a deadlock) did work the plain run would not have done.
+   */
+  public void checkEnd() {
+    if (horizonNs > engine.now()) {
+      throw new Conflict("the run stopped at " + engine.now() + " ns, before a task that had run"
+          + " ahead to " + horizonNs + " ns");
+    }
+  }
+
+  /**
    * If {@code t} is ahead of the clock, fires every event that comes before it; {@code t} is
    * then where a plain run would have it. Throws {@link Conflict} if one of them stopped the
    * run (the plain run would have stopped before {@code t}'s step).

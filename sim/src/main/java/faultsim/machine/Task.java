@@ -635,7 +635,15 @@ public final class Task extends Engine.Timer {
     if (timerKind != TimerKind.NONE || inlineNs != 0) {
       throw new IllegalStateException(name + ": timer " + kind + " while " + timerKind + " pending");
     }
-    catchUp();
+    Speculation s = machine.speculation();
+    if (s != null) {
+      if (kind == TimerKind.BUSY_DONE) {
+        // Still computing on its core: the task may stay ahead of the clock across events.
+        s.leave(this);
+      } else {
+        s.catchUp(this);
+      }
+    }
     timerKind = kind;
     machine.engine().schedule(this, delayNs);
   }
