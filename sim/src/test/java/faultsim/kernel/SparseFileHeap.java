@@ -1,0 +1,166 @@
+package faultsim.kernel;
+
+import faultsim.engine.Engine;
+import faultsim.locks.Locks;
+import faultsim.machine.Core;
+import faultsim.machine.Machine;
+import faultsim.machine.MachineSpec;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+
+/**
+ * Random faults over a 1 TiB sparse file, reduced to the kernel state they leave: for each of
+ * {@code pages} distinct pages spread over the file, the folio a fault allocates and inserts in
+ * the page cache ({@code filemap_add_folio}), the line of the xarray leaf node the insertion
+ * writes ({@code xa_store}), and the PTE the fault sets ({@code set_pte_at}) in the mapping
+ * process's page tables. The fault path's timing and locking leave nothing per page, so this is
+ * the heap a run keeps per touched page.
+ *
+ * <p>As a program ({@code java -Xmx512m ... SparseFileHeap PAGES}) it touches the pages and
+ * prints the retained heap per page; a heap too small for them ends it with an
+ * {@link OutOfMemoryError}, a non-zero exit.
+ */
+final class SparseFileHeap {
+  /** 1 TiB in pages: 2^40 / 2^12. */
+  static final int FILE_PAGE_BITS = 28;
+  static final long FILE_BYTES = 1L << 40;
+
+  final Kernel kernel;
+  final AddressSpace file;
+  final MmStruct mm;
+  final Vma vma;
+  private final Core core;
+
+  SparseFileHeap() {
+    Machine m = new Machine(new Engine(), MachineSpec.of(2));
+    kernel = new Kernel(m, new Locks(m));
+    file = kernel.createFile("big", FsType.EXT4, FILE_BYTES, 0.0);
+    mm = kernel.createMm("p");
+    vma = mm.mmap(file, 0, FILE_BYTES, true);
+    core = m.core(0);
+  }
+
+  /**
+   * The {@code i}-th page touched: a bijection of [0, 2^28) (odd multiplications and xor-shifts
+   * modulo 2^28 are each invertible), so the first n of them are n distinct pages scattered over
+   * the whole file as uniformly random picks would be, with no set to remember them by.
+   */
+  static long page(long i) {
+    long mask = (1L << FILE_PAGE_BITS) - 1;
+    long x = i & mask;
+    x = (x * 0x9E3779B1L) & mask;
+    x ^= x >>> 13;
+    x = (x * 0x85EBCA6BL) & mask;
+    x ^= x >>> 11;
+    x = (x * 0xC2B2AE35L) & mask;
+    x ^= x >>> 15;
+    return x;
+  }
+
+  /** The folio a major fault on page {@code index} allocates, not yet in the page cache. */
+  Folio allocate(long index) {
+    return file.newFolio(index);
+  }
+
+  /** {@code filemap_add_folio}: the folio enters the page cache, its xarray node is written. */
+  void insert(Folio f) {
+    if (!file.insertFolio(f)) {
+      throw new IllegalStateException("page " + f.index() + " touched twice");
+    }
+    file.xaNode(f.index()).atomic(kernel.machine(), core);
+  }
+
+  /** {@code finish_fault}: the PTE of the page's address maps the folio. */
+  void map(Folio f) {
+    mm.setPte(vma.address(f.index()), f, false);
+  }
+
+  /** One fault's worth of state for page {@code index}. */
+  void touch(long index) {
+    Folio f = allocate(index);
+    insert(f);
+    map(f);
+  }
+
+  /** Heap in use after full collections: what is reachable, give or take a few KiB. */
+  static long usedHeap() {
+    MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 4; i++) {
+      System.gc();
+      used = Math.min(used, mx.getHeapMemoryUsage().getUsed());
+    }
+    return used;
+  }
+
+  /** Retained bytes per touched page, by structure. */
+  record Breakdown(int pages, double folio, double pageCache, double xaNodes, double pteTables) {
+    double total() {
+      return folio + pageCache + xaNodes + pteTables;
+    }
+
+    @Override
+    public String toString() {
+      return String.format("%d pages: %.1f bytes/page = folio %.1f + page cache %.1f"
+          + " + xarray node lines %.1f + PTE tables %.1f", pages, total(), folio, pageCache,
+          xaNodes, pteTables);
+    }
+  }
+
+  /**
+   * Touches {@code pages} pages one structure at a time, measuring the heap each adds: the
+   * folios alone (held by an array whose 4 bytes a reference are taken off), then the page
+   * cache, the xarray node lines and the PTE tables that come to hold them.
+   */
+  static Breakdown measure(int pages) {
+    long base = usedHeap();
+    Folio[] held = new Folio[pages];
+    long withArray = usedHeap();
+    SparseFileHeap h = new SparseFileHeap();
+    for (int i = 0; i < pages; i++) {
+      held[i] = h.allocate(page(i));
+    }
+    long folios = usedHeap();
+    for (Folio f : held) {
+      if (!h.file.insertFolio(f)) {
+        throw new IllegalStateException("page " + f.index() + " touched twice");
+      }
+    }
+    long cached = usedHeap();
+    for (Folio f : held) {
+      h.file.xaNode(f.index()).atomic(h.kernel.machine(), h.core);
+    }
+    long nodes = usedHeap();
+    for (Folio f : held) {
+      h.map(f);
+    }
+    long mapped = usedHeap();
+    if (h.file.materialisedEntries() != pages || h.mm.pte(h.vma.address(page(pages - 1))) == null) {
+      throw new IllegalStateException("pages missing");
+    }
+    double n = pages;
+    // withArray - base is the array itself; folios - withArray the folios (and the kernel, a
+    // few KiB).
+    return new Breakdown(pages, (folios - withArray) / n, (cached - folios) / n,
+        (nodes - cached) / n, (mapped - nodes) / n);
+  }
+
+  public static void main(String[] args) {
+    int pages = Integer.parseInt(args[0]);
+    if (args.length > 1 && args[1].equals("--breakdown")) {
+      System.out.println(measure(pages));
+      return;
+    }
+    long before = usedHeap();
+    SparseFileHeap h = new SparseFileHeap();
+    for (int i = 0; i < pages; i++) {
+      h.touch(page(i));
+    }
+    long after = usedHeap();
+    if (h.file.materialisedEntries() != pages) {
+      throw new IllegalStateException("pages missing");
+    }
+    System.out.printf("%d pages: %.1f bytes/page retained, %d MiB%n", pages,
+        (after - before) / (double) pages, (after - before) >> 20);
+  }
+}
