@@ -28,14 +28,17 @@ public final class Folio extends CacheLine implements LockInstance {
   private static final byte ANON = 32;
   /** {@code PG_locked} while no lock object stands for it. */
   private static final byte LOCKED = 64;
+  /** Removed from the page cache: {@code folio->mapping} reads null. */
+  private static final byte DETACHED = (byte) 128;
 
   // A large sparse file keeps one of these per touched page, so the fields are packed: the
   // flags in one byte, the generation (a count of frees) in an int, the wait-table bucket in a
-  // byte, and the folio is itself the cache line of its struct page (refcount, flags) rather
-  // than pointing to one: 80 bytes with compressed references.
-  private Object[] designFields;
-  private final Kernel kernel;
-  private AddressSpace mapping;
+  // byte, one reference for the file (which leads to the kernel) or, for an anonymous folio,
+  // the kernel, and the folio is itself the cache line of its struct page (refcount, flags)
+  // rather than pointing to one; the fields a design declares live with the line's rarely used
+  // state. 64 bytes with compressed references, header and line included.
+  /** The file it was created for (kept once removed, {@link #DETACHED}), or the kernel if anon. */
+  private final Object home;
   private final long index;
   private int generation;
   private int refcount = 1;
@@ -55,8 +58,7 @@ public final class Folio extends CacheLine implements LockInstance {
   private Object lockOwner;
 
   Folio(Kernel kernel, AddressSpace mapping, long index, long generation) {
-    this.kernel = kernel;
-    this.mapping = mapping;
+    this.home = mapping == null ? kernel : mapping;
     this.index = index;
     this.generation = Math.toIntExact(generation);
     long hash = (mapping == null ? 0 : mapping.id() * 0x100000001B3L) ^ index;
@@ -81,11 +83,15 @@ public final class Folio extends CacheLine implements LockInstance {
 
   /** {@code folio->mapping}: null once the folio has been removed from the page cache. */
   public AddressSpace mapping() {
-    return mapping;
+    return home instanceof AddressSpace a && !flag(DETACHED) ? a : null;
   }
 
   void detach() {
-    mapping = null;
+    setFlag(DETACHED, true);
+  }
+
+  private Kernel kernel() {
+    return home instanceof AddressSpace a ? a.kernel() : (Kernel) home;
   }
 
   /** {@code folio->index}: page offset in the file. */
@@ -224,7 +230,7 @@ public final class Folio extends CacheLine implements LockInstance {
     if (lockOwner instanceof FolioLock l) {
       l.release(t, true);
       if (l.idle()) {
-        kernel.locks().recycle(l);
+        kernel().locks().recycle(l);
         lockOwner = null;
       }
       return;
@@ -232,7 +238,7 @@ public final class Folio extends CacheLine implements LockInstance {
     if (!flag(LOCKED)) {
       throw t.fault("folio_unlock() of a folio that is not locked");
     }
-    kernel.locks().folioBitCleared((Task) lockOwner, this);
+    kernel().locks().folioBitCleared((Task) lockOwner, this);
     setFlag(LOCKED, false);
     lockOwner = null;
     t.busy(atomic(t.machine(), t.core()));
@@ -247,7 +253,7 @@ public final class Folio extends CacheLine implements LockInstance {
   private void take(Task t, long costNs) {
     setFlag(LOCKED, true);
     lockOwner = t;
-    kernel.locks().folioBitTaken(t, this, this, costNs);
+    kernel().locks().folioBitTaken(t, this, this, costNs);
   }
 
   @Override
@@ -275,7 +281,7 @@ public final class Folio extends CacheLine implements LockInstance {
     if (lockOwner instanceof FolioLock l) {
       return l;
     }
-    FolioLock l = kernel.locks().folioWaitObject(waitBucket & 0xFF, this, this,
+    FolioLock l = kernel().locks().folioWaitObject(waitBucket & 0xFF, this, this,
         (Task) lockOwner);
     setFlag(LOCKED, false);
     lockOwner = l;
@@ -284,12 +290,12 @@ public final class Folio extends CacheLine implements LockInstance {
 
   @Override
   public String toString() {
+    AddressSpace mapping = mapping();
     return "folio(" + (mapping == null ? "detached" : mapping.name()) + ":" + index + ")";
   }
 
   /** The fields a design declares on this structure, at least {@code size} slots. */
   public Object[] designFields(int size) {
-    designFields = DesignFields.grow(designFields, size);
-    return designFields;
+    return extraFields(size);
   }
 }
