@@ -236,7 +236,7 @@ public final class MmStruct {
     long pmd = address / Kernel.PMD_SIZE;
     PteTable t = pteTables.get(pmd);
     if (t == null) {
-      t = new PteTable(this, pmd);
+      t = new PteTable(this);
       pteTables.put(pmd, t);
     }
     return t;

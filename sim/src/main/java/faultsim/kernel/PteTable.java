@@ -1,6 +1,9 @@
 package faultsim.kernel;
 
 import faultsim.locks.Lock;
+import faultsim.locks.LockKind;
+import faultsim.machine.CacheLine;
+import java.util.Arrays;
 
 /**
  * One page of PTEs: {@code PTRS_PER_PTE} = 512 entries mapping one PMD's worth (2 MiB) of an mm,
@@ -8,41 +11,9 @@ import faultsim.locks.Lock;
  * {@code ptlock_ptr(ptdesc)}). A present PTE maps a folio; the folio's generation at map time is
  * what the task would read through it.
  */
-public final class PteTable {
+public final class PteTable extends CacheLine {
   /** {@code PTRS_PER_PTE} on x86-64. */
   public static final int PTRS_PER_PTE = 512;
-
-  private final MmStruct mm;
-  private final long pmdIndex;
-  /** Dense form, once more than {@link #SPARSE_MAX} entries are present: index = slot. */
-  private Folio[] entries;
-  /** Dense form: bit {@code slot} of the bitmap set if that PTE is writable. */
-  private long[] writable;
-  /** Sparse form while few entries are present (random faults over a huge file). */
-  private short[] sparseSlots = new short[4];
-  private Folio[] sparseFolios = new Folio[4];
-  private boolean[] sparseWritable = new boolean[4];
-  private final LockSlot ptl = new LockSlot("ptlock_ptr(ptdesc)", faultsim.locks.LockKind.SPINLOCK);
-  private int present;
-
-  PteTable(MmStruct mm, long pmdIndex) {
-    this.mm = mm;
-    this.pmdIndex = pmdIndex;
-  }
-
-  public long pmdIndex() {
-    return pmdIndex;
-  }
-
-  /** The split PTL of this table. */
-  public Lock ptl() {
-    return ptl.get(mm.kernel().locks());
-  }
-
-  /** The split PTL if it has been used, else null. */
-  public Lock ptlIfUsed() {
-    return ptl.peek();
-  }
 
   /**
    * Entries kept in the sparse form before switching to one 512-entry array: two fault-around
@@ -51,20 +22,65 @@ public final class PteTable {
    */
   static final int SPARSE_MAX = 32;
 
+  private static final Folio[] NO_FOLIOS = {};
+  private static final char[] NO_SLOTS = {};
+  /** In a sparse entry: the PTE is writable (the slot is in the low 9 bits). */
+  private static final char WRITABLE = 0x8000;
+  private static final int SLOT_MASK = PTRS_PER_PTE - 1;
+
+  // Random faults over a huge file leave a few PTEs in each of many tables, so a table is small:
+  // it is itself the line of its struct ptdesc, where the split PTL lives (made on first use),
+  // and keeps its present entries in two arrays of exactly their number until it switches to
+  // the dense form. 56 bytes with compressed references, header and line included, plus 6 a
+  // present entry and the arrays' headers.
+  private final MmStruct mm;
+  /**
+   * Sparse form: the present entries' folios, the first {@link #present} of the array; dense
+   * form (once more than {@link #SPARSE_MAX} have been present): 512 slots, index = slot.
+   */
+  private Folio[] folios = NO_FOLIOS;
+  /** Sparse form: per entry of {@link #folios}, its slot and {@link #WRITABLE}; null when dense. */
+  private char[] slots = NO_SLOTS;
+  /** Dense form: bit {@code slot} set if that PTE is writable. */
+  private long[] writable;
+  private Lock ptl;
+  private short present;
+
+  PteTable(MmStruct mm) {
+    this.mm = mm;
+  }
+
+  /** The split PTL of this table, its word on the table's struct ptdesc. */
+  public Lock ptl() {
+    if (ptl == null) {
+      ptl = mm.kernel().locks().create("ptlock_ptr(ptdesc)", LockKind.SPINLOCK, this);
+    }
+    return ptl;
+  }
+
+  /** The split PTL if it has been used, else null. */
+  public Lock ptlIfUsed() {
+    return ptl;
+  }
+
+  private boolean dense() {
+    return slots == null;
+  }
+
   public Folio get(int slot) {
-    if (entries != null) {
-      return entries[slot];
+    if (dense()) {
+      return folios[slot];
     }
     int i = sparseIndex(slot);
-    return i < 0 ? null : sparseFolios[i];
+    return i < 0 ? null : folios[i];
   }
 
   public boolean writable(int slot) {
-    if (entries != null) {
+    if (dense()) {
       return (writable[slot >>> 6] & (1L << slot)) != 0;
     }
     int i = sparseIndex(slot);
-    return i >= 0 && sparseWritable[i];
+    return i >= 0 && (slots[i] & WRITABLE) != 0;
   }
 
   public int present() {
@@ -73,7 +89,7 @@ public final class PteTable {
 
   private int sparseIndex(int slot) {
     for (int i = 0; i < present; i++) {
-      if (sparseSlots[i] == slot) {
+      if ((slots[i] & SLOT_MASK) == slot) {
         return i;
       }
     }
@@ -86,36 +102,37 @@ public final class PteTable {
       old.unmapped();
       store(slot, f, write);
     } else {
-      if (entries == null && present == SPARSE_MAX) {
+      if (!dense() && present == SPARSE_MAX) {
         densify();
       }
-      if (entries == null) {
-        if (present == sparseSlots.length) {
-          int n = present * 2;
-          sparseSlots = java.util.Arrays.copyOf(sparseSlots, n);
-          sparseFolios = java.util.Arrays.copyOf(sparseFolios, n);
-          sparseWritable = java.util.Arrays.copyOf(sparseWritable, n);
-        }
-        sparseSlots[present] = (short) slot;
-        sparseFolios[present] = f;
-        sparseWritable[present] = write;
-      } else {
-        entries[slot] = f;
+      if (dense()) {
+        folios[slot] = f;
         setWritableBit(slot, write);
+      } else {
+        if (present == folios.length) {
+          folios = Arrays.copyOf(folios, present + 1);
+          slots = Arrays.copyOf(slots, present + 1);
+        }
+        folios[present] = f;
+        slots[present] = sparseEntry(slot, write);
       }
       present++;
     }
     f.mapped();
   }
 
+  private static char sparseEntry(int slot, boolean write) {
+    return (char) (write ? slot | WRITABLE : slot);
+  }
+
   private void store(int slot, Folio f, boolean write) {
-    if (entries != null) {
-      entries[slot] = f;
+    if (dense()) {
+      folios[slot] = f;
       setWritableBit(slot, write);
     } else {
       int i = sparseIndex(slot);
-      sparseFolios[i] = f;
-      sparseWritable[i] = write;
+      folios[i] = f;
+      slots[i] = sparseEntry(slot, write);
     }
   }
 
@@ -128,15 +145,15 @@ public final class PteTable {
   }
 
   private void densify() {
-    entries = new Folio[PTRS_PER_PTE];
+    Folio[] entries = new Folio[PTRS_PER_PTE];
     writable = new long[PTRS_PER_PTE / 64];
     for (int i = 0; i < present; i++) {
-      entries[sparseSlots[i]] = sparseFolios[i];
-      setWritableBit(sparseSlots[i], sparseWritable[i]);
+      int slot = slots[i] & SLOT_MASK;
+      entries[slot] = folios[i];
+      setWritableBit(slot, (slots[i] & WRITABLE) != 0);
     }
-    sparseSlots = null;
-    sparseFolios = null;
-    sparseWritable = null;
+    folios = entries;
+    slots = null;
   }
 
   void setWritable(int slot, boolean write) {
@@ -151,16 +168,15 @@ public final class PteTable {
     if (f == null) {
       return null;
     }
-    if (entries != null) {
-      entries[slot] = null;
+    if (dense()) {
+      folios[slot] = null;
       setWritableBit(slot, false);
     } else {
       int i = sparseIndex(slot);
       int last = present - 1;
-      sparseSlots[i] = sparseSlots[last];
-      sparseFolios[i] = sparseFolios[last];
-      sparseWritable[i] = sparseWritable[last];
-      sparseFolios[last] = null;
+      folios[i] = folios[last];
+      slots[i] = slots[last];
+      folios[last] = null;
     }
     present--;
     f.unmapped();

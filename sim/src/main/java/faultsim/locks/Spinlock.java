@@ -34,7 +34,11 @@ import java.util.ArrayDeque;
  */
 public final class Spinlock extends Lock {
   private Task owner;
-  private final ArrayDeque<Waiter> spinners = new ArrayDeque<>();
+  /**
+   * The tasks spinning, in queue order: made when the first one comes, as most instances (a
+   * page table's split lock among hundreds of thousands) never see one.
+   */
+  private ArrayDeque<Waiter> spinners;
 
   public Spinlock(Machine machine, LockClass cls) {
     this(machine, cls, new CacheLine());
@@ -51,7 +55,7 @@ public final class Spinlock extends Lock {
 
   @Override
   public int waiters() {
-    return spinners.size();
+    return spinners == null ? 0 : spinners.size();
   }
 
   @Override
@@ -68,6 +72,9 @@ public final class Spinlock extends Lock {
       t.busy(cost);
     } else {
       Waiter w = waiter(t, true);
+      if (spinners == null) {
+        spinners = new ArrayDeque<>();
+      }
       if (machine.spinlockKind() == SpinlockKind.TICKET || spinners.isEmpty()) {
         line.watch(machine, t.core().id());
       }
@@ -103,7 +110,7 @@ public final class Spinlock extends Lock {
     // The store retires into the store buffer; the line is busy with it all the same, and
     // every spinner re-reads it afterwards.
     line.writeAt(machine, t.core().id(), now());
-    Waiter next = spinners.pollFirst();
+    Waiter next = spinners == null ? null : spinners.pollFirst();
     if (next == null) {
       owner = null;
     } else {
