@@ -36,8 +36,8 @@ public class CacheLine {
   // A page cache keeps a line per touched page (a folio is the line of its struct page) and per
   // xarray leaf node, so the state is packed: the cores holding a copy in one bitmask (the
   // exclusive owner is then its only member), a byte of flags, and the state most lines never
-  // need (sharers beyond core 63, spinning watchers, a structure's extra fields) in one object
-  // made on first use: 33 bytes with compressed references, header included.
+  // need (sharers beyond core 63, spinning watchers, a structure's extra fields and word) in one
+  // object made on first use: 33 bytes with compressed references, header included.
   private static final byte TOUCHED = 1;
   private static final byte BOUNCED = 2;
   /** The one core in the sharer mask owns the line exclusively (it wrote it last). */
@@ -60,6 +60,8 @@ public class CacheLine {
     long[] watchDoneNs;
     /** Fields of the structure on the line beyond its own ({@link #extraFields}). */
     Object[] fields;
+    /** A word of the structure on the line that is rarely other than 0 ({@link #extraWord}). */
+    long word;
   }
 
   private Rare rare() {
@@ -83,6 +85,25 @@ public class CacheLine {
 
   private long[] sharersHigh() {
     return rare == null ? null : rare.sharersHigh;
+  }
+
+  /**
+   * A word of the structure on this line that is rarely other than 0 (a folio's data generation,
+   * which only a truncate or hole punch advances): 0 until {@link #setExtraWord} stores another
+   * value, and only then made room for.
+   */
+  protected final long extraWord() {
+    return rare == null ? 0 : rare.word;
+  }
+
+  /**
+   * Sets the word {@link #extraWord} reads; storing 0 in a line with no rare state costs
+   * nothing.
+   */
+  protected final void setExtraWord(long w) {
+    if (w != 0 || rare != null) {
+      rare().word = w;
+    }
   }
 
   /**

@@ -16,9 +16,8 @@ import java.lang.management.MemoryMXBean;
  * process's page tables. The fault path's timing and locking leave nothing per page, so this is
  * the heap a run keeps per touched page.
  *
- * <p>As a program ({@code java -Xmx512m ... SparseFileHeap PAGES}) it touches the pages and
- * prints the retained heap per page; a heap too small for them ends it with an
- * {@link OutOfMemoryError}, a non-zero exit.
+ * <p>As a program ({@code java -Xmx512m ... SparseFileHeap PAGES}) it touches the pages; a heap
+ * too small for them ends it with an {@link OutOfMemoryError}, a non-zero exit.
  */
 final class SparseFileHeap {
   /** 1 TiB in pages: 2^40 / 2^12. */
@@ -70,9 +69,14 @@ final class SparseFileHeap {
     file.xaNode(f.index()).atomic(kernel.machine(), core);
   }
 
-  /** {@code finish_fault}: the PTE of the page's address maps the folio. */
+  /**
+   * {@code finish_fault}: the PTE of the page's address maps the folio, under the PTE page's
+   * split lock (made the first time a fault takes it).
+   */
   void map(Folio f) {
-    mm.setPte(vma.address(f.index()), f, false);
+    long address = vma.address(f.index());
+    mm.setPte(address, f, false);
+    mm.pteTable(address).ptl();
   }
 
   /** One fault's worth of state for page {@code index}. */
@@ -145,22 +149,32 @@ final class SparseFileHeap {
         (nodes - cached) / n, (mapped - nodes) / n);
   }
 
+  /**
+   * {@code SparseFileHeap PAGES}: touches the pages and prints how many; with
+   * {@code --retained}, the heap kept per page after full collections; with {@code --breakdown},
+   * that per structure.
+   */
   public static void main(String[] args) {
     int pages = Integer.parseInt(args[0]);
-    if (args.length > 1 && args[1].equals("--breakdown")) {
+    String mode = args.length > 1 ? args[1] : "";
+    if (mode.equals("--breakdown")) {
       System.out.println(measure(pages));
       return;
     }
-    long before = usedHeap();
+    long before = mode.equals("--retained") ? usedHeap() : 0;
     SparseFileHeap h = new SparseFileHeap();
     for (int i = 0; i < pages; i++) {
       h.touch(page(i));
     }
-    long after = usedHeap();
-    if (h.file.materialisedEntries() != pages) {
+    if (h.file.materialisedEntries() != pages || h.mm.pte(h.vma.address(page(0))) == null) {
       throw new IllegalStateException("pages missing");
     }
-    System.out.printf("%d pages: %.1f bytes/page retained, %d MiB%n", pages,
-        (after - before) / (double) pages, (after - before) >> 20);
+    if (mode.equals("--retained")) {
+      long after = usedHeap();
+      System.out.printf("%d pages: %.1f bytes/page retained, %d MiB%n", pages,
+          (after - before) / (double) pages, (after - before) >> 20);
+    } else {
+      System.out.println(pages + " pages touched");
+    }
   }
 }
