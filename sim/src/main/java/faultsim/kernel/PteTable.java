@@ -23,48 +23,60 @@ public final class PteTable extends CacheLine {
   static final int SPARSE_MAX = 32;
 
   private static final Folio[] NO_FOLIOS = {};
-  private static final char[] NO_SLOTS = {};
-  /** In a sparse entry: the PTE is writable (the slot is in the low 9 bits). */
+  /** In an explicit sparse entry: the PTE is writable (the slot is in the low 9 bits). */
   private static final char WRITABLE = 0x8000;
   private static final int SLOT_MASK = PTRS_PER_PTE - 1;
 
   // Random faults over a huge file leave a few PTEs in each of many tables, so a table is small:
   // it is itself the line of its struct ptdesc, where the split PTL lives (made on first use),
-  // and keeps its present entries in two arrays of exactly their number until it switches to
-  // the dense form. 56 bytes with compressed references, header and line included, plus 6 a
-  // present entry and the arrays' headers.
-  private final MmStruct mm;
+  // and keeps its present entries' folios in an array of exactly their number until it switches
+  // to the dense form. Where each is mapped is worked out from its index while every entry is
+  // linear (slot = index + a constant, modulo 512: a file folio mapped at its offset in the VMA,
+  // an anonymous one created for its address), and written out per entry once one is not. 56
+  // bytes with compressed references, header and line included, plus 4 a present entry and the
+  // array's header.
+  /** The split PTL once used; until then the mm, whose run's locks make it. */
+  private Object ptl;
   /**
-   * Sparse form: the present entries' folios, the first {@link #present} of the array; dense
+   * Sparse forms: the present entries' folios, the first {@link #present} of the array; dense
    * form (once more than {@link #SPARSE_MAX} have been present): 512 slots, index = slot.
    */
   private Folio[] folios = NO_FOLIOS;
-  /** Sparse form: per entry of {@link #folios}, its slot and {@link #WRITABLE}; null when dense. */
-  private char[] slots = NO_SLOTS;
-  /** Dense form: bit {@code slot} set if that PTE is writable. */
-  private long[] writable;
-  private Lock ptl;
+  /**
+   * Linear sparse form: null. Explicit sparse form: a {@code char[]}, per entry of
+   * {@link #folios} its slot and {@link #WRITABLE}. Dense form: a {@code long[]} with bit
+   * {@code slot} set if that PTE is writable.
+   */
+  private Object bits;
+  /** Linear sparse form: entry {@code i} is at slot {@code (index + linearDelta) mod 512}. */
+  private short linearDelta;
   private short present;
+  /** Linear sparse form: bit {@code i} set if entry {@code i}'s PTE is writable. */
+  private int linearWritable;
 
   PteTable(MmStruct mm) {
-    this.mm = mm;
+    this.ptl = mm;
   }
 
   /** The split PTL of this table, its word on the table's struct ptdesc. */
   public Lock ptl() {
-    if (ptl == null) {
+    if (ptl instanceof MmStruct mm) {
       ptl = mm.kernel().locks().create("ptlock_ptr(ptdesc)", LockKind.SPINLOCK, this);
     }
-    return ptl;
+    return (Lock) ptl;
   }
 
   /** The split PTL if it has been used, else null. */
   public Lock ptlIfUsed() {
-    return ptl;
+    return ptl instanceof Lock l ? l : null;
   }
 
   private boolean dense() {
-    return slots == null;
+    return bits instanceof long[];
+  }
+
+  private long[] writable() {
+    return (long[]) bits;
   }
 
   public Folio get(int slot) {
@@ -77,23 +89,63 @@ public final class PteTable extends CacheLine {
 
   public boolean writable(int slot) {
     if (dense()) {
-      return (writable[slot >>> 6] & (1L << slot)) != 0;
+      return (writable()[slot >>> 6] & (1L << slot)) != 0;
     }
     int i = sparseIndex(slot);
-    return i >= 0 && (slots[i] & WRITABLE) != 0;
+    return i >= 0 && writableAt(i);
   }
 
   public int present() {
     return present;
   }
 
+  /** Sparse forms: the slot of entry {@code i}. */
+  private int slotAt(int i) {
+    if (bits == null) {
+      return linearSlot(folios[i]);
+    }
+    return ((char[]) bits)[i] & SLOT_MASK;
+  }
+
+  private int linearSlot(Folio f) {
+    return (int) ((f.index() + linearDelta) & SLOT_MASK);
+  }
+
+  /** Sparse forms: whether entry {@code i}'s PTE is writable. */
+  private boolean writableAt(int i) {
+    if (bits == null) {
+      return (linearWritable & (1 << i)) != 0;
+    }
+    return (((char[]) bits)[i] & WRITABLE) != 0;
+  }
+
   private int sparseIndex(int slot) {
     for (int i = 0; i < present; i++) {
-      if ((slots[i] & SLOT_MASK) == slot) {
+      if (slotAt(i) == slot) {
         return i;
       }
     }
     return -1;
+  }
+
+  /**
+   * Sparse forms: entry {@code i} maps {@code f} at {@code slot}; an entry that is not linear
+   * turns the table explicit.
+   */
+  private void setAt(int i, int slot, Folio f, boolean write) {
+    if (bits == null && linearSlot(f) != slot) {
+      char[] explicit = new char[folios.length];
+      for (int j = 0; j < present; j++) {
+        explicit[j] = sparseEntry(slotAt(j), writableAt(j));
+      }
+      bits = explicit;
+    }
+    folios[i] = f;
+    if (bits == null) {
+      linearWritable = write ? linearWritable | (1 << i) : linearWritable & ~(1 << i);
+    } else {
+      ((char[]) bits)[i] = sparseEntry(slot, write);
+    }
   }
 
   void set(int slot, Folio f, boolean write) {
@@ -109,12 +161,16 @@ public final class PteTable extends CacheLine {
         folios[slot] = f;
         setWritableBit(slot, write);
       } else {
+        if (present == 0 && bits == null) {
+          linearDelta = (short) ((slot - f.index()) & SLOT_MASK);
+        }
         if (present == folios.length) {
           folios = Arrays.copyOf(folios, present + 1);
-          slots = Arrays.copyOf(slots, present + 1);
+          if (bits != null) {
+            bits = Arrays.copyOf((char[]) bits, present + 1);
+          }
         }
-        folios[present] = f;
-        slots[present] = sparseEntry(slot, write);
+        setAt(present, slot, f, write);
       }
       present++;
     }
@@ -130,13 +186,12 @@ public final class PteTable extends CacheLine {
       folios[slot] = f;
       setWritableBit(slot, write);
     } else {
-      int i = sparseIndex(slot);
-      folios[i] = f;
-      slots[i] = sparseEntry(slot, write);
+      setAt(sparseIndex(slot), slot, f, write);
     }
   }
 
   private void setWritableBit(int slot, boolean write) {
+    long[] writable = writable();
     if (write) {
       writable[slot >>> 6] |= 1L << slot;
     } else {
@@ -146,14 +201,17 @@ public final class PteTable extends CacheLine {
 
   private void densify() {
     Folio[] entries = new Folio[PTRS_PER_PTE];
-    writable = new long[PTRS_PER_PTE / 64];
+    long[] writable = new long[PTRS_PER_PTE / 64];
     for (int i = 0; i < present; i++) {
-      int slot = slots[i] & SLOT_MASK;
+      int slot = slotAt(i);
       entries[slot] = folios[i];
-      setWritableBit(slot, (slots[i] & WRITABLE) != 0);
+      if (writableAt(i)) {
+        writable[slot >>> 6] |= 1L << slot;
+      }
     }
     folios = entries;
-    slots = null;
+    bits = writable;
+    linearWritable = 0;
   }
 
   void setWritable(int slot, boolean write) {
@@ -172,11 +230,12 @@ public final class PteTable extends CacheLine {
       folios[slot] = null;
       setWritableBit(slot, false);
     } else {
+      // The last entry moves into the cleared one's place.
       int i = sparseIndex(slot);
       int last = present - 1;
-      folios[i] = folios[last];
-      slots[i] = slots[last];
+      setAt(i, slotAt(last), folios[last], writableAt(last));
       folios[last] = null;
+      linearWritable &= ~(1 << last);
     }
     present--;
     f.unmapped();
