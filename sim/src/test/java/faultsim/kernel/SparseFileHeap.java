@@ -21,31 +21,35 @@ import java.lang.management.MemoryMXBean;
  */
 final class SparseFileHeap {
   /** 1 TiB in pages: 2^40 / 2^12. */
-  static final int FILE_PAGE_BITS = 28;
-  static final long FILE_BYTES = 1L << 40;
+  static final int TIB_PAGE_BITS = 28;
 
+  final int pageBits;
   final Kernel kernel;
   final AddressSpace file;
   final MmStruct mm;
   final Vma vma;
   private final Core core;
 
-  SparseFileHeap() {
+  /** A file of 2^{@code pageBits} pages, mapped shared in full by one process. */
+  SparseFileHeap(int pageBits) {
+    this.pageBits = pageBits;
+    long bytes = Kernel.PAGE_SIZE << pageBits;
     Machine m = new Machine(new Engine(), MachineSpec.of(2));
     kernel = new Kernel(m, new Locks(m));
-    file = kernel.createFile("big", FsType.EXT4, FILE_BYTES, 0.0);
+    file = kernel.createFile("big", FsType.EXT4, bytes, 0.0);
     mm = kernel.createMm("p");
-    vma = mm.mmap(file, 0, FILE_BYTES, true);
+    vma = mm.mmap(file, 0, bytes, true);
     core = m.core(0);
   }
 
   /**
-   * The {@code i}-th page touched: a bijection of [0, 2^28) (odd multiplications and xor-shifts
-   * modulo 2^28 are each invertible), so the first n of them are n distinct pages scattered over
-   * the whole file as uniformly random picks would be, with no set to remember them by.
+   * The {@code i}-th page touched: a bijection of [0, 2^pageBits) (odd multiplications and
+   * xor-shifts modulo a power of two are each invertible), so the first n of them are n
+   * distinct pages scattered over the whole file as uniformly random picks would be, with no set
+   * to remember them by.
    */
-  static long page(long i) {
-    long mask = (1L << FILE_PAGE_BITS) - 1;
+  long page(long i) {
+    long mask = (1L << pageBits) - 1;
     long x = i & mask;
     x = (x * 0x9E3779B1L) & mask;
     x ^= x >>> 13;
@@ -86,11 +90,15 @@ final class SparseFileHeap {
     map(f);
   }
 
-  /** Heap in use after full collections: what is reachable, give or take a few KiB. */
+  /**
+   * Heap in use after full collections: what is reachable, give or take a few KiB, if the
+   * collector compacts everything (the serial one with {@code -XX:MarkSweepDeadRatio=0}; the
+   * parallel one may leave dead objects in place, a MiB or so).
+   */
   static long usedHeap() {
     MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
     long used = Long.MAX_VALUE;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 2; i++) {
       System.gc();
       used = Math.min(used, mx.getHeapMemoryUsage().getUsed());
     }
@@ -105,9 +113,22 @@ final class SparseFileHeap {
 
     @Override
     public String toString() {
-      return String.format("%d pages: %.1f bytes/page = folio %.1f + page cache %.1f"
-          + " + xarray node lines %.1f + PTE tables %.1f", pages, total(), folio, pageCache,
-          xaNodes, pteTables);
+      return String.format(java.util.Locale.ROOT, "%d pages: %.3f bytes/page = folio %.3f"
+          + " + page cache %.3f + xarray node lines %.3f + PTE tables %.3f", pages, total(),
+          folio, pageCache, xaNodes, pteTables);
+    }
+
+    /** Reads what {@link #toString} wrote. */
+    static Breakdown parse(String line) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) pages: [0-9.]+"
+          + " bytes/page = folio ([0-9.]+) \\+ page cache ([0-9.]+) \\+ xarray node lines"
+          + " ([0-9.]+) \\+ PTE tables ([0-9.]+)").matcher(line);
+      if (!m.find()) {
+        throw new IllegalArgumentException("not a breakdown: " + line);
+      }
+      return new Breakdown(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)),
+          Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)),
+          Double.parseDouble(m.group(5)));
     }
   }
 
@@ -116,13 +137,12 @@ final class SparseFileHeap {
    * folios alone (held by an array whose 4 bytes a reference are taken off), then the page
    * cache, the xarray node lines and the PTE tables that come to hold them.
    */
-  static Breakdown measure(int pages) {
-    long base = usedHeap();
+  static Breakdown measure(int pageBits, int pages) {
     Folio[] held = new Folio[pages];
     long withArray = usedHeap();
-    SparseFileHeap h = new SparseFileHeap();
+    SparseFileHeap h = new SparseFileHeap(pageBits);
     for (int i = 0; i < pages; i++) {
-      held[i] = h.allocate(page(i));
+      held[i] = h.allocate(h.page(i));
     }
     long folios = usedHeap();
     for (Folio f : held) {
@@ -139,34 +159,37 @@ final class SparseFileHeap {
       h.map(f);
     }
     long mapped = usedHeap();
-    if (h.file.materialisedEntries() != pages || h.mm.pte(h.vma.address(page(pages - 1))) == null) {
+    if (h.file.materialisedEntries() != pages
+        || h.mm.pte(h.vma.address(h.page(pages - 1))) == null) {
       throw new IllegalStateException("pages missing");
     }
+    // The array must outlive the last measurement, or a collection may free it in the middle.
+    java.lang.ref.Reference.reachabilityFence(held);
     double n = pages;
-    // withArray - base is the array itself; folios - withArray the folios (and the kernel, a
-    // few KiB).
+    // folios - withArray is the folios (and the kernel, a few KiB).
     return new Breakdown(pages, (folios - withArray) / n, (cached - folios) / n,
         (nodes - cached) / n, (mapped - nodes) / n);
   }
 
   /**
-   * {@code SparseFileHeap PAGES}: touches the pages and prints how many; with
-   * {@code --retained}, the heap kept per page after full collections; with {@code --breakdown},
-   * that per structure.
+   * {@code SparseFileHeap PAGES}: touches that many pages of a 1 TiB file and prints how many;
+   * with {@code --retained}, the heap kept per page after full collections; with
+   * {@code --breakdown [BITS]}, that per structure (for a file of 2^BITS pages).
    */
   public static void main(String[] args) {
     int pages = Integer.parseInt(args[0]);
     String mode = args.length > 1 ? args[1] : "";
     if (mode.equals("--breakdown")) {
-      System.out.println(measure(pages));
+      int bits = args.length > 2 ? Integer.parseInt(args[2]) : TIB_PAGE_BITS;
+      System.out.println(measure(bits, pages));
       return;
     }
     long before = mode.equals("--retained") ? usedHeap() : 0;
-    SparseFileHeap h = new SparseFileHeap();
+    SparseFileHeap h = new SparseFileHeap(TIB_PAGE_BITS);
     for (int i = 0; i < pages; i++) {
-      h.touch(page(i));
+      h.touch(h.page(i));
     }
-    if (h.file.materialisedEntries() != pages || h.mm.pte(h.vma.address(page(0))) == null) {
+    if (h.file.materialisedEntries() != pages || h.mm.pte(h.vma.address(h.page(0))) == null) {
       throw new IllegalStateException("pages missing");
     }
     if (mode.equals("--retained")) {
