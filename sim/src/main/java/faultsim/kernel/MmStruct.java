@@ -18,7 +18,15 @@ public final class MmStruct {
   private final int id;
   private final String name;
   private final List<Vma> vmas = new ArrayList<>();
-  private final LongMap<PteTable> pteTables = new LongMap<>();
+  /**
+   * The PTE pages, {@value #PTE_GROUP} consecutive ones (128 MiB of address space) to an array,
+   * the arrays by {@code address / 128 MiB}: a process faulting all over a huge mapping fills
+   * most of every array, at 4 bytes a table rather than a hash table's 12 to 24.
+   */
+  private final LongMap<PteTable[]> pteTables = new LongMap<>();
+  private static final int PTE_GROUP_SHIFT = 6;
+  private static final int PTE_GROUP = 1 << PTE_GROUP_SHIFT;
+  private int pteTableCount;
   /** Split PMD locks, one per PMD page (1 GiB of address space), created on first use. */
   private final LongMap<LockSlot> pmdLocks = new LongMap<>();
   private final LockSlot mmapLock = new LockSlot("&mm->mmap_lock", LockKind.RWSEM);
@@ -228,18 +236,25 @@ public final class MmStruct {
 
   /** The PTE page covering {@code address}, or null if none has been allocated. */
   public PteTable pteTable(long address) {
-    return pteTables.get(address / Kernel.PMD_SIZE);
+    long pmd = address / Kernel.PMD_SIZE;
+    PteTable[] group = pteTables.get(pmd >> PTE_GROUP_SHIFT);
+    return group == null ? null : group[(int) (pmd & (PTE_GROUP - 1))];
   }
 
   /** {@code pte_alloc}: the PTE page covering {@code address}, allocated if missing. */
   public PteTable pteAlloc(long address) {
     long pmd = address / Kernel.PMD_SIZE;
-    PteTable t = pteTables.get(pmd);
-    if (t == null) {
-      t = new PteTable(this, pmd);
-      pteTables.put(pmd, t);
+    PteTable[] group = pteTables.get(pmd >> PTE_GROUP_SHIFT);
+    if (group == null) {
+      group = new PteTable[PTE_GROUP];
+      pteTables.put(pmd >> PTE_GROUP_SHIFT, group);
     }
-    return t;
+    int i = (int) (pmd & (PTE_GROUP - 1));
+    if (group[i] == null) {
+      group[i] = new PteTable(this);
+      pteTableCount++;
+    }
+    return group[i];
   }
 
   /**
@@ -259,7 +274,7 @@ public final class MmStruct {
 
   /** Number of PTE pages allocated. */
   public int pteTables() {
-    return pteTables.size();
+    return pteTableCount;
   }
 
   /** The folio mapped at {@code address}, or null ({@code pte_none}). */
