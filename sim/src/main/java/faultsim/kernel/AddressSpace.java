@@ -42,8 +42,6 @@ public final class AddressSpace extends faultsim.machine.Marked {
   private final PageMap pages = new PageMap();
   /** Scratch for {@link #entryIndexes}: keys of one batch of the map. */
   private long[] keyBatch = new long[0];
-  /** The xarray's leaf nodes, one cache line of slots each, created on first touch. */
-  private final LongMap<faultsim.machine.CacheLine> xaNodes = new LongMap<>();
   private final List<Vma> iMmap = new ArrayList<>();
   private final Map<String, LockSlot> locks = new LinkedHashMap<>();
   private final List<long[]> frees = new ArrayList<>();
@@ -101,6 +99,10 @@ public final class AddressSpace extends faultsim.machine.Marked {
 
   public String name() {
     return name;
+  }
+
+  Kernel kernel() {
+    return kernel;
   }
 
   public FsType fs() {
@@ -194,13 +196,7 @@ public final class AddressSpace extends faultsim.machine.Marked {
    * memory the first time anyone touches it), a store writes it.
    */
   public faultsim.machine.CacheLine xaNode(long index) {
-    long node = index >>> XA_CHUNK_SHIFT;
-    faultsim.machine.CacheLine l = xaNodes.get(node);
-    if (l == null) {
-      l = new faultsim.machine.CacheLine();
-      xaNodes.put(node, l);
-    }
-    return l;
+    return pages.node(index);
   }
 
   public Object entry(long index) {

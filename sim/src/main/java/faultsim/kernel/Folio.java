@@ -21,50 +21,67 @@ import faultsim.machine.Task;
  * operation has finished is stale data.
  */
 public final class Folio extends CacheLine implements LockInstance {
-  private static final byte UPTODATE = 1;
-  private static final byte DIRTY = 2;
-  private static final byte WRITEBACK = 4;
-  private static final byte READAHEAD = 8;
-  private static final byte HAS_DATA = 16;
-  private static final byte ANON = 32;
+  private static final short UPTODATE = 1;
+  private static final short DIRTY = 2;
+  private static final short WRITEBACK = 4;
+  private static final short READAHEAD = 8;
+  private static final short HAS_DATA = 16;
+  private static final short ANON = 32;
   /** {@code PG_locked} while no lock object stands for it. */
-  private static final byte LOCKED = 64;
+  private static final short LOCKED = 64;
+  /** Removed from the page cache: {@code folio->mapping} reads null. */
+  private static final short DETACHED = 128;
+  /**
+   * Someone has {@code PG_locked}, or waits for it: the run's {@link Locks} keeps who (see
+   * {@link #lockOwner}).
+   */
+  private static final short LOCK_TAKEN = 256;
 
   // A large sparse file keeps one of these per touched page, so the fields are packed: the
-  // flags in one byte, the generation (a count of frees) in an int, the wait-table bucket in a
-  // byte, and the folio is itself the cache line of its struct page (refcount, flags) rather
-  // than pointing to one: 80 bytes with compressed references.
-  private Object[] designFields;
-  private final Kernel kernel;
-  private AddressSpace mapping;
+  // flags in a short; one reference for the file (which leads to the kernel) or, for an
+  // anonymous folio, the kernel; and the folio is itself the cache line of its struct page
+  // (refcount, flags) rather than pointing to one. What few folios need lives elsewhere: the
+  // generation once it is not 0 and the fields a design declares with the line's rarely used
+  // state, who holds PG_locked (a few folios at a time) with the run's locks; the wait-table
+  // bucket is worked out from file and index when a task waits. 56 bytes with compressed
+  // references, header and line included.
+  /** The file it was created for (kept once removed, {@link #DETACHED}), or the kernel if anon. */
+  private final Object home;
   private final long index;
-  private int generation;
   private int refcount = 1;
   private int mapcount;
-  private byte flags;
+  private short flags;
+
+  Folio(Kernel kernel, AddressSpace mapping, long index, long generation) {
+    this.home = mapping == null ? kernel : mapping;
+    this.index = index;
+    setExtraWord(generation);
+    if (mapping == null) {
+      flags = ANON;
+    }
+  }
+
   /**
-   * The bucket of the folio wait table its waiters use (0..255, stored as a byte): chosen by
-   * file and index when the folio was created (its address, in the kernel), whatever happens to
-   * it later.
+   * The bucket of the folio wait table its waiters use: chosen by file and index when the folio
+   * was created (its address, in the kernel), whatever happens to it later.
    */
-  private final byte waitBucket;
+  private int waitBucket() {
+    long hash = (home instanceof AddressSpace a ? a.id() * 0x100000001B3L : 0) ^ index;
+    return Locks.folioWaitBucket(hash);
+  }
+
   /**
    * Who has {@code PG_locked}: null while it is free with nobody waiting, the holding
    * {@link Task} while it is taken with nobody waiting (the bit is set), or the {@link FolioLock}
    * standing for it while a task waits (the object then has the whole state).
    */
-  private Object lockOwner;
+  private Object lockOwner() {
+    return flag(LOCK_TAKEN) ? kernel().locks().folioLockOwner(this) : null;
+  }
 
-  Folio(Kernel kernel, AddressSpace mapping, long index, long generation) {
-    this.kernel = kernel;
-    this.mapping = mapping;
-    this.index = index;
-    this.generation = Math.toIntExact(generation);
-    long hash = (mapping == null ? 0 : mapping.id() * 0x100000001B3L) ^ index;
-    this.waitBucket = (byte) Locks.folioWaitBucket(hash);
-    if (mapping == null) {
-      flags = ANON;
-    }
+  private void setLockOwner(Object owner) {
+    setFlag(LOCK_TAKEN, owner != null);
+    kernel().locks().setFolioLockOwner(this, owner);
   }
 
   /** An anonymous folio (anonymous memory or a private mapping's COW copy). */
@@ -72,33 +89,37 @@ public final class Folio extends CacheLine implements LockInstance {
     return flag(ANON);
   }
 
+  // Speculation marks: the folio's state is the line's (a refcount, flags, mapping and
+  // mapcount of one struct page).
   private void r() {
-    Speculation.read(kernel.speculation(), this);
+    Speculation.read(kernel().speculation(), this);
   }
 
   private void w() {
-    Speculation.write(kernel.speculation(), this);
+    Speculation.write(kernel().speculation(), this);
   }
 
-  private boolean flag(byte f) {
+  private boolean flag(short f) {
     r();
     return (flags & f) != 0;
   }
 
-  private void setFlag(byte f, boolean on) {
+  private void setFlag(short f, boolean on) {
     w();
-    flags = (byte) (on ? flags | f : flags & ~f);
+    flags = (short) (on ? flags | f : flags & ~f);
   }
 
   /** {@code folio->mapping}: null once the folio has been removed from the page cache. */
   public AddressSpace mapping() {
-    r();
-    return mapping;
+    return home instanceof AddressSpace a && !flag(DETACHED) ? a : null;
   }
 
   void detach() {
-    w();
-    mapping = null;
+    setFlag(DETACHED, true);
+  }
+
+  private Kernel kernel() {
+    return home instanceof AddressSpace a ? a.kernel() : (Kernel) home;
   }
 
   /** {@code folio->index}: page offset in the file. */
@@ -108,7 +129,7 @@ public final class Folio extends CacheLine implements LockInstance {
 
   public long generation() {
     r();
-    return generation;
+    return extraWord();
   }
 
   /**
@@ -116,7 +137,8 @@ public final class Folio extends CacheLine implements LockInstance {
    * submitted (the bio targets the blocks mapped then), or the folio was zeroed.
    */
   public void setGeneration(long g) {
-    generation = Math.toIntExact(g);
+    w();
+    setExtraWord(g);
     setFlag(HAS_DATA, true);
   }
 
@@ -133,7 +155,7 @@ public final class Folio extends CacheLine implements LockInstance {
   }
 
   public void markUptodate() {
-    setFlag((byte) (UPTODATE | HAS_DATA), true);
+    setFlag((short) (UPTODATE | HAS_DATA), true);
   }
 
   public boolean dirty() {
@@ -194,8 +216,7 @@ public final class Folio extends CacheLine implements LockInstance {
 
   /** {@code folio_test_locked}. */
   public boolean isLocked() {
-    r();
-    return lockOwner instanceof FolioLock l ? l.locked() : flag(LOCKED);
+    return flag(LOCKED) || lockOwner() instanceof FolioLock l && l.locked();
   }
 
   /**
@@ -203,7 +224,7 @@ public final class Folio extends CacheLine implements LockInstance {
    * waits on the folio's lock object, made for the wait.
    */
   public void lock(Task t) {
-    if (lockOwner == null) {
+    if (!flag(LOCK_TAKEN)) {
       t.mightSleep("folio_lock");
       long cost = atomic(t.machine(), t.core());
       take(t, cost);
@@ -218,7 +239,7 @@ public final class Folio extends CacheLine implements LockInstance {
    * was free, 0 if not. A folio that is taken with nobody waiting needs no lock object to say no.
    */
   public void trylock(Task t) {
-    if (lockOwner instanceof FolioLock l) {
+    if (lockOwner() instanceof FolioLock l) {
       // Tasks wait for the folio: its lock object and wait list are not marked state.
       t.catchUp();
       l.tryAcquire(t, true);
@@ -227,7 +248,7 @@ public final class Folio extends CacheLine implements LockInstance {
     t.beginTrylock();
     try {
       long cost = atomic(t.machine(), t.core());
-      if (lockOwner == null) {
+      if (!flag(LOCK_TAKEN)) {
         take(t, cost);
         t.setResult(1);
       } else {
@@ -244,34 +265,35 @@ public final class Folio extends CacheLine implements LockInstance {
    * lock object wakes it, and goes back to the pool once nobody waits.
    */
   public void unlock(Task t) {
-    if (lockOwner instanceof FolioLock l) {
+    Object owner = lockOwner();
+    if (owner instanceof FolioLock l) {
       t.catchUp();
       l.release(t, true);
       if (l.idle()) {
-        kernel.locks().recycle(l);
-        lockOwner = null;
+        kernel().locks().recycle(l);
+        setLockOwner(null);
       }
       return;
     }
     if (!flag(LOCKED)) {
       throw t.fault("folio_unlock() of a folio that is not locked");
     }
-    kernel.locks().folioBitCleared((Task) lockOwner, this);
+    kernel().locks().folioBitCleared((Task) owner, this);
     setFlag(LOCKED, false);
-    lockOwner = null;
+    setLockOwner(null);
     t.busy(atomic(t.machine(), t.core()));
   }
 
   /** Whether a lock object stands for {@code PG_locked} now (a task waits, or has waited). */
   boolean hasLockObject() {
-    return lockOwner instanceof FolioLock;
+    return lockOwner() instanceof FolioLock;
   }
 
   /** The free bit is taken by {@code t} with an atomic that takes {@code costNs}. */
   private void take(Task t, long costNs) {
     setFlag(LOCKED, true);
-    lockOwner = t;
-    kernel.locks().folioBitTaken(t, this, this, costNs);
+    setLockOwner(t);
+    kernel().locks().folioBitTaken(t, this, this, costNs);
   }
 
   @Override
@@ -297,24 +319,24 @@ public final class Folio extends CacheLine implements LockInstance {
    */
   public FolioLock lock() {
     w();
-    if (lockOwner instanceof FolioLock l) {
+    Object owner = lockOwner();
+    if (owner instanceof FolioLock l) {
       return l;
     }
-    FolioLock l = kernel.locks().folioWaitObject(waitBucket & 0xFF, this, this,
-        (Task) lockOwner);
+    FolioLock l = kernel().locks().folioWaitObject(waitBucket(), this, this, (Task) owner);
     setFlag(LOCKED, false);
-    lockOwner = l;
+    setLockOwner(l);
     return l;
   }
 
   @Override
   public String toString() {
+    AddressSpace mapping = mapping();
     return "folio(" + (mapping == null ? "detached" : mapping.name()) + ":" + index + ")";
   }
 
   /** The fields a design declares on this structure, at least {@code size} slots. */
   public Object[] designFields(int size) {
-    designFields = DesignFields.grow(designFields, size);
-    return designFields;
+    return extraFields(size);
   }
 }

@@ -13,7 +13,7 @@ import java.util.List;
  * {@code mm_lock_seq}.
  */
 public final class MmStruct extends faultsim.machine.Marked {
-  // Speculation marks: the VMA tree, the PMD directory and mm_lock_seq.
+  // Speculation marks: the VMA tree and mm_lock_seq; the PMD directory is marked per slot.
   private void r() {
     faultsim.machine.Speculation.read(kernel.speculation(), this);
   }
@@ -27,7 +27,15 @@ public final class MmStruct extends faultsim.machine.Marked {
   private final int id;
   private final String name;
   private final List<Vma> vmas = new ArrayList<>();
-  private final LongMap<PteTable> pteTables = new LongMap<>();
+  /**
+   * The PTE pages, {@value #PTE_GROUP} consecutive ones (128 MiB of address space) to an array,
+   * the arrays by {@code address / 128 MiB}: a process faulting all over a huge mapping fills
+   * most of every array, at 4 bytes a table rather than a hash table's 12 to 24.
+   */
+  private final LongMap<PteTable[]> pteTables = new LongMap<>();
+  private static final int PTE_GROUP_SHIFT = 6;
+  private static final int PTE_GROUP = 1 << PTE_GROUP_SHIFT;
+  private int pteTableCount;
   /** Split PMD locks, one per PMD page (1 GiB of address space), created on first use. */
   private final LongMap<LockSlot> pmdLocks = new LongMap<>();
   private final LockSlot mmapLock = new LockSlot("&mm->mmap_lock", LockKind.RWSEM);
@@ -249,10 +257,11 @@ public final class MmStruct extends faultsim.machine.Marked {
   /** The PTE page covering {@code address}, or null if none has been allocated. */
   public PteTable pteTable(long address) {
     long pmd = address / Kernel.PMD_SIZE;
-    PteTable t = pteTables.get(pmd);
+    PteTable[] group = pteTables.get(pmd >> PTE_GROUP_SHIFT);
+    PteTable t = group == null ? null : group[(int) (pmd & (PTE_GROUP - 1))];
     if (t == null) {
       // That there is none depends on this slot of the directory; a table that is there, on
-      // itself.
+      // itself (its entries are marked on its line).
       faultsim.machine.Speculation s = kernel.speculation();
       if (s != null) {
         s.read(pmdSlotMark(pmd));
@@ -279,16 +288,21 @@ public final class MmStruct extends faultsim.machine.Marked {
   /** {@code pte_alloc}: the PTE page covering {@code address}, allocated if missing. */
   public PteTable pteAlloc(long address) {
     long pmd = address / Kernel.PMD_SIZE;
-    PteTable t = pteTables.get(pmd);
-    if (t == null) {
+    PteTable[] group = pteTables.get(pmd >> PTE_GROUP_SHIFT);
+    if (group == null) {
+      group = new PteTable[PTE_GROUP];
+      pteTables.put(pmd >> PTE_GROUP_SHIFT, group);
+    }
+    int i = (int) (pmd & (PTE_GROUP - 1));
+    if (group[i] == null) {
       faultsim.machine.Speculation s = kernel.speculation();
       if (s != null) {
         s.write(pmdSlotMark(pmd));
       }
-      t = new PteTable(this, pmd);
-      pteTables.put(pmd, t);
+      group[i] = new PteTable(this);
+      pteTableCount++;
     }
-    return t;
+    return group[i];
   }
 
   /**
@@ -308,8 +322,7 @@ public final class MmStruct extends faultsim.machine.Marked {
 
   /** Number of PTE pages allocated. */
   public int pteTables() {
-    r();
-    return pteTables.size();
+    return pteTableCount;
   }
 
   /** The folio mapped at {@code address}, or null ({@code pte_none}). */

@@ -1,20 +1,42 @@
 package faultsim.kernel;
 
+import faultsim.machine.CacheLine;
+
 /**
- * A page cache's map from page index to entry, stored as the xarray stores it: in nodes of
- * {@value #CHUNK} consecutive indexes (one {@code Object[16]} per node that holds anything),
- * found by a {@link LongMap} keyed by {@code index / 16}. A fault-around window is 16 aligned
- * pages, so a file touched at random fills whole nodes, and a touched page costs a slot of a
- * node (4 bytes with compressed references) rather than a key and a value slot of a hash table
- * kept at most three quarters full (12 bytes, 16 to 32 in practice).
+ * A page cache's map from page index to entry, stored as the xarray stores it: leaf nodes of
+ * {@value #NODE_SLOTS} consecutive indexes ({@code XA_CHUNK_SHIFT}), each the cache line that
+ * lookups read and stores write, grouped {@value #GROUP_NODES} to an array found by a
+ * {@link LongMap} keyed by {@code index / 4096} (the level above the leaves).
+ *
+ * <p>A leaf keeps only the entries it holds, in index order: one entry as itself, more in an
+ * array of exactly that many. Random faults over a huge file put about one page in a leaf, so a
+ * touched page costs a share of its leaf (40 bytes with compressed references, the line
+ * included) and of its group's slot, not 64 slots; a leaf filled by a cached file costs 4 bytes
+ * a page. A folio is stored as itself (it knows its index); any other entry is wrapped with its
+ * index.
  */
 final class PageMap {
-  private static final int SHIFT = 4;
-  /** Indexes per node. */
-  static final int CHUNK = 1 << SHIFT;
+  static final int NODE_SHIFT = AddressSpace.XA_CHUNK_SHIFT;
+  /** Indexes per leaf node. */
+  static final int NODE_SLOTS = 1 << NODE_SHIFT;
+  private static final int GROUP_SHIFT = 6;
+  /** Leaf nodes per group. */
+  static final int GROUP_NODES = 1 << GROUP_SHIFT;
+  private static final int INDEX_TO_GROUP = NODE_SHIFT + GROUP_SHIFT;
 
-  private final LongMap<Object[]> nodes = new LongMap<>();
-  private final long[] nodeKeys = new long[64];
+  /**
+   * A leaf node of the xarray: its cache line, and its entries (null, one entry, or an array of
+   * two or more in index order).
+   */
+  static final class Node extends CacheLine {
+    private Object slots;
+  }
+
+  /** A non-folio entry with its index. */
+  private record Indexed(long index, Object value) {}
+
+  private final LongMap<Node[]> groups = new LongMap<>();
+  private final long[] groupKeys = new long[64];
   private int size;
 
   /** Number of indexes holding an entry. */
@@ -22,9 +44,64 @@ final class PageMap {
     return size;
   }
 
+  private static long indexOf(Object entry) {
+    return entry instanceof Folio f ? f.index() : ((Indexed) entry).index();
+  }
+
+  private static Object valueOf(Object entry) {
+    return entry instanceof Indexed i ? i.value() : entry;
+  }
+
+  /** The leaf node holding {@code index}'s slot, made (empty) if there is none. */
+  Node node(long index) {
+    long g = index >> INDEX_TO_GROUP;
+    Node[] group = groups.get(g);
+    if (group == null) {
+      group = new Node[GROUP_NODES];
+      groups.put(g, group);
+    }
+    int n = (int) ((index >> NODE_SHIFT) & (GROUP_NODES - 1));
+    Node node = group[n];
+    if (node == null) {
+      node = new Node();
+      group[n] = node;
+    }
+    return node;
+  }
+
+  private Node nodeIfAny(long index) {
+    Node[] group = groups.get(index >> INDEX_TO_GROUP);
+    return group == null ? null : group[(int) ((index >> NODE_SHIFT) & (GROUP_NODES - 1))];
+  }
+
   Object get(long index) {
-    Object[] node = nodes.get(index >> SHIFT);
-    return node == null ? null : node[(int) (index & (CHUNK - 1))];
+    Node node = nodeIfAny(index);
+    if (node == null || node.slots == null) {
+      return null;
+    }
+    if (node.slots instanceof Object[] entries) {
+      int i = find(entries, index);
+      return i < 0 ? null : valueOf(entries[i]);
+    }
+    return indexOf(node.slots) == index ? valueOf(node.slots) : null;
+  }
+
+  /** Where {@code index} is in {@code entries}, or {@code -(insertion point) - 1}. */
+  private static int find(Object[] entries, long index) {
+    int lo = 0;
+    int hi = entries.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      long at = indexOf(entries[mid]);
+      if (at < index) {
+        lo = mid + 1;
+      } else if (at > index) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -lo - 1;
   }
 
   /** Stores {@code value} (not null) at {@code index}. */
@@ -32,17 +109,35 @@ final class PageMap {
     if (value == null) {
       throw new IllegalArgumentException("null entry at " + index);
     }
-    long key = index >> SHIFT;
-    Object[] node = nodes.get(key);
-    if (node == null) {
-      node = new Object[CHUNK];
-      nodes.put(key, node);
-    }
-    int slot = (int) (index & (CHUNK - 1));
-    if (node[slot] == null) {
+    Object entry = value instanceof Folio f && f.index() == index ? value
+        : new Indexed(index, value);
+    Node node = node(index);
+    Object slots = node.slots;
+    if (slots == null) {
+      node.slots = entry;
       size++;
+    } else if (slots instanceof Object[] entries) {
+      int i = find(entries, index);
+      if (i >= 0) {
+        entries[i] = entry;
+      } else {
+        int at = -i - 1;
+        Object[] grown = new Object[entries.length + 1];
+        System.arraycopy(entries, 0, grown, 0, at);
+        grown[at] = entry;
+        System.arraycopy(entries, at, grown, at + 1, entries.length - at);
+        node.slots = grown;
+        size++;
+      }
+    } else {
+      long other = indexOf(slots);
+      if (other == index) {
+        node.slots = entry;
+      } else {
+        node.slots = other < index ? new Object[] {slots, entry} : new Object[] {entry, slots};
+        size++;
+      }
     }
-    node[slot] = value;
   }
 
   /**
@@ -54,27 +149,35 @@ final class PageMap {
       return 0;
     }
     int n = 0;
-    long next = from >> SHIFT;
-    long endKey = ((to - 1) >> SHIFT) + 1;
+    long next = from >> INDEX_TO_GROUP;
+    long endKey = ((to - 1) >> INDEX_TO_GROUP) + 1;
     while (next < endKey) {
-      int m = nodes.keysInRange(next, endKey, nodeKeys, nodeKeys.length);
+      int m = groups.keysInRange(next, endKey, groupKeys, groupKeys.length);
       for (int j = 0; j < m; j++) {
-        Object[] node = nodes.get(nodeKeys[j]);
-        long base = nodeKeys[j] << SHIFT;
-        for (int s = 0; s < CHUNK; s++) {
-          long index = base + s;
-          if (node[s] != null && index >= from && index < to) {
-            out[n++] = index;
-            if (n == max) {
+        for (Node node : groups.get(groupKeys[j])) {
+          if (node == null || node.slots == null) {
+            continue;
+          }
+          Object[] entries = node.slots instanceof Object[] a ? a : null;
+          int count = entries == null ? 1 : entries.length;
+          for (int e = 0; e < count; e++) {
+            long index = indexOf(entries == null ? node.slots : entries[e]);
+            if (index >= to) {
               return n;
+            }
+            if (index >= from) {
+              out[n++] = index;
+              if (n == max) {
+                return n;
+              }
             }
           }
         }
       }
-      if (m < nodeKeys.length) {
+      if (m < groupKeys.length) {
         break;
       }
-      next = nodeKeys[m - 1] + 1;
+      next = groupKeys[m - 1] + 1;
     }
     return n;
   }

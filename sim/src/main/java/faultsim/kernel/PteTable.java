@@ -1,6 +1,9 @@
 package faultsim.kernel;
 
 import faultsim.locks.Lock;
+import faultsim.locks.LockKind;
+import faultsim.machine.CacheLine;
+import java.util.Arrays;
 
 /**
  * One page of PTEs: {@code PTRS_PER_PTE} = 512 entries mapping one PMD's worth (2 MiB) of an mm,
@@ -8,49 +11,9 @@ import faultsim.locks.Lock;
  * {@code ptlock_ptr(ptdesc)}). A present PTE maps a folio; the folio's generation at map time is
  * what the task would read through it.
  */
-public final class PteTable extends faultsim.machine.Marked {
-  private void r() {
-    faultsim.machine.Speculation.read(mm.kernel().speculation(), this);
-  }
-
-  private void w() {
-    faultsim.machine.Speculation.write(mm.kernel().speculation(), this);
-  }
-
+public final class PteTable extends CacheLine {
   /** {@code PTRS_PER_PTE} on x86-64. */
   public static final int PTRS_PER_PTE = 512;
-
-  private final MmStruct mm;
-  private final long pmdIndex;
-  /** Dense form, once more than {@link #SPARSE_MAX} entries are present: index = slot. */
-  private Folio[] entries;
-  /** Dense form: bit {@code slot} of the bitmap set if that PTE is writable. */
-  private long[] writable;
-  /** Sparse form while few entries are present (random faults over a huge file). */
-  private short[] sparseSlots = new short[4];
-  private Folio[] sparseFolios = new Folio[4];
-  private boolean[] sparseWritable = new boolean[4];
-  private final LockSlot ptl = new LockSlot("ptlock_ptr(ptdesc)", faultsim.locks.LockKind.SPINLOCK);
-  private int present;
-
-  PteTable(MmStruct mm, long pmdIndex) {
-    this.mm = mm;
-    this.pmdIndex = pmdIndex;
-  }
-
-  public long pmdIndex() {
-    return pmdIndex;
-  }
-
-  /** The split PTL of this table. */
-  public Lock ptl() {
-    return ptl.get(mm.kernel().locks());
-  }
-
-  /** The split PTL if it has been used, else null. */
-  public Lock ptlIfUsed() {
-    return ptl.peek();
-  }
 
   /**
    * Entries kept in the sparse form before switching to one 512-entry array: two fault-around
@@ -59,22 +22,93 @@ public final class PteTable extends faultsim.machine.Marked {
    */
   static final int SPARSE_MAX = 32;
 
+  private static final Folio[] NO_FOLIOS = {};
+  /** In an explicit sparse entry: the PTE is writable (the slot is in the low 9 bits). */
+  private static final char WRITABLE = 0x8000;
+  private static final int SLOT_MASK = PTRS_PER_PTE - 1;
+
+  // Random faults over a huge file leave a few PTEs in each of many tables, so a table is small:
+  // it is itself the line of its struct ptdesc, where the split PTL lives (made on first use),
+  // and keeps its present entries' folios in an array of exactly their number until it switches
+  // to the dense form. Where each is mapped is worked out from its index while every entry is
+  // linear (slot = index + a constant, modulo 512: a file folio mapped at its offset in the VMA,
+  // an anonymous one created for its address), and written out per entry once one is not. 56
+  // bytes with compressed references, header and line included, plus 4 a present entry and the
+  // array's header.
+  /** The split PTL once used; until then the mm, whose run's locks make it. */
+  private Object ptl;
+  /**
+   * Sparse forms: the present entries' folios, the first {@link #present} of the array; dense
+   * form (once more than {@link #SPARSE_MAX} have been present): 512 slots, index = slot.
+   */
+  private Folio[] folios = NO_FOLIOS;
+  /**
+   * Linear sparse form: null. Explicit sparse form: a {@code char[]}, per entry of
+   * {@link #folios} its slot and {@link #WRITABLE}. Dense form: a {@code long[]} with bit
+   * {@code slot} set if that PTE is writable.
+   */
+  private Object bits;
+  /** Linear sparse form: entry {@code i} is at slot {@code (index + linearDelta) mod 512}. */
+  private short linearDelta;
+  private short present;
+  /** Linear sparse form: bit {@code i} set if entry {@code i}'s PTE is writable. */
+  private int linearWritable;
+
+  PteTable(MmStruct mm) {
+    this.ptl = mm;
+  }
+
+  // Speculation marks: the entries are marked on the table's line.
+  private faultsim.machine.Speculation spec() {
+    return ptl instanceof MmStruct mm ? mm.kernel().speculation()
+        : ((Lock) ptl).speculation();
+  }
+
+  private void r() {
+    faultsim.machine.Speculation.read(spec(), this);
+  }
+
+  private void w() {
+    faultsim.machine.Speculation.write(spec(), this);
+  }
+
+  /** The split PTL of this table, its word on the table's struct ptdesc. */
+  public Lock ptl() {
+    if (ptl instanceof MmStruct mm) {
+      ptl = mm.kernel().locks().create("ptlock_ptr(ptdesc)", LockKind.SPINLOCK, this);
+    }
+    return (Lock) ptl;
+  }
+
+  /** The split PTL if it has been used, else null. */
+  public Lock ptlIfUsed() {
+    return ptl instanceof Lock l ? l : null;
+  }
+
+  private boolean dense() {
+    return bits instanceof long[];
+  }
+
+  private long[] writable() {
+    return (long[]) bits;
+  }
+
   public Folio get(int slot) {
     r();
-    if (entries != null) {
-      return entries[slot];
+    if (dense()) {
+      return folios[slot];
     }
     int i = sparseIndex(slot);
-    return i < 0 ? null : sparseFolios[i];
+    return i < 0 ? null : folios[i];
   }
 
   public boolean writable(int slot) {
     r();
-    if (entries != null) {
-      return (writable[slot >>> 6] & (1L << slot)) != 0;
+    if (dense()) {
+      return (writable()[slot >>> 6] & (1L << slot)) != 0;
     }
     int i = sparseIndex(slot);
-    return i >= 0 && sparseWritable[i];
+    return i >= 0 && writableAt(i);
   }
 
   public int present() {
@@ -82,13 +116,53 @@ public final class PteTable extends faultsim.machine.Marked {
     return present;
   }
 
+  /** Sparse forms: the slot of entry {@code i}. */
+  private int slotAt(int i) {
+    if (bits == null) {
+      return linearSlot(folios[i]);
+    }
+    return ((char[]) bits)[i] & SLOT_MASK;
+  }
+
+  private int linearSlot(Folio f) {
+    return (int) ((f.index() + linearDelta) & SLOT_MASK);
+  }
+
+  /** Sparse forms: whether entry {@code i}'s PTE is writable. */
+  private boolean writableAt(int i) {
+    if (bits == null) {
+      return (linearWritable & (1 << i)) != 0;
+    }
+    return (((char[]) bits)[i] & WRITABLE) != 0;
+  }
+
   private int sparseIndex(int slot) {
     for (int i = 0; i < present; i++) {
-      if (sparseSlots[i] == slot) {
+      if (slotAt(i) == slot) {
         return i;
       }
     }
     return -1;
+  }
+
+  /**
+   * Sparse forms: entry {@code i} maps {@code f} at {@code slot}; an entry that is not linear
+   * turns the table explicit.
+   */
+  private void setAt(int i, int slot, Folio f, boolean write) {
+    if (bits == null && linearSlot(f) != slot) {
+      char[] explicit = new char[folios.length];
+      for (int j = 0; j < present; j++) {
+        explicit[j] = sparseEntry(slotAt(j), writableAt(j));
+      }
+      bits = explicit;
+    }
+    folios[i] = f;
+    if (bits == null) {
+      linearWritable = write ? linearWritable | (1 << i) : linearWritable & ~(1 << i);
+    } else {
+      ((char[]) bits)[i] = sparseEntry(slot, write);
+    }
   }
 
   void set(int slot, Folio f, boolean write) {
@@ -98,40 +172,44 @@ public final class PteTable extends faultsim.machine.Marked {
       old.unmapped();
       store(slot, f, write);
     } else {
-      if (entries == null && present == SPARSE_MAX) {
+      if (!dense() && present == SPARSE_MAX) {
         densify();
       }
-      if (entries == null) {
-        if (present == sparseSlots.length) {
-          int n = present * 2;
-          sparseSlots = java.util.Arrays.copyOf(sparseSlots, n);
-          sparseFolios = java.util.Arrays.copyOf(sparseFolios, n);
-          sparseWritable = java.util.Arrays.copyOf(sparseWritable, n);
-        }
-        sparseSlots[present] = (short) slot;
-        sparseFolios[present] = f;
-        sparseWritable[present] = write;
-      } else {
-        entries[slot] = f;
+      if (dense()) {
+        folios[slot] = f;
         setWritableBit(slot, write);
+      } else {
+        if (present == 0 && bits == null) {
+          linearDelta = (short) ((slot - f.index()) & SLOT_MASK);
+        }
+        if (present == folios.length) {
+          folios = Arrays.copyOf(folios, present + 1);
+          if (bits != null) {
+            bits = Arrays.copyOf((char[]) bits, present + 1);
+          }
+        }
+        setAt(present, slot, f, write);
       }
       present++;
     }
     f.mapped();
   }
 
+  private static char sparseEntry(int slot, boolean write) {
+    return (char) (write ? slot | WRITABLE : slot);
+  }
+
   private void store(int slot, Folio f, boolean write) {
-    if (entries != null) {
-      entries[slot] = f;
+    if (dense()) {
+      folios[slot] = f;
       setWritableBit(slot, write);
     } else {
-      int i = sparseIndex(slot);
-      sparseFolios[i] = f;
-      sparseWritable[i] = write;
+      setAt(sparseIndex(slot), slot, f, write);
     }
   }
 
   private void setWritableBit(int slot, boolean write) {
+    long[] writable = writable();
     if (write) {
       writable[slot >>> 6] |= 1L << slot;
     } else {
@@ -140,15 +218,18 @@ public final class PteTable extends faultsim.machine.Marked {
   }
 
   private void densify() {
-    entries = new Folio[PTRS_PER_PTE];
-    writable = new long[PTRS_PER_PTE / 64];
+    Folio[] entries = new Folio[PTRS_PER_PTE];
+    long[] writable = new long[PTRS_PER_PTE / 64];
     for (int i = 0; i < present; i++) {
-      entries[sparseSlots[i]] = sparseFolios[i];
-      setWritableBit(sparseSlots[i], sparseWritable[i]);
+      int slot = slotAt(i);
+      entries[slot] = folios[i];
+      if (writableAt(i)) {
+        writable[slot >>> 6] |= 1L << slot;
+      }
     }
-    sparseSlots = null;
-    sparseFolios = null;
-    sparseWritable = null;
+    folios = entries;
+    bits = writable;
+    linearWritable = 0;
   }
 
   void setWritable(int slot, boolean write) {
@@ -165,16 +246,16 @@ public final class PteTable extends faultsim.machine.Marked {
     if (f == null) {
       return null;
     }
-    if (entries != null) {
-      entries[slot] = null;
+    if (dense()) {
+      folios[slot] = null;
       setWritableBit(slot, false);
     } else {
+      // The last entry moves into the cleared one's place.
       int i = sparseIndex(slot);
       int last = present - 1;
-      sparseSlots[i] = sparseSlots[last];
-      sparseFolios[i] = sparseFolios[last];
-      sparseWritable[i] = sparseWritable[last];
-      sparseFolios[last] = null;
+      setAt(i, slotAt(last), folios[last], writableAt(last));
+      folios[last] = null;
+      linearWritable &= ~(1 << last);
     }
     present--;
     f.unmapped();

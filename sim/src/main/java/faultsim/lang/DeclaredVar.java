@@ -62,9 +62,7 @@ record DeclaredVar(Type owner, String name, Type type, int slot, boolean embedde
     faultsim.machine.Speculation s = env.speculation();
     // Reading may create the embedded object: never while ahead of the clock.
     faultsim.machine.Speculation.catchUpAhead(s);
-    if (object instanceof faultsim.machine.Marked m) {
-      faultsim.machine.Speculation.read(s, m);
-    }
+    faultsim.machine.Speculation.readField(s, object);
     Object[] slots = storage.of(object, slot + 1);
     Object v = slots[slot];
     if (v == null && (embedded || type.isScalar())) {

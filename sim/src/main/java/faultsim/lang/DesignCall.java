@@ -765,9 +765,7 @@ public final class DesignCall {
       throw nullField(t, f, at, field, "assigning");
     }
     t.catchUp();
-    if (o instanceof faultsim.machine.Marked m) {
-      faultsim.machine.Speculation.write(env.speculation(), m);
-    }
+    faultsim.machine.Speculation.writeField(env.speculation(), o);
     try {
       field.write(o, v);
     } catch (RuntimeException e) {

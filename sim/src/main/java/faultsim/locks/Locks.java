@@ -34,6 +34,12 @@ public final class Locks {
   private LockClass folioClass;
   /** Folio lock objects given back idle ({@link #recycle}), reused before allocating. */
   private final java.util.ArrayDeque<FolioLock> idleFolioLocks = new java.util.ArrayDeque<>();
+  /**
+   * Who has {@code PG_locked} of each folio locked or waited for now: the holding task while
+   * nobody waits, else the {@link FolioLock} standing for it. Kept here rather than in the
+   * folios, of which a run may have millions and only a few are locked at any moment.
+   */
+  private final Map<LockInstance, Object> folioLockOwners = new java.util.IdentityHashMap<>();
 
   public Locks(Machine machine) {
     this.machine = machine;
@@ -147,6 +153,24 @@ public final class Locks {
     HeldLock entry = holder.removeHeldIfPresent(folio);
     if (entry != null) {
       folioClass().write().released(machine.engine().now() - entry.acquiredAtNs());
+    }
+  }
+
+  /** Who has {@code folio}'s {@code PG_locked} (see {@link #setFolioLockOwner}), or null. */
+  public Object folioLockOwner(LockInstance folio) {
+    return folioLockOwners.get(folio);
+  }
+
+  /**
+   * Records who has {@code folio}'s {@code PG_locked}: the task holding the bit while nobody
+   * waits, the lock object standing for it while a task waits, or null once it is free with
+   * nobody waiting.
+   */
+  public void setFolioLockOwner(LockInstance folio, Object owner) {
+    if (owner == null) {
+      folioLockOwners.remove(folio);
+    } else {
+      folioLockOwners.put(folio, owner);
     }
   }
 

@@ -33,8 +33,29 @@ import java.util.ArrayDeque;
  * invalidation it takes.
  */
 public final class Spinlock extends Lock {
-  private Task owner;
-  private final ArrayDeque<Waiter> spinners = new ArrayDeque<>();
+  /**
+   * The owner (null while free) or, once a task has spun, the queue of spinners with the owner:
+   * one field, as most instances (a page table's split lock among hundreds of thousands) never
+   * see a spinner.
+   */
+  private Object state;
+
+  /** The tasks spinning, in queue order, and the owner. */
+  private static final class Spinners extends ArrayDeque<Waiter> {
+    private Task owner;
+  }
+
+  private Spinners spinners() {
+    return state instanceof Spinners q ? q : null;
+  }
+
+  private void setOwner(Task t) {
+    if (state instanceof Spinners q) {
+      q.owner = t;
+    } else {
+      state = t;
+    }
+  }
 
   public Spinlock(Machine machine, LockClass cls) {
     this(machine, cls, new CacheLine());
@@ -46,28 +67,36 @@ public final class Spinlock extends Lock {
   }
 
   public Task owner() {
-    return owner;
+    return state instanceof Spinners q ? q.owner : (Task) state;
   }
 
   @Override
   public int waiters() {
-    return spinners.size();
+    Spinners spinners = spinners();
+    return spinners == null ? 0 : spinners.size();
   }
 
   @Override
   public void acquire(Task t, boolean write) {
     requireExclusive(t, write, "spin_lock");
+    Task owner = owner();
     if (owner == t) {
       throw t.fault("spin_lock(" + className() + ") while already holding it: AA deadlock");
     }
     t.preemptDisable();
     long cost = atomic(t);
     if (owner == null) {
-      owner = t;
+      setOwner(t);
       acquiredAfter(t, true, cost);
       t.busy(cost);
     } else {
       Waiter w = waiter(t, true);
+      Spinners spinners = spinners();
+      if (spinners == null) {
+        spinners = new Spinners();
+        spinners.owner = owner;
+        state = spinners;
+      }
       if (machine.spinlockKind() == SpinlockKind.TICKET || spinners.isEmpty()) {
         line.watch(machine, t.core().id());
       }
@@ -80,9 +109,9 @@ public final class Spinlock extends Lock {
   protected void doTryAcquire(Task t, boolean write) {
     requireExclusive(t, write, "spin_trylock");
     long cost = atomic(t);
-    if (owner == null) {
+    if (owner() == null) {
       t.preemptDisable();
-      owner = t;
+      setOwner(t);
       acquiredAfter(t, true, cost);
       t.setResult(1);
     } else {
@@ -94,6 +123,7 @@ public final class Spinlock extends Lock {
   @Override
   public void release(Task t, boolean write) {
     requireExclusive(t, write, "spin_unlock");
+    Task owner = owner();
     if (owner != t) {
       throw t.fault("spin_unlock(" + className() + ") but the lock is held by "
           + (owner == null ? "nobody" : owner.name()));
@@ -103,11 +133,12 @@ public final class Spinlock extends Lock {
     // The store retires into the store buffer; the line is busy with it all the same, and
     // every spinner re-reads it afterwards.
     line.writeAt(machine, t.core().id(), now());
-    Waiter next = spinners.pollFirst();
+    Spinners spinners = spinners();
+    Waiter next = spinners == null ? null : spinners.pollFirst();
     if (next == null) {
-      owner = null;
+      setOwner(null);
     } else {
-      owner = next.task;
+      setOwner(next.task);
       int core = next.task.core().id();
       long at;
       if (machine.spinlockKind() == SpinlockKind.TICKET) {

@@ -32,18 +32,102 @@ package faultsim.machine;
  * {@code struct page}), saving an object per instance; the protocol is not meant to be
  * overridden.
  */
-public class CacheLine extends Marked {
-  private int owner = -1;
+public class CacheLine {
+  // A page cache keeps a line per touched page (a folio is the line of its struct page) and per
+  // xarray leaf node, so the state is packed: the cores holding a copy in one bitmask (the
+  // exclusive owner is then its only member), a byte of flags, and the state most lines never
+  // need (sharers beyond core 63, spinning watchers, a structure's extra fields and word) in one
+  // object made on first use: 33 bytes with compressed references, header included.
+  private static final byte TOUCHED = 1;
+  private static final byte BOUNCED = 2;
+  /** The one core in the sharer mask owns the line exclusively (it wrote it last). */
+  private static final byte EXCLUSIVE = 4;
+
+  /** Cores 0..63 holding a copy; with {@link #EXCLUSIVE}, the owner alone. */
   private long sharers;
-  private long[] sharersHigh;
-  private boolean touched;
-  private boolean lastAccessBounced;
   private long freeAtNs;
+  private byte state;
+  private Rare rare;
+
   /**
-   * Per core watching the line, when it last had the current value (-1: not watching); one more
-   * slot at the end counts the watchers. Created on the first watch: most lines never have one.
+   * What few lines have: made on first use. Its keys are the line's speculation marks, which
+   * only a run that speculates sets.
    */
-  private long[] watchDoneNs;
+  private static final class Rare extends Marked {
+    /** Cores 64 and up holding a copy, 64 a word. */
+    long[] sharersHigh;
+    /**
+     * Per core watching the line, when it last had the current value (-1: not watching); one
+     * more slot at the end counts the watchers.
+     */
+    long[] watchDoneNs;
+    /** Fields of the structure on the line beyond its own ({@link #extraFields}). */
+    Object[] fields;
+    /** A word of the structure on the line that is rarely other than 0 ({@link #extraWord}). */
+    long word;
+  }
+
+  /** The line's speculation marks ({@link Speculation}), made on first use. */
+  final Marked marks() {
+    return rare();
+  }
+
+  private Rare rare() {
+    if (rare == null) {
+      rare = new Rare();
+    }
+    return rare;
+  }
+
+  private boolean is(byte flag) {
+    return (state & flag) != 0;
+  }
+
+  private void set(byte flag, boolean on) {
+    state = (byte) (on ? state | flag : state & ~flag);
+  }
+
+  private long[] watchDoneNs() {
+    return rare == null ? null : rare.watchDoneNs;
+  }
+
+  private long[] sharersHigh() {
+    return rare == null ? null : rare.sharersHigh;
+  }
+
+  /**
+   * A word of the structure on this line that is rarely other than 0 (a folio's data generation,
+   * which only a truncate or hole punch advances): 0 until {@link #setExtraWord} stores another
+   * value, and only then made room for.
+   */
+  protected final long extraWord() {
+    return rare == null ? 0 : rare.word;
+  }
+
+  /**
+   * Sets the word {@link #extraWord} reads; storing 0 in a line with no rare state costs
+   * nothing.
+   */
+  protected final void setExtraWord(long w) {
+    if (w != 0 || rare != null) {
+      rare().word = w;
+    }
+  }
+
+  /**
+   * Room for fields that the structure on this line gains beyond its own (those a design
+   * declares on a folio): at least {@code size} slots, made on first use, so that a structure
+   * nobody extends pays nothing for them.
+   */
+  protected final Object[] extraFields(int size) {
+    Rare r = rare();
+    if (r.fields == null) {
+      r.fields = new Object[size];
+    } else if (r.fields.length < size) {
+      r.fields = java.util.Arrays.copyOf(r.fields, size);
+    }
+    return r.fields;
+  }
 
   /**
    * An atomic read-modify-write from {@code core}, now: returns its cost (waiting for the line
@@ -69,25 +153,26 @@ public class CacheLine extends Marked {
     long start = Math.max(atNs, freeAtNs);
     CostProfile costs = machine.costs();
     long d;
-    if (owner == core) {
+    if (is(EXCLUSIVE) && isSharer(core)) {
       d = costs.atomicLocalNs();
-      lastAccessBounced = false;
-    } else if (!touched) {
+      set(BOUNCED, false);
+    } else if (!is(TOUCHED)) {
       d = costs.memoryFetchNs();
-      lastAccessBounced = true;
+      set(BOUNCED, true);
     } else {
       d = farthestOtherCopyNs(machine, core);
-      lastAccessBounced = d >= 0;
+      set(BOUNCED, d >= 0);
       if (d < 0) {
         // This core holds the only copy, shared: the upgrade needs no other core.
         d = costs.atomicLocalNs();
       }
     }
-    touched = true;
-    owner = core;
     clearSharers();
+    addSharer(core);
+    state = (byte) (state | TOUCHED | EXCLUSIVE);
     freeAtNs = start + d;
     long done = freeAtNs;
+    long[] watchDoneNs = watchDoneNs();
     if (watchDoneNs != null && watchDoneNs[watchDoneNs.length - 1] > 0) {
       rereadByWatchers(machine, core, done);
     }
@@ -97,9 +182,9 @@ public class CacheLine extends Marked {
   /** A load from {@code core} issued at {@code atNs}: returns when its data arrives. */
   public final long readAt(Machine machine, int core, long atNs) {
     Speculation s = machine.speculation();
-    if (owner == core || isSharer(core)) {
+    if (isSharer(core)) {
       Speculation.read(s, this);
-      lastAccessBounced = false;
+      set(BOUNCED, false);
       return atNs;
     }
     // A miss changes the line (its sharers, the transfer in flight): a write, for speculation.
@@ -107,17 +192,16 @@ public class CacheLine extends Marked {
     long start = Math.max(atNs, freeAtNs);
     CostProfile costs = machine.costs();
     long d;
-    if (!touched) {
+    if (!is(TOUCHED)) {
       d = costs.memoryFetchNs();
-    } else if (owner >= 0) {
-      d = machine.transferNs(owner, core);
-      addSharer(owner);
-      owner = -1;
+    } else if (is(EXCLUSIVE)) {
+      // The owner keeps a shared copy.
+      d = machine.transferNs(owner(), core);
+      set(EXCLUSIVE, false);
     } else {
       d = nearestSharerNs(machine, core);
     }
-    touched = true;
-    lastAccessBounced = true;
+    state = (byte) (state | TOUCHED | BOUNCED);
     addSharer(core);
     freeAtNs = start + d;
     return freeAtNs;
@@ -129,10 +213,12 @@ public class CacheLine extends Marked {
    */
   public final void watch(Machine machine, int core) {
     Speculation.write(machine.speculation(), this);
+    long[] watchDoneNs = watchDoneNs();
     if (watchDoneNs == null) {
       watchDoneNs = new long[machine.coreCount() + 1];
       java.util.Arrays.fill(watchDoneNs, -1);
       watchDoneNs[watchDoneNs.length - 1] = 0;
+      rare().watchDoneNs = watchDoneNs;
     }
     if (watchDoneNs[core] < 0) {
       watchDoneNs[watchDoneNs.length - 1]++;
@@ -142,6 +228,7 @@ public class CacheLine extends Marked {
 
   /** {@code core} stops spinning on the line. */
   public final void unwatch(int core) {
+    long[] watchDoneNs = watchDoneNs();
     if (watchDoneNs != null && watchDoneNs[core] >= 0) {
       watchDoneNs[core] = -1;
       watchDoneNs[watchDoneNs.length - 1]--;
@@ -150,6 +237,7 @@ public class CacheLine extends Marked {
 
   /** When the watching {@code core} last had the line's current value (its latest re-read). */
   public final long watcherSeesAtNs(int core) {
+    long[] watchDoneNs = watchDoneNs();
     if (watchDoneNs == null || watchDoneNs[core] < 0) {
       throw new IllegalStateException("cpu" + core + " does not spin on this line");
     }
@@ -158,17 +246,28 @@ public class CacheLine extends Marked {
 
   /** Whether {@code core} holds a copy (shared or exclusive). */
   public final boolean cached(int core) {
-    return owner == core || isSharer(core);
+    return isSharer(core);
   }
 
   /** The core that owns the line exclusively, or -1 (shared, or never written). */
   public final int owner() {
-    return owner;
+    if (!is(EXCLUSIVE)) {
+      return -1;
+    }
+    if (sharers != 0) {
+      return Long.numberOfTrailingZeros(sharers);
+    }
+    long[] high = sharersHigh();
+    int w = 0;
+    while (high[w] == 0) {
+      w++;
+    }
+    return (w + 1) * 64 + Long.numberOfTrailingZeros(high[w]);
   }
 
   /** Whether the last access had to fetch the line from another core or from memory. */
   public final boolean lastAccessBounced() {
-    return lastAccessBounced;
+    return is(BOUNCED);
   }
 
   /** When the transfer in flight, if any, ends. */
@@ -177,8 +276,9 @@ public class CacheLine extends Marked {
   }
 
   private void rereadByWatchers(Machine machine, int writer, long atNs) {
+    long[] watchDoneNs = watchDoneNs();
     int n = watchDoneNs.length - 1;
-    boolean bounced = lastAccessBounced;
+    boolean bounced = is(BOUNCED);
     for (int i = 1; i < n; i++) {
       int c = (writer + i) % n;
       if (watchDoneNs[c] >= 0) {
@@ -188,7 +288,7 @@ public class CacheLine extends Marked {
     if (watchDoneNs[writer] >= 0) {
       watchDoneNs[writer] = atNs;
     }
-    lastAccessBounced = bounced;
+    set(BOUNCED, bounced);
   }
 
   /**
@@ -196,8 +296,8 @@ public class CacheLine extends Marked {
    * invalidation that completes last), or -1 if none does.
    */
   private long farthestOtherCopyNs(Machine machine, int core) {
-    if (owner >= 0) {
-      return machine.transferNs(owner, core);
+    if (is(EXCLUSIVE)) {
+      return machine.transferNs(owner(), core);
     }
     int where = sharersWhere(machine, core);
     if ((where & OTHER_SOCKET) != 0) {
@@ -243,11 +343,12 @@ public class CacheLine extends Marked {
   }
 
   private int words() {
-    return sharersHigh == null ? 0 : sharersHigh.length;
+    long[] high = sharersHigh();
+    return high == null ? 0 : high.length;
   }
 
   private long word(int w) {
-    return w == 0 ? sharers : sharersHigh[w - 1];
+    return w == 0 ? sharers : rare.sharersHigh[w - 1];
   }
 
   private boolean isSharer(int core) {
@@ -255,6 +356,7 @@ public class CacheLine extends Marked {
       return (sharers & (1L << core)) != 0;
     }
     int w = core / 64 - 1;
+    long[] sharersHigh = sharersHigh();
     return sharersHigh != null && w < sharersHigh.length
         && (sharersHigh[w] & (1L << (core & 63))) != 0;
   }
@@ -265,15 +367,18 @@ public class CacheLine extends Marked {
       return;
     }
     int w = core / 64 - 1;
+    long[] sharersHigh = sharersHigh();
     if (sharersHigh == null || w >= sharersHigh.length) {
       sharersHigh = java.util.Arrays.copyOf(sharersHigh == null ? new long[0] : sharersHigh,
           w + 1);
+      rare().sharersHigh = sharersHigh;
     }
     sharersHigh[w] |= 1L << (core & 63);
   }
 
   private void clearSharers() {
     sharers = 0;
+    long[] sharersHigh = sharersHigh();
     if (sharersHigh != null) {
       java.util.Arrays.fill(sharersHigh, 0);
     }

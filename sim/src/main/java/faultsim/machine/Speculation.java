@@ -180,20 +180,39 @@ public final class Speculation {
 
   /** A read of {@code o} by the event running now. */
   public void read(Marked o) {
+    read(o, o);
+  }
+
+  /** A write of {@code o} by the event running now. */
+  public void write(Marked o) {
+    write(o, o);
+  }
+
+  /** A read of {@code line} by the event running now. */
+  public void read(CacheLine line) {
+    read(line.marks(), line);
+  }
+
+  /** A write of {@code line} by the event running now. */
+  public void write(CacheLine line) {
+    write(line.marks(), line);
+  }
+
+  private void read(Marked o, Object what) {
     long k = engine.currentKey();
     if (k < o.writeMark || k < 0) {
-      throw new Conflict("a read of " + o + " came before a write that was run ahead of it");
+      throw new Conflict("a read of " + what + " came before a write that was run ahead of it");
     }
     if (k > o.readMark) {
       o.readMark = k;
     }
   }
 
-  /** A write of {@code o} by the event running now. */
-  public void write(Marked o) {
+  private void write(Marked o, Object what) {
     long k = engine.currentKey();
     if (k < o.writeMark || k < o.readMark || k < 0) {
-      throw new Conflict("a write of " + o + " came before an access that was run ahead of it");
+      throw new Conflict("a write of " + what + " came before an access that was run ahead of"
+          + " it");
     }
     o.writeMark = k;
   }
@@ -208,6 +227,8 @@ public final class Speculation {
     }
     if (o instanceof Marked m) {
       s.read(m);
+    } else if (o instanceof CacheLine l) {
+      s.read(l);
     } else if (s.ahead[s.level] != null && !(o instanceof TaskLocal)) {
       s.catchUp(s.ahead[s.level]);
     }
@@ -231,6 +252,32 @@ public final class Speculation {
   public static void write(Speculation s, Marked o) {
     if (s != null) {
       s.write(o);
+    }
+  }
+
+  /** {@link #read(CacheLine)} when {@code s} is not null. */
+  public static void read(Speculation s, CacheLine line) {
+    if (s != null) {
+      s.read(line);
+    }
+  }
+
+  /** {@link #write(CacheLine)} when {@code s} is not null. */
+  public static void write(Speculation s, CacheLine line) {
+    if (s != null) {
+      s.write(line);
+    }
+  }
+
+  /** A design writes a field of {@code o}: a write of it, if it is marked state. */
+  public static void writeField(Speculation s, Object o) {
+    if (s == null) {
+      return;
+    }
+    if (o instanceof Marked m) {
+      s.write(m);
+    } else if (o instanceof CacheLine l) {
+      s.write(l);
     }
   }
 

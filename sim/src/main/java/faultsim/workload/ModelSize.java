@@ -8,7 +8,7 @@ import java.util.Locale;
  * for hours) part-way. The figures are the live heap measured after a garbage collection of
  * short runs of the faults-under-mmap-writer example at 1,000 and 8,000 cores and tasks (28 and
  * 133 MiB): about 15 KiB per core and task beyond a fixed 20 MiB, split here generously between
- * the two. Pages touched add to this as a run goes on (about 180 bytes each); they are bounded
+ * the two. Pages touched add to this as a run goes on (about 110 bytes each); they are bounded
  * by the runtime, not known in advance, and not counted.
  */
 public final class ModelSize {

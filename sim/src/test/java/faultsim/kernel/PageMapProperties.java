@@ -14,25 +14,35 @@ import net.jqwik.api.constraints.Size;
 /**
  * The page cache's node map behaves as a sorted map from index to entry: the same gets, the same
  * count, and batched range walks that return exactly the model's keys in order, whatever the
- * range's alignment to the 16-index nodes and whatever the batch size.
+ * range's alignment to the 64-index leaves and 4096-index groups and whatever the batch size.
+ * Entries are folios stored at their own index (kept as themselves), folios stored elsewhere
+ * and other values (kept with their index); overwriting an index keeps one entry there.
  */
 final class PageMapProperties {
   @Property(tries = 300)
   void pageMap_agreesWithTreeMap(
-      @ForAll @Size(max = 400) List<@LongRange(min = 0, max = 5000) Long> keys,
-      @ForAll @LongRange(min = 0, max = 5000) long from,
-      @ForAll @LongRange(min = 0, max = 5200) long to,
+      @ForAll @Size(max = 400) List<@LongRange(min = 0, max = 5000) Long> near,
+      @ForAll @Size(max = 40) List<@LongRange(min = 0, max = 12000) Long> far,
+      @ForAll @LongRange(min = 0, max = 12000) long from,
+      @ForAll @LongRange(min = 0, max = 12200) long to,
       @ForAll @IntRange(min = 1, max = 40) int batchSize) {
+    Kernel kernel = KernelStateTest.kernel();
     PageMap map = new PageMap();
     TreeMap<Long, Object> model = new TreeMap<>();
+    List<Long> keys = new ArrayList<>(near);
+    keys.addAll(far);
     for (int i = 0; i < keys.size(); i++) {
       long k = keys.get(i);
-      Object v = "v" + i;
+      Object v = switch (i % 3) {
+        case 0 -> new Folio(kernel, null, k, 0);
+        case 1 -> new Folio(kernel, null, k + 1, 0);
+        default -> "v" + i;
+      };
       map.put(k, v);
       model.put(k, v);
       assertThat(map.size()).isEqualTo(model.size());
     }
-    for (long k = 0; k <= 5100; k++) {
+    for (long k = 0; k <= 12300; k++) {
       assertThat(map.get(k)).isEqualTo(model.get(k));
     }
     List<Long> visited = new ArrayList<>();

@@ -118,5 +118,14 @@ class CacheLineProperties {
     long expected = otherSocket ? costs.transferCrossSocketNs()
         : others ? costs.transferSameSocketNs() : costs.atomicLocalNs();
     assertThat(line.writeAt(m, core, at) - at).isEqualTo(expected);
+    // The writer owns the line alone, whichever word of the sharer set its bit is in; a read
+    // from the next socket's core at the same position fetches the line from it across sockets.
+    assertThat(line.owner()).isEqualTo(core);
+    int reader = (core + 60) % 240;
+    at += 10_000;
+    assertThat(line.readAt(m, reader, at) - at).isEqualTo(costs.transferCrossSocketNs());
+    assertThat(line.owner()).isEqualTo(-1);
+    assertThat(line.cached(core)).isTrue();
+    assertThat(line.cached(reader)).isTrue();
   }
 }
