@@ -331,7 +331,8 @@ public final class Folio extends CacheLine implements LockInstance {
 
   @Override
   public String toString() {
-    AddressSpace mapping = mapping();
+    // The fields themselves, not through mapping(): a description is not a read of the folio.
+    AddressSpace mapping = home instanceof AddressSpace a && (flags & DETACHED) == 0 ? a : null;
     return "folio(" + (mapping == null ? "detached" : mapping.name()) + ":" + index + ")";
   }
 
