@@ -75,6 +75,18 @@ public class FaultBenchmark {
   @Param({"500us"})
   String runtime;
 
+  /**
+   * How far, in simulated ns, a task may run ahead of the clock ({@code machine/Speculation});
+   * 0: one event per costed step. A replication where running ahead turns out not to be exact
+   * is run again without it, and counted in {@code fallbacks}.
+   */
+  @Param({"0"})
+  long speculateNs;
+
+  /** Same-time events in the intrinsic order (implied by {@code speculateNs} above 0). */
+  @Param({"false"})
+  boolean intrinsic;
+
   private Workload workload;
   private KernelRun.Binding binding;
   private RandomStreams streams;
@@ -119,9 +131,19 @@ public class FaultBenchmark {
 
   @Benchmark
   public KernelRun replication(Counts counts) {
-    KernelRun run = new KernelRun(workload, binding, streams.forReplication(0)).run();
+    KernelRun run;
+    try {
+      run = new KernelRun(workload, binding, streams.forReplication(0), intrinsic, speculateNs)
+          .run();
+    } catch (faultsim.machine.Speculation.Conflict c) {
+      counts.fallbacks++;
+      run = new KernelRun(workload, binding, streams.forReplication(0), true, 0).run();
+    }
     counts.faults += run.kernel().vmEvent("PGFAULT");
     counts.events += run.engine().eventsFired();
+    if (run.machine().speculation() != null) {
+      counts.inlined += run.machine().speculation().inlined();
+    }
     return run;
   }
 
@@ -132,13 +154,21 @@ public class FaultBenchmark {
     /** Simulated page faults handled. */
     public long faults;
 
-    /** Engine events fired. */
+    /** Engine events fired (a step run inline counts as one). */
     public long events;
+
+    /** Costed steps run inline, without a trip through the event list. */
+    public long inlined;
+
+    /** Replications run again because running ahead was not exact. */
+    public long fallbacks;
 
     @Setup(Level.Iteration)
     public void reset() {
       faults = 0;
       events = 0;
+      inlined = 0;
+      fallbacks = 0;
     }
   }
 }

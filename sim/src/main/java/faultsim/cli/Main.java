@@ -64,6 +64,11 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line with the given streams; returns the exit status. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    String badSetting = faultsim.fault.KernelRun.checkEngineSettings();
+    if (badSetting != null) {
+      err.println("faultsim: " + badSetting);
+      return BAD_INPUT;
+    }
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand(new WorkerCommand());
     cl.setOut(out);
@@ -251,6 +256,12 @@ public final class Main implements Callable<Integer> {
       ResultsWriter.write(target, w, results, info,
           faultsim.report.Report.finisher(spec.commandLine().getErr()));
       printSummary(o, w, results);
+      if (faultsim.fault.KernelRun.speculateNsSetting() > 0) {
+        o.println(String.format(java.util.Locale.ROOT,
+            "speculation: %d of %d events run inline; %d replications run again without it",
+            Experiment.SPECULATION_INLINED.get(), Experiment.SPECULATION_EVENTS.get(),
+            Experiment.SPECULATION_FALLBACKS.get()));
+      }
       o.println("results: " + dir);
       return 0;
     }

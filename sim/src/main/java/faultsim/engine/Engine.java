@@ -27,6 +27,13 @@ public final class Engine {
   /** Children per heap node. */
   private static final int ARITY = 4;
 
+  /** Bits of a {@link #currentKey} for the timer's id, the lowest. */
+  public static final int ID_BITS = 19;
+  /** Bits of a {@link #currentKey} for the delta cycle, above the id. */
+  public static final int DELTA_BITS = 5;
+  /** Times a {@link #currentKey} can hold: below 2^39 ns (about 9 minutes). */
+  public static final long KEY_TIME_LIMIT_NS = 1L << (63 - ID_BITS - DELTA_BITS);
+
   /** Pending timers in heap order. */
   private Timer[] timers = new Timer[64];
   /** Their keys: {@code keys[2i]} the time of {@code timers[i]}, {@code keys[2i+1]} its sequence. */
@@ -43,6 +50,17 @@ public final class Engine {
    * list); null once it is scheduled again or taken out.
    */
   private Timer firing;
+  /** Ids handed to timers as they are created. */
+  private int nextTimerId;
+  /**
+   * Same-time events fire in order of their timers' ids (creation order) rather than in the
+   * order they were scheduled: see {@link #setIntrinsicOrder}.
+   */
+  private boolean intrinsicOrder;
+  /** {@link #currentKey}: the time, delta cycle and id of the timer whose event is running. */
+  private long currentKey;
+  /** The delta cycle of the event running now (intrinsic order). */
+  private long currentDelta;
 
   /** The current simulated time in nanoseconds. */
   public long now() {
@@ -56,6 +74,39 @@ public final class Engine {
    */
   public long eventsFired() {
     return eventsFired;
+  }
+
+  /**
+   * Orders same-time events by delta cycle, then by their timers' ids, instead of by the order
+   * they were scheduled. An event scheduled with a delay is in delta cycle 0 of its time; one
+   * scheduled for now is in the cycle after the current event's (as VHDL simulators order
+   * zero-delay events, IEEE 1076 section 14.7.5), so events fire in the order of their keys
+   * (time, cycle, id). An event's place is then a function of its time and timer, and of the
+   * event that scheduled it only for zero delays, so a task may run ahead of the clock and
+   * still know which events come before each of its steps ({@code machine/Speculation}). Must
+   * be set before anything is scheduled. The order differs from the default one only among
+   * events of the same nanosecond.
+   */
+  public void setIntrinsicOrder(boolean on) {
+    if (size > 0 || nextSeq > 0) {
+      throw new IllegalStateException("the order is chosen before anything is scheduled");
+    }
+    intrinsicOrder = on;
+  }
+
+  public boolean intrinsicOrder() {
+    return intrinsicOrder;
+  }
+
+  /**
+   * The key of the event running now, {@code now, delta cycle, timer id} packed into one
+   * {@code long} (-1 when they do not fit: a time past {@link #KEY_TIME_LIMIT_NS}, 32 delta
+   * cycles, 2^19 timers): with {@link #setIntrinsicOrder intrinsic order}, events run in the
+   * order of their keys, so two accesses to the same state are in simulated order when their
+   * keys are.
+   */
+  public long currentKey() {
+    return currentKey;
   }
 
   /** Number of timers pending. */
@@ -86,14 +137,46 @@ public final class Engine {
       // it takes its new key in the slot it still holds, one sift down instead of a removal and
       // an insertion. Its old key was the smallest, so every other timer stayed below it.
       firing = null;
-      siftDown(0, timer, time, nextSeq++);
+      siftDown(0, timer, time, seqOf(timer));
       return;
+    }
+    long seq = seqOf(timer);
+    if (firing != null && before(time, seq, keys[0], keys[1])) {
+      // With the intrinsic order a new event may come before the one firing (same time, smaller
+      // id): the firing timer gives up slot 0 first.
+      firing = null;
+      removeFirst();
     }
     if (size == timers.length) {
       timers = Arrays.copyOf(timers, size * 2);
       keys = Arrays.copyOf(keys, size * 4);
     }
-    siftUp(size++, timer, time, nextSeq++);
+    siftUp(size++, timer, time, seq);
+  }
+
+  private long seqOf(Timer timer) {
+    long seq = nextSeq++;
+    if (!intrinsicOrder) {
+      return seq;
+    }
+    long delta = timer.timeNs == now ? currentDelta + 1 : 0;
+    return delta << 32 | timer.id;
+  }
+
+  private long key(long time, long seq) {
+    long delta = seq >>> 32;
+    long id = seq & 0xFFFF_FFFFL;
+    if (time >= KEY_TIME_LIMIT_NS || delta >= 1 << DELTA_BITS || id >= 1 << ID_BITS) {
+      return -1;
+    }
+    return time << (ID_BITS + DELTA_BITS) | delta << ID_BITS | id;
+  }
+
+  /** Makes the event at slot 0 the one running: clock, delta cycle and key. */
+  private void enter(long time, long seq) {
+    now = time;
+    currentDelta = seq >>> 32;
+    currentKey = key(time, seq);
   }
 
   /** Cancels {@code timer} if it is pending. */
@@ -137,7 +220,7 @@ public final class Engine {
       Timer t = timers[0];
       t.slot = -1;
       firing = t;
-      now = t.timeNs;
+      enter(t.timeNs, keys[1]);
       eventsFired++;
       try {
         t.fire();
@@ -153,6 +236,76 @@ public final class Engine {
     }
     now = untilNs;
     eventsFired++;
+  }
+
+  /**
+   * A step of the running event's timer ends {@code delayNs} from now and its timer goes on at
+   * once, without a trip through the event list: the clock moves on, and the step counts as the
+   * event it would have been. Only {@code machine/Speculation} calls this, having checked that
+   * the step stays within the current {@link #runUntil}; the timer must not be pending.
+   */
+  public void advanceInline(Timer timer, long delayNs) {
+    if (timer.slot >= 0 || firing == timer) {
+      throw new IllegalStateException("a timer runs ahead only once out of the event list");
+    }
+    enter(now + delayNs, timer.id);
+    eventsFired++;
+  }
+
+  /**
+   * Takes {@code timer}, whose event is running, out of the event list (it still holds its
+   * slot under its old key until it is scheduled again), so that other events can fire while it
+   * runs ahead.
+   */
+  public void detachFiring(Timer timer) {
+    if (firing == timer) {
+      firing = null;
+      removeFirst();
+    }
+  }
+
+  /**
+   * Fires, inside the event of {@code timer}, every pending event whose key comes before
+   * {@code timer}'s at the current time (with intrinsic order: earlier, or as early with a
+   * smaller id), events they schedule included, then puts the clock back. Returns false if one
+   * of them stopped or halted the run.
+   */
+  public boolean catchUp(Timer timer) {
+    if (!intrinsicOrder) {
+      throw new IllegalStateException("catching up needs the intrinsic order of events");
+    }
+    long time = now;
+    long id = timer.id;
+    long key = currentKey;
+    long delta = currentDelta;
+    Timer outer = firing;
+    firing = null;
+    boolean ok = true;
+    // The task's step is in delta cycle 0 of its time: it ended a step of positive length.
+    while (size > 0 && before(keys[0], keys[1], time, id)) {
+      Timer t = timers[0];
+      t.slot = -1;
+      firing = t;
+      enter(t.timeNs, keys[1]);
+      eventsFired++;
+      try {
+        t.fire();
+      } finally {
+        if (firing != null) {
+          firing = null;
+          removeFirst();
+        }
+      }
+      if (stopped) {
+        ok = false;
+        break;
+      }
+    }
+    now = time;
+    currentKey = key;
+    currentDelta = delta;
+    firing = outer;
+    return ok;
   }
 
   /** Stops the run after the current event. */
@@ -261,12 +414,21 @@ public final class Engine {
    */
   public abstract static class Timer {
     private final Engine engine;
+    private final int id;
     private long timeNs;
     /** Index in the engine's heap while pending, -1 otherwise. */
     private int slot = -1;
 
     protected Timer(Engine engine) {
       this.engine = engine;
+      this.id = engine.nextTimerId++;
+    }
+
+    /**
+     * The timer's id: the order it was created in, which orders same-time events when asked.
+     */
+    public final int timerId() {
+      return id;
     }
 
     /** True while this timer is in the event list. */

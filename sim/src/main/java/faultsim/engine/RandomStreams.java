@@ -73,6 +73,20 @@ public final class RandomStreams {
     return new RandomStreams(Collections.unmodifiableMap(copies));
   }
 
+  /**
+   * Copies of these streams, each back at the start of its current substream: a replication
+   * run again from the beginning draws the same numbers.
+   */
+  public RandomStreams restarted() {
+    Map<String, MRG32k3a> copies = new LinkedHashMap<>();
+    for (Map.Entry<String, MRG32k3a> e : streams.entrySet()) {
+      MRG32k3a copy = e.getValue().clone();
+      copy.resetStartSubstream();
+      copies.put(e.getKey(), copy);
+    }
+    return new RandomStreams(Collections.unmodifiableMap(copies));
+  }
+
   /** The stream for a source of randomness. */
   public RandomStream stream(String name) {
     MRG32k3a s = streams.get(name);

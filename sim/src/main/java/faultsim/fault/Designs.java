@@ -235,6 +235,7 @@ public final class Designs {
       env.setContext(ctx);
       env.setLocks(ctx.kernel().locks());
       env.setDesign(d);
+      env.setSpeculation(ctx.kernel().speculation());
       ctx.kernel().declareVmEvents(d.declaredEnumerators("DEFINE_VM_EVENT"));
       env.setTrace(trace.apply(ctx.oracle()));
       if (perturbation != null) {

@@ -123,7 +123,7 @@ final class FilemapPrimitives {
       t.busy(f.refLine().atomic(t.machine(), t.core()));
       return null;
     }).add();
-    h.primitive("folio_try_get").params(folio).returns(Type.BOOL).implSlots((env, t, a) -> {
+    h.primitive("folio_try_get").batchable().params(folio).returns(Type.BOOL).implSlots((env, t, a) -> {
       Folio f = (Folio) a.ref(0);
       t.busy(f.refLine().atomic(t.machine(), t.core()));
       if (f.refcount() <= 0) {
@@ -132,7 +132,7 @@ final class FilemapPrimitives {
       f.get();
       return true;
     }).add();
-    h.primitive("folio_put").params(folio).implSlots((env, t, a) -> {
+    h.primitive("folio_put").batchable().params(folio).implSlots((env, t, a) -> {
       Folio f = (Folio) a.ref(0);
       f.put();
       t.busy(f.refLine().atomic(t.machine(), t.core()));
@@ -142,19 +142,19 @@ final class FilemapPrimitives {
       ((Folio) a.ref(0)).lock(t);
       return null;
     }).add();
-    h.primitive("folio_trylock").params(folio).returns(Type.BOOL).tryAcquires(0, true)
+    h.primitive("folio_trylock").batchable().params(folio).returns(Type.BOOL).tryAcquires(0, true)
         .implSlots((env, t, a) -> {
           ((Folio) a.ref(0)).trylock(t);
           return Primitive.RESULT;
         }).add();
-    h.primitive("folio_unlock").params(folio).releases(0, true).implSlots((env, t, a) -> {
+    h.primitive("folio_unlock").batchable().params(folio).releases(0, true).implSlots((env, t, a) -> {
       Folio f = (Folio) a.ref(0);
       f.unlock(t);
       return null;
     }).add();
     // filemap_map_pmd() (mm/filemap.c) and the fixed work of the ->map_pages call around it:
     // the model has no PMD-sized folios, so it never maps the PMD and returns false.
-    h.primitive("filemap_map_pmd").params(k.vmf()).returns(Type.BOOL)
+    h.primitive("filemap_map_pmd").batchable().params(k.vmf()).returns(Type.BOOL)
         .cost("kernel.costs.map_pages_call")
         .implSlots((env, t, a) -> {
           t.busy(cost(env, MAP_PAGES_CALL));

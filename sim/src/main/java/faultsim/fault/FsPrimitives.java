@@ -21,7 +21,7 @@ final class FsPrimitives {
     Type mapping = k.mapping();
     Type folio = k.folio();
     h.primitiveSource("include/linux/fs.h, fs/ext4, fs/xfs, fs/dax.c, mm/shmem.c");
-    h.primitive("i_size_read").params(mapping).returns(Type.INT)
+    h.primitive("i_size_read").batchable().params(mapping).returns(Type.INT)
         .implLong((env, t, a) -> ((AddressSpace) a.ref(0)).iSize()).add();
     h.primitive("i_size_write").params(mapping, Type.INT).implSlots((env, t, a) -> {
       ((AddressSpace) a.ref(0)).setISize(a.i(1));

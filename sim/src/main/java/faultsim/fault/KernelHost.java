@@ -416,6 +416,12 @@ public final class KernelHost {
    * found; one xarray step charged per folio.
    */
   static final class FolioBatchCursor implements Cursor {
+    @Override
+    public boolean batchable() {
+      // Reads the page cache (marked on the mapping), folio lines and xarray node lines.
+      return true;
+    }
+
     private final AddressSpace mapping;
     private final long end;
     private long next;

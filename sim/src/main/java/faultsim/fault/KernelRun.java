@@ -50,11 +50,74 @@ public final class KernelRun {
   private final FaultJobProgress progress;
   private long measuredNs;
 
+  /**
+   * System property: how far, in simulated ns, a task may run ahead of the clock through costed
+   * steps in one engine event ({@link faultsim.machine.Speculation}); unset or 0: never. Setting
+   * it also orders same-time events by timer (see {@link #INTRINSIC_ORDER_PROPERTY}), and
+   * results are those of that order without speculation, exactly.
+   */
+  public static final String SPECULATE_PROPERTY = "faultsim.speculateNs";
+
+  /**
+   * System property: true to order same-time events by their timers' creation order rather
+   * than by the order they were scheduled ({@link Engine#setIntrinsicOrder}).
+   */
+  public static final String INTRINSIC_ORDER_PROPERTY = "faultsim.intrinsicOrder";
+
+  /** The window of {@link #SPECULATE_PROPERTY}, 0 when unset. */
+  public static long speculateNsSetting() {
+    String v = System.getProperty(SPECULATE_PROPERTY);
+    if (v == null || v.isBlank()) {
+      return 0;
+    }
+    try {
+      long ns = Long.parseLong(v.trim());
+      if (ns >= 0) {
+        return ns;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("-D" + SPECULATE_PROPERTY + ": expected a whole number of"
+        + " nanoseconds >= 0, got '" + v + "'");
+  }
+
+  /** Whether runs use the intrinsic order of same-time events. */
+  public static boolean intrinsicOrderSetting() {
+    String v = System.getProperty(INTRINSIC_ORDER_PROPERTY);
+    if (v != null && !v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException("-D" + INTRINSIC_ORDER_PROPERTY
+          + ": expected true or false, got '" + v + "'");
+    }
+    return speculateNsSetting() > 0 || "true".equals(v);
+  }
+
+  /** A message naming what is wrong with the engine's settings, or null if they are valid. */
+  public static String checkEngineSettings() {
+    try {
+      intrinsicOrderSetting();
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
   public KernelRun(Workload w, Binding binding, RandomStreams streams) {
+    this(w, binding, streams, intrinsicOrderSetting(), speculateNsSetting());
+  }
+
+  /**
+   * A run with same-time events in {@code intrinsicOrder}, letting tasks run up to
+   * {@code speculateNs} ahead of the clock (0: never; needs the intrinsic order).
+   */
+  public KernelRun(Workload w, Binding binding, RandomStreams streams, boolean intrinsicOrder,
+      long speculateNs) {
     this.workload = w;
     SyntheticSpec spec = w.spec();
     KernelSpec ks = w.kernel();
+    engine.setIntrinsicOrder(intrinsicOrder || speculateNs > 0);
     this.machine = new Machine(engine, spec.machine());
+    machine.speculate(speculateNs);
     this.locks = new Locks(machine);
     this.kernel = new Kernel(machine, locks);
     this.oracle = new Oracle(machine, ks.maxRetries(), ks.noProgressNs());
@@ -148,6 +211,9 @@ public final class KernelRun {
         // The oracle stopped the run at a deadlock: rates are over the time actually measured.
         measuredNs = Math.max(0, Math.min(measuredNs, engine.now() - workload.spec().rampNs()));
       }
+    }
+    if (machine.speculation() != null) {
+      machine.speculation().checkEnd();
     }
     machine.accountUpToNow();
     oracle.finish();

@@ -38,7 +38,7 @@ final class MemoryPrimitives {
     // allocates the PTE page first (__pte_alloc: pte_alloc_one, then pmd_install under
     // pmd_lock); one that does not gets it here, as pte_alloc_one and pmd_install would, but
     // without taking the PMD lock.
-    h.primitive("pte_lockptr").params(mm, Type.INT).returns(spinlock)
+    h.primitive("pte_lockptr").batchable().params(mm, Type.INT).returns(spinlock)
         .cost("kernel.costs.pte_offset_map; without a PTE page, pte_alloc_one's and"
             + " kernel.costs.pmd_populate too")
         .implSlots((env, t, a) -> {
@@ -79,18 +79,18 @@ final class MemoryPrimitives {
           t.busy(cost(env, PMD_POPULATE));
           return true;
         }).add();
-    h.primitive("pte_table_present").params(mm, Type.INT).returns(Type.BOOL)
+    h.primitive("pte_table_present").batchable().params(mm, Type.INT).returns(Type.BOOL)
         .implSlots((env, t, a) -> ((MmStruct) a.ref(0)).pteTable(a.i(1)) != null).add();
-    h.primitive("pte_none").params(mm, Type.INT).returns(Type.BOOL)
+    h.primitive("pte_none").batchable().params(mm, Type.INT).returns(Type.BOOL)
         .implSlots((env, t, a) -> ((MmStruct) a.ref(0)).pte(a.i(1)) == null).add();
     h.primitive("pte_folio").params(mm, Type.INT).returns(folio)
         .implSlots((env, t, a) -> ((MmStruct) a.ref(0)).pte(a.i(1))).add();
     h.primitive("pte_write").params(mm, Type.INT).returns(Type.BOOL)
         .implSlots((env, t, a) -> ((MmStruct) a.ref(0)).pteWritable(a.i(1))).add();
-    h.primitive("pmd_addr_end").params(Type.INT, Type.INT).returns(Type.INT)
+    h.primitive("pmd_addr_end").batchable().params(Type.INT, Type.INT).returns(Type.INT)
         .implLong((env, t, a) -> Math.min(a.i(1),
             (a.i(0) / Kernel.PMD_SIZE + 1) * Kernel.PMD_SIZE)).add();
-    h.primitive("set_pte_at").params(vma, Type.INT, folio, Type.BOOL).implSlots((env, t, a) -> {
+    h.primitive("set_pte_at").batchable().params(vma, Type.INT, folio, Type.BOOL).implSlots((env, t, a) -> {
       Vma v = (Vma) a.ref(0);
       long addr = a.i(1);
       Folio f = (Folio) a.ref(2);

@@ -23,19 +23,19 @@ final class MmPrimitives {
     Type mapping = k.mapping();
     Type vmf = k.vmf();
     h.primitiveSource("arch/x86/mm/fault.c, mm/mmap.c, mm/memory.c");
-    h.primitive("min").params(Type.INT, Type.INT).returns(Type.INT)
+    h.primitive("min").batchable().params(Type.INT, Type.INT).returns(Type.INT)
         .implLong((env, t, a) -> Math.min(a.i(0), a.i(1))).add();
-    h.primitive("max").params(Type.INT, Type.INT).returns(Type.INT)
+    h.primitive("max").batchable().params(Type.INT, Type.INT).returns(Type.INT)
         .implLong((env, t, a) -> Math.max(a.i(0), a.i(1))).add();
-    h.primitive("fault_entry").implSlots((env, t, a) -> {
+    h.primitive("fault_entry").batchable().implSlots((env, t, a) -> {
       t.busy(cost(env, FAULT_ENTRY));
       return null;
     }).add();
-    h.primitive("find_vma").params(mm, Type.INT).returns(vma).implSlots((env, t, a) -> {
+    h.primitive("find_vma").batchable().params(mm, Type.INT).returns(vma).implSlots((env, t, a) -> {
       t.busy(cost(env, FIND_VMA));
       return ((MmStruct) a.ref(0)).findVma(a.i(1));
     }).add();
-    h.primitive("vmf_init").params(vma, Type.INT, Type.INT).returns(vmf)
+    h.primitive("vmf_init").batchable().params(vma, Type.INT, Type.INT).returns(vmf)
         .implSlots((env, t, a) -> {
           env.context(KernelContext.class).oracle().faultUses(t, (Vma) a.ref(0));
           return new VmFault((Vma) a.ref(0), a.i(1), a.i(2));
@@ -49,7 +49,7 @@ final class MmPrimitives {
     }).add();
     // READ_ONCE(mm->mm_lock_seq) in vma_start_read(): a load of the line every
     // mmap_write_unlock writes.
-    h.primitive("read_mm_lock_seq").params(mm).returns(Type.INT)
+    h.primitive("read_mm_lock_seq").batchable().params(mm).returns(Type.INT)
         .cost("a load of mm_lock_seq's cache line")
         .implLong((env, t, a) -> {
           MmStruct m = (MmStruct) a.ref(0);
@@ -78,11 +78,11 @@ final class MmPrimitives {
       t.busy(cost(env, VMA_CHANGE));
       return null;
     }).add();
-    h.primitive("linear_page_index").params(vma, Type.INT).returns(Type.INT)
+    h.primitive("linear_page_index").batchable().params(vma, Type.INT).returns(Type.INT)
         .implLong((env, t, a) -> ((Vma) a.ref(0)).pageIndex(a.i(1))).add();
-    h.primitive("vma_address").params(vma, Type.INT).returns(Type.INT)
+    h.primitive("vma_address").batchable().params(vma, Type.INT).returns(Type.INT)
         .implLong((env, t, a) -> ((Vma) a.ref(0)).address(a.i(1))).add();
-    h.primitive("count_vm_event").params(Type.INT).cost("kernel.costs.vm_event")
+    h.primitive("count_vm_event").batchable().params(Type.INT).cost("kernel.costs.vm_event")
         .implSlots((env, t, a) -> {
       t.busy(cost(env, VM_EVENT));
       env.context(KernelContext.class).kernel().countVmEvent(vmEventName(env, t, a.i(0)));

@@ -8,7 +8,7 @@ import faultsim.kernel.Vma;
  * {@code struct vm_fault}: the fault being handled, as designs see it through
  * {@code vmf->field}.
  */
-public final class VmFault {
+public final class VmFault implements faultsim.machine.TaskLocal {
   private Object[] designFields;
   private final Vma vma;
   private final long address;

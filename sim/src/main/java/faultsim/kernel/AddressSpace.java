@@ -17,7 +17,16 @@ import java.util.Map;
  * cached when the run starts (a fraction of the file, chosen by a hash of the index so the choice
  * is the same in every design) are created on first lookup.
  */
-public final class AddressSpace {
+public final class AddressSpace extends faultsim.machine.Marked {
+  // Speculation marks: the page cache and i_size are one piece of marked state.
+  private void r() {
+    faultsim.machine.Speculation.read(kernel.speculation(), this);
+  }
+
+  private void w() {
+    faultsim.machine.Speculation.write(kernel.speculation(), this);
+  }
+
   private Object[] designFields;
   /** A value entry in {@code i_pages}: a workingset shadow or, on tmpfs, a swap entry. */
   public record ValueEntry(boolean swap) {}
@@ -116,11 +125,13 @@ public final class AddressSpace {
 
   /** {@code i_size_read}, in bytes. */
   public long iSize() {
+    r();
     return iSizeBytes;
   }
 
   /** {@code i_size_write}. */
   public void setISize(long bytes) {
+    w();
     if (bytes < 0) {
       throw new IllegalArgumentException("i_size must be >= 0, was " + bytes);
     }
@@ -129,6 +140,7 @@ public final class AddressSpace {
 
   /** Pages in the file: {@code DIV_ROUND_UP(i_size, PAGE_SIZE)}. */
   public long sizePages() {
+    r();
     return (iSizeBytes + Kernel.PAGE_SIZE - 1) / Kernel.PAGE_SIZE;
   }
 
@@ -188,6 +200,7 @@ public final class AddressSpace {
   }
 
   public Object entry(long index) {
+    r();
     Object e = pages.get(index);
     if (e == null) {
       if (index < sizePages() && initiallyCached(index)) {
@@ -208,6 +221,7 @@ public final class AddressSpace {
 
   /** Inserts a new folio (locked by the caller, not uptodate) at {@code index}. */
   public Folio addFolio(long index) {
+    w();
     if (folio(index) != null) {
       throw new IllegalStateException(name + ": a folio is already cached at index " + index);
     }
@@ -229,6 +243,7 @@ public final class AddressSpace {
    * folio is already there ({@code -EEXIST}). A value entry there is replaced.
    */
   public boolean insertFolio(Folio f) {
+    w();
     if (f.mapping() != this) {
       throw new IllegalStateException(f + " does not belong to " + name);
     }
@@ -244,6 +259,7 @@ public final class AddressSpace {
    * entry), ascending: one {@code find_get_entries} batch.
    */
   public int entryIndexes(long start, long end, long[] out, int max) {
+    r();
     long from = Math.max(0, start);
     int n = 0;
     long inFile = Math.min(end, sizePages());
@@ -279,12 +295,14 @@ public final class AddressSpace {
 
   /** Stores a value entry (shadow or swap) at {@code index}. */
   public void setValueEntry(long index, ValueEntry v) {
+    w();
     entry(index);
     pages.put(index, v);
   }
 
   /** Removes the folio from the page cache ({@code __filemap_remove_folio}). */
   public void removeFolio(Folio f) {
+    w();
     if (f.mapping() != this || pages.get(f.index()) != f) {
       throw new IllegalStateException(name + ": " + f + " is not in this page cache");
     }
@@ -294,6 +312,7 @@ public final class AddressSpace {
 
   /** Removes a value entry at {@code index}, if one is there. */
   public void removeValueEntry(long index) {
+    w();
     if (entry(index) instanceof ValueEntry) {
       pages.put(index, REMOVED);
     }
@@ -320,6 +339,7 @@ public final class AddressSpace {
 
   /** The blocks of [{@code start}, {@code end}) were freed: their data generation advances. */
   public void freeBlocks(long start, long end) {
+    w();
     frees.add(new long[] {start, end});
   }
 

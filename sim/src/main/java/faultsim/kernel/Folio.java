@@ -4,6 +4,7 @@ import faultsim.locks.FolioLock;
 import faultsim.locks.Locks;
 import faultsim.machine.CacheLine;
 import faultsim.machine.LockInstance;
+import faultsim.machine.Speculation;
 import faultsim.machine.Task;
 
 /**
@@ -88,11 +89,23 @@ public final class Folio extends CacheLine implements LockInstance {
     return flag(ANON);
   }
 
+  // Speculation marks: the folio's state is the line's (a refcount, flags, mapping and
+  // mapcount of one struct page).
+  private void r() {
+    Speculation.read(kernel().speculation(), this);
+  }
+
+  private void w() {
+    Speculation.write(kernel().speculation(), this);
+  }
+
   private boolean flag(short f) {
+    r();
     return (flags & f) != 0;
   }
 
   private void setFlag(short f, boolean on) {
+    w();
     flags = (short) (on ? flags | f : flags & ~f);
   }
 
@@ -115,6 +128,7 @@ public final class Folio extends CacheLine implements LockInstance {
   }
 
   public long generation() {
+    r();
     return extraWord();
   }
 
@@ -123,6 +137,7 @@ public final class Folio extends CacheLine implements LockInstance {
    * submitted (the bio targets the blocks mapped then), or the folio was zeroed.
    */
   public void setGeneration(long g) {
+    w();
     setExtraWord(g);
     setFlag(HAS_DATA, true);
   }
@@ -168,28 +183,34 @@ public final class Folio extends CacheLine implements LockInstance {
   }
 
   public int refcount() {
+    r();
     return refcount;
   }
 
   /** {@code folio_get}. */
   public void get() {
+    w();
     refcount++;
   }
 
   /** {@code folio_put}. */
   public void put() {
+    w();
     refcount--;
   }
 
   public int mapcount() {
+    r();
     return mapcount;
   }
 
   void mapped() {
+    w();
     mapcount++;
   }
 
   void unmapped() {
+    w();
     mapcount--;
   }
 
@@ -219,6 +240,8 @@ public final class Folio extends CacheLine implements LockInstance {
    */
   public void trylock(Task t) {
     if (lockOwner() instanceof FolioLock l) {
+      // Tasks wait for the folio: its lock object and wait list are not marked state.
+      t.catchUp();
       l.tryAcquire(t, true);
       return;
     }
@@ -244,6 +267,7 @@ public final class Folio extends CacheLine implements LockInstance {
   public void unlock(Task t) {
     Object owner = lockOwner();
     if (owner instanceof FolioLock l) {
+      t.catchUp();
       l.release(t, true);
       if (l.idle()) {
         kernel().locks().recycle(l);
@@ -294,6 +318,7 @@ public final class Folio extends CacheLine implements LockInstance {
    * it later.
    */
   public FolioLock lock() {
+    w();
     Object owner = lockOwner();
     if (owner instanceof FolioLock l) {
       return l;
@@ -306,7 +331,8 @@ public final class Folio extends CacheLine implements LockInstance {
 
   @Override
   public String toString() {
-    AddressSpace mapping = mapping();
+    // The fields themselves, not through mapping(): a description is not a read of the folio.
+    AddressSpace mapping = home instanceof AddressSpace a && (flags & DETACHED) == 0 ? a : null;
     return "folio(" + (mapping == null ? "detached" : mapping.name()) + ":" + index + ")";
   }
 

@@ -34,6 +34,11 @@ public final class Kernel {
     this.locks = locks;
   }
 
+  /** The run's speculation, or null ({@link faultsim.machine.Speculation}). */
+  public faultsim.machine.Speculation speculation() {
+    return machine.speculation();
+  }
+
   public Machine machine() {
     return machine;
   }
@@ -96,6 +101,12 @@ public final class Kernel {
   /** {@code count_vm_event}. */
   public void countVmEvent(String name) {
     long[] cell = vmstat.get(name);
+    if (cell == null) {
+      // Counters are listed in the order first counted: never first counted ahead of the clock
+      // (and the events caught up with may count it first).
+      faultsim.machine.Speculation.catchUpAhead(speculation());
+      cell = vmstat.get(name);
+    }
     if (cell == null) {
       cell = new long[1];
       vmstat.put(name, cell);

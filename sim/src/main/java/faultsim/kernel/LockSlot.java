@@ -20,6 +20,10 @@ final class LockSlot {
 
   Lock get(Locks locks) {
     if (lock == null) {
+      // Made in creation order, never ahead of the clock; an event caught up with may make it.
+      faultsim.machine.Speculation.catchUpAhead(locks.machine().speculation());
+    }
+    if (lock == null) {
       lock = locks.create(className, kind);
     }
     return lock;

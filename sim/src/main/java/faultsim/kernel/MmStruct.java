@@ -12,7 +12,16 @@ import java.util.List;
  * exist so a design of either era names its own), {@code page_table_lock} and
  * {@code mm_lock_seq}.
  */
-public final class MmStruct {
+public final class MmStruct extends faultsim.machine.Marked {
+  // Speculation marks: the VMA tree and mm_lock_seq; the PMD directory is marked per slot.
+  private void r() {
+    faultsim.machine.Speculation.read(kernel.speculation(), this);
+  }
+
+  private void w() {
+    faultsim.machine.Speculation.write(kernel.speculation(), this);
+  }
+
   private Object[] designFields;
   private final Kernel kernel;
   private final int id;
@@ -88,14 +97,17 @@ public final class MmStruct {
   }
 
   public long mmLockSeq() {
+    r();
     return mmLockSeq;
   }
 
   public void advanceMmLockSeq() {
+    w();
     mmLockSeq++;
   }
 
   public List<Vma> vmas() {
+    r();
     return Collections.unmodifiableList(vmas);
   }
 
@@ -104,6 +116,7 @@ public final class MmStruct {
    * anonymous memory if {@code file} is null) at the next free 2 MiB-aligned address.
    */
   public Vma mmap(AddressSpace file, long pgoff, long lengthBytes, boolean shared) {
+    w();
     if (lengthBytes <= 0 || lengthBytes % Kernel.PAGE_SIZE != 0) {
       throw new IllegalArgumentException("mmap length must be a positive multiple of the page"
           + " size, was " + lengthBytes);
@@ -124,6 +137,7 @@ public final class MmStruct {
    * the new VMA is at {@code start}.
    */
   public Vma mmapAt(long start, AddressSpace file, long pgoff, long lengthBytes, boolean shared) {
+    w();
     if (start % Kernel.PAGE_SIZE != 0 || lengthBytes <= 0 || lengthBytes % Kernel.PAGE_SIZE != 0) {
       throw new IllegalArgumentException("mmap at " + Long.toHexString(start) + " of "
           + lengthBytes + " bytes: not page aligned");
@@ -144,6 +158,7 @@ public final class MmStruct {
 
   /** {@code munmap()} of a whole VMA: its PTEs are cleared and it leaves the tree. */
   public void munmap(Vma v) {
+    w();
     if (!vmas.remove(v)) {
       throw new IllegalArgumentException(v + " is not mapped in " + name);
     }
@@ -162,6 +177,7 @@ public final class MmStruct {
    * tree; {@code v} keeps the rest. Returns the new VMA.
    */
   public Vma splitVma(Vma v, long addr, boolean newBelow) {
+    w();
     if (!vmas.contains(v) || addr <= v.start() || addr >= v.end()
         || addr % Kernel.PAGE_SIZE != 0) {
       throw new IllegalArgumentException("cannot split " + v + " at " + Long.toHexString(addr));
@@ -186,6 +202,7 @@ public final class MmStruct {
    * the tree detached; the PTEs of {@code next}'s range stay, now in {@code prev}'s.
    */
   public void mergeVmas(Vma prev, Vma next) {
+    w();
     if (!vmas.contains(prev) || !vmas.contains(next) || !prev.mergeableWith(next)) {
       throw new IllegalArgumentException("cannot merge " + prev + " and " + next);
     }
@@ -205,6 +222,7 @@ public final class MmStruct {
    * mm/mremap.c): no other VMA in [{@code v.end()}, {@code end}).
    */
   public boolean expandable(Vma v, long end) {
+    r();
     for (Vma o : vmas) {
       if (o != v && o.start() < end && v.end() < o.end()) {
         return false;
@@ -218,6 +236,7 @@ public final class MmStruct {
    * mremap to a larger length); the new range has no PTEs yet.
    */
   public void expandVma(Vma v, long end) {
+    w();
     if (!vmas.contains(v) || !expandable(v, end)) {
       throw new IllegalArgumentException("cannot expand " + v + " to " + Long.toHexString(end));
     }
@@ -226,6 +245,7 @@ public final class MmStruct {
 
   /** {@code find_vma}: the VMA containing {@code address}, or null. */
   public Vma findVma(long address) {
+    r();
     for (Vma v : vmas) {
       if (v.contains(address)) {
         return v;
@@ -238,7 +258,31 @@ public final class MmStruct {
   public PteTable pteTable(long address) {
     long pmd = address / Kernel.PMD_SIZE;
     PteTable[] group = pteTables.get(pmd >> PTE_GROUP_SHIFT);
-    return group == null ? null : group[(int) (pmd & (PTE_GROUP - 1))];
+    PteTable t = group == null ? null : group[(int) (pmd & (PTE_GROUP - 1))];
+    if (t == null) {
+      // That there is none depends on this slot of the directory; a table that is there, on
+      // itself (its entries are marked on its line).
+      faultsim.machine.Speculation s = kernel.speculation();
+      if (s != null) {
+        s.read(pmdSlotMark(pmd));
+      }
+    }
+    return t;
+  }
+
+  /** Speculation marks of the PMD slots looked at while empty, made when first needed. */
+  private java.util.Map<Long, faultsim.machine.Marked> pmdSlotMarks;
+
+  private faultsim.machine.Marked pmdSlotMark(long pmd) {
+    if (pmdSlotMarks == null) {
+      pmdSlotMarks = new java.util.HashMap<>();
+    }
+    return pmdSlotMarks.computeIfAbsent(pmd, p -> new faultsim.machine.Marked() {
+      @Override
+      public String toString() {
+        return name + "'s PMD slot " + p;
+      }
+    });
   }
 
   /** {@code pte_alloc}: the PTE page covering {@code address}, allocated if missing. */
@@ -251,6 +295,10 @@ public final class MmStruct {
     }
     int i = (int) (pmd & (PTE_GROUP - 1));
     if (group[i] == null) {
+      faultsim.machine.Speculation s = kernel.speculation();
+      if (s != null) {
+        s.write(pmdSlotMark(pmd));
+      }
       group[i] = new PteTable(this);
       pteTableCount++;
     }

@@ -58,6 +58,20 @@ public final class PteTable extends CacheLine {
     this.ptl = mm;
   }
 
+  // Speculation marks: the entries are marked on the table's line.
+  private faultsim.machine.Speculation spec() {
+    return ptl instanceof MmStruct mm ? mm.kernel().speculation()
+        : ((Lock) ptl).speculation();
+  }
+
+  private void r() {
+    faultsim.machine.Speculation.read(spec(), this);
+  }
+
+  private void w() {
+    faultsim.machine.Speculation.write(spec(), this);
+  }
+
   /** The split PTL of this table, its word on the table's struct ptdesc. */
   public Lock ptl() {
     if (ptl instanceof MmStruct mm) {
@@ -80,6 +94,7 @@ public final class PteTable extends CacheLine {
   }
 
   public Folio get(int slot) {
+    r();
     if (dense()) {
       return folios[slot];
     }
@@ -88,6 +103,7 @@ public final class PteTable extends CacheLine {
   }
 
   public boolean writable(int slot) {
+    r();
     if (dense()) {
       return (writable()[slot >>> 6] & (1L << slot)) != 0;
     }
@@ -96,6 +112,7 @@ public final class PteTable extends CacheLine {
   }
 
   public int present() {
+    r();
     return present;
   }
 
@@ -149,6 +166,7 @@ public final class PteTable extends CacheLine {
   }
 
   void set(int slot, Folio f, boolean write) {
+    w();
     Folio old = get(slot);
     if (old != null) {
       old.unmapped();
@@ -215,6 +233,7 @@ public final class PteTable extends CacheLine {
   }
 
   void setWritable(int slot, boolean write) {
+    w();
     if (get(slot) == null) {
       return;
     }
@@ -222,6 +241,7 @@ public final class PteTable extends CacheLine {
   }
 
   Folio clear(int slot) {
+    w();
     Folio f = get(slot);
     if (f == null) {
       return null;

@@ -8,7 +8,15 @@ import faultsim.locks.LockKind;
  * a file from page offset {@code pgoff} (shared or private) or anonymous memory. Carries the
  * per-VMA lock ({@code &vma->vm_lock}) and {@code vm_lock_seq} (kernel-paths.md A.(h)).
  */
-public final class Vma {
+public final class Vma extends faultsim.machine.Marked {
+  private void r() {
+    faultsim.machine.Speculation.read(mm.kernel().speculation(), this);
+  }
+
+  private void w() {
+    faultsim.machine.Speculation.write(mm.kernel().speculation(), this);
+  }
+
   private Object[] designFields;
   private final MmStruct mm;
   private long start;
@@ -38,11 +46,13 @@ public final class Vma {
 
   /** {@code vm_start}, bytes. */
   public long start() {
+    r();
     return start;
   }
 
   /** {@code vm_end}, bytes. */
   public long end() {
+    r();
     return end;
   }
 
@@ -53,26 +63,31 @@ public final class Vma {
 
   /** {@code vm_pgoff}. */
   public long pgoff() {
+    r();
     return pgoff;
   }
 
   /** {@code VM_SHARED}. */
   public boolean shared() {
+    r();
     return shared;
   }
 
   /** {@code VM_WRITE}: whether the mapping may be written ({@code mprotect} changes it). */
   public boolean writable() {
+    r();
     return writable;
   }
 
   /** {@code vm_flags_reset}: grants or revokes {@code VM_WRITE}. */
   public void setWritable(boolean w) {
+    w();
     writable = w;
   }
 
   /** {@code vm_flags}: {@code VM_READ}, {@code VM_WRITE} unless revoked, {@code VM_SHARED}. */
   public long vmFlags() {
+    r();
     return 0x1 | (writable ? 0x2 : 0) | (shared ? 0x8 : 0);
   }
 
@@ -81,24 +96,29 @@ public final class Vma {
    * whose signature has no flags, before any task uses it.
    */
   public void setPrivate() {
+    w();
     shared = false;
   }
 
   public boolean anonymous() {
+    r();
     return file == null;
   }
 
   public boolean contains(long address) {
+    r();
     return address >= start && address < end;
   }
 
   /** File page offset of {@code address}: {@code linear_page_index}. */
   public long pageIndex(long address) {
+    r();
     return (address - start) / Kernel.PAGE_SIZE + pgoff;
   }
 
   /** Address of file page {@code index} in this VMA. */
   public long address(long index) {
+    r();
     return start + (index - pgoff) * Kernel.PAGE_SIZE;
   }
 
@@ -107,32 +127,39 @@ public final class Vma {
   }
 
   public long vmLockSeq() {
+    r();
     return vmLockSeq;
   }
 
   public void setVmLockSeq(long s) {
+    w();
     vmLockSeq = s;
   }
 
   /** Whether {@code vma->anon_vma} is set (private COW and anonymous faults need it). */
   public boolean hasAnonVma() {
+    r();
     return anonVma;
   }
 
   public void setAnonVma() {
+    w();
     anonVma = true;
   }
 
   /** Whether a split or merge has moved this VMA's bounds since it was mapped. */
   public boolean resized() {
+    r();
     return resized;
   }
 
   public boolean detached() {
+    r();
     return detached;
   }
 
   void detach() {
+    w();
     detached = true;
   }
 
@@ -141,6 +168,7 @@ public final class Vma {
    * [{@code s}, {@code e}) of it, not yet in any tree.
    */
   Vma dup(long s, long e) {
+    r();
     Vma v = new Vma(mm, s, e, file, pgoff + (s - start) / Kernel.PAGE_SIZE, shared);
     v.writable = writable;
     v.anonVma = anonVma;
@@ -150,6 +178,7 @@ public final class Vma {
 
   /** Moves the VMA's bounds (a split or merge), keeping the file offset of each address. */
   void setRange(long s, long e) {
+    w();
     resized |= s != start || e != end;
     pgoff += (s - start) / Kernel.PAGE_SIZE;
     start = s;
@@ -163,6 +192,7 @@ public final class Vma {
    * yet.
    */
   public boolean mergeableWith(Vma next) {
+    r();
     return next.mm == mm && end == next.start && file == next.file && shared == next.shared
         && writable == next.writable
         && (file == null || next.pgoff == pgoff + (end - start) / Kernel.PAGE_SIZE);

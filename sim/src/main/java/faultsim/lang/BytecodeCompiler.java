@@ -712,10 +712,10 @@ final class BytecodeCompiler {
         mv.visitInsn(POP);
       }
       case Op.DPUTG -> {
-        mv.visitVarInsn(ALOAD, C);
+        callHead();
         constant(f.constants[code[pc + 1]], "Lfaultsim/lang/DeclaredVar;");
         slot(o - 1);
-        helper("putDesignGlobal", "(Lfaultsim/lang/DeclaredVar;I)V");
+        helper("putDesignGlobal", "(L" + TASK + ";Lfaultsim/lang/DeclaredVar;I)V");
       }
       case Op.NEXT -> {
         callHead();

@@ -47,8 +47,8 @@ final class CorePrimitives {
     h.globalMacro("DEFINE_SEQLOCK", seqlock);
     h.globalMacro("DECLARE_WAIT_QUEUE_HEAD", waitQueue);
 
-    exclusive(h, spinlock, "spin_lock", "spin_unlock", "spin_trylock");
-    exclusive(h, mutex, "mutex_lock", "mutex_unlock", "mutex_trylock");
+    exclusive(h, spinlock, "spin_lock", "spin_unlock", "spin_trylock", true);
+    exclusive(h, mutex, "mutex_lock", "mutex_unlock", "mutex_trylock", false);
     rwsem(h, rwsem);
     side(h, rwlock, "read_lock", "read_unlock", "read_trylock", false);
     side(h, rwlock, "write_lock", "write_unlock", "write_trylock", true);
@@ -60,12 +60,12 @@ final class CorePrimitives {
     barriers(h);
 
     h.primitiveSource("include/linux/rcupdate.h, include/linux/preempt.h, kernel/sched/wait.c");
-    h.primitive("rcu_read_lock").acquiresContext("rcu_read_lock", false)
+    h.primitive("rcu_read_lock").batchable().acquiresContext("rcu_read_lock", false)
         .implSlots((env, t, a) -> {
           Rcu.readLock(t);
           return null;
         }).add();
-    h.primitive("rcu_read_unlock").releasesContext("rcu_read_lock", false)
+    h.primitive("rcu_read_unlock").batchable().releasesContext("rcu_read_lock", false)
         .implSlots((env, t, a) -> {
           Rcu.readUnlock(t);
           return null;
@@ -128,16 +128,31 @@ final class CorePrimitives {
     return new Dist.Lognormal(meanNs / Math.sqrt(1 + cv2), sigma);
   }
 
-  private static void exclusive(Host h, Type type, String lock, String unlock, String trylock) {
-    h.primitive(lock).params(type).acquires(0, true).implSlots((env, t, a) -> {
+  /**
+   * {@code batchable}: a spinlock's state changes with its word's line, which speculation marks;
+   * a task that must spin catches up when it starts to. A mutex's optimistic spinning and sleep
+   * are not covered.
+   */
+  private static void exclusive(Host h, Type type, String lock, String unlock, String trylock,
+      boolean batchable) {
+    Primitive.Builder l = h.primitive(lock).params(type).acquires(0, true);
+    Primitive.Builder u = h.primitive(unlock).params(type).releases(0, true);
+    Primitive.Builder tl = h.primitive(trylock).params(type).returns(Type.INT)
+        .tryAcquires(0, true);
+    if (batchable) {
+      l.batchable();
+      u.batchable();
+      tl.batchable();
+    }
+    l.implSlots((env, t, a) -> {
       lock(a, lock).acquire(t, true);
       return null;
     }).add();
-    h.primitive(unlock).params(type).releases(0, true).implSlots((env, t, a) -> {
+    u.implSlots((env, t, a) -> {
       lock(a, unlock).release(t, true);
       return null;
     }).add();
-    h.primitive(trylock).params(type).returns(Type.INT).tryAcquires(0, true)
+    tl
         .implSlots((env, t, a) -> {
           lock(a, trylock).tryAcquire(t, true);
           return Primitive.RESULT;
@@ -160,6 +175,8 @@ final class CorePrimitives {
       lock(a, down).acquire(t, write);
       return null;
     }).add();
+    // A release and a trylock change the count with an atomic on its line, which speculation
+    // marks; a down that waits is not covered.
     h.primitive(up).params(type).releases(0, write).implSlots((env, t, a) -> {
       lock(a, up).release(t, write);
       return null;
@@ -177,7 +194,7 @@ final class CorePrimitives {
    * reader.
    */
   private static void seqlock(Host h, Type type) {
-    exclusive(h, type, "write_seqlock", "write_sequnlock", "write_tryseqlock");
+    exclusive(h, type, "write_seqlock", "write_sequnlock", "write_tryseqlock", false);
     h.primitive("read_seqbegin").params(type).returns(Type.INT).implSlots((env, t, a) -> {
       ((Seqlock) nonNull(a, 0, "read_seqbegin")).readBegin(t);
       return Primitive.RESULT;

@@ -15,4 +15,12 @@ public interface Cursor {
    * the iteration is over.
    */
   Object next(RunEnv env, Task task);
+
+  /**
+   * Whether a task ahead of the clock may advance it: its steps read only marked shared state
+   * ({@code machine/Speculation}).
+   */
+  default boolean batchable() {
+    return false;
+  }
 }

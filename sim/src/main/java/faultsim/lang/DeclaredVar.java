@@ -59,6 +59,10 @@ record DeclaredVar(Type owner, String name, Type type, int slot, boolean embedde
 
   @Override
   public Object read(Object object, RunEnv env) {
+    faultsim.machine.Speculation s = env.speculation();
+    // Reading may create the embedded object: never while ahead of the clock.
+    faultsim.machine.Speculation.catchUpAhead(s);
+    faultsim.machine.Speculation.readField(s, object);
     Object[] slots = storage.of(object, slot + 1);
     Object v = slots[slot];
     if (v == null && (embedded || type.isScalar())) {

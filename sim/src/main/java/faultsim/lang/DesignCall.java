@@ -474,6 +474,8 @@ public final class DesignCall {
                     ? box(f.returnType, lret, aret) : null);
               }
               if (depth == 0) {
+                // Back to the program's own code, which speculation does not cover.
+                t.catchUp();
                 returnValue = box(f.returnType, lret, aret);
                 running = false;
                 finished = true;
@@ -521,7 +523,7 @@ public final class DesignCall {
             case Op.DGLOBAL -> sp = designGlobal(t, f, (DeclaredVar) k[code[pc++]], at, sp);
             case Op.DPUTG -> {
               sp--;
-              putDesignGlobal((DeclaredVar) k[code[pc++]], sp);
+              putDesignGlobal(t, (DeclaredVar) k[code[pc++]], sp);
             }
             case Op.NEXT -> {
               int end = code[pc + 2];
@@ -645,6 +647,9 @@ public final class DesignCall {
    * plain path, gives the call to the trace if it records the primitive.
    */
   Args enterPrimitive(Task t, DesignTrace trace, PrimSite site, int nextPc, int sp) {
+    if (!site.primitive.batchable()) {
+      t.catchUp();
+    }
     this.pc = nextPc;
     this.sp = sp;
     primitive = site.name;
@@ -666,6 +671,7 @@ public final class DesignCall {
 
   /** After a long impl's call: pushes its value; the stack pointer, or -1 when suspended. */
   int afterLong(Task t, PrimSite site, int sp, long value) {
+    t.settleInline();
     clearArguments(site, sp);
     lv[sp++] = site.returnKind == PrimSite.BOOL ? (value != 0 ? 1 : 0) : value;
     if (t.state() != Task.State.RUNNING) {
@@ -681,6 +687,7 @@ public final class DesignCall {
    * suspended.
    */
   int afterPrimitive(Task t, PrimSite site, int at, int sp, Object result) {
+    t.settleInline();
     clearArguments(site, sp);
     if (!site.returnsVoid) {
       if (result == Primitive.RESULT) {
@@ -757,6 +764,8 @@ public final class DesignCall {
     if (o == null) {
       throw nullField(t, f, at, field, "assigning");
     }
+    t.catchUp();
+    faultsim.machine.Speculation.writeField(env.speculation(), o);
     try {
       field.write(o, v);
     } catch (RuntimeException e) {
@@ -766,6 +775,7 @@ public final class DesignCall {
 
   /** GLOBAL: pushes the host global's value in this run; the stack pointer after. */
   int global(Task t, FunctionCode f, HostGlobal g, int at, int sp) {
+    t.catchUp();
     Object v;
     try {
       v = env.global(g);
@@ -777,6 +787,7 @@ public final class DesignCall {
 
   /** DGLOBAL: pushes the design's global; the stack pointer after. */
   int designGlobal(Task t, FunctionCode f, DeclaredVar g, int at, int sp) {
+    t.catchUp();
     Object v;
     try {
       v = g.get(env.designGlobals(g.slot() + 1), env);
@@ -787,7 +798,8 @@ public final class DesignCall {
   }
 
   /** DPUTG: stores the value at {@code sp} (already popped) in the design's global. */
-  void putDesignGlobal(DeclaredVar g, int sp) {
+  void putDesignGlobal(Task t, DeclaredVar g, int sp) {
+    t.catchUp();
     env.designGlobals(g.slot() + 1)[g.slot()] = popped(g.type(), lv, rv, sp);
   }
 
@@ -800,6 +812,9 @@ public final class DesignCall {
   int next(Task t, FunctionCode f, int slot, byte kind, int end, int at, int sp, int bp) {
     Cursor c = (Cursor) rv[bp + slot];
     int pc = at + 4;
+    if (c != null && !c.batchable()) {
+      t.catchUp();
+    }
     if (c == null) {
       this.pc = pc;
       throw fault(t, f, at, "NULL dereference: iterating a NULL cursor", null);
@@ -817,6 +832,7 @@ public final class DesignCall {
     } catch (RuntimeException e) {
       throw fault(t, f, at, "advancing the cursor: " + message(e), e);
     }
+    t.settleInline();
     int r = 0;
     if (v == null) {
       pc = end;
@@ -974,6 +990,7 @@ public final class DesignCall {
 
   /** A fault at instruction {@code at} of the current function; ends the call. */
   private DesignFault fault(Task t, FunctionCode f, int at, String what, Throwable cause) {
+    t.catchUp();
     List<String> stack = new ArrayList<>();
     stack.add(f.frameAt(at));
     for (int d = depth - 1; d >= 0; d--) {

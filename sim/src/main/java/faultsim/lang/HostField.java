@@ -20,6 +20,7 @@ record HostField(Type owner, String name, Type type, Function<Object, Object> ge
 
   @Override
   public long readLong(Object object, RunEnv env) {
+    faultsim.machine.Speculation.readField(env.speculation(), object);
     return longGetter.applyAsLong(object);
   }
 
@@ -30,6 +31,7 @@ record HostField(Type owner, String name, Type type, Function<Object, Object> ge
 
   @Override
   public Object read(Object object, RunEnv env) {
+    faultsim.machine.Speculation.readField(env.speculation(), object);
     return getter.apply(object);
   }
 

@@ -105,8 +105,10 @@ public final class Primitive {
   private final String requires;
   private final Boolean sleeps;
   private final String wraps;
+  private final boolean batchable;
 
   private Primitive(Builder b, int id) {
+    this.batchable = b.batchable;
     this.id = id;
     this.host = b.host;
     this.wraps = b.wraps;
@@ -130,6 +132,15 @@ public final class Primitive {
 
   public String name() {
     return name;
+  }
+
+  /**
+   * Whether a task that has run ahead of the clock may call it without first letting the
+   * events before it fire: everything it reads or changes is {@code machine/Marked} state, or
+   * the task's own ({@code machine/Speculation}).
+   */
+  public boolean batchable() {
+    return batchable;
   }
 
   public List<Type> params() {
@@ -311,6 +322,7 @@ public final class Primitive {
     private String requires;
     private Boolean sleeps;
     private String wraps;
+    private boolean batchable;
 
     Builder(Host host, String name) {
       this.host = host;
@@ -377,6 +389,16 @@ public final class Primitive {
     /** What a call costs, naming its cost keys, for the reference. */
     public Builder cost(String what) {
       this.cost = what;
+      return this;
+    }
+
+    /**
+     * Declares that the primitive reads and changes only marked shared state (each access
+     * checked by {@code machine/Speculation}) and the calling task's own state, so a task may
+     * call it while ahead of the clock.
+     */
+    public Builder batchable() {
+      this.batchable = true;
       return this;
     }
 

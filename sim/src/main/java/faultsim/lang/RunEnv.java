@@ -37,6 +37,17 @@ public final class RunEnv {
     this.stream = stream;
   }
 
+  /** The run's speculation, or null: see {@code machine/Speculation}. */
+  private faultsim.machine.Speculation speculation;
+
+  public void setSpeculation(faultsim.machine.Speculation s) {
+    this.speculation = s;
+  }
+
+  public faultsim.machine.Speculation speculation() {
+    return speculation;
+  }
+
   public RandomStream stream() {
     return stream;
   }

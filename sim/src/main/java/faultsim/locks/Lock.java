@@ -21,6 +21,11 @@ import faultsim.machine.Task;
  */
 public abstract class Lock implements LockInstance {
   protected final Machine machine;
+
+  /** The run's speculation, or null ({@link faultsim.machine.Speculation}). */
+  public final faultsim.machine.Speculation speculation() {
+    return machine.speculation();
+  }
   protected final LockClass cls;
   /** The lock's word; final but for a recycled folio lock ({@link #reuse}). */
   protected CacheLine line;

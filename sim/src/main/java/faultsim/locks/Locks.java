@@ -69,6 +69,8 @@ public final class Locks {
 
   /** A new instance of class {@code name} whose word lives on {@code line}. */
   public Lock create(String name, LockKind kind, CacheLine line) {
+    // Classes and locks are listed in creation order: never created ahead of the clock.
+    faultsim.machine.Speculation.catchUpAhead(machine.speculation());
     LockClass c = lockClass(name, kind);
     return switch (kind) {
       case SPINLOCK -> new Spinlock(machine, c, line);

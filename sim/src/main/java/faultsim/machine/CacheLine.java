@@ -49,8 +49,11 @@ public class CacheLine {
   private byte state;
   private Rare rare;
 
-  /** What few lines have: made on first use. */
-  private static final class Rare {
+  /**
+   * What few lines have: made on first use. Its keys are the line's speculation marks, which
+   * only a run that speculates sets.
+   */
+  private static final class Rare extends Marked {
     /** Cores 64 and up holding a copy, 64 a word. */
     long[] sharersHigh;
     /**
@@ -62,6 +65,11 @@ public class CacheLine {
     Object[] fields;
     /** A word of the structure on the line that is rarely other than 0 ({@link #extraWord}). */
     long word;
+  }
+
+  /** The line's speculation marks ({@link Speculation}), made on first use. */
+  final Marked marks() {
+    return rare();
   }
 
   private Rare rare() {
@@ -141,6 +149,7 @@ public class CacheLine {
    * Cores watching the line then read it again, after the write, in ring order from the writer.
    */
   public final long writeAt(Machine machine, int core, long atNs) {
+    Speculation.write(machine.speculation(), this);
     long start = Math.max(atNs, freeAtNs);
     CostProfile costs = machine.costs();
     long d;
@@ -172,10 +181,14 @@ public class CacheLine {
 
   /** A load from {@code core} issued at {@code atNs}: returns when its data arrives. */
   public final long readAt(Machine machine, int core, long atNs) {
+    Speculation s = machine.speculation();
     if (isSharer(core)) {
+      Speculation.read(s, this);
       set(BOUNCED, false);
       return atNs;
     }
+    // A miss changes the line (its sharers, the transfer in flight): a write, for speculation.
+    Speculation.write(s, this);
     long start = Math.max(atNs, freeAtNs);
     CostProfile costs = machine.costs();
     long d;
@@ -199,6 +212,7 @@ public class CacheLine {
    * another core, reads it again.
    */
   public final void watch(Machine machine, int core) {
+    Speculation.write(machine.speculation(), this);
     long[] watchDoneNs = watchDoneNs();
     if (watchDoneNs == null) {
       watchDoneNs = new long[machine.coreCount() + 1];

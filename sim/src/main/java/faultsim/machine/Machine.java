@@ -66,6 +66,22 @@ public final class Machine {
     return spec.spinOnOwner();
   }
 
+  /** Exact batching of costed steps, or null (every step is an event of its own). */
+  private Speculation speculation;
+
+  /**
+   * Lets tasks run ahead of the clock through costed steps, at most {@code windowNs} past
+   * their event's time, exactly ({@link Speculation}). Set before the run starts.
+   */
+  public void speculate(long windowNs) {
+    speculation = windowNs > 0 ? new Speculation(engine, windowNs) : null;
+  }
+
+  /** The run's {@link Speculation}, or null when every step is an event of its own. */
+  public Speculation speculation() {
+    return speculation;
+  }
+
   public Engine engine() {
     return engine;
   }

@@ -175,6 +175,7 @@ public final class Task extends Engine.Timer {
    */
   public void cpu(long ns) {
     requireRunning("cpu");
+    catchUp();
     if (ns < 0) {
       throw new IllegalArgumentException(name + ": cpu time must be >= 0, was " + ns + " ns");
     }
@@ -194,13 +195,50 @@ public final class Task extends Engine.Timer {
     if (ns == 0) {
       return;
     }
+    Speculation s = machine.speculation();
+    if (s != null && cpuRemainingNs == 0 && inlineNs == 0 && s.mayInline(this, ns)) {
+      // The step will end inline, once the primitive that charged it returns
+      // (settleInline): what the primitive does after this call happens now, as it would
+      // before its BUSY_DONE event.
+      inlineNs = ns;
+      return;
+    }
     setState(State.BUSY);
     arm(TimerKind.BUSY_DONE, ns);
+  }
+
+  /** A step that will end inline ({@link #busy}), not yet ended; 0 if none. */
+  private long inlineNs;
+
+  /**
+   * Ends the step that {@link #busy} let end inline, if any: charged as BUSY up to its end,
+   * then running again, as the BUSY_DONE event would have done. Called when the primitive or
+   * program step that charged it returns.
+   */
+  public void settleInline() {
+    long ns = inlineNs;
+    if (ns == 0) {
+      return;
+    }
+    inlineNs = 0;
+    setState(State.BUSY);
+    machine.speculation().inline(this, ns);
+    setState(State.RUNNING);
+    waitingOn = "";
+  }
+
+  /** If this task is ahead of the clock, lets every event before it fire first. */
+  public void catchUp() {
+    Speculation s = machine.speculation();
+    if (s != null) {
+      s.catchUp(this);
+    }
   }
 
   /** Sleeps for {@code ns} ({@code schedule_timeout}): frees the core, then wakes up. */
   public void sleepFor(long ns) {
     requireRunning("sleep");
+    catchUp();
     if (ns < 0) {
       throw new IllegalArgumentException(name + ": a sleep must be >= 0, was " + ns + " ns");
     }
@@ -214,6 +252,7 @@ public final class Task extends Engine.Timer {
   /** Ends the task. Holding a lock at exit is a fault. */
   public void exit() {
     requireRunning("exit");
+    catchUp();
     if (heldCount > 0) {
       throw fault("exited holding " + describeHeld());
     }
@@ -227,6 +266,7 @@ public final class Task extends Engine.Timer {
   /** Spins on its core until a primitive calls {@link #grantAfter}. */
   public void spin(String onWhat) {
     requireRunning("spin");
+    catchUp();
     waitingOn = onWhat;
     setState(State.SPINNING);
   }
@@ -247,6 +287,7 @@ public final class Task extends Engine.Timer {
     if (state != State.RUNNING && state != State.SPINNING) {
       throw new IllegalStateException(name + " cannot sleep while " + state);
     }
+    catchUp();
     waitingOn = onWhat;
     continuation = onWake;
     setState(State.SLEEPING);
@@ -256,6 +297,7 @@ public final class Task extends Engine.Timer {
   /** Waits for I/O ({@code io_schedule}): as {@link #sleep} but accounted as I/O wait. */
   public void ioWait(String onWhat, Continuation onComplete) {
     requireRunning("io");
+    catchUp();
     checkMaySleep(onWhat);
     waitingOn = onWhat;
     continuation = onComplete;
@@ -268,6 +310,7 @@ public final class Task extends Engine.Timer {
    * invalid-context violation even if this call would not have slept.
    */
   public void mightSleep(String operation) {
+    catchUp();
     checkMaySleep(operation);
   }
 
@@ -308,7 +351,16 @@ public final class Task extends Engine.Timer {
     preemptDisabled--;
   }
 
+  /** Speculation marks of this task's RCU read section, which synchronize_rcu reads. */
+  private final Marked rcuMark = new Marked() {
+    @Override
+    public String toString() {
+      return name + "'s RCU read section";
+    }
+  };
+
   public void rcuReadLock() {
+    Speculation.write(machine.speculation(), rcuMark);
     if (rcuDepth++ == 0) {
       rcuSections++;
     }
@@ -319,10 +371,12 @@ public final class Task extends Engine.Timer {
    * enters them), or 0 outside one: what {@code synchronize_rcu} waits on.
    */
   public long rcuSection() {
+    Speculation.read(machine.speculation(), rcuMark);
     return rcuDepth > 0 ? rcuSections : 0;
   }
 
   public void rcuReadUnlock() {
+    Speculation.write(machine.speculation(), rcuMark);
     if (rcuDepth == 0) {
       throw fault("rcu_read_unlock() outside an RCU read section");
     }
@@ -514,6 +568,7 @@ public final class Task extends Engine.Timer {
       Continuation c = continuation;
       continuation = null;
       c.resume(this);
+      settleInline();
     }
     int steps = 0;
     while (state == State.RUNNING) {
@@ -521,6 +576,7 @@ public final class Task extends Engine.Timer {
         throw fault("made " + MAX_SYNC_STEPS + " steps without simulated time passing");
       }
       program.step(this);
+      settleInline();
     }
   }
 
@@ -576,8 +632,17 @@ public final class Task extends Engine.Timer {
   }
 
   private void arm(TimerKind kind, long delayNs) {
-    if (timerKind != TimerKind.NONE) {
+    if (timerKind != TimerKind.NONE || inlineNs != 0) {
       throw new IllegalStateException(name + ": timer " + kind + " while " + timerKind + " pending");
+    }
+    Speculation s = machine.speculation();
+    if (s != null) {
+      if (kind == TimerKind.BUSY_DONE) {
+        // Still computing on its core: the task may stay ahead of the clock across events.
+        s.leave(this);
+      } else {
+        s.catchUp(this);
+      }
     }
     timerKind = kind;
     machine.engine().schedule(this, delayNs);

@@ -145,6 +145,8 @@ public final class Oracle implements Machine.LockListener {
    * {@code focus} over every task's recorded steps ({@link Interleaving}).
    */
   void report(String kind, String summary, Interleaving.Focus focus) {
+    // A violation's interleaving shows every task's steps up to now: none may be ahead.
+    faultsim.machine.Speculation.catchUpAhead(machine.speculation());
     counts.merge(kind, 1L, Long::sum);
     if (showing(kind)) {
       List<Interleaving.Column> columns = new ArrayList<>();
@@ -217,6 +219,14 @@ public final class Oracle implements Machine.LockListener {
       Map<String, Edge> out = graph.computeIfAbsent(from, k -> new HashMap<>());
       if (out.containsKey(to)) {
         continue;
+      }
+      // A new edge keeps when, and in which steps, it was first seen: catch up first (an
+      // event before this one may add it).
+      if (machine.speculation() != null && machine.speculation().ahead(t)) {
+        machine.speculation().catchUp(t);
+        if (out.containsKey(to)) {
+          continue;
+        }
       }
       String chain = t.describeHeld() + " -> " + to + (write ? "-W" : "-R");
       Edge e = new Edge(from, to, t, now(), chain, trace(t).records(0, now()));
@@ -483,6 +493,7 @@ public final class Oracle implements Machine.LockListener {
     trace(t).note(now(), kind + " of " + mapping.name() + " pages [" + start + ", " + end
         + ") starts");
     Op op = new Op(t, kind, mapping, start, end, now(), present);
+    faultsim.machine.Speculation.write(machine.speculation(), inFlightMark);
     lastOpTask.put(mapping, t);
     inFlight.add(op);
     return op;
@@ -491,6 +502,7 @@ public final class Oracle implements Machine.LockListener {
   /** The operation {@code token} (from {@link #opStart}) has finished: check its range. */
   public void opEnd(Object token) {
     Op op = (Op) token;
+    faultsim.machine.Speculation.write(machine.speculation(), inFlightMark);
     inFlight.remove(op);
     trace(op.task).note(now(), op.kind + " of " + op.mapping.name() + " ends");
     long took = now() - op.startNs;
@@ -621,6 +633,7 @@ public final class Oracle implements Machine.LockListener {
     if (v.anonymous()) {
       return;
     }
+    faultsim.machine.Speculation.read(machine.speculation(), inFlightMark);
     // Indexed, not an iterator: this runs for every PTE set.
     for (int i = 0, n = inFlight.size(); i < n; i++) {
       if (inFlight.get(i).covers(v.file(), index)) {
@@ -629,6 +642,7 @@ public final class Oracle implements Machine.LockListener {
     }
     String problem = problem(v, index, f, true);
     if (problem != null) {
+      faultsim.machine.Speculation.catchUpAhead(machine.speculation());
       // The mapper is the victim; the culprit is whoever last changed the page under it (the
       // truncate or punch that removed it or freed its blocks), among every task's steps.
       Task op = lastOpTask.get(v.file());
@@ -641,6 +655,13 @@ public final class Oracle implements Machine.LockListener {
   }
 
   private final Map<AddressSpace, Task> lastOpTask = new IdentityHashMap<>();
+  /** Speculation marks of the truncates and punches in flight ({@code inFlight}). */
+  private final faultsim.machine.Marked inFlightMark = new faultsim.machine.Marked() {
+    @Override
+    public String toString() {
+      return "the truncates and punches in flight";
+    }
+  };
 
   /**
    * A PTE that maps a page the operation removed (or one past EOF): what conflicts is the

@@ -231,6 +231,44 @@ public final class Experiment {
    */
   public static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
       int replication, RandomStreams streams, TraceRecorder.Window trace) {
+    boolean intrinsic = KernelRun.intrinsicOrderSetting();
+    long speculateNs = binding != null && trace == null ? KernelRun.speculateNsSetting() : 0;
+    if (speculateNs > 0) {
+      RandomStreams again = streams.restarted();
+      try {
+        return runOne(w, design, binding, replication, streams, null, true, speculateNs);
+      } catch (faultsim.machine.Speculation.Conflict c) {
+        // Running ahead was not exact somewhere in this replication: run it again, one event
+        // per step, from the same random numbers.
+        SPECULATION_FALLBACKS.incrementAndGet();
+        if (Boolean.getBoolean("faultsim.speculateDebug")) {
+          System.err.println("speculation: " + design + " replication " + replication + ": "
+              + c.getMessage());
+          new Throwable().initCause(null);
+          StackTraceElement[] st = c.getStackTrace();
+          for (int i = 0; i < Math.min(14, st.length); i++) {
+            System.err.println("    at " + st[i]);
+          }
+        }
+        return runOne(w, design, binding, replication, again, null, true, 0);
+      }
+    }
+    return runOne(w, design, binding, replication, streams, trace, intrinsic, 0);
+  }
+
+  /** Steps run inline, and events counted, by replications that speculated to the end. */
+  public static final java.util.concurrent.atomic.AtomicLong SPECULATION_INLINED =
+      new java.util.concurrent.atomic.AtomicLong();
+  public static final java.util.concurrent.atomic.AtomicLong SPECULATION_EVENTS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Replications run again without speculation since the JVM started. */
+  public static final java.util.concurrent.atomic.AtomicLong SPECULATION_FALLBACKS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
+      int replication, RandomStreams streams, TraceRecorder.Window trace, boolean intrinsic,
+      long speculateNs) {
     Machine m;
     Locks locks;
     Engine engine;
@@ -267,13 +305,17 @@ public final class Experiment {
         }
       }
     } else {
-      KernelRun run = new KernelRun(w, binding, streams);
+      KernelRun run = new KernelRun(w, binding, streams, intrinsic, speculateNs);
       run.machine().setTimeListener(profile);
       if (recorder != null) {
         recorder.attach(run.machine(), profile);
       }
       run.run();
       m = run.machine();
+      if (m.speculation() != null) {
+        SPECULATION_INLINED.addAndGet(m.speculation().inlined());
+        SPECULATION_EVENTS.addAndGet(run.engine().eventsFired());
+      }
       locks = run.locks();
       engine = run.engine();
       recorders = run.recorders();

@@ -53,6 +53,63 @@ final class EngineTest {
   }
 
   @Test
+  void intrinsicOrder_sameTime_byTimerCreation_zeroDelayInTheNextDeltaCycle() {
+    // Timers made in the order a, b, x, c (ids 0..3). a and c at 10, b at 5, scheduled c first:
+    // by time, then the two at 10 by id (a before c), whatever the scheduling order. a schedules
+    // x (id 2) for now: x is in the next delta cycle of time 10, so after c although its id is
+    // smaller; under the default rule x would also go last (scheduled last).
+    engine.setIntrinsicOrder(true);
+    Engine.Timer[] xs = new Engine.Timer[1];
+    Engine.Timer a = timer("a", () -> engine.schedule(xs[0], 0));
+    Engine.Timer b = timer("b");
+    xs[0] = timer("x");
+    Engine.Timer c = timer("c");
+    engine.schedule(c, 10);
+    engine.schedule(b, 5);
+    engine.schedule(a, 10);
+
+    engine.runUntil(10);
+
+    assertThat(log).containsExactly("b@5", "a@10", "c@10", "x@10");
+  }
+
+  @Test
+  void intrinsicOrder_catchUp_firesExactlyTheEventsBeforeTheTimersKey() {
+    // Timers t0 (id 0), e (1), f (2), g (3). t0 fires at 0 and, inside its event, moves its
+    // clock to 20 inline and catches up: the events before (20, t0) fire, which is f at 10
+    // only; e and g are at 20 with larger ids, so they come after t0's step at 20 and fire
+    // once t0's event is over, in id order.
+    engine.setIntrinsicOrder(true);
+    Engine.Timer[] t0 = new Engine.Timer[1];
+    t0[0] = timer("t0", () -> {
+      engine.detachFiring(t0[0]);
+      engine.advanceInline(t0[0], 20);
+      assertThat(engine.catchUp(t0[0])).isTrue();
+      log.add("t0 again@" + engine.now());
+    });
+    Engine.Timer e = timer("e");
+    Engine.Timer f = timer("f");
+    Engine.Timer g = timer("g");
+    engine.schedule(t0[0], 0);
+    engine.schedule(e, 20);
+    engine.schedule(f, 10);
+    engine.schedule(g, 20);
+
+    engine.runUntil(100);
+
+    assertThat(log).containsExactly("t0@0", "f@10", "t0 again@20", "e@20", "g@20");
+    // Four events and the inline step.
+    assertThat(engine.eventsFired()).isEqualTo(6);
+  }
+
+  @Test
+  void intrinsicOrder_afterScheduling_isRefused() {
+    engine.schedule(timer("a"), 1);
+    assertThatThrownBy(() -> engine.setIntrinsicOrder(true))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void runUntil_eventsAfterLimit_stayPendingForNextRun() {
     Engine.Timer late = timer("late");
     engine.schedule(timer("early"), 5);

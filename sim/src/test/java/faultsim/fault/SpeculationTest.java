@@ -1,0 +1,122 @@
+package faultsim.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import faultsim.engine.RandomStreams;
+import faultsim.machine.Speculation;
+import faultsim.run.Experiment;
+import faultsim.run.ResultCodec;
+import faultsim.workload.Workload;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exact batching ({@link Speculation}): a task that runs ahead of the clock through costed steps
+ * gives the results of the run that fires every step as an event of its own, in the same
+ * (intrinsic) order of same-time events, byte for byte; where running ahead was not exact, the
+ * replication is run again without it.
+ */
+final class SpeculationTest {
+  /** Readers on 8 cores, each over its own 8 MiB of a cached file: no folio is shared. */
+  private static final String PRIVATE = """
+      machine:
+        cores: 8
+      files:
+        data:
+          size: 64M
+      global:
+        runtime: 300us
+      jobs:
+        reader:
+          numjobs: 8
+          rw: randread
+          file: data
+          size: 8M
+          offset_increment: 8M
+      designs: [linux_6_6]
+      replications: 1
+      """;
+
+  /**
+   * Two readers faulting the same 16 pages in the same order: each fault-around pass maps the
+   * folios the other one is taking references on, within a few microseconds.
+   */
+  private static final String SHARED = """
+      machine:
+        cores: 2
+      files:
+        data:
+          size: 64K
+      global:
+        runtime: 200us
+      jobs:
+        reader:
+          numjobs: 2
+          rw: read
+          file: data
+          size: 64K
+      designs: [linux_6_6]
+      replications: 1
+      """;
+
+  private static KernelRun run(Workload w, boolean intrinsic, long speculateNs) throws Exception {
+    RandomStreams streams = Experiment.streams(w).forReplication(0);
+    KernelRun.Binding b = Designs.binding(Designs.load("linux_6_6", w));
+    return new KernelRun(w, b, streams, intrinsic, speculateNs).run();
+  }
+
+  /** Experiment.runOne's whole result, encoded, with the given system properties. */
+  private static byte[] result(Workload w, String property, String value) throws Exception {
+    String old = System.getProperty(property);
+    System.setProperty(property, value);
+    try {
+      RandomStreams streams = Experiment.streams(w).forReplication(0);
+      KernelRun.Binding b = Designs.binding(Designs.load("linux_6_6", w));
+      return ResultCodec.encode(Experiment.runOne(w, "linux_6_6", b, 0, streams));
+    } finally {
+      if (old == null) {
+        System.clearProperty(property);
+      } else {
+        System.setProperty(property, old);
+      }
+    }
+  }
+
+  @Test
+  void privateRegions_runAheadWithoutConflict_andChangeNothing() throws Exception {
+    Workload w = KernelRuns.workload(PRIVATE);
+    KernelRun plain = run(w, true, 0);
+    KernelRun ahead = run(w, true, 20_000);
+
+    // It did run ahead: fault-around's per-folio steps (cursor, folio_try_get, folio_trylock,
+    // set_pte_at, folio_unlock, folio_put) are all marked, and no folio is shared, so no
+    // replication had to be run again (run() returned) and steps were inlined.
+    assertThat(ahead.machine().speculation().inlined()).isPositive();
+    // Events count a step run inline as the event it would have been.
+    assertThat(ahead.engine().eventsFired()).isEqualTo(plain.engine().eventsFired());
+    assertThat(ahead.engine().now()).isEqualTo(plain.engine().now());
+    assertThat(ahead.kernel().vmstat()).isEqualTo(plain.kernel().vmstat());
+
+    // The whole replication result (jobs' latencies, lock_stat, CPU and task times, stacks,
+    // violations, vmstat, lock order) is the same, byte for byte.
+    assertThat(result(w, KernelRun.SPECULATE_PROPERTY, "20000"))
+        .isEqualTo(result(w, KernelRun.INTRINSIC_ORDER_PROPERTY, "true"));
+  }
+
+  @Test
+  void sharedFolios_conflict_replicationRunAgainGivesThePlainResult() throws Exception {
+    Workload w = KernelRuns.workload(SHARED);
+    assertThatThrownBy(() -> run(w, true, 20_000)).isInstanceOf(Speculation.Conflict.class);
+
+    long before = Experiment.SPECULATION_FALLBACKS.get();
+    byte[] speculated = result(w, KernelRun.SPECULATE_PROPERTY, "20000");
+    assertThat(Experiment.SPECULATION_FALLBACKS.get()).isGreaterThan(before);
+    assertThat(speculated).isEqualTo(result(w, KernelRun.INTRINSIC_ORDER_PROPERTY, "true"));
+  }
+
+  @Test
+  void speculation_withoutIntrinsicOrder_isRefused() {
+    assertThatThrownBy(() -> new Speculation(new faultsim.engine.Engine(), 1000))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
