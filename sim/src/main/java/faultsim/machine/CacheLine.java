@@ -44,6 +44,16 @@ public class CacheLine {
    * slot at the end counts the watchers. Created on the first watch: most lines never have one.
    */
   private long[] watchDoneNs;
+  /**
+   * The cores watching the line as a bit set in words of 64 (the layout of the sharer set), so
+   * that a write's re-reads visit the watchers alone, not every core of the machine.
+   */
+  private long[] watching;
+  /**
+   * On a machine of more than 64 cores, the number of sharers on each socket, then their total
+   * (made with the first sharer): where the copies are without a scan of the sharer set's words.
+   */
+  private int[] socketSharers;
 
   /**
    * An atomic read-modify-write from {@code core}, now: returns its cost (waiting for the line
@@ -106,14 +116,14 @@ public class CacheLine {
       d = costs.memoryFetchNs();
     } else if (owner >= 0) {
       d = machine.transferNs(owner, core);
-      addSharer(owner);
+      addSharer(machine, owner);
       owner = -1;
     } else {
       d = nearestSharerNs(machine, core);
     }
     touched = true;
     lastAccessBounced = true;
-    addSharer(core);
+    addSharer(machine, core);
     freeAtNs = start + d;
     return freeAtNs;
   }
@@ -127,9 +137,11 @@ public class CacheLine {
       watchDoneNs = new long[machine.coreCount() + 1];
       java.util.Arrays.fill(watchDoneNs, -1);
       watchDoneNs[watchDoneNs.length - 1] = 0;
+      watching = new long[(machine.coreCount() + 63) / 64];
     }
     if (watchDoneNs[core] < 0) {
       watchDoneNs[watchDoneNs.length - 1]++;
+      watching[core >>> 6] |= 1L << core;
     }
     watchDoneNs[core] = readAt(machine, core, machine.engine().now());
   }
@@ -139,6 +151,7 @@ public class CacheLine {
     if (watchDoneNs != null && watchDoneNs[core] >= 0) {
       watchDoneNs[core] = -1;
       watchDoneNs[watchDoneNs.length - 1]--;
+      watching[core >>> 6] &= ~(1L << core);
     }
   }
 
@@ -173,16 +186,35 @@ public class CacheLine {
   private void rereadByWatchers(Machine machine, int writer, long atNs) {
     int n = watchDoneNs.length - 1;
     boolean bounced = lastAccessBounced;
-    for (int i = 1; i < n; i++) {
-      int c = (writer + i) % n;
-      if (watchDoneNs[c] >= 0) {
-        watchDoneNs[c] = readAt(machine, c, atNs);
-      }
+    // Round the ring from the writer: the cores above it, then those below.
+    for (int c = nextWatcher(writer + 1); c >= 0; c = nextWatcher(c + 1)) {
+      watchDoneNs[c] = readAt(machine, c, atNs);
+    }
+    for (int c = nextWatcher(0); c >= 0 && c < writer; c = nextWatcher(c + 1)) {
+      watchDoneNs[c] = readAt(machine, c, atNs);
     }
     if (watchDoneNs[writer] >= 0) {
       watchDoneNs[writer] = atNs;
     }
     lastAccessBounced = bounced;
+  }
+
+  /** The lowest core at or above {@code from} watching the line, or -1 if none is. */
+  private int nextWatcher(int from) {
+    long[] bits = watching;
+    int w = from >>> 6;
+    if (w >= bits.length) {
+      return -1;
+    }
+    // A shift by `from` shifts by `from` mod 64: the word's bits below `from` are dropped.
+    long word = bits[w] & (-1L << from);
+    while (word == 0) {
+      if (++w == bits.length) {
+        return -1;
+      }
+      word = bits[w];
+    }
+    return w * 64 + Long.numberOfTrailingZeros(word);
   }
 
   /**
@@ -212,8 +244,14 @@ public class CacheLine {
 
   /** Where the sharers other than {@code core} are: {@link #SAME_SOCKET}, {@link #OTHER_SOCKET}. */
   private int sharersWhere(Machine machine, int core) {
-    // Word by word against the socket's cores, so a line read by every core costs as many
-    // steps as it has words, not sharers.
+    int[] counts = socketSharers;
+    if (counts != null) {
+      int socket = machine.socketOf(core);
+      int total = counts[counts.length - 1];
+      int same = counts[socket] - (isSharer(core) ? 1 : 0);
+      return (same > 0 ? SAME_SOCKET : 0) | (total > counts[socket] ? OTHER_SOCKET : 0);
+    }
+    // Up to 64 cores, one word: against the socket's cores.
     long[] socket = machine.socketWords(machine.core(core).socket());
     int self = core >>> 6;
     int where = 0;
@@ -253,7 +291,17 @@ public class CacheLine {
         && (sharersHigh[w] & (1L << (core & 63))) != 0;
   }
 
-  private void addSharer(int core) {
+  private void addSharer(Machine machine, int core) {
+    if (isSharer(core)) {
+      return;
+    }
+    if (socketSharers == null && machine.coreCount() > 64) {
+      socketSharers = new int[machine.spec().sockets() + 1];
+    }
+    if (socketSharers != null) {
+      socketSharers[machine.socketOf(core)]++;
+      socketSharers[socketSharers.length - 1]++;
+    }
     if (core < 64) {
       sharers |= 1L << core;
       return;
@@ -268,6 +316,9 @@ public class CacheLine {
 
   private void clearSharers() {
     sharers = 0;
+    if (socketSharers != null) {
+      java.util.Arrays.fill(socketSharers, 0);
+    }
     if (sharersHigh != null) {
       java.util.Arrays.fill(sharersHigh, 0);
     }
