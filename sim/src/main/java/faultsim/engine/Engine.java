@@ -17,11 +17,8 @@ import java.util.Arrays;
  * call). The keys sit in one {@code long} array, time and sequence side by side, so a sift compares
  * a node's four children within one or two cache lines without touching the timers themselves
  * (with a thousand tasks pending, reading each timer would miss the cache at every level); the
- * timers sit in a parallel array. A sift moves references and keys only: no timer is written but
- * the one scheduled or fired, since writing each timer moved (its slot in the heap) missed the
- * cache as reading it would. Cancelling looks the timer up in the array, O(n), which nothing on
- * a hot path does. Scheduling and firing allocate nothing once the arrays have grown to the
- * number of timers pending at once.
+ * timers sit in a parallel array and each knows its slot, so cancelling is O(log n). Scheduling
+ * and firing allocate nothing once the arrays have grown to the number of timers pending at once.
  * The key is a total order, so the firing order is the ordering rule above whatever the heap's
  * shape: the same order as a list that inserts each event after all events of the same time (the
  * SSJ Henriksen list this replaced).
@@ -79,12 +76,11 @@ public final class Engine {
     if (timer.engine != this) {
       throw new IllegalArgumentException("timer belongs to another engine");
     }
-    if (timer.pending) {
+    if (timer.slot >= 0) {
       throw new IllegalStateException("timer already scheduled (at " + timer.timeNs + " ns)");
     }
     long time = now + delayNs;
     timer.timeNs = time;
-    timer.pending = true;
     if (timer == firing) {
       // The timer that is firing schedules itself again, as a task does after each costed step:
       // it takes its new key in the slot it still holds, one sift down instead of a removal and
@@ -102,14 +98,11 @@ public final class Engine {
 
   /** Cancels {@code timer} if it is pending. */
   public void cancel(Timer timer) {
-    if (!timer.pending || timer.engine != this) {
+    int i = timer.slot;
+    if (i < 0 || timer.engine != this) {
       return;
     }
-    int i = 0;
-    while (timers[i] != timer) {
-      i++;
-    }
-    timer.pending = false;
+    timer.slot = -1;
     int last = --size;
     Timer moved = timers[last];
     long time = keys[2 * last];
@@ -142,7 +135,7 @@ public final class Engine {
     stopped = false;
     while (size > 0 && keys[0] <= untilNs) {
       Timer t = timers[0];
-      t.pending = false;
+      t.slot = -1;
       firing = t;
       now = t.timeNs;
       eventsFired++;
@@ -248,13 +241,16 @@ public final class Engine {
   }
 
   private static void move(Timer[] h, long[] k, int from, int to) {
-    h[to] = h[from];
+    Timer t = h[from];
+    h[to] = t;
+    t.slot = to;
     k[2 * to] = k[2 * from];
     k[2 * to + 1] = k[2 * from + 1];
   }
 
   private static void put(Timer[] h, long[] k, int i, Timer t, long time, long seq) {
     h[i] = t;
+    t.slot = i;
     k[2 * i] = time;
     k[2 * i + 1] = seq;
   }
@@ -266,8 +262,8 @@ public final class Engine {
   public abstract static class Timer {
     private final Engine engine;
     private long timeNs;
-    /** Whether the timer is in the event list (the one firing is not). */
-    private boolean pending;
+    /** Index in the engine's heap while pending, -1 otherwise. */
+    private int slot = -1;
 
     protected Timer(Engine engine) {
       this.engine = engine;
@@ -275,7 +271,7 @@ public final class Engine {
 
     /** True while this timer is in the event list. */
     public final boolean pending() {
-      return pending;
+      return slot >= 0;
     }
 
     /** The time this timer fires (or last fired) at. */
