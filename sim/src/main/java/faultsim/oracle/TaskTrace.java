@@ -30,7 +30,8 @@ final class TaskTrace {
   private static final int LONGS = ARG_INTS + ARG_SLOTS;
   // A step's references: its name; its primitive (null for a function entered, a note or
   // another step); its arguments boxed (Object[]), or their kinds (byte[]) when they are in the
-  // slots that follow; the frame it was taken in; then its reference arguments.
+  // slots that follow; the frame it was taken in; then its reference arguments, and one slot
+  // spare so that a step's references fill 48 bytes.
   private static final int NAME = 0;
   private static final int PRIM = 1;
   private static final int ARGS = 2;
