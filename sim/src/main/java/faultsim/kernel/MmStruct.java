@@ -18,6 +18,15 @@ public final class MmStruct {
   private final int id;
   private final String name;
   private final List<Vma> vmas = new ArrayList<>();
+  /**
+   * For {@link #findVma}: the VMAs in order of their start and those starts, so that a lookup is
+   * a binary search however many tasks map their own VMA in the process; null from a change to
+   * the VMAs until the next lookup builds it again. Empty, and the list searched instead, if two
+   * VMAs overlap (nothing maps them so; the list's first match is then the answer).
+   */
+  private Vma[] byStart;
+  private long[] starts;
+  private boolean overlapping;
   private final LongMap<PteTable> pteTables = new LongMap<>();
   /** Split PMD locks, one per PMD page (1 GiB of address space), created on first use. */
   private final LongMap<LockSlot> pmdLocks = new LongMap<>();
@@ -105,6 +114,7 @@ public final class MmStruct {
     nextFree = (end + Kernel.PMD_SIZE - 1) / Kernel.PMD_SIZE * Kernel.PMD_SIZE + Kernel.PMD_SIZE;
     Vma v = new Vma(this, start, end, file, pgoff, shared);
     vmas.add(v);
+    byStart = null;
     if (file != null) {
       file.addMapping(v);
     }
@@ -128,6 +138,7 @@ public final class MmStruct {
     }
     Vma v = new Vma(this, start, start + lengthBytes, file, pgoff, shared);
     vmas.add(v);
+    byStart = null;
     if (file != null) {
       file.addMapping(v);
     }
@@ -139,6 +150,7 @@ public final class MmStruct {
     if (!vmas.remove(v)) {
       throw new IllegalArgumentException(v + " is not mapped in " + name);
     }
+    byStart = null;
     for (long a = v.start(); a < v.end(); a += Kernel.PAGE_SIZE) {
       clearPte(a);
     }
@@ -167,6 +179,7 @@ public final class MmStruct {
       v.setRange(v.start(), addr);
     }
     vmas.add(n);
+    byStart = null;
     if (n.file() != null) {
       n.file().addMapping(n);
     }
@@ -186,6 +199,7 @@ public final class MmStruct {
       prev.setAnonVma();
     }
     vmas.remove(next);
+    byStart = null;
     if (next.file() != null) {
       next.file().removeMapping(next);
     }
@@ -214,16 +228,52 @@ public final class MmStruct {
       throw new IllegalArgumentException("cannot expand " + v + " to " + Long.toHexString(end));
     }
     v.setRange(v.start(), end);
+    byStart = null;
   }
 
   /** {@code find_vma}: the VMA containing {@code address}, or null. */
   public Vma findVma(long address) {
-    for (Vma v : vmas) {
-      if (v.contains(address)) {
-        return v;
+    Vma[] sorted = byStart;
+    if (sorted == null) {
+      sorted = sortByStart();
+    }
+    if (overlapping) {
+      for (Vma v : vmas) {
+        if (v.contains(address)) {
+          return v;
+        }
+      }
+      return null;
+    }
+    long[] s = starts;
+    // The last VMA starting at or below the address: VMAs do not overlap, so no other can hold it.
+    int lo = 0;
+    int hi = sorted.length - 1;
+    int at = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (s[mid] <= address) {
+        at = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
       }
     }
-    return null;
+    return at >= 0 && sorted[at].contains(address) ? sorted[at] : null;
+  }
+
+  private Vma[] sortByStart() {
+    Vma[] sorted = vmas.toArray(new Vma[0]);
+    java.util.Arrays.sort(sorted, java.util.Comparator.comparingLong(Vma::start));
+    long[] s = new long[sorted.length];
+    overlapping = false;
+    for (int i = 0; i < sorted.length; i++) {
+      s[i] = sorted[i].start();
+      overlapping |= i > 0 && s[i] < sorted[i - 1].end();
+    }
+    starts = s;
+    byStart = sorted;
+    return sorted;
   }
 
   /** The PTE page covering {@code address}, or null if none has been allocated. */
