@@ -36,6 +36,15 @@ public final class MmStruct extends faultsim.machine.Marked {
   private static final int PTE_GROUP_SHIFT = 6;
   private static final int PTE_GROUP = 1 << PTE_GROUP_SHIFT;
   private int pteTableCount;
+  /**
+   * For {@link #findVma}: the VMAs in order of their start and those starts, so that a lookup is
+   * a binary search however many tasks map their own VMA in the process; null from a change to
+   * the VMAs until the next lookup builds it again. Empty, and the list searched instead, if two
+   * VMAs overlap (nothing maps them so; the list's first match is then the answer).
+   */
+  private Vma[] byStart;
+  private long[] starts;
+  private boolean overlapping;
   /** Split PMD locks, one per PMD page (1 GiB of address space), created on first use. */
   private final LongMap<LockSlot> pmdLocks = new LongMap<>();
   private final LockSlot mmapLock = new LockSlot("&mm->mmap_lock", LockKind.RWSEM);
@@ -126,6 +135,7 @@ public final class MmStruct extends faultsim.machine.Marked {
     nextFree = (end + Kernel.PMD_SIZE - 1) / Kernel.PMD_SIZE * Kernel.PMD_SIZE + Kernel.PMD_SIZE;
     Vma v = new Vma(this, start, end, file, pgoff, shared);
     vmas.add(v);
+    byStart = null;
     if (file != null) {
       file.addMapping(v);
     }
@@ -150,6 +160,7 @@ public final class MmStruct extends faultsim.machine.Marked {
     }
     Vma v = new Vma(this, start, start + lengthBytes, file, pgoff, shared);
     vmas.add(v);
+    byStart = null;
     if (file != null) {
       file.addMapping(v);
     }
@@ -162,6 +173,7 @@ public final class MmStruct extends faultsim.machine.Marked {
     if (!vmas.remove(v)) {
       throw new IllegalArgumentException(v + " is not mapped in " + name);
     }
+    byStart = null;
     for (long a = v.start(); a < v.end(); a += Kernel.PAGE_SIZE) {
       clearPte(a);
     }
@@ -191,6 +203,7 @@ public final class MmStruct extends faultsim.machine.Marked {
       v.setRange(v.start(), addr);
     }
     vmas.add(n);
+    byStart = null;
     if (n.file() != null) {
       n.file().addMapping(n);
     }
@@ -211,6 +224,7 @@ public final class MmStruct extends faultsim.machine.Marked {
       prev.setAnonVma();
     }
     vmas.remove(next);
+    byStart = null;
     if (next.file() != null) {
       next.file().removeMapping(next);
     }
@@ -241,17 +255,53 @@ public final class MmStruct extends faultsim.machine.Marked {
       throw new IllegalArgumentException("cannot expand " + v + " to " + Long.toHexString(end));
     }
     v.setRange(v.start(), end);
+    byStart = null;
   }
 
   /** {@code find_vma}: the VMA containing {@code address}, or null. */
   public Vma findVma(long address) {
     r();
-    for (Vma v : vmas) {
-      if (v.contains(address)) {
-        return v;
+    Vma[] sorted = byStart;
+    if (sorted == null) {
+      sorted = sortByStart();
+    }
+    if (overlapping) {
+      for (Vma v : vmas) {
+        if (v.contains(address)) {
+          return v;
+        }
+      }
+      return null;
+    }
+    long[] s = starts;
+    // The last VMA starting at or below the address: VMAs do not overlap, so no other can hold it.
+    int lo = 0;
+    int hi = sorted.length - 1;
+    int at = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (s[mid] <= address) {
+        at = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
       }
     }
-    return null;
+    return at >= 0 && sorted[at].contains(address) ? sorted[at] : null;
+  }
+
+  private Vma[] sortByStart() {
+    Vma[] sorted = vmas.toArray(new Vma[0]);
+    java.util.Arrays.sort(sorted, java.util.Comparator.comparingLong(Vma::start));
+    long[] s = new long[sorted.length];
+    overlapping = false;
+    for (int i = 0; i < sorted.length; i++) {
+      s[i] = sorted[i].start();
+      overlapping |= i > 0 && s[i] < sorted[i - 1].end();
+    }
+    starts = s;
+    byStart = sorted;
+    return sorted;
   }
 
   /** The PTE page covering {@code address}, or null if none has been allocated. */

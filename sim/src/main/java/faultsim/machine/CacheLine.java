@@ -65,6 +65,16 @@ public class CacheLine {
     Object[] fields;
     /** A word of the structure on the line that is rarely other than 0 ({@link #extraWord}). */
     long word;
+    /**
+     * The cores watching the line as a bit set in words of 64 (the layout of the sharer set), so
+     * that a write's re-reads visit the watchers alone, not every core of the machine.
+     */
+    long[] watching;
+    /**
+     * On a machine of more than 64 cores, the number of sharers on each socket, then their total
+     * (made with the first sharer): where the copies are without a scan of the sharer set's words.
+     */
+    int[] socketSharers;
   }
 
   /** The line's speculation marks ({@link Speculation}), made on first use. */
@@ -168,7 +178,7 @@ public class CacheLine {
       }
     }
     clearSharers();
-    addSharer(core);
+    addSharer(machine, core);
     state = (byte) (state | TOUCHED | EXCLUSIVE);
     freeAtNs = start + d;
     long done = freeAtNs;
@@ -202,7 +212,7 @@ public class CacheLine {
       d = nearestSharerNs(machine, core);
     }
     state = (byte) (state | TOUCHED | BOUNCED);
-    addSharer(core);
+    addSharer(machine, core);
     freeAtNs = start + d;
     return freeAtNs;
   }
@@ -219,9 +229,11 @@ public class CacheLine {
       java.util.Arrays.fill(watchDoneNs, -1);
       watchDoneNs[watchDoneNs.length - 1] = 0;
       rare().watchDoneNs = watchDoneNs;
+      rare.watching = new long[(machine.coreCount() + 63) / 64];
     }
     if (watchDoneNs[core] < 0) {
       watchDoneNs[watchDoneNs.length - 1]++;
+      rare.watching[core >>> 6] |= 1L << core;
     }
     watchDoneNs[core] = readAt(machine, core, machine.engine().now());
   }
@@ -232,6 +244,7 @@ public class CacheLine {
     if (watchDoneNs != null && watchDoneNs[core] >= 0) {
       watchDoneNs[core] = -1;
       watchDoneNs[watchDoneNs.length - 1]--;
+      rare.watching[core >>> 6] &= ~(1L << core);
     }
   }
 
@@ -277,18 +290,36 @@ public class CacheLine {
 
   private void rereadByWatchers(Machine machine, int writer, long atNs) {
     long[] watchDoneNs = watchDoneNs();
-    int n = watchDoneNs.length - 1;
     boolean bounced = is(BOUNCED);
-    for (int i = 1; i < n; i++) {
-      int c = (writer + i) % n;
-      if (watchDoneNs[c] >= 0) {
-        watchDoneNs[c] = readAt(machine, c, atNs);
-      }
+    // Round the ring from the writer: the cores above it, then those below.
+    for (int c = nextWatcher(writer + 1); c >= 0; c = nextWatcher(c + 1)) {
+      watchDoneNs[c] = readAt(machine, c, atNs);
+    }
+    for (int c = nextWatcher(0); c >= 0 && c < writer; c = nextWatcher(c + 1)) {
+      watchDoneNs[c] = readAt(machine, c, atNs);
     }
     if (watchDoneNs[writer] >= 0) {
       watchDoneNs[writer] = atNs;
     }
     set(BOUNCED, bounced);
+  }
+
+  /** The lowest core at or above {@code from} watching the line, or -1 if none is. */
+  private int nextWatcher(int from) {
+    long[] bits = rare.watching;
+    int w = from >>> 6;
+    if (w >= bits.length) {
+      return -1;
+    }
+    // A shift by `from` shifts by `from` mod 64: the word's bits below `from` are dropped.
+    long word = bits[w] & (-1L << from);
+    while (word == 0) {
+      if (++w == bits.length) {
+        return -1;
+      }
+      word = bits[w];
+    }
+    return w * 64 + Long.numberOfTrailingZeros(word);
   }
 
   /**
@@ -318,8 +349,14 @@ public class CacheLine {
 
   /** Where the sharers other than {@code core} are: {@link #SAME_SOCKET}, {@link #OTHER_SOCKET}. */
   private int sharersWhere(Machine machine, int core) {
-    // Word by word against the socket's cores, so a line read by every core costs as many
-    // steps as it has words, not sharers.
+    int[] counts = rare == null ? null : rare.socketSharers;
+    if (counts != null) {
+      int socket = machine.socketOf(core);
+      int total = counts[counts.length - 1];
+      int same = counts[socket] - (isSharer(core) ? 1 : 0);
+      return (same > 0 ? SAME_SOCKET : 0) | (total > counts[socket] ? OTHER_SOCKET : 0);
+    }
+    // Up to 64 cores, one word: against the socket's cores.
     long[] socket = machine.socketWords(machine.core(core).socket());
     int self = core >>> 6;
     int where = 0;
@@ -361,7 +398,18 @@ public class CacheLine {
         && (sharersHigh[w] & (1L << (core & 63))) != 0;
   }
 
-  private void addSharer(int core) {
+  private void addSharer(Machine machine, int core) {
+    if (isSharer(core)) {
+      return;
+    }
+    if (machine.coreCount() > 64) {
+      Rare r = rare();
+      if (r.socketSharers == null) {
+        r.socketSharers = new int[machine.spec().sockets() + 1];
+      }
+      r.socketSharers[machine.socketOf(core)]++;
+      r.socketSharers[r.socketSharers.length - 1]++;
+    }
     if (core < 64) {
       sharers |= 1L << core;
       return;
@@ -378,6 +426,9 @@ public class CacheLine {
 
   private void clearSharers() {
     sharers = 0;
+    if (rare != null && rare.socketSharers != null) {
+      java.util.Arrays.fill(rare.socketSharers, 0);
+    }
     long[] sharersHigh = sharersHigh();
     if (sharersHigh != null) {
       java.util.Arrays.fill(sharersHigh, 0);

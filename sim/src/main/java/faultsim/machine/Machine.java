@@ -52,6 +52,11 @@ public final class Machine {
     }
   }
 
+  /** The socket of core {@code core}. */
+  int socketOf(int core) {
+    return core / coresPerSocket;
+  }
+
   /** The cores of {@code socket} as bit-set words (do not modify). */
   long[] socketWords(int socket) {
     return socketWords[socket];

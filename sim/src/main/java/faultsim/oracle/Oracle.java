@@ -57,6 +57,8 @@ public final class Oracle implements Machine.LockListener {
   private final List<TaskTrace> traces = new ArrayList<>();
   /** {@link #traces} by task id, for the lookup at every traced step. */
   private TaskTrace[] tracesById = new TaskTrace[0];
+  /** The design call paths of every task's trace, one tree for the run. */
+  private final TaskTrace.Frame callPaths = new TaskTrace.Frame(null, null);
   private final Map<String, Long> counts = new LinkedHashMap<>();
   private final List<Violation> shown = new ArrayList<>();
   private final List<Op> inFlight = new ArrayList<>();
@@ -90,7 +92,7 @@ public final class Oracle implements Machine.LockListener {
     }
     TaskTrace tr = traces.get(id);
     if (tr == null) {
-      tr = new TaskTrace(t.name());
+      tr = new TaskTrace(t.name(), callPaths);
       traces.set(id, tr);
     }
     if (id >= tracesById.length) {

@@ -11,6 +11,11 @@ import java.util.List;
  * when a violation needs the interleaving. A primitive's arguments are copied as the interpreter
  * holds them, integers and booleans as longs and references as they are, into slots of the ring
  * itself, so that recording one allocates nothing.
+ *
+ * <p>A step's fields sit together, its numbers in one stretch of a {@code long[]} and its
+ * references in one stretch of an {@code Object[]}, so that recording it writes two or three
+ * cache lines rather than one in each of nine arrays: with a thousand tasks, a task's ring is
+ * rarely still in the cache when it takes its next step.
  */
 final class TaskTrace {
   /** Steps kept (a power of two). */
@@ -18,26 +23,44 @@ final class TaskTrace {
   /** Arguments a step keeps in the ring's slots; a call with more keeps them boxed. */
   static final int ARG_SLOTS = 6;
 
+  // A step's numbers: its time, its call depth, then its integer arguments.
+  private static final int TIME = 0;
+  private static final int DEPTH = 1;
+  private static final int ARG_INTS = 2;
+  private static final int LONGS = ARG_INTS + ARG_SLOTS;
+  // A step's references: its name; its primitive (null for a function entered, a note or
+  // another step); its arguments boxed (Object[]), or their kinds (byte[]) when they are in the
+  // slots that follow; the frame it was taken in; then its reference arguments, and one slot
+  // spare so that a step's references fill 48 bytes.
+  private static final int NAME = 0;
+  private static final int PRIM = 1;
+  private static final int ARGS = 2;
+  private static final int KINDS = 3;
+  private static final int FRAME = 4;
+  private static final int ARG_REFS = 5;
+  private static final int REFS = ARG_REFS + ARG_SLOTS + 1;
+
   private final String task;
-  private final long[] times = new long[CAPACITY];
-  private final int[] depths = new int[CAPACITY];
-  private final String[] names = new String[CAPACITY];
-  /** The primitive of each step, or null for a function entered, a note or another step. */
-  private final Primitive[] prims = new Primitive[CAPACITY];
-  private final Object[][] args = new Object[CAPACITY][];
-  /** The argument kinds of a step whose arguments are in the slots below, else null. */
-  private final byte[][] argKinds = new byte[CAPACITY][];
-  private final long[] argInts = new long[CAPACITY * ARG_SLOTS];
-  private final Object[] argRefs = new Object[CAPACITY * ARG_SLOTS];
-  private final Frame[] frames = new Frame[CAPACITY];
-  private final Frame root = new Frame(null, null);
-  private Frame frame = root;
+  private final long[] nums = new long[CAPACITY * LONGS];
+  private final Object[] refs = new Object[CAPACITY * REFS];
+  private final Frame root;
+  private Frame frame;
   private int next;
   private long count;
   private int depth;
 
   TaskTrace(String task) {
+    this(task, new Frame(null, null));
+  }
+
+  /**
+   * A trace whose call paths grow from {@code root}: the paths depend on the functions alone,
+   * so the tasks of a run may share one tree.
+   */
+  TaskTrace(String task, Frame root) {
     this.task = task;
+    this.root = root;
+    this.frame = root;
   }
 
   String task() {
@@ -61,7 +84,7 @@ final class TaskTrace {
   void primitive(long now, Primitive p, String name, Object[] a) {
     int i = next;
     add(now, name, a == null ? new Object[0] : a);
-    prims[i] = p;
+    refs[i * REFS + PRIM] = p;
   }
 
   /** A step named {@code name} of no primitive, with arguments {@code a}. */
@@ -88,18 +111,20 @@ final class TaskTrace {
     int i = next;
     if (n > ARG_SLOTS) {
       add(now, name, a.toArray());
-      prims[i] = p;
+      refs[i * REFS + PRIM] = p;
       return;
     }
     add(now, name, null);
-    prims[i] = p;
-    argKinds[i] = a.kinds();
-    int at = i * ARG_SLOTS;
+    int r = i * REFS;
+    refs[r + PRIM] = p;
+    refs[r + KINDS] = a.kinds();
+    int at = i * LONGS + ARG_INTS;
+    r += ARG_REFS;
     for (int k = 0; k < n; k++) {
       if (a.kind(k) == Args.REF) {
-        argRefs[at + k] = a.ref(k);
+        refs[r + k] = a.ref(k);
       } else {
-        argInts[at + k] = a.i(k);
+        nums[at + k] = a.i(k);
       }
     }
   }
@@ -111,13 +136,14 @@ final class TaskTrace {
 
   private void add(long now, String name, Object[] a) {
     int i = next;
-    times[i] = now;
-    depths[i] = depth;
-    names[i] = name;
-    prims[i] = null;
-    args[i] = a;
-    argKinds[i] = null;
-    frames[i] = frame;
+    nums[i * LONGS + TIME] = now;
+    nums[i * LONGS + DEPTH] = depth;
+    int r = i * REFS;
+    refs[r + NAME] = name;
+    refs[r + PRIM] = null;
+    refs[r + ARGS] = a;
+    refs[r + KINDS] = null;
+    refs[r + FRAME] = frame;
     next = (i + 1) & (CAPACITY - 1);
     count++;
   }
@@ -205,20 +231,21 @@ final class TaskTrace {
     int n = (int) Math.min(count, CAPACITY);
     for (int k = 0; k < n; k++) {
       int i = (int) ((next - n + k + CAPACITY) % CAPACITY);
-      if (times[i] < fromNs || times[i] > toNs) {
+      long time = nums[i * LONGS + TIME];
+      if (time < fromNs || time > toNs) {
         continue;
       }
-      out.add(new Record(times[i], names[i], prims[i], arguments(i),
-          new Step(times[i], task, text(i), frames[i].path())));
+      out.add(new Record(time, name(i), (Primitive) refs[i * REFS + PRIM], arguments(i),
+          new Step(time, task, text(i), ((Frame) refs[i * REFS + FRAME]).path())));
     }
     return out;
   }
 
   /** Step {@code i}'s arguments as the boxed call gave them, or null if it took none. */
   private Object[] arguments(int i) {
-    byte[] kinds = argKinds[i];
+    byte[] kinds = kinds(i);
     if (kinds == null) {
-      return args[i];
+      return boxed(i);
     }
     Object[] a = new Object[kinds.length];
     for (int k = 0; k < kinds.length; k++) {
@@ -227,17 +254,33 @@ final class TaskTrace {
     return a;
   }
 
+  private String name(int i) {
+    return (String) refs[i * REFS + NAME];
+  }
+
+  /** Step {@code i}'s arguments as boxed by the call, or null if they are in the slots or none. */
+  private Object[] boxed(int i) {
+    return (Object[]) refs[i * REFS + ARGS];
+  }
+
+  /** The kinds of step {@code i}'s arguments if they are in the slots, else null. */
+  private byte[] kinds(int i) {
+    return (byte[]) refs[i * REFS + KINDS];
+  }
+
   private String text(int i) {
-    String indent = "  ".repeat(Math.min(depths[i], 8));
-    byte[] kinds = argKinds[i];
-    if (args[i] == null && kinds == null) {
-      return indent + names[i];
+    String indent = "  ".repeat((int) Math.min(nums[i * LONGS + DEPTH], 8));
+    byte[] kinds = kinds(i);
+    Object[] boxed = boxed(i);
+    String name = name(i);
+    if (boxed == null && kinds == null) {
+      return indent + name;
     }
-    StringBuilder sb = new StringBuilder(indent).append(names[i]).append('(');
-    boolean time = TIME_ARGUMENT.contains(names[i]);
-    int n = kinds != null ? kinds.length : args[i].length;
+    StringBuilder sb = new StringBuilder(indent).append(name).append('(');
+    boolean time = TIME_ARGUMENT.contains(name);
+    int n = kinds != null ? kinds.length : boxed.length;
     for (int a = 0; a < n; a++) {
-      Object v = kinds != null ? slot(i, a, kinds[a]) : args[i][a];
+      Object v = kinds != null ? slot(i, a, kinds[a]) : boxed[a];
       sb.append(a == 0 ? "" : ", ").append(time && v instanceof Long ns
           ? faultsim.workload.Units.formatTime(ns) : describe(v));
     }
@@ -246,11 +289,10 @@ final class TaskTrace {
 
   /** Argument {@code a} of step {@code i} from the ring's slots, as the boxed call gave it. */
   private Object slot(int i, int a, byte kind) {
-    int at = i * ARG_SLOTS + a;
     return switch (kind) {
-      case Args.INT -> argInts[at];
-      case Args.BOOL -> argInts[at] != 0;
-      default -> argRefs[at];
+      case Args.INT -> nums[i * LONGS + ARG_INTS + a];
+      case Args.BOOL -> nums[i * LONGS + ARG_INTS + a] != 0;
+      default -> refs[i * REFS + ARG_REFS + a];
     };
   }
 

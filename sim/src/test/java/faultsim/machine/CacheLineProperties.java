@@ -128,4 +128,59 @@ class CacheLineProperties {
     assertThat(line.cached(core)).isTrue();
     assertThat(line.cached(reader)).isTrue();
   }
+
+  @Provide
+  Arbitrary<List<Integer>> watchersOf320() {
+    return Arbitraries.integers().between(0, 319).list().ofMinSize(1).ofMaxSize(60);
+  }
+
+  @Property(tries = 300)
+  void manyCores_watchersReReadRoundTheRingFromTheWriter(
+      @ForAll("watchersOf320") List<Integer> watchers, @ForAll("watchersOf320") List<Integer> gone,
+      @ForAll int pick) {
+    // 320 cores in 4 sockets of 80 (five words of the sharer set, sockets straddling them).
+    // `watchers` spin on the line, then those of `gone` stop; a write by another core is served,
+    // then each core still spinning reads the line again in ring order from the writer (the
+    // cores above it, then those below), one transfer after another: from the writer's socket
+    // for the first, then from the nearest copy (same socket if a core of the reader's socket
+    // holds one by then, else across). Expected times are worked out by walking the ring core by
+    // core with the copies listed one by one.
+    CostProfile costs = CostProfile.DEFAULT;
+    Machine m = new Machine(new Engine(), new MachineSpec(320, 4, SpinlockKind.QUEUED, true,
+        costs));
+    CacheLine line = new CacheLine();
+    long at = 0;
+    for (int w : watchers) {
+      at += 10_000;
+      m.engine().runUntil(at);
+      line.watch(m, w);
+    }
+    java.util.Set<Integer> spinning = new java.util.TreeSet<>(watchers);
+    for (int g : gone) {
+      line.unwatch(g);
+      spinning.remove(g);
+    }
+    int writer = Math.floorMod(pick, 320);
+    spinning.remove(writer);
+    line.unwatch(writer);
+    at += 10_000;
+    long t = line.writeAt(m, writer, at);
+    java.util.List<Integer> copies = new java.util.ArrayList<>(List.of(writer));
+    for (int i = 1; i < 320; i++) {
+      int c = (writer + i) % 320;
+      if (!spinning.contains(c)) {
+        continue;
+      }
+      boolean sameSocket = copies.stream().anyMatch(o -> o / 80 == c / 80);
+      t += sameSocket ? costs.transferSameSocketNs() : costs.transferCrossSocketNs();
+      assertThat(line.watcherSeesAtNs(c)).as("cpu%d", c).isEqualTo(t);
+      copies.add(c);
+    }
+    for (int g : gone) {
+      if (!spinning.contains(g) && g != writer) {
+        assertThat(line.cached(g)).as("cpu%d stopped spinning", g).isFalse();
+      }
+    }
+    assertThat(line.freeAtNs()).isEqualTo(t);
+  }
 }
