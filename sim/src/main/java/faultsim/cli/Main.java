@@ -261,6 +261,10 @@ public final class Main implements Callable<Integer> {
             "speculation: %d of %d events run inline; %d replications run again without it",
             Experiment.SPECULATION_INLINED.get(), Experiment.SPECULATION_EVENTS.get(),
             Experiment.SPECULATION_FALLBACKS.get()));
+        if (!Experiment.SPECULATION_CONFLICTS.isEmpty()) {
+          o.println("speculation: first conflict: "
+              + Experiment.SPECULATION_CONFLICTS.firstEntry().getValue());
+        }
       }
       o.println("results: " + dir);
       return 0;

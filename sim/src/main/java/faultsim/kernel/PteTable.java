@@ -58,6 +58,11 @@ public final class PteTable extends CacheLine {
     this.ptl = mm;
   }
 
+  @Override
+  public String toString() {
+    return "a PTE table";
+  }
+
   // Speculation marks: the entries are marked on the table's line.
   private faultsim.machine.Speculation spec() {
     return ptl instanceof MmStruct mm ? mm.kernel().speculation()

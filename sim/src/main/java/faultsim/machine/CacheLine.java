@@ -77,6 +77,11 @@ public class CacheLine {
     int[] socketSharers;
   }
 
+  @Override
+  public String toString() {
+    return "a cache line";
+  }
+
   /** The line's speculation marks ({@link Speculation}), made on first use. */
   final Marked marks() {
     return rare();

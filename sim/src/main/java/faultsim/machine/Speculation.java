@@ -290,7 +290,7 @@ public final class Speculation {
     private static final long serialVersionUID = 1L;
 
     public Conflict(String what) {
-      super(what, null, false, Boolean.getBoolean("faultsim.speculateDebug"));
+      super(what, null, false, false);
     }
   }
 }

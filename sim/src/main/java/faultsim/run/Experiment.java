@@ -241,15 +241,8 @@ public final class Experiment {
         // Running ahead was not exact somewhere in this replication: run it again, one event
         // per step, from the same random numbers.
         SPECULATION_FALLBACKS.incrementAndGet();
-        if (Boolean.getBoolean("faultsim.speculateDebug")) {
-          System.err.println("speculation: " + design + " replication " + replication + ": "
-              + c.getMessage());
-          new Throwable().initCause(null);
-          StackTraceElement[] st = c.getStackTrace();
-          for (int i = 0; i < Math.min(14, st.length); i++) {
-            System.err.println("    at " + st[i]);
-          }
-        }
+        SPECULATION_CONFLICTS.putIfAbsent(String.format(java.util.Locale.ROOT, "%s %06d", design,
+            replication), design + " replication " + replication + ": " + c.getMessage());
         return runOne(w, design, binding, replication, again, null, true, 0);
       }
     }
@@ -261,6 +254,13 @@ public final class Experiment {
       new java.util.concurrent.atomic.AtomicLong();
   public static final java.util.concurrent.atomic.AtomicLong SPECULATION_EVENTS =
       new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Why replications were run again without speculation, by design and replication (the first
+   * in that order is the one {@code run} reports).
+   */
+  public static final java.util.concurrent.ConcurrentSkipListMap<String, String>
+      SPECULATION_CONFLICTS = new java.util.concurrent.ConcurrentSkipListMap<>();
 
   /** Replications run again without speculation since the JVM started. */
   public static final java.util.concurrent.atomic.AtomicLong SPECULATION_FALLBACKS =

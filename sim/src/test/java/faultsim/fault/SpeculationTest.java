@@ -115,6 +115,37 @@ final class SpeculationTest {
   }
 
   @Test
+  void runCommand_reportsInlinedEventsAndTheFirstConflict(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    // Two readers of the same 16 pages conflict (as above): run says so, naming the design, the
+    // replication and what was touched out of order, after how many events ran inline (none:
+    // the only replication ran again without speculation).
+    java.nio.file.Path file = dir.resolve("shared.yaml");
+    java.nio.file.Files.writeString(file, SHARED);
+    java.io.StringWriter out = new java.io.StringWriter();
+    String old = System.getProperty(KernelRun.SPECULATE_PROPERTY);
+    System.setProperty(KernelRun.SPECULATE_PROPERTY, "20000");
+    Experiment.SPECULATION_CONFLICTS.clear();
+    long fallbacks = Experiment.SPECULATION_FALLBACKS.get();
+    int status;
+    try {
+      status = faultsim.cli.Main.execute(new String[] {"run", file.toString(), "--out",
+          dir.resolve("out").toString(), "--threads", "1"}, new java.io.PrintWriter(out, true),
+          new java.io.PrintWriter(new java.io.StringWriter(), true));
+    } finally {
+      if (old == null) {
+        System.clearProperty(KernelRun.SPECULATE_PROPERTY);
+      } else {
+        System.setProperty(KernelRun.SPECULATE_PROPERTY, old);
+      }
+    }
+    assertThat(status).isEqualTo(0);
+    assertThat(Experiment.SPECULATION_FALLBACKS.get() - fallbacks).isEqualTo(1);
+    assertThat(out.toString()).containsPattern(
+        "speculation: first conflict: linux_6_6 replication 0: a (read|write) of .+ came before");
+  }
+
+  @Test
   void speculation_withoutIntrinsicOrder_isRefused() {
     assertThatThrownBy(() -> new Speculation(new faultsim.engine.Engine(), 1000))
         .isInstanceOf(IllegalArgumentException.class);
