@@ -258,9 +258,11 @@ public final class Main implements Callable<Integer> {
       printSummary(o, w, results);
       if (faultsim.fault.KernelRun.speculateNsSetting() > 0) {
         o.println(String.format(java.util.Locale.ROOT,
-            "speculation: %d of %d events run inline; %d replications run again without it",
-            Experiment.SPECULATION_INLINED.get(), Experiment.SPECULATION_EVENTS.get(),
-            Experiment.SPECULATION_FALLBACKS.get()));
+            "speculation: %d replications kept it, %d of their %d events run inline; %d run"
+                + " again without it; %d more run without it after a conflict in their design",
+            Experiment.SPECULATION_KEPT.get(), Experiment.SPECULATION_INLINED.get(),
+            Experiment.SPECULATION_EVENTS.get(), Experiment.SPECULATION_FALLBACKS.get(),
+            Experiment.SPECULATION_SKIPPED.get()));
         if (!Experiment.SPECULATION_CONFLICTS.isEmpty()) {
           o.println("speculation: first conflict: "
               + Experiment.SPECULATION_CONFLICTS.firstEntry().getValue());

@@ -233,6 +233,12 @@ public final class Experiment {
       int replication, RandomStreams streams, TraceRecorder.Window trace) {
     boolean intrinsic = KernelRun.intrinsicOrderSetting();
     long speculateNs = binding != null && trace == null ? KernelRun.speculateNsSetting() : 0;
+    if (speculateNs > 0 && CONFLICTED.contains(binding)) {
+      // A replication of this design conflicted: the others share its workload and would most
+      // likely conflict too, so they run one event per step from the start.
+      SPECULATION_SKIPPED.incrementAndGet();
+      return runOne(w, design, binding, replication, streams, null, true, 0);
+    }
     if (speculateNs > 0) {
       RandomStreams again = streams.restarted();
       try {
@@ -241,6 +247,7 @@ public final class Experiment {
         // Running ahead was not exact somewhere in this replication: run it again, one event
         // per step, from the same random numbers.
         SPECULATION_FALLBACKS.incrementAndGet();
+        CONFLICTED.add(binding);
         SPECULATION_CONFLICTS.putIfAbsent(String.format(java.util.Locale.ROOT, "%s %06d", design,
             replication), design + " replication " + replication + ": " + c.getMessage());
         return runOne(w, design, binding, replication, again, null, true, 0);
@@ -261,6 +268,18 @@ public final class Experiment {
    */
   public static final java.util.concurrent.ConcurrentSkipListMap<String, String>
       SPECULATION_CONFLICTS = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+  /** Replications that kept their speculation to the end. */
+  public static final java.util.concurrent.atomic.AtomicLong SPECULATION_KEPT =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** The designs (bindings) of which a replication conflicted. */
+  private static final java.util.Set<KernelRun.Binding> CONFLICTED = java.util.Collections
+      .newSetFromMap(java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>()));
+
+  /** Replications run without speculation because another of their design had conflicted. */
+  public static final java.util.concurrent.atomic.AtomicLong SPECULATION_SKIPPED =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** Replications run again without speculation since the JVM started. */
   public static final java.util.concurrent.atomic.AtomicLong SPECULATION_FALLBACKS =
@@ -313,6 +332,7 @@ public final class Experiment {
       run.run();
       m = run.machine();
       if (m.speculation() != null) {
+        SPECULATION_KEPT.incrementAndGet();
         SPECULATION_INLINED.addAndGet(m.speculation().inlined());
         SPECULATION_EVENTS.addAndGet(run.engine().eventsFired());
       }

@@ -118,8 +118,9 @@ final class SpeculationTest {
   void runCommand_reportsInlinedEventsAndTheFirstConflict(@org.junit.jupiter.api.io.TempDir
       java.nio.file.Path dir) throws Exception {
     // Two readers of the same 16 pages conflict (as above): run says so, naming the design, the
-    // replication and what was touched out of order, after how many events ran inline (none:
-    // the only replication ran again without speculation).
+    // replication and what was touched out of order. Of three replications (one thread, in
+    // order), the first conflicts and runs again; the other two share its design and run
+    // without speculation from the start.
     java.nio.file.Path file = dir.resolve("shared.yaml");
     java.nio.file.Files.writeString(file, SHARED);
     java.io.StringWriter out = new java.io.StringWriter();
@@ -127,10 +128,11 @@ final class SpeculationTest {
     System.setProperty(KernelRun.SPECULATE_PROPERTY, "20000");
     Experiment.SPECULATION_CONFLICTS.clear();
     long fallbacks = Experiment.SPECULATION_FALLBACKS.get();
+    long skipped = Experiment.SPECULATION_SKIPPED.get();
     int status;
     try {
       status = faultsim.cli.Main.execute(new String[] {"run", file.toString(), "--out",
-          dir.resolve("out").toString(), "--threads", "1"}, new java.io.PrintWriter(out, true),
+          dir.resolve("out").toString(), "--threads", "1", "--replications", "3"}, new java.io.PrintWriter(out, true),
           new java.io.PrintWriter(new java.io.StringWriter(), true));
     } finally {
       if (old == null) {
@@ -141,6 +143,7 @@ final class SpeculationTest {
     }
     assertThat(status).isEqualTo(0);
     assertThat(Experiment.SPECULATION_FALLBACKS.get() - fallbacks).isEqualTo(1);
+    assertThat(Experiment.SPECULATION_SKIPPED.get() - skipped).isEqualTo(2);
     assertThat(out.toString()).containsPattern(
         "speculation: first conflict: linux_6_6 replication 0: a (read|write) of .+ came before");
   }
