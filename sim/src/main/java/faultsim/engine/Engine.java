@@ -217,19 +217,7 @@ public final class Engine {
     stopAtNs = untilNs;
     stopped = false;
     while (size > 0 && keys[0] <= untilNs) {
-      Timer t = timers[0];
-      t.slot = -1;
-      firing = t;
-      enter(t.timeNs, keys[1]);
-      eventsFired++;
-      try {
-        t.fire();
-      } finally {
-        if (firing != null) {
-          firing = null;
-          removeFirst();
-        }
-      }
+      fireFirst();
       if (stopped) {
         return;
       }
@@ -283,19 +271,7 @@ public final class Engine {
     boolean ok = true;
     // The task's step is in delta cycle 0 of its time: it ended a step of positive length.
     while (size > 0 && before(keys[0], keys[1], time, id)) {
-      Timer t = timers[0];
-      t.slot = -1;
-      firing = t;
-      enter(t.timeNs, keys[1]);
-      eventsFired++;
-      try {
-        t.fire();
-      } finally {
-        if (firing != null) {
-          firing = null;
-          removeFirst();
-        }
-      }
+      fireFirst();
       if (stopped) {
         ok = false;
         break;
@@ -306,6 +282,26 @@ public final class Engine {
     currentDelta = delta;
     firing = outer;
     return ok;
+  }
+
+  /**
+   * Fires the event in slot 0: the clock moves to it, and the timer keeps the slot while it
+   * fires unless it is scheduled again or something comes before it.
+   */
+  private void fireFirst() {
+    Timer t = timers[0];
+    t.slot = -1;
+    firing = t;
+    enter(t.timeNs, keys[1]);
+    eventsFired++;
+    try {
+      t.fire();
+    } finally {
+      if (firing != null) {
+        firing = null;
+        removeFirst();
+      }
+    }
   }
 
   /** Stops the run after the current event. */

@@ -9,23 +9,14 @@ import org.junit.jupiter.api.Test;
 
 /** The engine's experimental settings: a bad value is bad input, named, with exit status 2. */
 final class EngineSettingsTest {
-  private static int run(String property, String value, StringWriter err) {
-    String old = System.getProperty(property);
-    System.setProperty(property, value);
-    try {
-      return Main.execute(new String[] {"designs"}, new PrintWriter(new StringWriter(), true),
-          new PrintWriter(err, true));
-    } finally {
-      if (old == null) {
-        System.clearProperty(property);
-      } else {
-        System.setProperty(property, old);
-      }
-    }
+  private static int run(String property, String value, StringWriter err) throws Exception {
+    return faultsim.TestProperties.with(property, value, () -> Main.execute(
+        new String[] {"designs"}, new PrintWriter(new StringWriter(), true),
+        new PrintWriter(err, true)));
   }
 
   @Test
-  void speculateNs_notANumber_isBadInput() {
+  void speculateNs_notANumber_isBadInput() throws Exception {
     StringWriter err = new StringWriter();
     assertThat(run(KernelRun.SPECULATE_PROPERTY, "20us", err)).isEqualTo(2);
     assertThat(err.toString().strip()).isEqualTo("faultsim: -Dfaultsim.speculateNs: expected a"
@@ -33,14 +24,14 @@ final class EngineSettingsTest {
   }
 
   @Test
-  void speculateNs_negative_isBadInput() {
+  void speculateNs_negative_isBadInput() throws Exception {
     StringWriter err = new StringWriter();
     assertThat(run(KernelRun.SPECULATE_PROPERTY, "-5", err)).isEqualTo(2);
     assertThat(err.toString()).contains("got '-5'").doesNotContain("Exception");
   }
 
   @Test
-  void intrinsicOrder_notABoolean_isBadInput() {
+  void intrinsicOrder_notABoolean_isBadInput() throws Exception {
     StringWriter err = new StringWriter();
     assertThat(run(KernelRun.INTRINSIC_ORDER_PROPERTY, "yes", err)).isEqualTo(2);
     assertThat(err.toString().strip()).isEqualTo(
@@ -48,7 +39,7 @@ final class EngineSettingsTest {
   }
 
   @Test
-  void validSettings_run() {
+  void validSettings_run() throws Exception {
     assertThat(run(KernelRun.SPECULATE_PROPERTY, "20000", new StringWriter())).isEqualTo(0);
   }
 }

@@ -2,9 +2,7 @@ package faultsim.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import faultsim.engine.RandomStreams;
 import faultsim.run.Experiment;
-import faultsim.run.ResultCodec;
 import faultsim.workload.Workload;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -61,9 +59,10 @@ final class SpeculationProperties {
             thinktime: 20us
         """ : "", design);
     Workload w = KernelRuns.workload(yaml);
-    byte[] plain = result(w, design, false, 0);
+    byte[] plain = SpeculationTest.result(w, design, KernelRun.INTRINSIC_ORDER_PROPERTY, "true");
     long fallbacks = Experiment.SPECULATION_FALLBACKS.get();
-    byte[] ahead = result(w, design, true, windowUs * 1000L);
+    byte[] ahead = SpeculationTest.result(w, design, KernelRun.SPECULATE_PROPERTY,
+        Long.toString(windowUs * 1000L));
     boolean ranAgain = Experiment.SPECULATION_FALLBACKS.get() > fallbacks;
     Statistics.collect(ranAgain ? "ran again" : "kept its speculation");
     assertThat(ahead).isEqualTo(plain);
@@ -73,24 +72,5 @@ final class SpeculationProperties {
       c.check("kept its speculation").percentage(p -> p >= 10);
       c.check("ran again").percentage(p -> p >= 10);
     });
-  }
-
-  private static byte[] result(Workload w, String design, boolean speculate, long windowNs)
-      throws Exception {
-    String property = speculate ? faultsim.fault.KernelRun.SPECULATE_PROPERTY
-        : faultsim.fault.KernelRun.INTRINSIC_ORDER_PROPERTY;
-    String old = System.getProperty(property);
-    System.setProperty(property, speculate ? Long.toString(windowNs) : "true");
-    try {
-      RandomStreams streams = Experiment.streams(w).forReplication(0);
-      KernelRun.Binding b = Designs.binding(Designs.load(design, w));
-      return ResultCodec.encode(Experiment.runOne(w, design, b, 0, streams));
-    } finally {
-      if (old == null) {
-        System.clearProperty(property);
-      } else {
-        System.setProperty(property, old);
-      }
-    }
   }
 }

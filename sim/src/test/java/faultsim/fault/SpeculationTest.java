@@ -65,21 +65,17 @@ final class SpeculationTest {
     return new KernelRun(w, b, streams, intrinsic, speculateNs).run();
   }
 
-  /** Experiment.runOne's whole result, encoded, with the given system properties. */
-  private static byte[] result(Workload w, String property, String value) throws Exception {
-    String old = System.getProperty(property);
-    System.setProperty(property, value);
-    try {
+  /**
+   * Replication 0 of {@code design} through Experiment.runOne, its whole result encoded, with
+   * system property {@code property} set to {@code value}.
+   */
+  static byte[] result(Workload w, String design, String property, String value)
+      throws Exception {
+    return faultsim.TestProperties.with(property, value, () -> {
       RandomStreams streams = Experiment.streams(w).forReplication(0);
-      KernelRun.Binding b = Designs.binding(Designs.load("linux_6_6", w));
-      return ResultCodec.encode(Experiment.runOne(w, "linux_6_6", b, 0, streams));
-    } finally {
-      if (old == null) {
-        System.clearProperty(property);
-      } else {
-        System.setProperty(property, old);
-      }
-    }
+      KernelRun.Binding b = Designs.binding(Designs.load(design, w));
+      return ResultCodec.encode(Experiment.runOne(w, design, b, 0, streams));
+    });
   }
 
   @Test
@@ -99,8 +95,8 @@ final class SpeculationTest {
 
     // The whole replication result (jobs' latencies, lock_stat, CPU and task times, stacks,
     // violations, vmstat, lock order) is the same, byte for byte.
-    assertThat(result(w, KernelRun.SPECULATE_PROPERTY, "20000"))
-        .isEqualTo(result(w, KernelRun.INTRINSIC_ORDER_PROPERTY, "true"));
+    assertThat(result(w, "linux_6_6", KernelRun.SPECULATE_PROPERTY, "20000"))
+        .isEqualTo(result(w, "linux_6_6", KernelRun.INTRINSIC_ORDER_PROPERTY, "true"));
   }
 
   @Test
@@ -109,9 +105,9 @@ final class SpeculationTest {
     assertThatThrownBy(() -> run(w, true, 20_000)).isInstanceOf(Speculation.Conflict.class);
 
     long before = Experiment.SPECULATION_FALLBACKS.get();
-    byte[] speculated = result(w, KernelRun.SPECULATE_PROPERTY, "20000");
+    byte[] speculated = result(w, "linux_6_6", KernelRun.SPECULATE_PROPERTY, "20000");
     assertThat(Experiment.SPECULATION_FALLBACKS.get()).isGreaterThan(before);
-    assertThat(speculated).isEqualTo(result(w, KernelRun.INTRINSIC_ORDER_PROPERTY, "true"));
+    assertThat(speculated).isEqualTo(result(w, "linux_6_6", KernelRun.INTRINSIC_ORDER_PROPERTY, "true"));
   }
 
   @Test
@@ -124,23 +120,14 @@ final class SpeculationTest {
     java.nio.file.Path file = dir.resolve("shared.yaml");
     java.nio.file.Files.writeString(file, SHARED);
     java.io.StringWriter out = new java.io.StringWriter();
-    String old = System.getProperty(KernelRun.SPECULATE_PROPERTY);
-    System.setProperty(KernelRun.SPECULATE_PROPERTY, "20000");
     Experiment.SPECULATION_CONFLICTS.clear();
     long fallbacks = Experiment.SPECULATION_FALLBACKS.get();
     long skipped = Experiment.SPECULATION_SKIPPED.get();
-    int status;
-    try {
-      status = faultsim.cli.Main.execute(new String[] {"run", file.toString(), "--out",
-          dir.resolve("out").toString(), "--threads", "1", "--replications", "3"}, new java.io.PrintWriter(out, true),
-          new java.io.PrintWriter(new java.io.StringWriter(), true));
-    } finally {
-      if (old == null) {
-        System.clearProperty(KernelRun.SPECULATE_PROPERTY);
-      } else {
-        System.setProperty(KernelRun.SPECULATE_PROPERTY, old);
-      }
-    }
+    int status = faultsim.TestProperties.with(KernelRun.SPECULATE_PROPERTY, "20000",
+        () -> faultsim.cli.Main.execute(new String[] {"run", file.toString(), "--out",
+            dir.resolve("out").toString(), "--threads", "1", "--replications", "3"},
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(new java.io.StringWriter(), true)));
     assertThat(status).isEqualTo(0);
     assertThat(Experiment.SPECULATION_FALLBACKS.get() - fallbacks).isEqualTo(1);
     assertThat(Experiment.SPECULATION_SKIPPED.get() - skipped).isEqualTo(2);
