@@ -53,7 +53,6 @@ public final class Speculation {
   private int[] boundId = new int[8];
   private int level;
   private long inlined;
-  private long catchUps;
 
   /**
    * @param windowNs how far ahead of its event's time a task may run (0: never)
@@ -71,11 +70,6 @@ public final class Speculation {
   /** Steps run inline so far (each also counted as an engine event). */
   public long inlined() {
     return inlined;
-  }
-
-  /** Times a task ahead had to let the events before it fire. */
-  public long catchUps() {
-    return catchUps;
   }
 
   /** Whether {@code t} is ahead of the clock now. */
@@ -152,7 +146,6 @@ public final class Speculation {
       return;
     }
     ahead[level] = null;
-    catchUps++;
     if (++level == ahead.length) {
       int n = level * 2;
       ahead = java.util.Arrays.copyOf(ahead, n);
