@@ -17,7 +17,8 @@ import java.util.Arrays;
  * call). The keys sit in one {@code long} array, time and sequence side by side, so a sift compares
  * a node's four children within one or two cache lines without touching the timers themselves
  * (with a thousand tasks pending, reading each timer would miss the cache at every level); the
- * timers sit in a parallel array and each knows its slot, so cancelling is O(log n). Scheduling
+ * timers and their ids sit in parallel arrays, and each timer's slot in an array by id, so a sift
+ * writes no timer and cancelling is O(log n). Scheduling
  * and firing allocate nothing once the arrays have grown to the number of timers pending at once.
  * The key is a total order, so the firing order is the ordering rule above whatever the heap's
  * shape: the same order as a list that inserts each event after all events of the same time (the
@@ -38,6 +39,13 @@ public final class Engine {
   private Timer[] timers = new Timer[64];
   /** Their keys: {@code keys[2i]} the time of {@code timers[i]}, {@code keys[2i+1]} its sequence. */
   private long[] keys = new long[128];
+  /**
+   * Each timer's index in the heap while pending, -1 otherwise, by timer id: a sift moves
+   * timers without touching their objects, which at a thousand tasks lie far apart in memory.
+   */
+  private int[] slots = new int[64];
+  /** The ids of {@code timers[i]}, so that a sift reads no timer. */
+  private int[] ids = new int[64];
   private int size;
   private long now;
   private long nextSeq;
@@ -127,7 +135,7 @@ public final class Engine {
     if (timer.engine != this) {
       throw new IllegalArgumentException("timer belongs to another engine");
     }
-    if (timer.slot >= 0) {
+    if (slots[timer.id] >= 0) {
       throw new IllegalStateException("timer already scheduled (at " + timer.timeNs + " ns)");
     }
     long time = now + delayNs;
@@ -149,6 +157,7 @@ public final class Engine {
     }
     if (size == timers.length) {
       timers = Arrays.copyOf(timers, size * 2);
+      ids = Arrays.copyOf(ids, size * 2);
       keys = Arrays.copyOf(keys, size * 4);
     }
     siftUp(size++, timer, time, seq);
@@ -181,11 +190,14 @@ public final class Engine {
 
   /** Cancels {@code timer} if it is pending. */
   public void cancel(Timer timer) {
-    int i = timer.slot;
-    if (i < 0 || timer.engine != this) {
+    if (timer.engine != this) {
       return;
     }
-    timer.slot = -1;
+    int i = slots[timer.id];
+    if (i < 0) {
+      return;
+    }
+    slots[timer.id] = -1;
     int last = --size;
     Timer moved = timers[last];
     long time = keys[2 * last];
@@ -233,7 +245,7 @@ public final class Engine {
    * the step stays within the current {@link #runUntil}; the timer must not be pending.
    */
   public void advanceInline(Timer timer, long delayNs) {
-    if (timer.slot >= 0 || firing == timer) {
+    if (slots[timer.id] >= 0 || firing == timer) {
       throw new IllegalStateException("a timer runs ahead only once out of the event list");
     }
     enter(now + delayNs, timer.id);
@@ -290,7 +302,7 @@ public final class Engine {
    */
   private void fireFirst() {
     Timer t = timers[0];
-    t.slot = -1;
+    slots[t.id] = -1;
     firing = t;
     enter(t.timeNs, keys[1]);
     eventsFired++;
@@ -344,22 +356,20 @@ public final class Engine {
 
   /** Puts {@code t} with key ({@code time}, {@code seq}) at slot {@code i} or above. */
   private void siftUp(int i, Timer t, long time, long seq) {
-    Timer[] h = timers;
     long[] k = keys;
     while (i > 0) {
       int parent = (i - 1) / ARITY;
       if (!before(time, seq, k[2 * parent], k[2 * parent + 1])) {
         break;
       }
-      move(h, k, parent, i);
+      move(parent, i);
       i = parent;
     }
-    put(h, k, i, t, time, seq);
+    put(i, t, time, seq);
   }
 
   /** Puts {@code t} with key ({@code time}, {@code seq}) at slot {@code i} or below. */
   private void siftDown(int i, Timer t, long time, long seq) {
-    Timer[] h = timers;
     long[] k = keys;
     int n = size;
     while (true) {
@@ -383,25 +393,27 @@ public final class Engine {
       if (!before(minTime, minSeq, time, seq)) {
         break;
       }
-      move(h, k, min, i);
+      move(min, i);
       i = min;
     }
-    put(h, k, i, t, time, seq);
+    put(i, t, time, seq);
   }
 
-  private static void move(Timer[] h, long[] k, int from, int to) {
-    Timer t = h[from];
-    h[to] = t;
-    t.slot = to;
-    k[2 * to] = k[2 * from];
-    k[2 * to + 1] = k[2 * from + 1];
+  private void move(int from, int to) {
+    timers[to] = timers[from];
+    int id = ids[from];
+    ids[to] = id;
+    slots[id] = to;
+    keys[2 * to] = keys[2 * from];
+    keys[2 * to + 1] = keys[2 * from + 1];
   }
 
-  private static void put(Timer[] h, long[] k, int i, Timer t, long time, long seq) {
-    h[i] = t;
-    t.slot = i;
-    k[2 * i] = time;
-    k[2 * i + 1] = seq;
+  private void put(int i, Timer t, long time, long seq) {
+    timers[i] = t;
+    ids[i] = t.id;
+    slots[t.id] = i;
+    keys[2 * i] = time;
+    keys[2 * i + 1] = seq;
   }
 
   /**
@@ -412,12 +424,13 @@ public final class Engine {
     private final Engine engine;
     private final int id;
     private long timeNs;
-    /** Index in the engine's heap while pending, -1 otherwise. */
-    private int slot = -1;
-
     protected Timer(Engine engine) {
       this.engine = engine;
       this.id = engine.nextTimerId++;
+      if (id == engine.slots.length) {
+        engine.slots = Arrays.copyOf(engine.slots, id * 2);
+      }
+      engine.slots[id] = -1;
     }
 
     /**
@@ -429,7 +442,7 @@ public final class Engine {
 
     /** True while this timer is in the event list. */
     public final boolean pending() {
-      return slot >= 0;
+      return engine.slots[id] >= 0;
     }
 
     /** The time this timer fires (or last fired) at. */

@@ -86,10 +86,17 @@ final class PageMap {
     return indexOf(node.slots) == index ? valueOf(node.slots) : null;
   }
 
-  /** Where {@code index} is in {@code entries}, or {@code -(insertion point) - 1}. */
+  /**
+   * Where {@code index} is in {@code entries} (a leaf's, in index order), or
+   * {@code -(insertion point) - 1}. The entries are distinct indexes of one leaf, so at most
+   * {@code off} of them (the index's offset in the leaf) come before it and at most
+   * {@code NODE_SLOTS - 1 - off} after it: the search starts in that window, which is one slot
+   * wide in a full leaf, so a lookup there reads no other entry.
+   */
   private static int find(Object[] entries, long index) {
-    int lo = 0;
-    int hi = entries.length - 1;
+    int off = (int) (index & (NODE_SLOTS - 1));
+    int lo = Math.max(0, entries.length - NODE_SLOTS + off);
+    int hi = Math.min(entries.length - 1, off);
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
       long at = indexOf(entries[mid]);

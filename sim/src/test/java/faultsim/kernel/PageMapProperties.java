@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -60,5 +61,32 @@ final class PageMapProperties {
     }
     List<Long> expected = from < to ? List.copyOf(model.subMap(from, to).keySet()) : List.of();
     assertThat(visited).containsExactlyElementsOf(expected);
+  }
+
+  /**
+   * Leaves filled to every density up to full (all 64 indexes of a leaf), where a lookup's
+   * search window narrows to one slot: the three leaves hold every index but the holes, put in
+   * ascending or descending order; every index reads back as the model has it, present or
+   * not, and the count agrees.
+   */
+  @Property(tries = 200)
+  void denseLeaves_agreeWithTreeMap(
+      @ForAll @Size(max = 70) Set<@LongRange(min = 0, max = 191) Long> holes,
+      @ForAll boolean descending) {
+    Kernel kernel = KernelStateTest.kernel();
+    PageMap map = new PageMap();
+    TreeMap<Long, Object> model = new TreeMap<>();
+    for (long i = 0; i < 192; i++) {
+      long k = descending ? 191 - i : i;
+      if (!holes.contains(k)) {
+        Object v = new Folio(kernel, null, k, 0);
+        map.put(k, v);
+        model.put(k, v);
+      }
+    }
+    assertThat(map.size()).isEqualTo(model.size());
+    for (long k = 0; k < 256; k++) {
+      assertThat(map.get(k)).as("index %d", k).isSameAs(model.get(k));
+    }
   }
 }
