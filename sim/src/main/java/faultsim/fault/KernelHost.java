@@ -273,6 +273,8 @@ public final class KernelHost {
     private int i;
 
     private final XaWalk walk = new XaWalk();
+    /** The walk's leaf node, as {@code xas_next_entry} keeps its place in the tree. */
+    private final AddressSpace.PageCacheHint hint = new AddressSpace.PageCacheHint();
 
     EntryBatchCursor(AddressSpace mapping, long start, long end) {
       this.mapping = mapping;
@@ -295,7 +297,7 @@ public final class KernelHost {
         }
         next = batch[got - 1] + 1;
         for (int k = 0; k < got; k++) {
-          Object e = mapping.entry(batch[k]);
+          Object e = mapping.entry(batch[k], hint);
           if (e instanceof Folio f) {
             entries[n++] = new PagecacheEntry(mapping, batch[k], null, f);
           } else if (e instanceof AddressSpace.ValueEntry v && v.swap()) {
@@ -431,6 +433,8 @@ public final class KernelHost {
     private int i;
 
     private final XaWalk walk = new XaWalk();
+    /** The walk's leaf node, as {@code xas_next_entry} keeps its place in the tree. */
+    private final AddressSpace.PageCacheHint hint = new AddressSpace.PageCacheHint();
 
     FolioBatchCursor(AddressSpace mapping, long start, long end) {
       this.mapping = mapping;
@@ -454,7 +458,7 @@ public final class KernelHost {
           }
           next = batch[n - 1] + 1;
         }
-        Folio f = mapping.folio(batch[i++]);
+        Folio f = mapping.folio(batch[i++], hint);
         if (f != null) {
           t.busy(walk.step(env, t, mapping, f.index()));
           return f;

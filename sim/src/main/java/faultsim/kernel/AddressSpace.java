@@ -200,8 +200,16 @@ public final class AddressSpace extends faultsim.machine.Marked {
   }
 
   public Object entry(long index) {
+    return entry(index, null);
+  }
+
+  /**
+   * {@link #entry(long)}, finding the leaf node through {@code hint} (a walk's position in the
+   * tree, as an {@code xa_state} keeps it) when given.
+   */
+  public Object entry(long index, PageCacheHint hint) {
     r();
-    Object e = pages.get(index);
+    Object e = hint == null ? pages.get(index) : pages.get(index, hint.hint);
     if (e == null) {
       if (index < sizePages() && initiallyCached(index)) {
         Folio f = new Folio(kernel, this, index, dataGeneration(index));
@@ -217,6 +225,19 @@ public final class AddressSpace extends faultsim.machine.Marked {
   /** The folio at {@code index}, or null (a value entry is not a folio). */
   public Folio folio(long index) {
     return entry(index) instanceof Folio f ? f : null;
+  }
+
+  /** {@link #folio(long)} through a walk's {@code hint}. */
+  public Folio folio(long index, PageCacheHint hint) {
+    return entry(index, hint) instanceof Folio f ? f : null;
+  }
+
+  /**
+   * A walk's position in a page cache: the leaf node it last looked in. Lookups through it give
+   * the same entries as without it, and skip the levels above the leaf while they stay in it.
+   */
+  public static final class PageCacheHint {
+    private final PageMap.Hint hint = new PageMap.Hint();
   }
 
   /** Inserts a new folio (locked by the caller, not uptodate) at {@code index}. */

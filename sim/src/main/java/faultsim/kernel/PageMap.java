@@ -52,8 +52,24 @@ final class PageMap {
     return entry instanceof Indexed i ? i.value() : entry;
   }
 
+  /**
+   * The last leaf node found, with its number ({@code index >> NODE_SHIFT}): leaves are never
+   * taken out of the map, so a remembered leaf stays the right one, and the lookups of one
+   * fault-around batch, all in one leaf, skip the hash table and the group.
+   */
+  static final class Hint {
+    private long leaf = -1;
+    private Node node;
+  }
+
+  private final Hint last = new Hint();
+
   /** The leaf node holding {@code index}'s slot, made (empty) if there is none. */
   Node node(long index) {
+    Node node = nodeIfAny(index, last);
+    if (node != null) {
+      return node;
+    }
     long g = index >> INDEX_TO_GROUP;
     Node[] group = groups.get(g);
     if (group == null) {
@@ -61,21 +77,33 @@ final class PageMap {
       groups.put(g, group);
     }
     int n = (int) ((index >> NODE_SHIFT) & (GROUP_NODES - 1));
-    Node node = group[n];
-    if (node == null) {
-      node = new Node();
-      group[n] = node;
+    node = new Node();
+    group[n] = node;
+    return node;
+  }
+
+  /** The leaf node holding {@code index}'s slot, or null; remembered in {@code hint}. */
+  private Node nodeIfAny(long index, Hint hint) {
+    long leaf = index >> NODE_SHIFT;
+    if (hint.leaf == leaf) {
+      return hint.node;
+    }
+    Node[] group = groups.get(index >> INDEX_TO_GROUP);
+    Node node = group == null ? null : group[(int) (leaf & (GROUP_NODES - 1))];
+    if (node != null) {
+      hint.leaf = leaf;
+      hint.node = node;
     }
     return node;
   }
 
-  private Node nodeIfAny(long index) {
-    Node[] group = groups.get(index >> INDEX_TO_GROUP);
-    return group == null ? null : group[(int) ((index >> NODE_SHIFT) & (GROUP_NODES - 1))];
+  Object get(long index) {
+    return get(index, last);
   }
 
-  Object get(long index) {
-    Node node = nodeIfAny(index);
+  /** The entry at {@code index}, its leaf found through (and remembered in) {@code hint}. */
+  Object get(long index, Hint hint) {
+    Node node = nodeIfAny(index, hint);
     if (node == null || node.slots == null) {
       return null;
     }
