@@ -66,8 +66,12 @@ public final class Folio extends CacheLine implements LockInstance {
    * was created (its address, in the kernel), whatever happens to it later.
    */
   private int waitBucket() {
-    long hash = (home instanceof AddressSpace a ? a.id() * 0x100000001B3L : 0) ^ index;
-    return Locks.folioWaitBucket(hash);
+    return Locks.folioWaitBucket(addressHash());
+  }
+
+  /** Stands for the folio's address: its file and index. */
+  private long addressHash() {
+    return (home instanceof AddressSpace a ? a.id() * 0x100000001B3L : 0) ^ index;
   }
 
   /**
@@ -76,12 +80,12 @@ public final class Folio extends CacheLine implements LockInstance {
    * standing for it while a task waits (the object then has the whole state).
    */
   private Object lockOwner() {
-    return flag(LOCK_TAKEN) ? kernel().locks().folioLockOwner(this) : null;
+    return flag(LOCK_TAKEN) ? kernel().locks().folioLockOwner(this, addressHash()) : null;
   }
 
   private void setLockOwner(Object owner) {
     setFlag(LOCK_TAKEN, owner != null);
-    kernel().locks().setFolioLockOwner(this, owner);
+    kernel().locks().setFolioLockOwner(this, addressHash(), owner);
   }
 
   /** An anonymous folio (anonymous memory or a private mapping's COW copy). */

@@ -39,7 +39,7 @@ public final class Locks {
    * nobody waits, else the {@link FolioLock} standing for it. Kept here rather than in the
    * folios, of which a run may have millions and only a few are locked at any moment.
    */
-  private final Map<LockInstance, Object> folioLockOwners = new java.util.IdentityHashMap<>();
+  private final OwnerTable folioLockOwners = new OwnerTable();
 
   public Locks(Machine machine) {
     this.machine = machine;
@@ -156,9 +156,12 @@ public final class Locks {
     }
   }
 
-  /** Who has {@code folio}'s {@code PG_locked} (see {@link #setFolioLockOwner}), or null. */
-  public Object folioLockOwner(LockInstance folio) {
-    return folioLockOwners.get(folio);
+  /**
+   * Who has {@code folio}'s {@code PG_locked} (see {@link #setFolioLockOwner}), or null;
+   * {@code hash} stands for the folio's address (the same each time for one folio).
+   */
+  public Object folioLockOwner(LockInstance folio, long hash) {
+    return folioLockOwners.get(folio, hash);
   }
 
   /**
@@ -166,11 +169,11 @@ public final class Locks {
    * waits, the lock object standing for it while a task waits, or null once it is free with
    * nobody waiting.
    */
-  public void setFolioLockOwner(LockInstance folio, Object owner) {
+  public void setFolioLockOwner(LockInstance folio, long hash, Object owner) {
     if (owner == null) {
-      folioLockOwners.remove(folio);
+      folioLockOwners.remove(folio, hash);
     } else {
-      folioLockOwners.put(folio, owner);
+      folioLockOwners.put(folio, hash, owner);
     }
   }
 
