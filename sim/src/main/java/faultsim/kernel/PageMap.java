@@ -9,10 +9,12 @@ import faultsim.machine.CacheLine;
  * {@link LongMap} keyed by {@code index / 4096} (the level above the leaves).
  *
  * <p>A leaf keeps only the entries it holds, in index order: one entry as itself, more in an
- * array of exactly that many. Random faults over a huge file put about one page in a leaf, so a
- * touched page costs a share of its leaf (40 bytes with compressed references, the line
- * included) and of its group's slot, not 64 slots; a leaf filled by a cached file costs 4 bytes
- * a page. A folio is stored as itself (it knows its index); any other entry is wrapped with its
+ * array of exactly that many, and from {@value #DENSE_MIN} entries on in an array of all
+ * {@value #NODE_SLOTS} slots, each entry at its offset. Random faults over a huge file put about
+ * one page in a leaf, so a touched page costs a share of its leaf (40 bytes with compressed
+ * references, the line included) and of its group's slot, not 64 slots; a leaf filled by a
+ * cached file costs 4 bytes a page. A lookup in a short array searches it, reading the entries'
+ * indexes (a folio's is in the folio); in a full-width one it reads its slot alone. A folio is stored as itself (it knows its index); any other entry is wrapped with its
  * index.
  */
 final class PageMap {
@@ -23,6 +25,12 @@ final class PageMap {
   /** Leaf nodes per group. */
   static final int GROUP_NODES = 1 << GROUP_SHIFT;
   private static final int INDEX_TO_GROUP = NODE_SHIFT + GROUP_SHIFT;
+  /**
+   * Entries from which a leaf keeps all {@value #NODE_SLOTS} slots: an array of that length is
+   * indexed by offset (272 bytes, 8.5 a page or less); a shorter one is sorted, exactly as long
+   * as the entries it holds.
+   */
+  static final int DENSE_MIN = 32;
 
   /**
    * A leaf node of the xarray: its cache line, and its entries (null, one entry, or an array of
@@ -108,6 +116,10 @@ final class PageMap {
       return null;
     }
     if (node.slots instanceof Object[] entries) {
+      if (entries.length == NODE_SLOTS) {
+        Object e = entries[(int) (index & (NODE_SLOTS - 1))];
+        return e == null ? null : valueOf(e);
+      }
       int i = find(entries, index);
       return i < 0 ? null : valueOf(entries[i]);
     }
@@ -152,9 +164,25 @@ final class PageMap {
       node.slots = entry;
       size++;
     } else if (slots instanceof Object[] entries) {
+      int off = (int) (index & (NODE_SLOTS - 1));
+      if (entries.length == NODE_SLOTS) {
+        if (entries[off] == null) {
+          size++;
+        }
+        entries[off] = entry;
+        return;
+      }
       int i = find(entries, index);
       if (i >= 0) {
         entries[i] = entry;
+      } else if (entries.length + 1 >= DENSE_MIN) {
+        Object[] dense = new Object[NODE_SLOTS];
+        for (Object e : entries) {
+          dense[(int) (indexOf(e) & (NODE_SLOTS - 1))] = e;
+        }
+        dense[off] = entry;
+        node.slots = dense;
+        size++;
       } else {
         int at = -i - 1;
         Object[] grown = new Object[entries.length + 1];
@@ -196,7 +224,11 @@ final class PageMap {
           Object[] entries = node.slots instanceof Object[] a ? a : null;
           int count = entries == null ? 1 : entries.length;
           for (int e = 0; e < count; e++) {
-            long index = indexOf(entries == null ? node.slots : entries[e]);
+            Object entry = entries == null ? node.slots : entries[e];
+            if (entry == null) {
+              continue;
+            }
+            long index = indexOf(entry);
             if (index >= to) {
               return n;
             }

@@ -66,13 +66,15 @@ final class PageMapProperties {
   /**
    * Leaves filled to every density up to full (all 64 indexes of a leaf), where a lookup's
    * search window narrows to one slot: the three leaves hold every index but the holes, put in
-   * ascending or descending order; every index reads back as the model has it, present or
-   * not, and the count agrees.
+   * ascending or descending order (a leaf goes from a sorted array to all its slots as it
+   * fills); every index reads back as the model has it, present or not, the count agrees, and
+   * a walk from {@code from} returns the model's keys in order.
    */
   @Property(tries = 200)
   void denseLeaves_agreeWithTreeMap(
       @ForAll @Size(max = 70) Set<@LongRange(min = 0, max = 191) Long> holes,
-      @ForAll boolean descending) {
+      @ForAll boolean descending,
+      @ForAll @LongRange(min = 0, max = 200) long from) {
     Kernel kernel = KernelStateTest.kernel();
     PageMap map = new PageMap();
     TreeMap<Long, Object> model = new TreeMap<>();
@@ -88,5 +90,9 @@ final class PageMapProperties {
     for (long k = 0; k < 256; k++) {
       assertThat(map.get(k)).as("index %d", k).isSameAs(model.get(k));
     }
+    long[] batch = new long[256];
+    int n = map.keysInRange(from, 256, batch, batch.length);
+    assertThat(java.util.Arrays.copyOf(batch, n)).containsExactly(
+        model.tailMap(from).keySet().stream().mapToLong(Long::longValue).toArray());
   }
 }
