@@ -42,8 +42,17 @@ public class CacheLine {
   private static final byte BOUNCED = 2;
   /** The one core in the sharer mask owns the line exclusively (it wrote it last). */
   private static final byte EXCLUSIVE = 4;
+  /**
+   * On a machine of more than 64 cores, one core alone holds a copy and {@link #sharers} is its
+   * number, not a mask: the usual state of a line one task uses, kept without the rare state's
+   * words and counts.
+   */
+  private static final byte SOLE = 8;
 
-  /** Cores 0..63 holding a copy; with {@link #EXCLUSIVE}, the owner alone. */
+  /**
+   * Cores 0..63 holding a copy; with {@link #EXCLUSIVE}, the owner alone; with {@link #SOLE}, the
+   * number of the one core holding it.
+   */
   private long sharers;
   private long freeAtNs;
   private byte state;
@@ -272,6 +281,9 @@ public class CacheLine {
     if (!is(EXCLUSIVE)) {
       return -1;
     }
+    if (is(SOLE)) {
+      return (int) sharers;
+    }
     if (sharers != 0) {
       return Long.numberOfTrailingZeros(sharers);
     }
@@ -354,6 +366,13 @@ public class CacheLine {
 
   /** Where the sharers other than {@code core} are: {@link #SAME_SOCKET}, {@link #OTHER_SOCKET}. */
   private int sharersWhere(Machine machine, int core) {
+    if (is(SOLE)) {
+      int sole = (int) sharers;
+      if (sole == core) {
+        return 0;
+      }
+      return machine.socketOf(sole) == machine.socketOf(core) ? SAME_SOCKET : OTHER_SOCKET;
+    }
     int[] counts = rare == null ? null : rare.socketSharers;
     if (counts != null) {
       int socket = machine.socketOf(core);
@@ -394,6 +413,9 @@ public class CacheLine {
   }
 
   private boolean isSharer(int core) {
+    if (is(SOLE)) {
+      return sharers == core;
+    }
     if (core < 64) {
       return (sharers & (1L << core)) != 0;
     }
@@ -407,6 +429,25 @@ public class CacheLine {
     if (isSharer(core)) {
       return;
     }
+    if (machine.coreCount() > 64) {
+      if (is(SOLE)) {
+        // A second copy: the sole holder goes into the mask and counts with the new one.
+        int sole = (int) sharers;
+        set(SOLE, false);
+        sharers = 0;
+        addToMask(machine, sole);
+      } else if (sharers == 0 && (rare == null || rare.socketSharers == null
+          || rare.socketSharers[rare.socketSharers.length - 1] == 0)) {
+        set(SOLE, true);
+        sharers = core;
+        return;
+      }
+    }
+    addToMask(machine, core);
+  }
+
+  /** Adds {@code core}, not yet a holder, to the sharer mask (and the per-socket counts). */
+  private void addToMask(Machine machine, int core) {
     if (machine.coreCount() > 64) {
       Rare r = rare();
       if (r.socketSharers == null) {
@@ -431,6 +472,11 @@ public class CacheLine {
 
   private void clearSharers() {
     sharers = 0;
+    if (is(SOLE)) {
+      // Nothing else was set since the line last had no copy.
+      set(SOLE, false);
+      return;
+    }
     if (rare != null && rare.socketSharers != null) {
       java.util.Arrays.fill(rare.socketSharers, 0);
     }

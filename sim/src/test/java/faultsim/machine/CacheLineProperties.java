@@ -183,4 +183,76 @@ class CacheLineProperties {
     }
     assertThat(line.freeAtNs()).isEqualTo(t);
   }
+
+  @Provide
+  Arbitrary<List<Integer>> accessesOf240() {
+    // An access: core (0..239) times 2, plus 1 for a write.
+    return Arbitraries.integers().between(0, 479).list().ofMaxSize(80);
+  }
+
+  @Property(tries = 300)
+  void manyCores_randomAccessesFollowTheProtocol(
+      @ForAll("accessesOf240") List<Integer> accesses, @ForAll boolean fewCores) {
+    // Reads and writes by cores of a 240-core machine (4 sockets of 60), or by only cores 70 and
+    // 200 (one holder at a time, then two: a line's usual states), each issued after the previous
+    // transfer. Expected costs from the protocol with the copies listed one by one: a read by a
+    // holder is free; a first touch fetches from memory; a read miss fetches from the exclusive
+    // owner, else from the nearest copy; a write by the exclusive owner is a local atomic, else
+    // it waits for the farthest other copy (none: a local atomic). After each access the owner
+    // and every core's copy are as listed.
+    CostProfile costs = CostProfile.DEFAULT;
+    Machine m = new Machine(new Engine(), new MachineSpec(240, 4, SpinlockKind.QUEUED, true,
+        costs));
+    CacheLine line = new CacheLine();
+    java.util.Set<Integer> copies = new java.util.TreeSet<>();
+    boolean touched = false;
+    boolean exclusive = false;
+    long at = 0;
+    for (int a : accesses) {
+      int core = fewCores ? (a % 2 == 0 ? 70 : 200) : a / 2;
+      boolean write = (a & 1) == 1;
+      at += 10_000;
+      long expected;
+      if (write) {
+        if (exclusive && copies.contains(core)) {
+          expected = costs.atomicLocalNs();
+        } else if (!touched) {
+          expected = costs.memoryFetchNs();
+        } else if (copies.stream().anyMatch(c -> c / 60 != core / 60)) {
+          expected = costs.transferCrossSocketNs();
+        } else if (copies.stream().anyMatch(c -> c != core)) {
+          expected = costs.transferSameSocketNs();
+        } else {
+          expected = costs.atomicLocalNs();
+        }
+        assertThat(line.writeAt(m, core, at) - at).isEqualTo(expected);
+        copies.clear();
+        copies.add(core);
+        exclusive = true;
+      } else {
+        if (copies.contains(core)) {
+          expected = 0;
+        } else if (!touched) {
+          expected = costs.memoryFetchNs();
+        } else if (copies.stream().anyMatch(c -> c / 60 == core / 60)) {
+          expected = costs.transferSameSocketNs();
+        } else {
+          expected = costs.transferCrossSocketNs();
+        }
+        if (exclusive && !copies.contains(core)) {
+          int owner = copies.iterator().next();
+          expected = owner / 60 == core / 60 ? costs.transferSameSocketNs()
+              : costs.transferCrossSocketNs();
+          exclusive = false;
+        }
+        assertThat(line.readAt(m, core, at) - at).isEqualTo(expected);
+        copies.add(core);
+      }
+      touched = true;
+      assertThat(line.owner()).isEqualTo(exclusive ? copies.iterator().next() : -1);
+      for (int c = 0; c < 240; c++) {
+        assertThat(line.cached(c)).as("cpu%d", c).isEqualTo(copies.contains(c));
+      }
+    }
+  }
 }
