@@ -17,8 +17,8 @@ import java.util.Arrays;
  * call). The keys sit in one {@code long} array, time and sequence side by side, so a sift compares
  * a node's four children within one or two cache lines without touching the timers themselves
  * (with a thousand tasks pending, reading each timer would miss the cache at every level); the
- * timers and their ids sit in parallel arrays, and each timer's slot in an array by id, so a sift
- * writes no timer and cancelling is O(log n). Scheduling
+ * heap holds the timers' ids beside their keys, and each timer's slot sits in an array by id,
+ * so a sift reads and writes plain numbers alone and cancelling is O(log n). Scheduling
  * and firing allocate nothing once the arrays have grown to the number of timers pending at once.
  * The key is a total order, so the firing order is the ordering rule above whatever the heap's
  * shape: the same order as a list that inserts each event after all events of the same time (the
@@ -35,16 +35,23 @@ public final class Engine {
   /** Times a {@link #currentKey} can hold: below 2^39 ns (about 9 minutes). */
   public static final long KEY_TIME_LIMIT_NS = 1L << (63 - ID_BITS - DELTA_BITS);
 
-  /** Pending timers in heap order. */
-  private Timer[] timers = new Timer[64];
-  /** Their keys: {@code keys[2i]} the time of {@code timers[i]}, {@code keys[2i+1]} its sequence. */
+  /** Every timer of this engine, by id. */
+  private Timer[] byId = new Timer[64];
+  /**
+   * The keys of the pending timers in heap order: {@code keys[2i]} the time of the timer in slot
+   * {@code i}, {@code keys[2i+1]} its sequence.
+   */
   private long[] keys = new long[128];
   /**
    * Each timer's index in the heap while pending, -1 otherwise, by timer id: a sift moves
    * timers without touching their objects, which at a thousand tasks lie far apart in memory.
    */
   private int[] slots = new int[64];
-  /** The ids of {@code timers[i]}, so that a sift reads no timer. */
+  /**
+   * The id of the timer in each slot: a sift moves keys and ids alone, plain numbers, and
+   * neither reads a timer nor stores a reference (which would also mark a card for the
+   * collector).
+   */
   private int[] ids = new int[64];
   private int size;
   private long now;
@@ -145,7 +152,7 @@ public final class Engine {
       // it takes its new key in the slot it still holds, one sift down instead of a removal and
       // an insertion. Its old key was the smallest, so every other timer stayed below it.
       firing = null;
-      siftDown(0, timer, time, seqOf(timer));
+      siftDown(0, timer.id, time, seqOf(timer));
       return;
     }
     long seq = seqOf(timer);
@@ -155,12 +162,11 @@ public final class Engine {
       firing = null;
       removeFirst();
     }
-    if (size == timers.length) {
-      timers = Arrays.copyOf(timers, size * 2);
+    if (size == ids.length) {
       ids = Arrays.copyOf(ids, size * 2);
       keys = Arrays.copyOf(keys, size * 4);
     }
-    siftUp(size++, timer, time, seq);
+    siftUp(size++, timer.id, time, seq);
   }
 
   private long seqOf(Timer timer) {
@@ -199,10 +205,9 @@ public final class Engine {
     }
     slots[timer.id] = -1;
     int last = --size;
-    Timer moved = timers[last];
+    int moved = ids[last];
     long time = keys[2 * last];
     long seq = keys[2 * last + 1];
-    timers[last] = null;
     if (i == last) {
       return;
     }
@@ -301,7 +306,7 @@ public final class Engine {
    * fires unless it is scheduled again or something comes before it.
    */
   private void fireFirst() {
-    Timer t = timers[0];
+    Timer t = byId[ids[0]];
     slots[t.id] = -1;
     firing = t;
     enter(t.timeNs, keys[1]);
@@ -343,8 +348,7 @@ public final class Engine {
   /** Takes out the timer in slot 0 (the one that fired, already marked not pending). */
   private void removeFirst() {
     int last = --size;
-    Timer moved = timers[last];
-    timers[last] = null;
+    int moved = ids[last];
     if (last > 0) {
       siftDown(0, moved, keys[2 * last], keys[2 * last + 1]);
     }
@@ -354,8 +358,8 @@ public final class Engine {
     return time < otherTime || (time == otherTime && seq < otherSeq);
   }
 
-  /** Puts {@code t} with key ({@code time}, {@code seq}) at slot {@code i} or above. */
-  private void siftUp(int i, Timer t, long time, long seq) {
+  /** Puts timer {@code id} with key ({@code time}, {@code seq}) at slot {@code i} or above. */
+  private void siftUp(int i, int id, long time, long seq) {
     long[] k = keys;
     while (i > 0) {
       int parent = (i - 1) / ARITY;
@@ -365,11 +369,11 @@ public final class Engine {
       move(parent, i);
       i = parent;
     }
-    put(i, t, time, seq);
+    put(i, id, time, seq);
   }
 
-  /** Puts {@code t} with key ({@code time}, {@code seq}) at slot {@code i} or below. */
-  private void siftDown(int i, Timer t, long time, long seq) {
+  /** Puts timer {@code id} with key ({@code time}, {@code seq}) at slot {@code i} or below. */
+  private void siftDown(int i, int id, long time, long seq) {
     long[] k = keys;
     int n = size;
     while (true) {
@@ -396,11 +400,10 @@ public final class Engine {
       move(min, i);
       i = min;
     }
-    put(i, t, time, seq);
+    put(i, id, time, seq);
   }
 
   private void move(int from, int to) {
-    timers[to] = timers[from];
     int id = ids[from];
     ids[to] = id;
     slots[id] = to;
@@ -408,10 +411,9 @@ public final class Engine {
     keys[2 * to + 1] = keys[2 * from + 1];
   }
 
-  private void put(int i, Timer t, long time, long seq) {
-    timers[i] = t;
-    ids[i] = t.id;
-    slots[t.id] = i;
+  private void put(int i, int id, long time, long seq) {
+    ids[i] = id;
+    slots[id] = i;
     keys[2 * i] = time;
     keys[2 * i + 1] = seq;
   }
@@ -429,8 +431,10 @@ public final class Engine {
       this.id = engine.nextTimerId++;
       if (id == engine.slots.length) {
         engine.slots = Arrays.copyOf(engine.slots, id * 2);
+        engine.byId = Arrays.copyOf(engine.byId, id * 2);
       }
       engine.slots[id] = -1;
+      engine.byId[id] = this;
     }
 
     /**
