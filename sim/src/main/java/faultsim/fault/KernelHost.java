@@ -156,12 +156,12 @@ public final class KernelHost {
 
       h.intField(folio, "index", o -> ((Folio) o).index());
       h.field(folio, "mapping", mapping, o -> ((Folio) o).mapping());
-      h.field(folio, "uptodate", Type.BOOL, o -> ((Folio) o).uptodate());
-      h.field(folio, "locked", Type.BOOL, o -> ((Folio) o).isLocked());
-      h.field(folio, "dirty", Type.BOOL, o -> ((Folio) o).dirty());
-      h.field(folio, "readahead", Type.BOOL, o -> ((Folio) o).readahead());
-      h.field(folio, "writeback", Type.BOOL, o -> ((Folio) o).writeback());
-      h.field(folio, "anon", Type.BOOL, o -> ((Folio) o).isAnon());
+      h.boolField(folio, "uptodate", o -> ((Folio) o).uptodate());
+      h.boolField(folio, "locked", o -> ((Folio) o).isLocked());
+      h.boolField(folio, "dirty", o -> ((Folio) o).dirty());
+      h.boolField(folio, "readahead", o -> ((Folio) o).readahead());
+      h.boolField(folio, "writeback", o -> ((Folio) o).writeback());
+      h.boolField(folio, "anon", o -> ((Folio) o).isAnon());
 
       h.field(vmf, "vma", vma, o -> ((VmFault) o).vma());
       h.intField(vmf, "address", o -> ((VmFault) o).address());

@@ -17,12 +17,14 @@ interface FieldAccess {
   /** The field's value in {@code object}, during the run of {@code env}. */
   Object read(Object object, RunEnv env);
 
-  /** Whether {@link #readLong} gives the (int) value without boxing it. */
+  /**
+   * Whether {@link #readLong} gives the value (an int, or a bool as 0 or 1) without boxing it.
+   */
   default boolean readsLong() {
     return false;
   }
 
-  /** The int field's value in {@code object}, when {@link #readsLong}. */
+  /** The field's value in {@code object} (a bool's as 0 or 1), when {@link #readsLong}. */
   default long readLong(Object object, RunEnv env) {
     throw new IllegalStateException(
         name() + " is read boxed: readLong called although readsLong() is false");

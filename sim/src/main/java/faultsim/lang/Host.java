@@ -159,6 +159,15 @@ public final class Host {
     field(owner, name, Type.INT, getter::applyAsLong, setter, getter);
   }
 
+  /**
+   * Defines a read-only bool field {@code owner->name} that designs read without boxing, as 0 or
+   * 1 (flags read at every step: a folio's {@code locked}, {@code uptodate}).
+   */
+  public void boolField(Type owner, String name, java.util.function.Predicate<Object> getter) {
+    Objects.requireNonNull(getter, "getter");
+    field(owner, name, Type.BOOL, getter::test, null, o -> getter.test(o) ? 1 : 0);
+  }
+
   private void field(Type owner, String name, Type type, Function<Object, Object> getter,
       BiConsumer<Object, Object> setter, java.util.function.ToLongFunction<Object> longGetter) {
     if (owner.kind() != Type.Kind.HOST) {

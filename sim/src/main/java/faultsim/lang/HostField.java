@@ -6,8 +6,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * A field of a host type that designs read as {@code obj->name} (and assign when
- * {@code setter} is not null); an int field may have a getter of a {@code long}
- * ({@code longGetter}), which the interpreter reads without boxing.
+ * {@code setter} is not null); an int or bool field may have a getter of a {@code long}
+ * ({@code longGetter}, a bool's 0 or 1), which the interpreter reads without boxing.
  */
 record HostField(Type owner, String name, Type type, Function<Object, Object> getter,
     BiConsumer<Object, Object> setter, ToLongFunction<Object> longGetter)

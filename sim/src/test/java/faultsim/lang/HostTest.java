@@ -126,4 +126,28 @@ final class HostTest {
     assertThat(Runs.zeroCost().call(d, "f")).isEqualTo(124L + (2L << 40));
     assertThat(Runs.zeroCost().call(d, "x")).isEqualTo(41L);
   }
+
+  @Test
+  void boolFields_readAsLongs_giveZeroOrOne() throws InputException {
+    // p->on and p->off are bool fields read through long getters (1 and 0), p->boxed through a
+    // boxed one: f() counts the true ones, 1 + 1 = 2 (p->off adds nothing), and g() negates
+    // p->off, so 1. A long-getter field gives the same value boxed, for readers that box.
+    Host h = Host.withCorePrimitives();
+    Type pt = h.defineType("flags", boolean[].class);
+    h.boolField(pt, "on", o -> ((boolean[]) o)[0]);
+    h.boolField(pt, "off", o -> ((boolean[]) o)[1]);
+    h.field(pt, "boxed", Type.BOOL, o -> ((boolean[]) o)[0]);
+    h.primitive("flags_of").returns(pt).impl((e, t, a) -> new boolean[] {true, false}).add();
+    CompiledDesign d = DesignLibrary.compile("p.design", "design p;\n"
+        + "int f() { struct flags *p = flags_of(); int n = 0;"
+        + " if (p->on) { n = n + 1; } if (p->off) { n = n + 10; } if (p->boxed) { n = n + 1; }"
+        + " return n; }\n"
+        + "bool g() { struct flags *p = flags_of(); return !p->off; }\n", null, h);
+    assertThat(Runs.zeroCost().call(d, "f")).isEqualTo(2L);
+    assertThat(Runs.zeroCost().call(d, "g")).isEqualTo(true);
+    HostField on = h.fieldOf(pt, "on");
+    assertThat(on.readsLong()).isTrue();
+    assertThat(on.getter().apply(new boolean[] {true, false})).isEqualTo(true);
+    assertThat(on.longGetter().applyAsLong(new boolean[] {true, false})).isEqualTo(1L);
+  }
 }
