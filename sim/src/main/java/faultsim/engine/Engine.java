@@ -35,7 +35,10 @@ public final class Engine {
   /** Times a {@link #currentKey} can hold: below 2^39 ns (about 9 minutes). */
   public static final long KEY_TIME_LIMIT_NS = 1L << (63 - ID_BITS - DELTA_BITS);
 
-  /** Every timer of this engine, by id. */
+  /**
+   * The pending timers by id (null for the others, so that a timer made for one request, such
+   * as a device's, is not kept once it has fired).
+   */
   private Timer[] byId = new Timer[64];
   /**
    * The keys of the pending timers in heap order: {@code keys[2i]} the time of the timer in slot
@@ -45,6 +48,7 @@ public final class Engine {
   /**
    * Each timer's index in the heap while pending, -1 otherwise, by timer id: a sift moves
    * timers without touching their objects, which at a thousand tasks lie far apart in memory.
+   * Four bytes for every timer the engine has made.
    */
   private int[] slots = new int[64];
   /**
@@ -147,6 +151,7 @@ public final class Engine {
     }
     long time = now + delayNs;
     timer.timeNs = time;
+    byId[timer.id] = timer;
     if (timer == firing) {
       // The timer that is firing schedules itself again, as a task does after each costed step:
       // it takes its new key in the slot it still holds, one sift down instead of a removal and
@@ -204,6 +209,7 @@ public final class Engine {
       return;
     }
     slots[timer.id] = -1;
+    byId[timer.id] = null;
     int last = --size;
     int moved = ids[last];
     long time = keys[2 * last];
@@ -308,6 +314,7 @@ public final class Engine {
   private void fireFirst() {
     Timer t = byId[ids[0]];
     slots[t.id] = -1;
+    byId[t.id] = null;
     firing = t;
     enter(t.timeNs, keys[1]);
     eventsFired++;
@@ -434,7 +441,6 @@ public final class Engine {
         engine.byId = Arrays.copyOf(engine.byId, id * 2);
       }
       engine.slots[id] = -1;
-      engine.byId[id] = this;
     }
 
     /**

@@ -66,6 +66,8 @@ final class PageMap {
    * fault-around batch, all in one leaf, skip the hash table and the group.
    */
   static final class Hint {
+    /** The map the leaf is in: a hint given to another map is not used there. */
+    private PageMap map;
     private long leaf = -1;
     private Node node;
   }
@@ -93,12 +95,13 @@ final class PageMap {
   /** The leaf node holding {@code index}'s slot, or null; remembered in {@code hint}. */
   private Node nodeIfAny(long index, Hint hint) {
     long leaf = index >> NODE_SHIFT;
-    if (hint.leaf == leaf) {
+    if (hint.leaf == leaf && hint.map == this) {
       return hint.node;
     }
     Node[] group = groups.get(index >> INDEX_TO_GROUP);
     Node node = group == null ? null : group[(int) (leaf & (GROUP_NODES - 1))];
     if (node != null) {
+      hint.map = this;
       hint.leaf = leaf;
       hint.node = node;
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -94,5 +95,28 @@ final class PageMapProperties {
     int n = map.keysInRange(from, 256, batch, batch.length);
     assertThat(java.util.Arrays.copyOf(batch, n)).containsExactly(
         model.tailMap(from).keySet().stream().mapToLong(Long::longValue).toArray());
+  }
+
+  /**
+   * A lookup through a hint gives the same entry as one without it, even when the hint last
+   * served another map: the two maps hold different folios at the same indexes, and lookups
+   * alternate between them through one hint.
+   */
+  @Example
+  void hint_givesEachMapItsOwnEntries() {
+    Kernel kernel = KernelStateTest.kernel();
+    PageMap a = new PageMap();
+    PageMap b = new PageMap();
+    for (long k = 0; k < 100; k++) {
+      a.put(k, new Folio(kernel, null, k, 0));
+      if (k % 3 == 0) {
+        b.put(k, new Folio(kernel, null, k, 0));
+      }
+    }
+    PageMap.Hint hint = new PageMap.Hint();
+    for (long k = 0; k < 130; k++) {
+      assertThat(a.get(k, hint)).as("a, index %d", k).isSameAs(a.get(k));
+      assertThat(b.get(k, hint)).as("b, index %d", k).isSameAs(b.get(k));
+    }
   }
 }
