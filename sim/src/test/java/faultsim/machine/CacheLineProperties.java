@@ -22,15 +22,17 @@ class CacheLineProperties {
         Arbitraries.integers().between(0, 300)).as(Tuple::of).list().ofMaxSize(100);
   }
 
-  private static Machine machine(CostProfile costs) {
-    return new Machine(new Engine(), new MachineSpec(8, 2, SpinlockKind.QUEUED, true, costs));
+  /** A machine of {@code cores} cores in {@code sockets} sockets, queued spinlocks. */
+  private static Machine machine(int cores, int sockets, CostProfile costs) {
+    return new Machine(new Engine(),
+        new MachineSpec(cores, sockets, SpinlockKind.QUEUED, true, costs));
   }
 
   @Property(tries = 300)
   void zeroCosts_everyAccessCompletesWhenIssued(
       @ForAll("accesses") List<Tuple3<Integer, Boolean, Integer>> ops) {
     // The queueing-theory tests rely on this: with every cost zero the line never delays.
-    Machine m = machine(CostProfile.ZERO);
+    Machine m = machine(8, 2, CostProfile.ZERO);
     CacheLine line = new CacheLine();
     long at = 0;
     for (Tuple3<Integer, Boolean, Integer> op : ops) {
@@ -46,7 +48,7 @@ class CacheLineProperties {
     // A transfer never overlaps an earlier one (the line ends no earlier than before plus the
     // transfer); a write leaves exactly its core with a copy; a read leaves the reader with a
     // copy; an access by a core already holding what it needs costs at most a local atomic.
-    Machine m = machine(CostProfile.DEFAULT);
+    Machine m = machine(8, 2, CostProfile.DEFAULT);
     CacheLine line = new CacheLine();
     long at = 0;
     for (Tuple3<Integer, Boolean, Integer> op : ops) {
@@ -94,8 +96,7 @@ class CacheLineProperties {
     // on another socket, same-socket if only its own socket has others, a local atomic if it
     // holds the only copy). Expected values come from the sharers listed one by one.
     CostProfile costs = CostProfile.DEFAULT;
-    Machine m = new Machine(new Engine(), new MachineSpec(240, 4, SpinlockKind.QUEUED, true,
-        costs));
+    Machine m = machine(240, 4, costs);
     CacheLine line = new CacheLine();
     java.util.Set<Integer> sharers = new java.util.TreeSet<>();
     long at = 0;
@@ -146,8 +147,7 @@ class CacheLineProperties {
     // holds one by then, else across). Expected times are worked out by walking the ring core by
     // core with the copies listed one by one.
     CostProfile costs = CostProfile.DEFAULT;
-    Machine m = new Machine(new Engine(), new MachineSpec(320, 4, SpinlockKind.QUEUED, true,
-        costs));
+    Machine m = machine(320, 4, costs);
     CacheLine line = new CacheLine();
     long at = 0;
     for (int w : watchers) {
@@ -201,8 +201,7 @@ class CacheLineProperties {
     // it waits for the farthest other copy (none: a local atomic). After each access the owner
     // and every core's copy are as listed.
     CostProfile costs = CostProfile.DEFAULT;
-    Machine m = new Machine(new Engine(), new MachineSpec(240, 4, SpinlockKind.QUEUED, true,
-        costs));
+    Machine m = machine(240, 4, costs);
     CacheLine line = new CacheLine();
     java.util.Set<Integer> copies = new java.util.TreeSet<>();
     boolean touched = false;
