@@ -39,20 +39,31 @@ keep_deterministic() {
   find "$dir" -type d -empty -delete
 }
 
+# Runs workload $2 into directory $1 with the common settings and any further arguments, its log
+# beside the directory; fails when the run does.
+run_into() {
+  local dir="$1" workload="$2"
+  shift 2
+  rm -rf "$dir"
+  "$launcher" run "$workload" "${settings[@]}" "$@" --out "$dir" >"$dir.log" 2>&1
+}
+
+# Keeps a run's deterministic outputs and drops its log.
+settle() {
+  keep_deterministic "$1"
+  rm -f "$1.log"
+}
+
 run_all() {
-  local out="$1"
+  local out="$1" name job n dir
   mkdir -p "$out"
   for w in "$here"/workloads/*.yaml; do
-    local name
     name="$(basename "$w" .yaml)"
-    rm -rf "${out:?}/$name"
-    "$launcher" run "$w" "${settings[@]}" "${short[@]}" --out "$out/$name" >"$out/$name.log" 2>&1 \
-      || "$launcher" run "$w" "${settings[@]}" --out "$out/$name" >"$out/$name.log" 2>&1 || {
+    run_into "$out/$name" "$w" "${short[@]}" || run_into "$out/$name" "$w" || {
       echo "same-results: $name failed (see $out/$name.log)" >&2
       return 1
     }
-    keep_deterministic "$out/$name"
-    rm -f "$out/$name.log"
+    settle "$out/$name"
   done
   # The examples run on 16 cores or fewer; a machine of more than 64 keeps its cache lines'
   # sharers differently, so four of them run again on 160 cores, with 150 or 160 tasks.
@@ -60,15 +71,13 @@ run_all() {
     anon-faults-vs-threads:fault:160 ext4-punch-vs-faults:reader:150)
   for spec in "${many[@]}"; do
     IFS=: read -r name job n <<<"$spec"
-    local dir="$out/$name@160cores"
-    rm -rf "$dir"
-    "$launcher" run "$here/workloads/$name.yaml" "${settings[@]}" --set machine.cores=160 \
-      --set "jobs.$job.numjobs=$n" --set global.runtime=200us --out "$dir" >"$dir.log" 2>&1 || {
+    dir="$out/$name@160cores"
+    run_into "$dir" "$here/workloads/$name.yaml" --set machine.cores=160 \
+      --set "jobs.$job.numjobs=$n" --set global.runtime=200us || {
       echo "same-results: $name on 160 cores failed (see $dir.log)" >&2
       return 1
     }
-    keep_deterministic "$dir"
-    rm -f "$dir.log"
+    settle "$dir"
   done
 }
 
