@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * exponential delay (mean 1 us). Two loops run the same model from the same seed:
  *
  * <ul>
- *   <li>{@link #engine}: {@link Engine} with one {@link Engine.Timer} per event (its 4-ary
- *       heap of timers, keys in a parallel array);
+ *   <li>{@link #engine}: {@link Engine} with one {@link Engine.Timer} per event (its timing
+ *       wheel for the next 4,096 ns, its heap for later events);
  *   <li>{@link #plainHeap}: a 4-ary min-heap on parallel arrays, keyed by {@code long} time then
  *       a {@code long} sequence number: a baseline for an event list with the same ordering rule
  *       (time, then order of scheduling).

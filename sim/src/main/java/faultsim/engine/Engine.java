@@ -13,16 +13,29 @@ import java.util.Arrays;
  * {@link #schedule} calls. {@link #runUntil} stops after every event at its limit, including
  * those scheduled for that time while the run is under way.
  *
- * <p><b>Event list.</b> A 4-ary min-heap keyed by (time, sequence number of the {@link #schedule}
- * call). The keys sit in one {@code long} array, time and sequence side by side, so a sift compares
- * a node's four children within one or two cache lines without touching the timers themselves
- * (with a thousand tasks pending, reading each timer would miss the cache at every level); the
- * heap holds the timers' ids beside their keys, and each timer's slot sits in an array by id,
- * so a sift reads and writes plain numbers alone and cancelling is O(log n). Scheduling
- * and firing allocate nothing once the arrays have grown to the number of timers pending at once.
- * The key is a total order, so the firing order is the ordering rule above whatever the heap's
- * shape: the same order as a list that inserts each event after all events of the same time (the
- * SSJ Henriksen list this replaced).
+ * <p><b>Event list.</b> Every event has a key (time, sequence number of its {@link #schedule}
+ * call), a total order, and the list fires them in the order of their keys. It is kept in two
+ * parts:
+ * <ul>
+ *   <li>a <em>timing wheel</em> (Varghese and Lauck 1987; the kernel's own timer wheel is one)
+ *       of one slot per nanosecond for the events of the next {@link #WHEEL_NS} nanoseconds. A
+ *       slot is the list of the timers due at its nanosecond, in key order, linked through the
+ *       timers themselves; a bitmap of the slots in use finds the next one with a few
+ *       word-wide scans. A task's costed step ends a few nanoseconds to a few microseconds on,
+ *       so nearly every event goes here: scheduling links the timer at its slot's tail, firing
+ *       unlinks the head, whatever the number of events pending. (A heap sifts a rescheduled
+ *       timer through about log4 n levels, each with a comparison the processor cannot
+ *       predict: five levels with a thousand tasks pending.)</li>
+ *   <li>a 4-ary min-heap of the events due later (device completions, long waits), by key.</li>
+ * </ul>
+ * The next event is the first of the wheel's first slot or the heap's top, whichever has the
+ * smaller key. The wheel covers {@code [base, base + WHEEL_NS)}, where {@code base} is the time
+ * of the last event taken from the list: no event is ever scheduled before it, so each slot
+ * holds the events of one nanosecond only. With the default order a slot's events are in
+ * scheduling order by construction (each new one is the last scheduled); with the intrinsic
+ * order a new event is placed among its slot's by its key. An event scheduled into the heap
+ * stays there until it fires. Scheduling and firing allocate nothing once the heap's array has
+ * grown to the number of far events pending at once.
  */
 public final class Engine {
   /** Children per heap node. */
@@ -35,40 +48,37 @@ public final class Engine {
   /** Times a {@link #currentKey} can hold: below 2^39 ns (about 9 minutes). */
   public static final long KEY_TIME_LIMIT_NS = 1L << (63 - ID_BITS - DELTA_BITS);
 
+  /** Nanoseconds the timing wheel covers, one slot each. */
+  public static final int WHEEL_NS = 1 << 12;
+
+  /** Where a timer is: not pending, in the wheel, in the heap. */
+  private static final byte IDLE = 0;
+  private static final byte WHEEL = 1;
+  private static final byte HEAP = 2;
+
+  /** Slots of the wheel, less one: a time's slot is {@code time & wheelMask}. */
+  private final int wheelMask;
+  /** The first and last timer of each slot (null when the slot is empty). */
+  private final Timer[] heads;
+  private final Timer[] tails;
+  /** One bit per slot in use. */
+  private final long[] used;
+  private int wheelCount;
   /**
-   * The pending timers by id (null for the others, so that a timer made for one request, such
-   * as a device's, is not kept once it has fired).
+   * The time of the last event taken from the list: every pending event is at or after it, and
+   * the wheel holds events before {@code base + wheelMask + 1} only.
    */
-  private Timer[] byId = new Timer[64];
-  /**
-   * The keys of the pending timers in heap order: {@code keys[2i]} the time of the timer in slot
-   * {@code i}, {@code keys[2i+1]} its sequence.
-   */
-  private long[] keys = new long[128];
-  /**
-   * Each timer's index in the heap while pending, -1 otherwise, by timer id: a sift moves
-   * timers without touching their objects, which at a thousand tasks lie far apart in memory.
-   * Four bytes for every timer the engine has made.
-   */
-  private int[] slots = new int[64];
-  /**
-   * The id of the timer in each slot: a sift moves keys and ids alone, plain numbers, and
-   * neither reads a timer nor stores a reference (which would also mark a card for the
-   * collector).
-   */
-  private int[] ids = new int[64];
-  private int size;
+  private long base;
+  /** The far events: a 4-ary min-heap by key, each timer knowing its index. */
+  private Timer[] heap = new Timer[16];
+  private int heapSize;
+
   private long now;
   private long nextSeq;
   private long eventsFired;
   private long stopAtNs = Long.MAX_VALUE;
   private boolean stopped;
   private boolean halted;
-  /**
-   * The timer firing now, while it still holds slot 0 under its old key (the smallest in the
-   * list); null once it is scheduled again or taken out.
-   */
-  private Timer firing;
   /** Ids handed to timers as they are created. */
   private int nextTimerId;
   /**
@@ -80,6 +90,21 @@ public final class Engine {
   private long currentKey;
   /** The delta cycle of the event running now (intrinsic order). */
   private long currentDelta;
+
+  public Engine() {
+    this(WHEEL_NS);
+  }
+
+  /** An engine whose wheel covers {@code wheelNs} nanoseconds (a power of two). */
+  Engine(int wheelNs) {
+    if (wheelNs < 1 || Integer.bitCount(wheelNs) != 1) {
+      throw new IllegalArgumentException("the wheel's size must be a power of two: " + wheelNs);
+    }
+    wheelMask = wheelNs - 1;
+    heads = new Timer[wheelNs];
+    tails = new Timer[wheelNs];
+    used = new long[(wheelNs + 63) / 64];
+  }
 
   /** The current simulated time in nanoseconds. */
   public long now() {
@@ -107,7 +132,7 @@ public final class Engine {
    * events of the same nanosecond.
    */
   public void setIntrinsicOrder(boolean on) {
-    if (size > 0 || nextSeq > 0) {
+    if (pending() > 0 || nextSeq > 0) {
       throw new IllegalStateException("the order is chosen before anything is scheduled");
     }
     intrinsicOrder = on;
@@ -130,7 +155,7 @@ public final class Engine {
 
   /** Number of timers pending. */
   public int pending() {
-    return firing == null ? size : size - 1;
+    return wheelCount + heapSize;
   }
 
   /**
@@ -146,32 +171,17 @@ public final class Engine {
     if (timer.engine != this) {
       throw new IllegalArgumentException("timer belongs to another engine");
     }
-    if (slots[timer.id] >= 0) {
+    if (timer.where != IDLE) {
       throw new IllegalStateException("timer already scheduled (at " + timer.timeNs + " ns)");
     }
     long time = now + delayNs;
     timer.timeNs = time;
-    byId[timer.id] = timer;
-    if (timer == firing) {
-      // The timer that is firing schedules itself again, as a task does after each costed step:
-      // it takes its new key in the slot it still holds, one sift down instead of a removal and
-      // an insertion. Its old key was the smallest, so every other timer stayed below it.
-      firing = null;
-      siftDown(0, timer.id, time, seqOf(timer));
-      return;
+    timer.seq = seqOf(timer);
+    if (time - base <= wheelMask) {
+      link(timer, (int) time & wheelMask);
+    } else {
+      heapAdd(timer);
     }
-    long seq = seqOf(timer);
-    if (firing != null && before(time, seq, keys[0], keys[1])) {
-      // With the intrinsic order a new event may come before the one firing (same time, smaller
-      // id): the firing timer gives up slot 0 first.
-      firing = null;
-      removeFirst();
-    }
-    if (size == ids.length) {
-      ids = Arrays.copyOf(ids, size * 2);
-      keys = Arrays.copyOf(keys, size * 4);
-    }
-    siftUp(size++, timer.id, time, seq);
   }
 
   private long seqOf(Timer timer) {
@@ -192,7 +202,7 @@ public final class Engine {
     return time << (ID_BITS + DELTA_BITS) | delta << ID_BITS | id;
   }
 
-  /** Makes the event at slot 0 the one running: clock, delta cycle and key. */
+  /** Makes an event the one running: clock, delta cycle and key. */
   private void enter(long time, long seq) {
     now = time;
     currentDelta = seq >>> 32;
@@ -201,27 +211,8 @@ public final class Engine {
 
   /** Cancels {@code timer} if it is pending. */
   public void cancel(Timer timer) {
-    if (timer.engine != this) {
-      return;
-    }
-    int i = slots[timer.id];
-    if (i < 0) {
-      return;
-    }
-    slots[timer.id] = -1;
-    byId[timer.id] = null;
-    int last = --size;
-    int moved = ids[last];
-    long time = keys[2 * last];
-    long seq = keys[2 * last + 1];
-    if (i == last) {
-      return;
-    }
-    int parent = (i - 1) / ARITY;
-    if (i > 0 && before(time, seq, keys[2 * parent], keys[2 * parent + 1])) {
-      siftUp(i, moved, time, seq);
-    } else {
-      siftDown(i, moved, time, seq);
+    if (timer.engine == this) {
+      take(timer);
     }
   }
 
@@ -239,8 +230,9 @@ public final class Engine {
     }
     stopAtNs = untilNs;
     stopped = false;
-    while (size > 0 && keys[0] <= untilNs) {
-      fireFirst();
+    Timer t;
+    while ((t = first()) != null && t.timeNs <= untilNs) {
+      fire(t);
       if (stopped) {
         return;
       }
@@ -256,23 +248,11 @@ public final class Engine {
    * the step stays within the current {@link #runUntil}; the timer must not be pending.
    */
   public void advanceInline(Timer timer, long delayNs) {
-    if (slots[timer.id] >= 0 || firing == timer) {
+    if (timer.where != IDLE) {
       throw new IllegalStateException("a timer runs ahead only once out of the event list");
     }
     enter(now + delayNs, timer.id);
     eventsFired++;
-  }
-
-  /**
-   * Takes {@code timer}, whose event is running, out of the event list (it still holds its
-   * slot under its old key until it is scheduled again), so that other events can fire while it
-   * runs ahead.
-   */
-  public void detachFiring(Timer timer) {
-    if (firing == timer) {
-      firing = null;
-      removeFirst();
-    }
   }
 
   /**
@@ -289,12 +269,11 @@ public final class Engine {
     long id = timer.id;
     long key = currentKey;
     long delta = currentDelta;
-    Timer outer = firing;
-    firing = null;
     boolean ok = true;
     // The task's step is in delta cycle 0 of its time: it ended a step of positive length.
-    while (size > 0 && before(keys[0], keys[1], time, id)) {
-      fireFirst();
+    Timer t;
+    while ((t = first()) != null && before(t.timeNs, t.seq, time, id)) {
+      fire(t);
       if (stopped) {
         ok = false;
         break;
@@ -303,29 +282,47 @@ public final class Engine {
     now = time;
     currentKey = key;
     currentDelta = delta;
-    firing = outer;
     return ok;
   }
 
-  /**
-   * Fires the event in slot 0: the clock moves to it, and the timer keeps the slot while it
-   * fires unless it is scheduled again or something comes before it.
-   */
-  private void fireFirst() {
-    Timer t = byId[ids[0]];
-    slots[t.id] = -1;
-    byId[t.id] = null;
-    firing = t;
-    enter(t.timeNs, keys[1]);
-    eventsFired++;
-    try {
-      t.fire();
-    } finally {
-      if (firing != null) {
-        firing = null;
-        removeFirst();
-      }
+  /** The pending event with the smallest key, or null. */
+  private Timer first() {
+    Timer w = wheelCount > 0 ? heads[firstSlot()] : null;
+    if (heapSize == 0) {
+      return w;
     }
+    Timer h = heap[0];
+    return w == null || before(h.timeNs, h.seq, w.timeNs, w.seq) ? h : w;
+  }
+
+  /**
+   * The first slot in use from {@code base}'s on, around the wheel: the earliest, since every
+   * event in the wheel lies in {@code [base, base + wheel size)}.
+   */
+  private int firstSlot() {
+    long[] u = used;
+    int words = u.length;
+    int s = (int) base & wheelMask;
+    int w = s >>> 6;
+    long bits = u[w] & (-1L << s);
+    // At most once around: the last word read is the first again, whole (its slots below s).
+    for (int i = 0; i <= words; i++) {
+      if (bits != 0) {
+        return w << 6 | Long.numberOfTrailingZeros(bits);
+      }
+      w = w + 1 == words ? 0 : w + 1;
+      bits = u[w];
+    }
+    throw new IllegalStateException("no slot in use in a wheel of " + wheelCount + " events");
+  }
+
+  /** Takes {@code t} (the first pending event) from the list and fires it. */
+  private void fire(Timer t) {
+    take(t);
+    base = t.timeNs;
+    enter(t.timeNs, t.seq);
+    eventsFired++;
+    t.fire();
   }
 
   /** Stops the run after the current event. */
@@ -352,77 +349,148 @@ public final class Engine {
     return stopAtNs;
   }
 
-  /** Takes out the timer in slot 0 (the one that fired, already marked not pending). */
-  private void removeFirst() {
-    int last = --size;
-    int moved = ids[last];
-    if (last > 0) {
-      siftDown(0, moved, keys[2 * last], keys[2 * last + 1]);
-    }
-  }
-
   private static boolean before(long time, long seq, long otherTime, long otherSeq) {
     return time < otherTime || (time == otherTime && seq < otherSeq);
   }
 
-  /** Puts timer {@code id} with key ({@code time}, {@code seq}) at slot {@code i} or above. */
-  private void siftUp(int i, int id, long time, long seq) {
-    long[] k = keys;
-    while (i > 0) {
-      int parent = (i - 1) / ARITY;
-      if (!before(time, seq, k[2 * parent], k[2 * parent + 1])) {
-        break;
-      }
-      move(parent, i);
-      i = parent;
+  /** Takes {@code t} out of the list if it is pending. */
+  private void take(Timer t) {
+    if (t.where == WHEEL) {
+      unlink(t);
+    } else if (t.where == HEAP) {
+      heapRemove(t);
     }
-    put(i, id, time, seq);
   }
 
-  /** Puts timer {@code id} with key ({@code time}, {@code seq}) at slot {@code i} or below. */
-  private void siftDown(int i, int id, long time, long seq) {
-    long[] k = keys;
-    int n = size;
+  /** Puts {@code t} in wheel slot {@code s}, after the events of smaller key. */
+  private void link(Timer t, int s) {
+    t.where = WHEEL;
+    wheelCount++;
+    Timer after = tails[s];
+    if (after == null) {
+      used[s >>> 6] |= 1L << s;
+      t.prev = null;
+      t.next = null;
+      heads[s] = t;
+      tails[s] = t;
+      return;
+    }
+    // Same time throughout the slot: the sequence decides. With the default order the new
+    // event's is the largest, and it goes last; with the intrinsic order it may come earlier.
+    long seq = t.seq;
+    while (after != null && after.seq > seq) {
+      after = after.prev;
+    }
+    t.prev = after;
+    Timer next;
+    if (after == null) {
+      next = heads[s];
+      heads[s] = t;
+    } else {
+      next = after.next;
+      after.next = t;
+    }
+    t.next = next;
+    if (next == null) {
+      tails[s] = t;
+    } else {
+      next.prev = t;
+    }
+  }
+
+  private void unlink(Timer t) {
+    t.where = IDLE;
+    wheelCount--;
+    int s = (int) t.timeNs & wheelMask;
+    Timer prev = t.prev;
+    Timer next = t.next;
+    if (prev == null) {
+      heads[s] = next;
+    } else {
+      prev.next = next;
+    }
+    if (next == null) {
+      tails[s] = prev;
+    } else {
+      next.prev = prev;
+    }
+    if (heads[s] == null) {
+      used[s >>> 6] &= ~(1L << s);
+    }
+    t.prev = null;
+    t.next = null;
+  }
+
+  private void heapAdd(Timer t) {
+    t.where = HEAP;
+    if (heapSize == heap.length) {
+      heap = Arrays.copyOf(heap, heapSize * 2);
+    }
+    siftUp(heapSize++, t);
+  }
+
+  private void heapRemove(Timer t) {
+    t.where = IDLE;
+    int i = t.heapIndex;
+    int last = --heapSize;
+    Timer moved = heap[last];
+    heap[last] = null;
+    if (i == last) {
+      return;
+    }
+    if (i > 0 && before(moved, heap[(i - 1) / ARITY])) {
+      siftUp(i, moved);
+    } else {
+      siftDown(i, moved);
+    }
+  }
+
+  private static boolean before(Timer a, Timer b) {
+    return before(a.timeNs, a.seq, b.timeNs, b.seq);
+  }
+
+  /** Puts {@code t} at heap index {@code i} or above. */
+  private void siftUp(int i, Timer t) {
+    Timer[] h = heap;
+    while (i > 0) {
+      int parent = (i - 1) / ARITY;
+      if (!before(t, h[parent])) {
+        break;
+      }
+      place(h[parent], i);
+      i = parent;
+    }
+    place(t, i);
+  }
+
+  /** Puts {@code t} at heap index {@code i} or below. */
+  private void siftDown(int i, Timer t) {
+    Timer[] h = heap;
+    int n = heapSize;
     while (true) {
       int first = ARITY * i + 1;
       if (first >= n) {
         break;
       }
       int min = first;
-      long minTime = k[2 * first];
-      long minSeq = k[2 * first + 1];
       int end = Math.min(first + ARITY, n);
       for (int c = first + 1; c < end; c++) {
-        long ct = k[2 * c];
-        long cs = k[2 * c + 1];
-        if (before(ct, cs, minTime, minSeq)) {
+        if (before(h[c], h[min])) {
           min = c;
-          minTime = ct;
-          minSeq = cs;
         }
       }
-      if (!before(minTime, minSeq, time, seq)) {
+      if (!before(h[min], t)) {
         break;
       }
-      move(min, i);
+      place(h[min], i);
       i = min;
     }
-    put(i, id, time, seq);
+    place(t, i);
   }
 
-  private void move(int from, int to) {
-    int id = ids[from];
-    ids[to] = id;
-    slots[id] = to;
-    keys[2 * to] = keys[2 * from];
-    keys[2 * to + 1] = keys[2 * from + 1];
-  }
-
-  private void put(int i, int id, long time, long seq) {
-    ids[i] = id;
-    slots[id] = i;
-    keys[2 * i] = time;
-    keys[2 * i + 1] = seq;
+  private void place(Timer t, int i) {
+    heap[i] = t;
+    t.heapIndex = i;
   }
 
   /**
@@ -433,14 +501,17 @@ public final class Engine {
     private final Engine engine;
     private final int id;
     private long timeNs;
+    /** The second part of the key: sequence number, or delta cycle and id (intrinsic order). */
+    private long seq;
+    /** Neighbours in the wheel slot. */
+    private Timer prev;
+    private Timer next;
+    private int heapIndex;
+    private byte where;
+
     protected Timer(Engine engine) {
       this.engine = engine;
       this.id = engine.nextTimerId++;
-      if (id == engine.slots.length) {
-        engine.slots = Arrays.copyOf(engine.slots, id * 2);
-        engine.byId = Arrays.copyOf(engine.byId, id * 2);
-      }
-      engine.slots[id] = -1;
     }
 
     /**
@@ -452,7 +523,7 @@ public final class Engine {
 
     /** True while this timer is in the event list. */
     public final boolean pending() {
-      return engine.slots[id] >= 0;
+      return where != IDLE;
     }
 
     /** The time this timer fires (or last fired) at. */

@@ -100,7 +100,6 @@ public final class Speculation {
     if (ahead[level] == null) {
       ahead[level] = t;
       startNs[level] = engine.now();
-      engine.detachFiring(t);
     }
     inlined++;
     engine.advanceInline(t, ns);

@@ -19,7 +19,10 @@ import umontreal.ssj.simevents.eventlist.Henriksen;
  * {@link Simulator} with a {@link Henriksen} list (the list the engine used before; its order is
  * the reference for every result the simulator has produced): by time, same-time events in the
  * order they were scheduled, over random mixes of schedules (with many ties), cancels,
- * reschedules from inside events, stops and runs to a limit.
+ * reschedules from inside events, stops and runs to a limit. The engine runs with wheels of
+ * 1 to 8 ns as well as its own size, so that events go to its far heap and the two parts'
+ * first events are compared with each other; with the intrinsic order, against a plain list
+ * searched for the smallest key.
  */
 class EngineOrderProperties {
   /** One step of a script: what a timer does when it fires, or what the driver does between runs. */
@@ -45,15 +48,32 @@ class EngineOrderProperties {
     return Arbitraries.integers().between(-1, TIMERS * 16 - 1).list().ofSize(2 * TIMERS);
   }
 
+  @Provide
+  Arbitrary<Integer> wheels() {
+    return Arbitraries.of(1, 2, 4, 8, Engine.WHEEL_NS);
+  }
+
   @Property(tries = 500)
   void sameFiringOrderAsHenriksen(@ForAll("scripts") List<Op> script,
-      @ForAll("reactions") List<Integer> react, @ForAll boolean stopInEvent) {
-    assertThat(ours(script, react, stopInEvent)).isEqualTo(ssj(script, react, stopInEvent));
+      @ForAll("reactions") List<Integer> react, @ForAll boolean stopInEvent,
+      @ForAll("wheels") int wheel) {
+    assertThat(ours(script, react, stopInEvent, wheel, false))
+        .isEqualTo(ssj(script, react, stopInEvent));
+  }
+
+  @Property(tries = 300)
+  void intrinsicOrder_sameFiringOrderAsSmallestKeyFirst(@ForAll("scripts") List<Op> script,
+      @ForAll("reactions") List<Integer> react, @ForAll boolean stopInEvent,
+      @ForAll("wheels") int wheel) {
+    assertThat(ours(script, react, stopInEvent, wheel, true))
+        .isEqualTo(smallestKeyFirst(script, react, stopInEvent));
   }
 
   /** The log of firings (timer@time, stops, clock after each run) on the engine. */
-  private static List<String> ours(List<Op> script, List<Integer> react, boolean stopInEvent) {
-    Engine engine = new Engine();
+  private static List<String> ours(List<Op> script, List<Integer> react, boolean stopInEvent,
+      int wheel, boolean intrinsic) {
+    Engine engine = new Engine(wheel);
+    engine.setIntrinsicOrder(intrinsic);
     List<String> log = new ArrayList<>();
     Engine.Timer[] timers = new Engine.Timer[TIMERS];
     for (int i = 0; i < TIMERS; i++) {
@@ -91,6 +111,84 @@ class EngineOrderProperties {
     }
     engine.runUntil(engine.now() + 1000);
     log.add("clock " + engine.now());
+    return log;
+  }
+
+  /**
+   * The same script under the intrinsic order, on a list of pending timers searched for the
+   * smallest key (time, delta cycle, timer id) at each firing: delta cycle 0 for an event
+   * scheduled with a delay, the firing event's cycle plus one for an event scheduled for now.
+   * Timer i is made i-th, so its id is i.
+   */
+  private static List<String> smallestKeyFirst(List<Op> script, List<Integer> react,
+      boolean stopInEvent) {
+    List<String> log = new ArrayList<>();
+    long[] time = new long[TIMERS];
+    long[] delta = new long[TIMERS];
+    boolean[] pending = new boolean[TIMERS];
+    long[] clock = {0, 0}; // now, delta cycle of the event running
+    Runnable[] fire = new Runnable[TIMERS];
+    java.util.function.BiConsumer<Integer, Long> schedule = (t, d) -> {
+      time[t] = clock[0] + d;
+      delta[t] = d == 0 ? clock[1] + 1 : 0;
+      pending[t] = true;
+    };
+    boolean[] stopped = {false};
+    for (int i = 0; i < TIMERS; i++) {
+      int id = i;
+      fire[i] = () -> {
+        log.add(id + "@" + clock[0]);
+        for (int r : react.subList(2 * id, 2 * id + 2)) {
+          if (r >= TIMERS * 8) {
+            pending[(r - TIMERS * 8) / 8] = false;
+          } else if (r >= 0 && !pending[r / 8]) {
+            schedule.accept(r / 8, 1L + r % 8);
+          }
+        }
+        if (stopInEvent && id == 0) {
+          stopped[0] = true;
+        }
+      };
+    }
+    java.util.function.LongConsumer run = until -> {
+      stopped[0] = false;
+      while (true) {
+        int min = -1;
+        for (int t = 0; t < TIMERS; t++) {
+          if (pending[t] && (min < 0 || time[t] < time[min]
+              || (time[t] == time[min] && delta[t] < delta[min]))) {
+            min = t; // equal keys cannot happen: ids differ, and t > min
+          }
+        }
+        if (min < 0 || time[min] > until) {
+          clock[0] = until;
+          return;
+        }
+        pending[min] = false;
+        clock[0] = time[min];
+        clock[1] = delta[min];
+        fire[min].run();
+        if (stopped[0]) {
+          return;
+        }
+      }
+    };
+    for (Op op : script) {
+      switch (op.kind()) {
+        case 0, 1 -> {
+          if (!pending[op.timer()]) {
+            schedule.accept(op.timer(), (long) op.delay());
+          }
+        }
+        case 2 -> pending[op.timer()] = false;
+        default -> {
+          run.accept(clock[0] + op.delay() * 3L);
+          log.add("clock " + clock[0]);
+        }
+      }
+    }
+    run.accept(clock[0] + 1000);
+    log.add("clock " + clock[0]);
     return log;
   }
 

@@ -82,7 +82,6 @@ final class EngineTest {
     engine.setIntrinsicOrder(true);
     Engine.Timer[] t0 = new Engine.Timer[1];
     t0[0] = timer("t0", () -> {
-      engine.detachFiring(t0[0]);
       engine.advanceInline(t0[0], 20);
       assertThat(engine.catchUp(t0[0])).isTrue();
       log.add("t0 again@" + engine.now());
