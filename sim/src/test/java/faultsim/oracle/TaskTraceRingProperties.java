@@ -102,6 +102,24 @@ class TaskTraceRingProperties {
     assertThat(kept).isEqualTo(alone.subList(alone.size() - kept.size(), alone.size()));
   }
 
+  @Property(tries = 200)
+  void keepsTheLastStepsInOrder(
+      @ForAll @net.jqwik.api.constraints.IntRange(max = 3 * TaskTrace.CAPACITY) int n) {
+    // Whatever the number of steps, before and after the ring wraps around, it keeps the last
+    // min(n, CAPACITY) of them, oldest first. Step k is a note at time k.
+    TaskTrace ring = new TaskTrace("t");
+    for (int k = 1; k <= n; k++) {
+      ring.note(k, "step " + k);
+    }
+    int kept = Math.min(n, TaskTrace.CAPACITY);
+    List<String> expected = new ArrayList<>();
+    for (int k = n - kept + 1; k <= n; k++) {
+      expected.add(k + " # step " + k);
+    }
+    assertThat(ring.steps(0, Long.MAX_VALUE).stream().map(s -> s.timeNs() + " " + s.text()))
+        .containsExactlyElementsOf(expected);
+  }
+
   private static List<String> render(TaskTrace t) {
     return t.steps(0, Long.MAX_VALUE).stream()
         .map(s -> s.timeNs() + " " + s.stack() + " " + s.text()).toList();
