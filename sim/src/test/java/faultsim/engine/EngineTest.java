@@ -53,6 +53,46 @@ final class EngineTest {
   }
 
   @Test
+  void farEvent_andNearEventOfTheSameTime_fireInSchedulingOrder() {
+    // a is scheduled at time 0 for 5,000 ns, beyond the wheel's 4,096 ns, so it waits in the far
+    // heap. c fires at 2,000 and schedules b for +3,000 = 5,000 as well, which is now within
+    // the wheel. a was scheduled first, so a fires before b though they sit in different parts
+    // of the list; d at 4,999 fires before both.
+    Engine.Timer a = timer("a");
+    Engine.Timer b = timer("b");
+    Engine.Timer d = timer("d");
+    engine.schedule(a, 5_000);
+    engine.schedule(timer("c", () -> {
+      engine.schedule(b, 3_000);
+      engine.schedule(d, 2_999);
+    }), 2_000);
+
+    engine.runUntil(10_000);
+
+    assertThat(log).containsExactly("c@2000", "d@4999", "a@5000", "b@5000");
+  }
+
+  @Test
+  void cancel_inEitherPartOfTheList_takesTheEventOut() {
+    // x near (wheel), y far (heap): both cancelled before they fire; z still fires.
+    Engine.Timer x = timer("x");
+    Engine.Timer y = timer("y");
+    engine.schedule(x, 10);
+    engine.schedule(y, 1_000_000);
+    engine.schedule(timer("z"), 20);
+    assertThat(engine.pending()).isEqualTo(3);
+
+    engine.cancel(x);
+    engine.cancel(y);
+
+    assertThat(x.pending()).isFalse();
+    assertThat(y.pending()).isFalse();
+    assertThat(engine.pending()).isEqualTo(1);
+    engine.runUntil(2_000_000);
+    assertThat(log).containsExactly("z@20");
+  }
+
+  @Test
   void intrinsicOrder_sameTime_byTimerCreation_zeroDelayInTheNextDeltaCycle() {
     // Timers made in the order a, b, x, c (ids 0..3). a and c at 10, b at 5, scheduled c first:
     // by time, then the two at 10 by id (a before c), whatever the scheduling order. a schedules
