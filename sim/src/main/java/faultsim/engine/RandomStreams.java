@@ -27,9 +27,16 @@ public final class RandomStreams {
   private static final long M1 = 4294967087L;
   private static final long M2 = 4294944443L;
 
-  private final Map<String, MRG32k3a> streams;
+  /**
+   * Each name's place in {@link #streams}: made once by {@link #create} and shared, never
+   * changed, by every copy, so a replication of a thousand tasks builds no map of its own.
+   */
+  private final Map<String, Integer> index;
+  /** The streams, in the order their names were given. */
+  private final MRG32k3a[] streams;
 
-  private RandomStreams(Map<String, MRG32k3a> streams) {
+  private RandomStreams(Map<String, Integer> index, MRG32k3a[] streams) {
+    this.index = index;
     this.streams = streams;
   }
 
@@ -38,19 +45,21 @@ public final class RandomStreams {
    * {@code seed}. Duplicate names are rejected.
    */
   public static RandomStreams create(long seed, List<String> names) {
-    Map<String, MRG32k3a> map = new LinkedHashMap<>();
+    Map<String, Integer> index = new LinkedHashMap<>();
+    MRG32k3a[] streams = new MRG32k3a[names.size()];
     synchronized (CONSTRUCTION_LOCK) {
       synchronized (MRG32k3a.class) {
         MRG32k3a.setPackageSeed(packageSeed(seed));
         for (String name : names) {
-          if (map.containsKey(name)) {
+          if (index.containsKey(name)) {
             throw new IllegalArgumentException("random stream '" + name + "' named twice");
           }
-          map.put(name, new MRG32k3a(name));
+          streams[index.size()] = new MRG32k3a(name);
+          index.put(name, index.size());
         }
       }
     }
-    return new RandomStreams(Collections.unmodifiableMap(map));
+    return new RandomStreams(Collections.unmodifiableMap(index), streams);
   }
 
   /**
@@ -61,16 +70,16 @@ public final class RandomStreams {
     if (replication < 0) {
       throw new IllegalArgumentException("replication must be >= 0, was " + replication);
     }
-    Map<String, MRG32k3a> copies = new LinkedHashMap<>();
-    for (Map.Entry<String, MRG32k3a> e : streams.entrySet()) {
-      MRG32k3a copy = e.getValue().clone();
+    MRG32k3a[] copies = new MRG32k3a[streams.length];
+    for (int i = 0; i < copies.length; i++) {
+      MRG32k3a copy = streams[i].clone();
       copy.resetStartStream();
-      for (int i = 0; i < replication; i++) {
+      for (int r = 0; r < replication; r++) {
         copy.resetNextSubstream();
       }
-      copies.put(e.getKey(), copy);
+      copies[i] = copy;
     }
-    return new RandomStreams(Collections.unmodifiableMap(copies));
+    return new RandomStreams(index, copies);
   }
 
   /**
@@ -78,27 +87,26 @@ public final class RandomStreams {
    * run again from the beginning draws the same numbers.
    */
   public RandomStreams restarted() {
-    Map<String, MRG32k3a> copies = new LinkedHashMap<>();
-    for (Map.Entry<String, MRG32k3a> e : streams.entrySet()) {
-      MRG32k3a copy = e.getValue().clone();
-      copy.resetStartSubstream();
-      copies.put(e.getKey(), copy);
+    MRG32k3a[] copies = new MRG32k3a[streams.length];
+    for (int i = 0; i < copies.length; i++) {
+      copies[i] = streams[i].clone();
+      copies[i].resetStartSubstream();
     }
-    return new RandomStreams(Collections.unmodifiableMap(copies));
+    return new RandomStreams(index, copies);
   }
 
   /** The stream for a source of randomness. */
   public RandomStream stream(String name) {
-    MRG32k3a s = streams.get(name);
-    if (s == null) {
+    Integer i = index.get(name);
+    if (i == null) {
       throw new IllegalArgumentException(
-          "no random stream named '" + name + "'; known: " + new ArrayList<>(streams.keySet()));
+          "no random stream named '" + name + "'; known: " + new ArrayList<>(index.keySet()));
     }
-    return s;
+    return streams[i];
   }
 
   public List<String> names() {
-    return List.copyOf(streams.keySet());
+    return List.copyOf(index.keySet());
   }
 
   /** Six seed words in MRG32k3a's valid ranges, spread from one 64-bit seed by SplitMix64. */
