@@ -30,8 +30,9 @@ import java.util.Arrays;
  * </ul>
  * The next event is the first of the wheel's first slot or the heap's top, whichever has the
  * smaller key. The wheel covers {@code [base, base + WHEEL_NS)}, where {@code base} is the time
- * of the last event taken from the list: no event is ever scheduled before it, so each slot
- * holds the events of one nanosecond only. With the default order a slot's events are in
+ * of the last event taken from the list (or of the last limit a {@link #runUntil} reached): no
+ * event is ever scheduled before it, so each slot holds the events of one nanosecond only.
+ * With the default order a slot's events are in
  * scheduling order by construction (each new one is the last scheduled); with the intrinsic
  * order a new event is placed among its slot's by its key. An event scheduled into the heap
  * stays there until it fires. Scheduling and firing allocate nothing once the heap's array has
@@ -65,8 +66,9 @@ public final class Engine {
   private final long[] used;
   private int wheelCount;
   /**
-   * The time of the last event taken from the list: every pending event is at or after it, and
-   * the wheel holds events before {@code base + wheelMask + 1} only.
+   * The time of the last event taken from the list, or of the last {@link #runUntil} limit
+   * reached: every pending event is at or after it, and the wheel holds events before
+   * {@code base + wheelMask + 1} only.
    */
   private long base;
   /** The far events: a 4-ary min-heap by key, each timer knowing its index. */
@@ -238,6 +240,9 @@ public final class Engine {
       }
     }
     now = untilNs;
+    // Every pending event lies after the limit now, so the wheel may start there: events
+    // scheduled from here on go to the wheel even when none fired for a long while.
+    base = untilNs;
     eventsFired++;
   }
 
