@@ -35,6 +35,13 @@ public final class MmStruct extends faultsim.machine.Marked {
   private final LongMap<PteTable[]> pteTables = new LongMap<>();
   private static final int PTE_GROUP_SHIFT = 6;
   private static final int PTE_GROUP = 1 << PTE_GROUP_SHIFT;
+  /**
+   * The group last found, by its key ({@code address / 128 MiB}; none before the first): a
+   * fault and its fault-around look up tables of one group over and over. Groups are never taken
+   * out, so a group found stays the right one.
+   */
+  private long lastGroupKey = Long.MIN_VALUE;
+  private PteTable[] lastGroup;
   private int pteTableCount;
   /**
    * For {@link #findVma}: the VMAs in order of their start and those starts, so that a lookup is
@@ -307,7 +314,7 @@ public final class MmStruct extends faultsim.machine.Marked {
   /** The PTE page covering {@code address}, or null if none has been allocated. */
   public PteTable pteTable(long address) {
     long pmd = address / Kernel.PMD_SIZE;
-    PteTable[] group = pteTables.get(pmd >> PTE_GROUP_SHIFT);
+    PteTable[] group = group(pmd >> PTE_GROUP_SHIFT);
     PteTable t = group == null ? null : group[(int) (pmd & (PTE_GROUP - 1))];
     if (t == null) {
       // That there is none depends on this slot of the directory; a table that is there, on
@@ -318,6 +325,19 @@ public final class MmStruct extends faultsim.machine.Marked {
       }
     }
     return t;
+  }
+
+  /** The group of PTE pages under {@code key}, or null if none has been made. */
+  private PteTable[] group(long key) {
+    if (key == lastGroupKey) {
+      return lastGroup;
+    }
+    PteTable[] g = pteTables.get(key);
+    if (g != null) {
+      lastGroupKey = key;
+      lastGroup = g;
+    }
+    return g;
   }
 
   /** Speculation marks of the PMD slots looked at while empty, made when first needed. */
@@ -338,7 +358,7 @@ public final class MmStruct extends faultsim.machine.Marked {
   /** {@code pte_alloc}: the PTE page covering {@code address}, allocated if missing. */
   public PteTable pteAlloc(long address) {
     long pmd = address / Kernel.PMD_SIZE;
-    PteTable[] group = pteTables.get(pmd >> PTE_GROUP_SHIFT);
+    PteTable[] group = group(pmd >> PTE_GROUP_SHIFT);
     if (group == null) {
       group = new PteTable[PTE_GROUP];
       pteTables.put(pmd >> PTE_GROUP_SHIFT, group);

@@ -83,4 +83,34 @@ class PteTableProperties {
       assertThat(f.mapcount()).isEqualTo(maps.getOrDefault(f, 0));
     }
   }
+
+  @Property(tries = 200)
+  void tablesInManyGroups_areFoundWhereTheyWereMade(
+      @ForAll("tableOps") List<Tuple3<Integer, Integer, Boolean>> ops) {
+    // PTE pages are kept 64 to a group (128 MiB), and the mm remembers the group it last found.
+    // Random makes and lookups over four groups, alternating between them, must find exactly
+    // the page made for each PMD, and none where none was made: a plain map is the reference.
+    Kernel k = KernelStateTest.kernel();
+    MmStruct mm = k.createMm("p");
+    java.util.Map<Long, PteTable> made = new java.util.HashMap<>();
+    for (Tuple3<Integer, Integer, Boolean> op : ops) {
+      long pmd = op.get1() * 64L + op.get2();
+      long addr = pmd * Kernel.PMD_SIZE + op.get2() * Kernel.PAGE_SIZE;
+      if (op.get3()) {
+        PteTable t = mm.pteAlloc(addr);
+        assertThat(made.computeIfAbsent(pmd, p -> t)).isSameAs(t);
+      } else {
+        assertThat(mm.pteTable(addr)).isSameAs(made.get(pmd));
+      }
+    }
+    assertThat(mm.pteTables()).isEqualTo(made.size());
+  }
+
+  @Provide
+  Arbitrary<List<Tuple3<Integer, Integer, Boolean>>> tableOps() {
+    // (group 0..3, PMD within the group 0..5, make or look up)
+    return net.jqwik.api.Combinators.combine(Arbitraries.integers().between(0, 3),
+        Arbitraries.integers().between(0, 5), Arbitraries.of(true, false))
+        .as(Tuple::of).list().ofMaxSize(60);
+  }
 }
