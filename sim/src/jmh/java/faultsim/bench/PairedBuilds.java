@@ -113,6 +113,14 @@ public final class PairedBuilds {
         System.exit(2);
       }
     }
+    try {
+      Settings.parse(args, 2);
+    } catch (NumberFormatException e) {
+      // Checked here, before two JVMs are started to find out.
+      System.err.println("PairedBuilds: CORES, PAIRS, SLICE_MS and SPECULATE_NS are whole"
+          + " numbers: " + e.getMessage());
+      System.exit(2);
+    }
     String[] swapped = args.clone();
     swapped[0] = args[1];
     swapped[1] = args[0];

@@ -70,16 +70,12 @@ public final class RandomStreams {
     if (replication < 0) {
       throw new IllegalArgumentException("replication must be >= 0, was " + replication);
     }
-    MRG32k3a[] copies = new MRG32k3a[streams.length];
-    for (int i = 0; i < copies.length; i++) {
-      MRG32k3a copy = streams[i].clone();
+    return copies(copy -> {
       copy.resetStartStream();
       for (int r = 0; r < replication; r++) {
         copy.resetNextSubstream();
       }
-      copies[i] = copy;
-    }
-    return new RandomStreams(index, copies);
+    });
   }
 
   /**
@@ -87,10 +83,15 @@ public final class RandomStreams {
    * run again from the beginning draws the same numbers.
    */
   public RandomStreams restarted() {
+    return copies(MRG32k3a::resetStartSubstream);
+  }
+
+  /** A copy of every stream, each then positioned by {@code position}, sharing the index. */
+  private RandomStreams copies(java.util.function.Consumer<MRG32k3a> position) {
     MRG32k3a[] copies = new MRG32k3a[streams.length];
     for (int i = 0; i < copies.length; i++) {
       copies[i] = streams[i].clone();
-      copies[i].resetStartSubstream();
+      position.accept(copies[i]);
     }
     return new RandomStreams(index, copies);
   }
