@@ -87,6 +87,13 @@ public class FaultBenchmark {
   @Param({"false"})
   boolean intrinsic;
 
+  /**
+   * Whether the oracle records every task's steps from the start; false (as {@code run} does):
+   * only in a replication made again because one needed them, counted in {@code retraced}.
+   */
+  @Param({"false"})
+  boolean traced;
+
   private Workload workload;
   private KernelRun.Binding binding;
   private RandomStreams streams;
@@ -131,20 +138,31 @@ public class FaultBenchmark {
 
   @Benchmark
   public KernelRun replication(Counts counts) {
-    KernelRun run;
-    try {
-      run = new KernelRun(workload, binding, streams.forReplication(0), intrinsic, speculateNs)
-          .run();
-    } catch (faultsim.machine.Speculation.Conflict c) {
-      counts.fallbacks++;
-      run = new KernelRun(workload, binding, streams.forReplication(0), true, 0).run();
-    }
+    KernelRun run = replicate(counts, intrinsic, speculateNs, traced);
     counts.faults += run.kernel().vmEvent("PGFAULT");
     counts.events += run.engine().eventsFired();
     if (run.machine().speculation() != null) {
       counts.inlined += run.machine().speculation().inlined();
     }
     return run;
+  }
+
+  /**
+   * Replication 0, made again without running ahead if that was not exact, and with the
+   * oracle's steps recorded if it needed them.
+   */
+  private KernelRun replicate(Counts counts, boolean intrinsic, long speculateNs,
+      boolean traced) {
+    try {
+      return new KernelRun(workload, binding, streams.forReplication(0), intrinsic, speculateNs,
+          traced).run();
+    } catch (faultsim.machine.Speculation.Conflict c) {
+      counts.fallbacks++;
+      return replicate(counts, true, 0, traced);
+    } catch (faultsim.oracle.Oracle.TraceNeeded e) {
+      counts.retraced++;
+      return replicate(counts, intrinsic, speculateNs, true);
+    }
   }
 
   /** Simulated work, reported by JMH as rates per wall-clock second. */
@@ -163,12 +181,16 @@ public class FaultBenchmark {
     /** Replications run again because running ahead was not exact. */
     public long fallbacks;
 
+    /** Replications run again with the oracle recording steps, because one needed them. */
+    public long retraced;
+
     @Setup(Level.Iteration)
     public void reset() {
       faults = 0;
       events = 0;
       inlined = 0;
       fallbacks = 0;
+      retraced = 0;
     }
   }
 }

@@ -1,5 +1,6 @@
 package faultsim.fault;
 
+import faultsim.engine.RandomStreams;
 import faultsim.lang.CompiledDesign;
 import faultsim.lang.DesignCall;
 import faultsim.lang.DesignLibrary;
@@ -196,7 +197,7 @@ public final class Designs {
 
   /** How runs call {@code d}, the oracle seeing every design step. */
   public static KernelRun.Binding binding(CompiledDesign d) {
-    return binding(d, OracleTrace::new);
+    return binding(d, OracleTrace::new, null, true);
   }
 
   /**
@@ -205,7 +206,7 @@ public final class Designs {
    */
   public static KernelRun.Binding binding(CompiledDesign d,
       java.util.function.Function<Oracle, DesignTrace> trace) {
-    return binding(d, trace, null);
+    return binding(d, trace, null, false);
   }
 
   /**
@@ -214,12 +215,12 @@ public final class Designs {
    */
   public static KernelRun.Binding binding(CompiledDesign d,
       java.util.function.Supplier<faultsim.lang.Perturbation> perturbation) {
-    return binding(d, OracleTrace::new, perturbation);
+    return binding(d, OracleTrace::new, perturbation, false);
   }
 
   private static KernelRun.Binding binding(CompiledDesign d,
       java.util.function.Function<Oracle, DesignTrace> trace,
-      java.util.function.Supplier<faultsim.lang.Perturbation> perturbation) {
+      java.util.function.Supplier<faultsim.lang.Perturbation> perturbation, boolean repeatable) {
     Map<String, FunctionHandle> entries = new LinkedHashMap<>();
     for (String f : List.of("do_user_addr_fault", "do_madvise_dontneed", "do_truncate",
         "vfs_fallocate", "vm_mmap", "vm_munmap")) {
@@ -230,18 +231,35 @@ public final class Designs {
         entries.put(f, d.function(f));
       }
     }
-    return (ctx, streams) -> {
+    KernelRun.Binding b = (ctx, streams) -> {
       RunEnv env = new RunEnv(streams.stream(KernelRun.DESIGN_STREAM));
       env.setContext(ctx);
       env.setLocks(ctx.kernel().locks());
       env.setDesign(d);
       env.setSpeculation(ctx.kernel().speculation());
       ctx.kernel().declareVmEvents(d.declaredEnumerators("DEFINE_VM_EVENT"));
-      env.setTrace(trace.apply(ctx.oracle()));
+      // An oracle that records no steps is not fed them: the design's code then does no work
+      // for the trace at all. Another trace (a test's log) is fed as always.
+      DesignTrace dt = trace.apply(ctx.oracle());
+      env.setTrace(dt instanceof OracleTrace && !ctx.oracle().traced() ? null : dt);
       if (perturbation != null) {
         env.setPerturbation(perturbation.get());
       }
       return new Runner(env, entries);
+    };
+    if (!repeatable) {
+      return b;
+    }
+    return new KernelRun.Binding() {
+      @Override
+      public DesignRunner bind(KernelContext ctx, RandomStreams streams) {
+        return b.bind(ctx, streams);
+      }
+
+      @Override
+      public boolean repeatable() {
+        return true;
+      }
     };
   }
 

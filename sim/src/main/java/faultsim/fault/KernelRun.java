@@ -33,6 +33,16 @@ public final class KernelRun {
   @FunctionalInterface
   public interface Binding {
     DesignRunner bind(KernelContext ctx, RandomStreams streams);
+
+    /**
+     * Whether a replication may be made twice over with the same result: the binding keeps
+     * nothing of its own from one run to the next (no perturbation that records what it applied,
+     * no log of the design's steps). Only such replications run first with the oracle
+     * recording no steps ({@link Oracle.TraceNeeded}).
+     */
+    default boolean repeatable() {
+      return false;
+    }
   }
 
   /** Name of the random stream a design's own {@code cpu(dist)} samples. */
@@ -112,6 +122,17 @@ public final class KernelRun {
    */
   public KernelRun(Workload w, Binding binding, RandomStreams streams, boolean intrinsicOrder,
       long speculateNs) {
+    this(w, binding, streams, intrinsicOrder, speculateNs, true);
+  }
+
+  /**
+   * As {@link #KernelRun(Workload, Binding, RandomStreams, boolean, long)}, the oracle recording
+   * every task's steps only if {@code traced}: otherwise {@link #run} throws
+   * {@link Oracle.TraceNeeded} where it would show them, and the run is to be made again, traced,
+   * from the same random numbers.
+   */
+  public KernelRun(Workload w, Binding binding, RandomStreams streams, boolean intrinsicOrder,
+      long speculateNs, boolean traced) {
     this.workload = w;
     SyntheticSpec spec = w.spec();
     KernelSpec ks = w.kernel();
@@ -120,7 +141,7 @@ public final class KernelRun {
     machine.speculate(speculateNs);
     this.locks = new Locks(machine);
     this.kernel = new Kernel(machine, locks);
-    this.oracle = new Oracle(machine, ks.maxRetries(), ks.noProgressNs());
+    this.oracle = new Oracle(machine, ks.maxRetries(), ks.noProgressNs(), traced);
     this.ctx = new KernelContext(kernel, oracle, ks);
     Map<String, Device> devices = SyntheticRun.devices(spec, machine, streams);
     Map<String, Lock> lockMap = new LinkedHashMap<>();

@@ -67,11 +67,22 @@ public final class Oracle implements Machine.LockListener {
   private long punchRecreated;
   private boolean measuring = true;
   private final VmaChecks vmaChecks = new VmaChecks(this);
+  /** Whether tasks' steps are recorded; see {@link TraceNeeded}. */
+  private final boolean traced;
 
   public Oracle(Machine machine, long maxRetries, long noProgressNs) {
+    this(machine, maxRetries, noProgressNs, true);
+  }
+
+  /**
+   * An oracle that records every task's steps if {@code traced}; otherwise it checks and counts
+   * all the same, and throws {@link TraceNeeded} where it would show steps.
+   */
+  public Oracle(Machine machine, long maxRetries, long noProgressNs, boolean traced) {
     this.machine = machine;
     this.maxRetries = maxRetries;
     this.noProgressNs = noProgressNs;
+    this.traced = traced;
     for (String k : Violation.KINDS) {
       counts.put(k, 0L);
     }
@@ -80,6 +91,35 @@ public final class Oracle implements Machine.LockListener {
   }
 
   // ---- tracing --------------------------------------------------------------------------------
+
+  /**
+   * Thrown by an oracle that records no steps where it needs them: a violation or a lock-order
+   * cycle to show with its interleaving. Recording costs a tenth to a fifth of a run's time, and
+   * most runs show nothing, so a run may go without and, on this, be run again from the same
+   * random numbers with steps recorded: the simulation does not depend on the recording, so the
+   * second run takes every step the first took, and its results are the ones to keep. An
+   * {@link Error}, like {@link faultsim.machine.Speculation.Conflict}, so that no handler of a
+   * design's failures takes it for one.
+   */
+  public static final class TraceNeeded extends Error {
+    private static final long serialVersionUID = 1L;
+
+    TraceNeeded(String what) {
+      super(what, null, false, false);
+    }
+  }
+
+  /** Whether tasks' steps are recorded (false: {@link TraceNeeded} where they are needed). */
+  public boolean traced() {
+    return traced;
+  }
+
+  /** Throws {@link TraceNeeded} if steps are not recorded: {@code what} needs them. */
+  private void needTrace(String what) {
+    if (!traced) {
+      throw new TraceNeeded(what);
+    }
+  }
 
   TaskTrace trace(Task t) {
     int id = t.id();
@@ -104,11 +144,15 @@ public final class Oracle implements Machine.LockListener {
 
   /** A design function is entered by {@code t}. */
   public void enter(Task t, String function) {
-    trace(t).enter(now(), function);
+    if (traced) {
+      trace(t).enter(now(), function);
+    }
   }
 
   public void exit(Task t) {
-    trace(t).exit();
+    if (traced) {
+      trace(t).exit();
+    }
   }
 
   /**
@@ -116,17 +160,30 @@ public final class Oracle implements Machine.LockListener {
    * hunt gave it, a wait).
    */
   public void primitive(Task t, String name, Object[] args) {
-    trace(t).primitive(now(), null, name, args);
+    if (traced) {
+      trace(t).primitive(now(), null, name, args);
+    }
   }
 
   /** {@code t} calls primitive {@code p} with {@code args}. */
   public void primitive(Task t, Primitive p, Object[] args) {
-    trace(t).primitive(now(), p, p.name(), args);
+    if (traced) {
+      trace(t).primitive(now(), p, p.name(), args);
+    }
   }
 
   /** {@code t} calls primitive {@code p} with {@code args} (copied: the view is not kept). */
   public void primitive(Task t, Primitive p, faultsim.lang.Args args) {
-    trace(t).primitive(now(), p, args);
+    if (traced) {
+      trace(t).primitive(now(), p, args);
+    }
+  }
+
+  /** A note made by the oracle itself in {@code t}'s steps (e.g. "punch_hole starts"). */
+  private void note(Task t, String text) {
+    if (traced) {
+      trace(t).note(now(), text);
+    }
   }
 
   private long now() {
@@ -151,6 +208,7 @@ public final class Oracle implements Machine.LockListener {
     faultsim.machine.Speculation.catchUpAhead(machine.speculation());
     counts.merge(kind, 1L, Long::sum);
     if (showing(kind)) {
+      needTrace(kind + " violation: " + summary);
       List<Interleaving.Column> columns = new ArrayList<>();
       for (TaskTrace t : traces) {
         if (t != null) {
@@ -231,7 +289,9 @@ public final class Oracle implements Machine.LockListener {
         }
       }
       String chain = t.describeHeld() + " -> " + to + (write ? "-W" : "-R");
-      Edge e = new Edge(from, to, t, now(), chain, trace(t).records(0, now()));
+      // Without recorded steps the edge keeps none: a cycle it closes needs them (needTrace).
+      Edge e = new Edge(from, to, t, now(), chain,
+          traced ? trace(t).records(0, now()) : null);
       out.put(to, e);
       List<Edge> back = path(to, from);
       if (back != null) {
@@ -432,6 +492,7 @@ public final class Oracle implements Machine.LockListener {
         .culprit(a).victim(b);
     counts.merge(Violation.LOCK_ORDER, 1L, Long::sum);
     if (showing(Violation.LOCK_ORDER)) {
+      needTrace("lock-order violation: " + summary);
       shown.add(new Violation(Violation.LOCK_ORDER, now(), summary.toString(),
           Interleaving.render(focus, List.of(
               new Interleaving.Column(a, closing.task().name(), closing.records()),
@@ -492,8 +553,7 @@ public final class Oracle implements Machine.LockListener {
         from = idx[n - 1] + 1;
       }
     }
-    trace(t).note(now(), kind + " of " + mapping.name() + " pages [" + start + ", " + end
-        + ") starts");
+    note(t, kind + " of " + mapping.name() + " pages [" + start + ", " + end + ") starts");
     Op op = new Op(t, kind, mapping, start, end, now(), present);
     faultsim.machine.Speculation.write(machine.speculation(), inFlightMark);
     lastOpTask.put(mapping, t);
@@ -506,7 +566,7 @@ public final class Oracle implements Machine.LockListener {
     Op op = (Op) token;
     faultsim.machine.Speculation.write(machine.speculation(), inFlightMark);
     inFlight.remove(op);
-    trace(op.task).note(now(), op.kind + " of " + op.mapping.name() + " ends");
+    note(op.task, op.kind + " of " + op.mapping.name() + " ends");
     long took = now() - op.startNs;
     if (took > noProgressNs && !op.reportedSlow) {
       report(Violation.NO_PROGRESS, String.format(Locale.ROOT,
@@ -740,14 +800,14 @@ public final class Oracle implements Machine.LockListener {
    * its task is the one a PTE left beyond the VMA's new end is laid to.
    */
   public void mremapStarts(Task t, long addr, long oldLen, long newLen) {
-    trace(t).note(now(), String.format(Locale.ROOT, "mremap of [%x, %x) to %d bytes starts",
-        addr, addr + oldLen, newLen));
+    note(t, String.format(Locale.ROOT, "mremap of [%x, %x) to %d bytes starts", addr,
+        addr + oldLen, newLen));
     vmaChecks.vmaOpStarts(t);
   }
 
   /** An mprotect of [{@code start}, {@code end}) of {@code mm} begins; a token for its end. */
   public Object mprotectStarts(Task t, MmStruct mm, long start, long end) {
-    trace(t).note(now(), String.format(Locale.ROOT, "mprotect of [%x, %x) starts", start, end));
+    note(t, String.format(Locale.ROOT, "mprotect of [%x, %x) starts", start, end));
     return vmaChecks.mprotectStarts(t, mm, start, end, now());
   }
 

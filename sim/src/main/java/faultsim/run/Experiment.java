@@ -231,18 +231,52 @@ public final class Experiment {
    */
   public static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
       int replication, RandomStreams streams, TraceRecorder.Window trace) {
+    if (binding == null || trace != null || !binding.repeatable()
+        || TRACE_NEEDED.contains(binding)) {
+      return runOne(w, design, binding, replication, streams, trace, true);
+    }
+    // Most replications show no violation, so the oracle first records no steps; where it
+    // needs them the replication is made again with them, from the same random numbers.
+    RandomStreams again = streams.restarted();
+    try {
+      return runOne(w, design, binding, replication, streams, null, false);
+    } catch (faultsim.oracle.Oracle.TraceNeeded e) {
+      // The design's other replications share its workload and would most likely need the
+      // steps too: they record them from the start.
+      TRACE_NEEDED.add(binding);
+      RETRACED.incrementAndGet();
+      return runOne(w, design, binding, replication, again, null, true);
+    }
+  }
+
+  /** The designs (bindings) of which a replication needed its tasks' steps recorded. */
+  private static final java.util.Set<KernelRun.Binding> TRACE_NEEDED = java.util.Collections
+      .newSetFromMap(java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>()));
+
+  /** Replications made again with the oracle recording steps, since the JVM started. */
+  public static final java.util.concurrent.atomic.AtomicLong RETRACED =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * One replication, its steps recorded by the oracle if {@code traced}, running ahead of the
+   * clock if the setting asks for it (and falling back to one event per step if that was not
+   * exact). Untraced, it throws {@link faultsim.oracle.Oracle.TraceNeeded} where steps are needed.
+   */
+  static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
+      int replication, RandomStreams streams, TraceRecorder.Window trace, boolean traced) {
     boolean intrinsic = KernelRun.intrinsicOrderSetting();
     long speculateNs = binding != null && trace == null ? KernelRun.speculateNsSetting() : 0;
     if (speculateNs > 0 && CONFLICTED.contains(binding)) {
       // A replication of this design conflicted: the others share its workload and would most
       // likely conflict too, so they run one event per step from the start.
       SPECULATION_SKIPPED.incrementAndGet();
-      return runOne(w, design, binding, replication, streams, null, true, 0);
+      return runOne(w, design, binding, replication, streams, null, true, 0, traced);
     }
     if (speculateNs > 0) {
       RandomStreams again = streams.restarted();
       try {
-        return runOne(w, design, binding, replication, streams, null, true, speculateNs);
+        return runOne(w, design, binding, replication, streams, null, true, speculateNs,
+            traced);
       } catch (faultsim.machine.Speculation.Conflict c) {
         // Running ahead was not exact somewhere in this replication: run it again, one event
         // per step, from the same random numbers.
@@ -250,10 +284,10 @@ public final class Experiment {
         CONFLICTED.add(binding);
         SPECULATION_CONFLICTS.putIfAbsent(String.format(java.util.Locale.ROOT, "%s %06d", design,
             replication), design + " replication " + replication + ": " + c.getMessage());
-        return runOne(w, design, binding, replication, again, null, true, 0);
+        return runOne(w, design, binding, replication, again, null, true, 0, traced);
       }
     }
-    return runOne(w, design, binding, replication, streams, trace, intrinsic, 0);
+    return runOne(w, design, binding, replication, streams, trace, intrinsic, 0, traced);
   }
 
   /** Steps run inline, and events counted, by replications that speculated to the end. */
@@ -287,7 +321,7 @@ public final class Experiment {
 
   private static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
       int replication, RandomStreams streams, TraceRecorder.Window trace, boolean intrinsic,
-      long speculateNs) {
+      long speculateNs, boolean traced) {
     Machine m;
     Locks locks;
     Engine engine;
@@ -324,7 +358,7 @@ public final class Experiment {
         }
       }
     } else {
-      KernelRun run = new KernelRun(w, binding, streams, intrinsic, speculateNs);
+      KernelRun run = new KernelRun(w, binding, streams, intrinsic, speculateNs, traced);
       run.machine().setTimeListener(profile);
       if (recorder != null) {
         recorder.attach(run.machine(), profile);

@@ -16,8 +16,23 @@ import org.junit.jupiter.api.Test;
  * mutex L1 then L2, job b takes L2 then L1, each holding the first for 10 us before asking for
  * the second.
  */
-class LockOrderTest {
+public class LockOrderTest {
+  /** The kernel job beside the two synthetic ones: one sequential read of the file. */
+  private static final String ONE_FAULT = """
+        rw: read
+        file: data
+        loops: 1
+        """;
+
   static String workload(String bDelay) {
+    return workload(bDelay, ONE_FAULT);
+  }
+
+  /**
+   * The two synthetic jobs, b starting {@code bDelay} after a, beside a kernel job named
+   * {@code fault} whose settings are {@code faultJob} (YAML, indented by four spaces).
+   */
+  public static String workload(String bDelay, String faultJob) {
     return """
         machine:
           cores: 4
@@ -31,10 +46,7 @@ class LockOrderTest {
           runtime: 2ms
         jobs:
           fault:
-            rw: read
-            file: data
-            loops: 1
-          a:
+        %s  a:
             loops: 1
             steps:
               - mutex_lock: L1
@@ -52,7 +64,7 @@ class LockOrderTest {
               - mutex_unlock: L1
               - mutex_unlock: L2
         replications: 1
-        """.formatted(bDelay);
+        """.formatted(faultJob.indent(4), bDelay);
   }
 
   static KernelRun run(String yaml) throws Exception {
