@@ -378,8 +378,7 @@ public final class KernelHost {
     PteTable table = m.pteTable(addr);
     for (int i = 0, n = t.heldCount(); i < n; i++) {
       HeldLock hl = t.heldAt(i);
-      if ((table != null && hl.lock() == table.ptlIfUsed())
-          || hl.lock() == m.pageTableLockIfUsed()) {
+      if ((table != null && table.isPtl(hl.lock())) || hl.lock() == m.pageTableLockIfUsed()) {
         return;
       }
     }

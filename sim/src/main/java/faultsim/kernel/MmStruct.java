@@ -398,40 +398,40 @@ public final class MmStruct extends faultsim.machine.Marked {
   /** The folio mapped at {@code address}, or null ({@code pte_none}). */
   public Folio pte(long address) {
     PteTable t = pteTable(address);
-    return t == null ? null : t.get(slot(address));
+    return t == null ? null : t.get(slot(address), kernel.speculation());
   }
 
   public boolean pteWritable(long address) {
     PteTable t = pteTable(address);
-    return t != null && t.writable(slot(address));
+    return t != null && t.writable(slot(address), kernel.speculation());
   }
 
   /** {@code set_pte_at}: maps {@code f} at {@code address}. */
   public void setPte(long address, Folio f, boolean write) {
-    pteAlloc(address).set(slot(address), f, write);
+    pteAlloc(address).set(slot(address), f, write, kernel.speculation());
   }
 
   /** Makes a present PTE writable ({@code wp_page_reuse}). */
   public void setPteWritable(long address) {
     PteTable t = pteTable(address);
-    if (t == null || t.get(slot(address)) == null) {
+    if (t == null || t.get(slot(address), kernel.speculation()) == null) {
       throw new IllegalStateException("no PTE at " + Long.toHexString(address));
     }
-    t.setWritable(slot(address), true);
+    t.setWritable(slot(address), true, kernel.speculation());
   }
 
   /** Sets or clears the write bit of a present PTE ({@code change_pte_range}). */
   public void setPteWriteBit(long address, boolean write) {
     PteTable t = pteTable(address);
     if (t != null) {
-      t.setWritable(slot(address), write);
+      t.setWritable(slot(address), write, kernel.speculation());
     }
   }
 
   /** {@code ptep_clear}: unmaps whatever is at {@code address}; returns it. */
   public Folio clearPte(long address) {
     PteTable t = pteTable(address);
-    return t == null ? null : t.clear(slot(address));
+    return t == null ? null : t.clear(slot(address), kernel.speculation());
   }
 
   /** The PTE index of {@code address} in its table. */

@@ -63,18 +63,11 @@ public final class PteTable extends CacheLine {
     return "a PTE table";
   }
 
-  // Speculation marks: the entries are marked on the table's line.
+  // Speculation marks: the entries are marked on the table's line. The mm's lookups pass the
+  // run's speculation in, so that a lookup reads nothing of the PTL's lock object.
   private faultsim.machine.Speculation spec() {
     return ptl instanceof MmStruct mm ? mm.kernel().speculation()
         : ((Lock) ptl).speculation();
-  }
-
-  private void r() {
-    faultsim.machine.Speculation.read(spec(), this);
-  }
-
-  private void w() {
-    faultsim.machine.Speculation.write(spec(), this);
   }
 
   /** The split PTL of this table, its word on the table's struct ptdesc. */
@@ -90,6 +83,14 @@ public final class PteTable extends CacheLine {
     return ptl instanceof Lock l ? l : null;
   }
 
+  /**
+   * Whether {@code l} is this table's split PTL; reads nothing of either lock (until the PTL is
+   * made the field holds the mm, which is no lock).
+   */
+  public boolean isPtl(faultsim.machine.LockInstance l) {
+    return l != null && ptl == l;
+  }
+
   private boolean dense() {
     return bits instanceof long[];
   }
@@ -98,8 +99,8 @@ public final class PteTable extends CacheLine {
     return (long[]) bits;
   }
 
-  public Folio get(int slot) {
-    r();
+  Folio get(int slot, faultsim.machine.Speculation s) {
+    faultsim.machine.Speculation.read(s, this);
     if (dense()) {
       return folios[slot];
     }
@@ -107,8 +108,8 @@ public final class PteTable extends CacheLine {
     return i < 0 ? null : folios[i];
   }
 
-  public boolean writable(int slot) {
-    r();
+  boolean writable(int slot, faultsim.machine.Speculation s) {
+    faultsim.machine.Speculation.read(s, this);
     if (dense()) {
       return (writable()[slot >>> 6] & (1L << slot)) != 0;
     }
@@ -117,7 +118,7 @@ public final class PteTable extends CacheLine {
   }
 
   public int present() {
-    r();
+    faultsim.machine.Speculation.read(spec(), this);
     return present;
   }
 
@@ -170,9 +171,9 @@ public final class PteTable extends CacheLine {
     }
   }
 
-  void set(int slot, Folio f, boolean write) {
-    w();
-    Folio old = get(slot);
+  void set(int slot, Folio f, boolean write, faultsim.machine.Speculation s) {
+    faultsim.machine.Speculation.write(s, this);
+    Folio old = get(slot, s);
     if (old != null) {
       old.unmapped();
       store(slot, f, write);
@@ -237,17 +238,17 @@ public final class PteTable extends CacheLine {
     linearWritable = 0;
   }
 
-  void setWritable(int slot, boolean write) {
-    w();
-    if (get(slot) == null) {
+  void setWritable(int slot, boolean write, faultsim.machine.Speculation s) {
+    faultsim.machine.Speculation.write(s, this);
+    if (get(slot, s) == null) {
       return;
     }
-    store(slot, get(slot), write);
+    store(slot, get(slot, s), write);
   }
 
-  Folio clear(int slot) {
-    w();
-    Folio f = get(slot);
+  Folio clear(int slot, faultsim.machine.Speculation s) {
+    faultsim.machine.Speculation.write(s, this);
+    Folio f = get(slot, s);
     if (f == null) {
       return null;
     }
