@@ -38,7 +38,8 @@ public final class KernelRun {
      * Whether a replication may be made twice over with the same result: the binding keeps
      * nothing of its own from one run to the next (no perturbation that records what it applied,
      * no log of the design's steps). Only such replications run first with the oracle
-     * recording no steps ({@link Oracle.TraceNeeded}).
+     * recording no steps ({@link Oracle.TraceNeeded}) or run ahead of the clock
+     * ({@link faultsim.machine.Speculation.Conflict}), since either may make them again.
      */
     default boolean repeatable() {
       return false;

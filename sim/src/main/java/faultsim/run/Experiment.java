@@ -265,7 +265,10 @@ public final class Experiment {
   static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
       int replication, RandomStreams streams, TraceRecorder.Window trace, boolean traced) {
     boolean intrinsic = KernelRun.intrinsicOrderSetting();
-    long speculateNs = binding != null && trace == null ? KernelRun.speculateNsSetting() : 0;
+    // A replication that conflicts is made again, so only a binding that carries nothing from
+    // one run to the next (no perturbation counting its points) may run ahead.
+    long speculateNs = binding != null && trace == null && binding.repeatable()
+        ? KernelRun.speculateNsSetting() : 0;
     if (speculateNs > 0 && CONFLICTED.contains(binding)) {
       // A replication of this design conflicted: the others share its workload and would most
       // likely conflict too, so they run one event per step from the start.

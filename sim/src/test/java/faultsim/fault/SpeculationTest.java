@@ -110,6 +110,26 @@ final class SpeculationTest {
     assertThat(speculated).isEqualTo(result(w, "linux_6_6", KernelRun.INTRINSIC_ORDER_PROPERTY, "true"));
   }
 
+  /**
+   * A hunt's run counts the interaction points it passes in its perturbation, an object that
+   * lives across the run: a replication made again after a conflict would count them twice. So a
+   * perturbed run never runs ahead: with the setting on, on the workload that conflicts, it
+   * passes exactly the points of the run in the same (intrinsic) order without it.
+   */
+  @Test
+  void perturbedRun_doesNotRunAhead_soItsPointsAreCountedOnce() throws Exception {
+    Workload w = KernelRuns.workload(SHARED);
+    faultsim.lang.CompiledDesign d = Designs.load("linux_6_6", w);
+    faultsim.hunt.Perturbations.Recording plain = faultsim.hunt.Perturbations.none();
+    faultsim.TestProperties.with(KernelRun.INTRINSIC_ORDER_PROPERTY, "true",
+        () -> faultsim.hunt.Hunt.run(w, d, plain, 0, Experiment.streams(w).forReplication(0)));
+    faultsim.hunt.Perturbations.Recording ahead = faultsim.hunt.Perturbations.none();
+    faultsim.TestProperties.with(KernelRun.SPECULATE_PROPERTY, "20000",
+        () -> faultsim.hunt.Hunt.run(w, d, ahead, 0, Experiment.streams(w).forReplication(0)));
+    assertThat(plain.points()).isPositive();
+    assertThat(ahead.points()).isEqualTo(plain.points());
+  }
+
   @Test
   void runCommand_reportsInlinedEventsAndTheFirstConflict(@org.junit.jupiter.api.io.TempDir
       java.nio.file.Path dir) throws Exception {
