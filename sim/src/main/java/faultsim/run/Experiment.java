@@ -228,24 +228,43 @@ public final class Experiment {
   /**
    * As {@link #runOne(Workload, String, KernelRun.Binding, int, RandomStreams)}, traced over
    * {@code trace} unless that is null.
+   *
+   * <p>A replication of a repeatable binding ({@link KernelRun.Binding#repeatable}) first runs
+   * the fast way: with the oracle keeping no steps, and running ahead of the clock if the setting
+   * asks for it. Where that does not hold, the replication is made again from the same random
+   * numbers the safe way: steps kept ({@link faultsim.oracle.Oracle.TraceNeeded}: it had a
+   * violation to show), or one event per step ({@link faultsim.machine.Speculation.Conflict}:
+   * running ahead was not exact). Either way the result is the one the safe way gives. The
+   * design's later replications go the safe way from the start, since they share its workload
+   * and would most likely need it too.
    */
   public static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
       int replication, RandomStreams streams, TraceRecorder.Window trace) {
-    if (binding == null || trace != null || !binding.repeatable()
-        || TRACE_NEEDED.contains(binding)) {
-      return runOne(w, design, binding, replication, streams, trace, true);
+    boolean repeatable = binding != null && trace == null && binding.repeatable();
+    boolean traced = !repeatable || TRACE_NEEDED.contains(binding);
+    long speculateNs = repeatable ? KernelRun.speculateNsSetting() : 0;
+    boolean intrinsic = KernelRun.intrinsicOrderSetting() || speculateNs > 0;
+    if (speculateNs > 0 && CONFLICTED.contains(binding)) {
+      SPECULATION_SKIPPED.incrementAndGet();
+      speculateNs = 0;
     }
-    // Most replications show no violation, so the oracle first records no steps; where it
-    // needs them the replication is made again with them, from the same random numbers.
-    RandomStreams again = streams.restarted();
-    try {
-      return runOne(w, design, binding, replication, streams, null, false);
-    } catch (faultsim.oracle.Oracle.TraceNeeded e) {
-      // The design's other replications share its workload and would most likely need the
-      // steps too: they record them from the start.
-      TRACE_NEEDED.add(binding);
-      RETRACED.incrementAndGet();
-      return runOne(w, design, binding, replication, again, null, true);
+    while (true) {
+      RandomStreams again = traced && speculateNs == 0 ? null : streams.restarted();
+      try {
+        return runOne(w, design, binding, replication, streams, trace, intrinsic, speculateNs,
+            traced);
+      } catch (faultsim.machine.Speculation.Conflict c) {
+        SPECULATION_FALLBACKS.incrementAndGet();
+        CONFLICTED.add(binding);
+        SPECULATION_CONFLICTS.putIfAbsent(String.format(java.util.Locale.ROOT, "%s %06d", design,
+            replication), design + " replication " + replication + ": " + c.getMessage());
+        speculateNs = 0;
+      } catch (faultsim.oracle.Oracle.TraceNeeded e) {
+        TRACE_NEEDED.add(binding);
+        RETRACED.incrementAndGet();
+        traced = true;
+      }
+      streams = again;
     }
   }
 
@@ -256,42 +275,6 @@ public final class Experiment {
   /** Replications made again with the oracle recording steps, since the JVM started. */
   public static final java.util.concurrent.atomic.AtomicLong RETRACED =
       new java.util.concurrent.atomic.AtomicLong();
-
-  /**
-   * One replication, its steps recorded by the oracle if {@code traced}, running ahead of the
-   * clock if the setting asks for it (and falling back to one event per step if that was not
-   * exact). Untraced, it throws {@link faultsim.oracle.Oracle.TraceNeeded} where steps are needed.
-   */
-  static ReplicationResult runOne(Workload w, String design, KernelRun.Binding binding,
-      int replication, RandomStreams streams, TraceRecorder.Window trace, boolean traced) {
-    boolean intrinsic = KernelRun.intrinsicOrderSetting();
-    // A replication that conflicts is made again, so only a binding that carries nothing from
-    // one run to the next (no perturbation counting its points) may run ahead.
-    long speculateNs = binding != null && trace == null && binding.repeatable()
-        ? KernelRun.speculateNsSetting() : 0;
-    if (speculateNs > 0 && CONFLICTED.contains(binding)) {
-      // A replication of this design conflicted: the others share its workload and would most
-      // likely conflict too, so they run one event per step from the start.
-      SPECULATION_SKIPPED.incrementAndGet();
-      return runOne(w, design, binding, replication, streams, null, true, 0, traced);
-    }
-    if (speculateNs > 0) {
-      RandomStreams again = streams.restarted();
-      try {
-        return runOne(w, design, binding, replication, streams, null, true, speculateNs,
-            traced);
-      } catch (faultsim.machine.Speculation.Conflict c) {
-        // Running ahead was not exact somewhere in this replication: run it again, one event
-        // per step, from the same random numbers.
-        SPECULATION_FALLBACKS.incrementAndGet();
-        CONFLICTED.add(binding);
-        SPECULATION_CONFLICTS.putIfAbsent(String.format(java.util.Locale.ROOT, "%s %06d", design,
-            replication), design + " replication " + replication + ": " + c.getMessage());
-        return runOne(w, design, binding, replication, again, null, true, 0, traced);
-      }
-    }
-    return runOne(w, design, binding, replication, streams, trace, intrinsic, 0, traced);
-  }
 
   /** Steps run inline, and events counted, by replications that speculated to the end. */
   public static final java.util.concurrent.atomic.AtomicLong SPECULATION_INLINED =

@@ -71,11 +71,15 @@ final class TraceOnDemandTest {
     return ResultCodec.encode(Experiment.runOne(w, "linux_6_6", b, 0, streams));
   }
 
-  /** Replication 0 with every step recorded from the start, its whole result encoded. */
+  /**
+   * Replication 0 with every step recorded from the start (a binding that does not say it is
+   * repeatable is never run untraced), its whole result encoded.
+   */
   private static byte[] alwaysTraced(Workload w) throws Exception {
     RandomStreams streams = Experiment.streams(w).forReplication(0);
-    return ResultCodec.encode(Experiment.runOne(w, "linux_6_6", binding(w), 0, streams, null,
-        true));
+    KernelRun.Binding plain = binding(w);
+    KernelRun.Binding notRepeatable = plain::bind;
+    return ResultCodec.encode(Experiment.runOne(w, "linux_6_6", notRepeatable, 0, streams));
   }
 
   @Test
