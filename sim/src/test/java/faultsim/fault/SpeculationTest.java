@@ -111,6 +111,21 @@ final class SpeculationTest {
   }
 
   /**
+   * As above with random reads: the readers draw random offsets before the conflict, so the
+   * replication made again must start from its first random numbers to give the plain result.
+   */
+  @Test
+  void sharedFolios_randomReads_conflict_runAgainFromTheSameRandomNumbers() throws Exception {
+    Workload w = KernelRuns.workload(SHARED.replace("rw: read", "rw: randread"));
+    assertThatThrownBy(() -> run(w, true, 20_000)).isInstanceOf(Speculation.Conflict.class);
+
+    long before = Experiment.SPECULATION_FALLBACKS.get();
+    byte[] speculated = result(w, "linux_6_6", KernelRun.SPECULATE_PROPERTY, "20000");
+    assertThat(Experiment.SPECULATION_FALLBACKS.get()).isGreaterThan(before);
+    assertThat(speculated).isEqualTo(result(w, "linux_6_6", KernelRun.INTRINSIC_ORDER_PROPERTY, "true"));
+  }
+
+  /**
    * A hunt's run counts the interaction points it passes in its perturbation, an object that
    * lives across the run: a replication made again after a conflict would count them twice. So a
    * perturbed run never runs ahead: with the setting on, on the workload that conflicts, it
