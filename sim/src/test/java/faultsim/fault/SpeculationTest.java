@@ -99,24 +99,15 @@ final class SpeculationTest {
         .isEqualTo(result(w, "linux_6_6", KernelRun.INTRINSIC_ORDER_PROPERTY, "true"));
   }
 
-  @Test
-  void sharedFolios_conflict_replicationRunAgainGivesThePlainResult() throws Exception {
-    Workload w = KernelRuns.workload(SHARED);
-    assertThatThrownBy(() -> run(w, true, 20_000)).isInstanceOf(Speculation.Conflict.class);
-
-    long before = Experiment.SPECULATION_FALLBACKS.get();
-    byte[] speculated = result(w, "linux_6_6", KernelRun.SPECULATE_PROPERTY, "20000");
-    assertThat(Experiment.SPECULATION_FALLBACKS.get()).isGreaterThan(before);
-    assertThat(speculated).isEqualTo(result(w, "linux_6_6", KernelRun.INTRINSIC_ORDER_PROPERTY, "true"));
-  }
-
   /**
-   * As above with random reads: the readers draw random offsets before the conflict, so the
-   * replication made again must start from its first random numbers to give the plain result.
+   * The two readers conflict; the replication is run again and gives the plain result. With
+   * random reads they draw random offsets before the conflict, so the run made again must also
+   * start from the replication's first random numbers.
    */
-  @Test
-  void sharedFolios_randomReads_conflict_runAgainFromTheSameRandomNumbers() throws Exception {
-    Workload w = KernelRuns.workload(SHARED.replace("rw: read", "rw: randread"));
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"read", "randread"})
+  void sharedFolios_conflict_replicationRunAgainGivesThePlainResult(String rw) throws Exception {
+    Workload w = KernelRuns.workload(SHARED.replace("rw: read", "rw: " + rw));
     assertThatThrownBy(() -> run(w, true, 20_000)).isInstanceOf(Speculation.Conflict.class);
 
     long before = Experiment.SPECULATION_FALLBACKS.get();
