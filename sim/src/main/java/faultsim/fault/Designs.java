@@ -137,8 +137,9 @@ public final class Designs {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
-   * Loads one design and checks its entry points. A design file is read and compiled each time
-   * (it may have changed); a built-in design is compiled once.
+   * Loads one design and checks its entry points. A design file is read each time (it may have
+   * changed) and compiled again only if the text of a file in its chain has
+   * ({@link DesignLibrary#load}); a built-in design is compiled once.
    */
   public static CompiledDesign load(String nameOrPath, Workload w) throws InputException {
     if (!DesignLibrary.isPath(nameOrPath)) {

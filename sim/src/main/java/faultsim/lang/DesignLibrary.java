@@ -59,7 +59,9 @@ public final class DesignLibrary {
   }
 
   /**
-   * Loads, checks and compiles a design and everything it extends.
+   * Loads, checks and compiles a design and everything it extends. The files are read and
+   * parsed every time; when every text in the chain is one compiled lately (against the same
+   * host, under the same names), that compiled design is returned rather than a new one.
    *
    * @param nameOrPath a built-in design's name, or a path to a design file
    * @param baseDir the directory a relative path is resolved against (null: the working
@@ -122,8 +124,43 @@ public final class DesignLibrary {
     }
     diags.throwIfAny();
     Collections.reverse(chain);
-    return DesignCompiler.compile(chain, host, diags);
+    List<Object> key = new ArrayList<>();
+    key.add(host);
+    for (DesignSource s : chain) {
+      key.add(List.of(s.label(), s.diagnosticFile(), s.builtin(), s.dir().toString(), s.text()));
+    }
+    synchronized (COMPILED) {
+      CompiledDesign same = COMPILED.get(key);
+      if (same != null) {
+        return same;
+      }
+    }
+    CompiledDesign d = DesignCompiler.compile(chain, host, diags);
+    synchronized (COMPILED) {
+      COMPILED.put(key, d);
+    }
+    return d;
   }
+
+  /**
+   * The designs last compiled, by the text of every file in their chain (with the names and
+   * directories they were read under, which locations in messages and traces show) and the host
+   * they were compiled against. A sweep or a cluster worker loads a design file once per
+   * replication, reading it again since it may have changed; when its text has not, the run gets
+   * the design compiled before. Recompiling would give the same program but new generated
+   * classes, which the JIT then compiles again from the start: a sweep of a design file ran about
+   * 1.4 times as long as the same sweep of the same design built in. Compiled designs are only
+   * read once built, so runs on any thread may share one. The last {@value #COMPILED_KEPT} are
+   * kept (an edited file leaves its old versions behind).
+   */
+  private static final int COMPILED_KEPT = 16;
+  private static final Map<List<Object>, CompiledDesign> COMPILED =
+      new java.util.LinkedHashMap<>(32, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Object>, CompiledDesign> eldest) {
+          return size() > COMPILED_KEPT;
+        }
+      };
 
   /** The design {@code from}'s header extends, parsed, or null after reporting why not. */
   private static DesignSource base(DesignSource from, DesignParser.HeaderContext h,
