@@ -67,8 +67,37 @@ public final class RunTask implements PoolTask {
     }
     RandomStreams streams = Experiment.streams(w).forReplication(key.replication());
     return Experiment.runOne(d.workload(), d.label(), d.design() == null ? null
-        : faultsim.fault.Designs.binding(d.design()), key.replication(), streams);
+        : binding(d.design()), key.replication(), streams);
   }
+
+  /**
+   * The binding of {@code design} for this task's point: one for all of the point's replications
+   * that run in this process, as {@code run} has one per design. A replication that had to be
+   * made again with its steps kept (or without running ahead) then spares the point's later
+   * replications the attempt, which they would most likely repeat. Keyed by the compiled design
+   * too, so that a design file edited during a sweep is run as it now reads.
+   */
+  private faultsim.fault.KernelRun.Binding binding(faultsim.lang.CompiledDesign design) {
+    BindingKey k = new BindingKey(key.workloadHash(), key.sets(), key.design(), design);
+    synchronized (BINDINGS) {
+      return BINDINGS.computeIfAbsent(k, x -> faultsim.fault.Designs.binding(design));
+    }
+  }
+
+  /** A point's design, by the compiled design's identity (it defines no equality of its own). */
+  private record BindingKey(String workloadHash, java.util.List<String> sets, String label,
+      faultsim.lang.CompiledDesign design) {}
+
+  /** The bindings of the points run lately in this process; a sweep runs a few at a time. */
+  private static final int BINDINGS_KEPT = 64;
+  private static final java.util.Map<BindingKey, faultsim.fault.KernelRun.Binding> BINDINGS =
+      new java.util.LinkedHashMap<>(128, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(
+            java.util.Map.Entry<BindingKey, faultsim.fault.KernelRun.Binding> eldest) {
+          return size() > BINDINGS_KEPT;
+        }
+      };
 
   @Override
   public byte[] call() throws InputException {

@@ -123,6 +123,25 @@ final class TraceOnDemandTest {
   }
 
   /**
+   * A sweep runs each replication of a point as a task of its own, which finds its design again.
+   * The point's tasks in one process share one binding, as a run's replications do: only the
+   * first is made again with its steps kept. (The comment makes the workload's text, and so the
+   * point, this test's own.)
+   */
+  @Test
+  void sweepTasksOfOnePoint_onlyTheFirstIsMadeAgain() throws Exception {
+    String yaml = "# sweep tasks of one point\n" + opposedLocks("1ms");
+    Workload w = workload(yaml);
+    String hash = RunKey.workloadHash(yaml);
+    long retraced = Experiment.RETRACED.get();
+    ReplicationResult first = RunTask.of(w, hash, List.of(), "linux_6_6", 0).run();
+    ReplicationResult second = RunTask.of(w, hash, List.of(), "linux_6_6", 1).run();
+    assertThat(Experiment.RETRACED.get() - retraced).isEqualTo(1);
+    assertThat(ResultCodec.encode(first)).isEqualTo(alwaysTraced(w));
+    assertThat(second.violations()).hasSize(1);
+  }
+
+  /**
    * b starts with a: each takes its first mutex and waits for the other's, a deadlock the oracle
    * reports (through its general path, not the cycle's) with every blocked task's steps.
    */
