@@ -256,10 +256,13 @@ public final class Calibration {
       Workload base = new WorkloadLoader().load(workload, sets);
       Workload w = entry < 0 ? base : base.designs().get(entry).workload(base);
       CompiledDesign d = Designs.load(design, w);
+      // One binding for the point's replications, as a run has one per design: once one has to
+      // be made again with its steps kept, the others keep them from the start.
+      faultsim.fault.KernelRun.Binding binding = Designs.binding(d);
       List<Future<ReplicationResult>> reps = new ArrayList<>();
       for (int r = 0; r < replications; r++) {
         int rep = r;
-        reps.add(pool.submit(() -> Experiment.runOne(w, d.name(), Designs.binding(d), rep,
+        reps.add(pool.submit(() -> Experiment.runOne(w, d.name(), binding, rep,
             Experiment.streams(w).forReplication(rep))));
       }
       runs.add(reps);
