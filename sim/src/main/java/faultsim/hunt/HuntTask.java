@@ -138,13 +138,7 @@ public final class HuntTask implements PoolTask {
    * schedules of one entry and parses and compiles it once per hunt. A new hunt (a new id)
    * resolves afresh, so an edited design file is read again.
    */
-  private static final Map<List<String>, Resolved> RESOLVED = Collections.synchronizedMap(
-      new java.util.LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<List<String>, Resolved> eldest) {
-          return size() > 8;
-        }
-      });
+  private static final Map<List<String>, Resolved> RESOLVED = faultsim.util.RecentMap.of(8);
 
   private final String hunt;
   private final String fileName;

@@ -129,16 +129,12 @@ public final class DesignLibrary {
     for (DesignSource s : chain) {
       key.add(List.of(s.label(), s.diagnosticFile(), s.builtin(), s.dir().toString(), s.text()));
     }
-    synchronized (COMPILED) {
-      CompiledDesign same = COMPILED.get(key);
-      if (same != null) {
-        return same;
-      }
+    CompiledDesign same = COMPILED.get(key);
+    if (same != null) {
+      return same;
     }
     CompiledDesign d = DesignCompiler.compile(chain, host, diags);
-    synchronized (COMPILED) {
-      COMPILED.put(key, d);
-    }
+    COMPILED.put(key, d);
     return d;
   }
 
@@ -155,12 +151,7 @@ public final class DesignLibrary {
    */
   private static final int COMPILED_KEPT = 16;
   private static final Map<List<Object>, CompiledDesign> COMPILED =
-      new java.util.LinkedHashMap<>(32, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<List<Object>, CompiledDesign> eldest) {
-          return size() > COMPILED_KEPT;
-        }
-      };
+      faultsim.util.RecentMap.of(COMPILED_KEPT);
 
   /** The design {@code from}'s header extends, parsed, or null after reporting why not. */
   private static DesignSource base(DesignSource from, DesignParser.HeaderContext h,

@@ -79,9 +79,7 @@ public final class RunTask implements PoolTask {
    */
   private faultsim.fault.KernelRun.Binding binding(faultsim.lang.CompiledDesign design) {
     BindingKey k = new BindingKey(key.workloadHash(), key.sets(), key.design(), design);
-    synchronized (BINDINGS) {
-      return BINDINGS.computeIfAbsent(k, x -> faultsim.fault.Designs.binding(design));
-    }
+    return BINDINGS.computeIfAbsent(k, x -> faultsim.fault.Designs.binding(design));
   }
 
   /** A point's design, by the compiled design's identity (it defines no equality of its own). */
@@ -91,13 +89,7 @@ public final class RunTask implements PoolTask {
   /** The bindings of the points run lately in this process; a sweep runs a few at a time. */
   private static final int BINDINGS_KEPT = 64;
   private static final java.util.Map<BindingKey, faultsim.fault.KernelRun.Binding> BINDINGS =
-      new java.util.LinkedHashMap<>(128, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(
-            java.util.Map.Entry<BindingKey, faultsim.fault.KernelRun.Binding> eldest) {
-          return size() > BINDINGS_KEPT;
-        }
-      };
+      faultsim.util.RecentMap.of(BINDINGS_KEPT);
 
   @Override
   public byte[] call() throws InputException {
