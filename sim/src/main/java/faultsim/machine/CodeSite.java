@@ -17,8 +17,6 @@ public interface CodeSite {
     if (t.attachment() instanceof CodeSite c) {
       return c.site();
     }
-    String name = t.name();
-    int slash = name.indexOf('/');
-    return (slash < 0 ? name : name.substring(0, slash)) + " steps";
+    return t.jobSteps();
   }
 }

@@ -79,6 +79,17 @@ public final class Task extends Engine.Timer {
     return name;
   }
 
+  /** {@link CodeSite#of}'s answer for a program that cannot say where it is, made once. */
+  private String jobSteps;
+
+  String jobSteps() {
+    if (jobSteps == null) {
+      int slash = name.indexOf('/');
+      jobSteps = (slash < 0 ? name : name.substring(0, slash)) + " steps";
+    }
+    return jobSteps;
+  }
+
   public Machine machine() {
     return machine;
   }
