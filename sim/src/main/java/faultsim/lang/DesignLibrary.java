@@ -145,7 +145,7 @@ public final class DesignLibrary {
    * replication, reading it again since it may have changed; when its text has not, the run gets
    * the design compiled before. Recompiling would give the same program but new generated
    * classes, which the JIT then compiles again from the start: a sweep of a design file ran about
-   * 1.4 times as long as the same sweep of the same design built in. Compiled designs are only
+   * 1.3 times as long as the same sweep of the same design built in. Compiled designs are only
    * read once built, so runs on any thread may share one. The last {@value #COMPILED_KEPT} are
    * kept (an edited file leaves its old versions behind).
    */
