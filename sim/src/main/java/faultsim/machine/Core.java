@@ -45,7 +45,14 @@ public final class Core {
     return activity;
   }
 
+  /**
+   * The core's activity from {@code nowNs} on. Time is charged to an activity when it ends (or
+   * when {@link #account} is asked), so a change to the same activity charges nothing yet.
+   */
   void setActivity(Activity next, long nowNs) {
+    if (next == activity) {
+      return;
+    }
     account(nowNs);
     activity = next;
   }

@@ -524,6 +524,7 @@ public final class Task extends Engine.Timer {
     core = c;
     lastCoreId = c.id();
     c.setCurrent(this);
+    c.setActivity(coreActivity(State.BUSY), machine.engine().now());
     sliceUsedNs = 0;
     // Always through the event list, even at zero cost: the task whose step freed the core is
     // still inside that step, and must not see another task's program run within it.
@@ -665,11 +666,18 @@ public final class Task extends Engine.Timer {
     if ((state == State.IO) != (next == State.IO) && lastCoreId >= 0) {
       machine.core(lastCoreId).ioWaitChange(next == State.IO ? 1 : -1, now);
     }
+    State before = state;
     state = next;
-    if (core != null) {
-      core.setActivity(
-          next == State.SPINNING ? Core.Activity.SPINNING : Core.Activity.BUSY, now);
+    // While the task holds a core, the core's activity is its state's (assignCore sets it):
+    // only a change between spinning and not reaches the core, whose line an event then
+    // leaves alone (with a thousand cores it has left the caches since the task's last step).
+    if (core != null && (before == State.SPINNING) != (next == State.SPINNING)) {
+      core.setActivity(coreActivity(next), now);
     }
+  }
+
+  private static Core.Activity coreActivity(State s) {
+    return s == State.SPINNING ? Core.Activity.SPINNING : Core.Activity.BUSY;
   }
 
   private void requireRunning(String op) {

@@ -49,6 +49,38 @@ final class TaskTest {
   }
 
   @Test
+  void coreTime_busySpinningIdle_chargedToTheCoreOfEachInterval() {
+    // Two cores, every cost zero. A (cpu0 from 0) holds the spinlock while computing 0-5 us.
+    // B starts at 1 us on the idle cpu1 and spins for the lock 1-5 us, computes 5-7 us under it,
+    // sleeps 7-10 us (cpu1 idle), wakes onto cpu1 again and computes 10-11 us.
+    //   cpu0: busy 5 us; cpu1: spinning 4 us, busy 2 + 1 = 3 us; the rest of the run idle.
+    // The steps between changes of activity (running, then busy) change nothing on the core:
+    // its time is charged when the activity changes, so the sums must come out whole.
+    Scenario s = new Scenario(Scenario.zeroCost(2, true));
+    Lock ptl = s.lock("ptlock", LockKind.SPINLOCK);
+    s.spawn("A", 0, acquire(ptl), cpu(5_000), release(ptl));
+    Task b = s.spawn("B", 1_000, acquire(ptl), s.mark("B holds"), cpu(2_000), release(ptl),
+        Scenario.sleepFor(3_000), s.mark("B back"), cpu(1_000), s.mark("B done"));
+
+    s.run();
+
+    assertThat(s.time("B holds")).isEqualTo(5_000);
+    assertThat(s.time("B back")).isEqualTo(10_000);
+    assertThat(s.time("B done")).isEqualTo(11_000);
+    Core cpu0 = s.machine().core(0);
+    Core cpu1 = s.machine().core(1);
+    assertThat(cpu0.busyNs()).isEqualTo(5_000);
+    assertThat(cpu0.spinNs()).isZero();
+    assertThat(cpu0.idleNs()).isEqualTo(Scenario.END_NS - 5_000);
+    assertThat(cpu1.busyNs()).isEqualTo(3_000);
+    assertThat(cpu1.spinNs()).isEqualTo(4_000);
+    assertThat(cpu1.idleNs()).isEqualTo(Scenario.END_NS - 7_000);
+    assertThat(b.timeInStateNs(Task.State.SPINNING)).isEqualTo(4_000);
+    assertThat(b.timeInStateNs(Task.State.BUSY)).isEqualTo(3_000);
+    assertThat(b.timeInStateNs(Task.State.SLEEPING)).isEqualTo(3_000);
+  }
+
+  @Test
   void cpu_negative_messageNamesTaskAndValue() {
     Scenario s = new Scenario(Scenario.zeroCost(1, true));
     s.spawn("T", 0, cpu(-1));
