@@ -82,6 +82,13 @@ public final class DesignCall {
   private int nodeVersion = -1;
   private faultsim.machine.TimeProfile.Node nodeRoot;
   private faultsim.machine.TimeProfile.Node nodeFunction;
+  /**
+   * The stack the time profile's nodes were last found for: the function at each level,
+   * outermost first, and its node; {@link #nodeLevels} of them are in use.
+   */
+  private FunctionCode[] nodeFns = new FunctionCode[0];
+  private faultsim.machine.TimeProfile.Node[] nodePath = new faultsim.machine.TimeProfile.Node[0];
+  private int nodeLevels;
   private String nodePrimitive;
   private faultsim.machine.TimeProfile.Node nodeLeaf;
   private Object returnValue;
@@ -251,14 +258,30 @@ public final class DesignCall {
       return root;
     }
     // Charges come at every change of a task's state, mostly several in one function: the node
-    // of the stack is looked up again only after a call or a return.
+    // of the stack is looked up again only after a call or a return, and then only below the
+    // levels whose function is the same as before (a return looks up nothing, a call one level).
     faultsim.machine.TimeProfile.Node n = nodeFunction;
     if (root != nodeRoot || stackVersion != nodeVersion) {
-      n = root;
-      for (int d = 0; d < depth; d++) {
-        n = n.child(frames[d].name);
+      int levels = depth + 1;
+      if (nodeFns.length < levels) {
+        nodeFns = Arrays.copyOf(nodeFns, Math.max(levels, 2 * nodeFns.length));
+        nodePath = Arrays.copyOf(nodePath, nodeFns.length);
       }
-      n = n.child(fn.name);
+      int same = 0;
+      if (root == nodeRoot) {
+        int most = Math.min(levels, nodeLevels);
+        while (same < most && nodeFns[same] == (same < depth ? frames[same] : fn)) {
+          same++;
+        }
+      }
+      n = same == 0 ? root : nodePath[same - 1];
+      for (int d = same; d < levels; d++) {
+        FunctionCode f = d < depth ? frames[d] : fn;
+        n = n.child(f.name);
+        nodeFns[d] = f;
+        nodePath[d] = n;
+      }
+      nodeLevels = levels;
       nodeRoot = root;
       nodeVersion = stackVersion;
       nodeFunction = n;

@@ -1,6 +1,7 @@
 package faultsim.machine;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -68,9 +69,17 @@ public final class TimeProfile implements Machine.TimeListener {
     /** The child frame {@code name}, made on first use. */
     public Node child(String name) {
       Node[] c = children;
+      // A frame's name is nearly always the very string its node was made with (a function's,
+      // a primitive's): look for it by reference first, then by value. Names of one node's
+      // children differ, so both find the same child.
+      for (int i = 0; i < count; i++) {
+        if (c[i].name == name) {
+          return c[i];
+        }
+      }
       for (int i = 0; i < count; i++) {
         Node n = c[i];
-        if (n.name == name || n.name.equals(name)) {
+        if (n.name.equals(name)) {
           return n;
         }
       }
@@ -99,7 +108,14 @@ public final class TimeProfile implements Machine.TimeListener {
     void charged(Task t, Task.State state, Node node, long startNs, long ns);
   }
 
+  /** Each task's root, by task id: its job's, shared by every task of the job. */
   private Node[] roots = new Node[0];
+  /**
+   * The jobs' roots by name, in the order first charged. A job's tasks share one tree: the
+   * folded stacks add the tasks of a job together anyway, and a thousand tasks each charging
+   * their own copy of the same nodes kept a thousand copies in the caches.
+   */
+  private final Map<String, Node> jobs = new LinkedHashMap<>();
   private Observer observer;
 
   /** Sets who is told of every charge (null: nobody). */
@@ -137,7 +153,8 @@ public final class TimeProfile implements Machine.TimeListener {
     if (r == null) {
       String name = t.name();
       int slash = name.indexOf('/');
-      r = roots[id] = new Node(slash < 0 ? name : name.substring(0, slash), null);
+      r = roots[id] = jobs.computeIfAbsent(slash < 0 ? name : name.substring(0, slash),
+          job -> new Node(job, null));
     }
     return r;
   }
@@ -146,6 +163,7 @@ public final class TimeProfile implements Machine.TimeListener {
   @Override
   public void reset() {
     roots = new Node[0];
+    jobs.clear();
   }
 
   /**
@@ -155,10 +173,8 @@ public final class TimeProfile implements Machine.TimeListener {
   public Map<String, Long> folded() {
     TreeMap<String, Long> out = new TreeMap<>();
     StringBuilder sb = new StringBuilder();
-    for (Node r : roots) {
-      if (r != null) {
-        fold(r, sb, out);
-      }
+    for (Node r : jobs.values()) {
+      fold(r, sb, out);
     }
     return out;
   }
