@@ -94,6 +94,13 @@ public class FaultBenchmark {
   @Param({"false"})
   boolean traced;
 
+  /**
+   * Whether the run charges every task's time to its call stack, as {@code faultsim run} always
+   * does for the report's flame graph ({@code stacks/}); false: the simulation alone.
+   */
+  @Param({"false"})
+  boolean profiled;
+
   private Workload workload;
   private KernelRun.Binding binding;
   private RandomStreams streams;
@@ -154,8 +161,12 @@ public class FaultBenchmark {
   private KernelRun replicate(Counts counts, boolean intrinsic, long speculateNs,
       boolean traced) {
     try {
-      return new KernelRun(workload, binding, streams.forReplication(0), intrinsic, speculateNs,
-          traced).run();
+      KernelRun run = new KernelRun(workload, binding, streams.forReplication(0), intrinsic,
+          speculateNs, traced);
+      if (profiled) {
+        run.machine().setTimeListener(new faultsim.machine.TimeProfile());
+      }
+      return run.run();
     } catch (faultsim.machine.Speculation.Conflict c) {
       counts.fallbacks++;
       return replicate(counts, true, 0, traced);

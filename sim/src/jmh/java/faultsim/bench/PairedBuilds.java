@@ -33,8 +33,9 @@ import java.util.Locale;
  *
  * <p>Arguments: the two benchmark jars (each built with {@code -Pbench} from its own tree),
  * then {@code cores runtime regions} as {@link FaultBenchmark}'s parameters, then optionally the
- * number of slice pairs (16), a slice's length in ms (1500), {@code speculateNs} (0) and
- * {@code intrinsic} (false). The design is {@code linux_6_6}. The collector's threads are not
+ * number of slice pairs (16), a slice's length in ms (1500), {@code speculateNs} (0),
+ * {@code intrinsic} (false) and {@code profiled} (false: true charges time to call stacks, as
+ * {@code faultsim run} does). The design is {@code linux_6_6}. The collector's threads are not
  * timed, so check allocation on its own ({@code -prof gc}).
  */
 public final class PairedBuilds {
@@ -59,6 +60,10 @@ public final class PairedBuilds {
       set(c, "runtime", s.runtime);
       set(c, "speculateNs", s.speculateNs);
       set(c, "intrinsic", s.intrinsic);
+      if (s.profiled) {
+        // Only asked for when both builds' benchmarks have the parameter.
+        set(c, "profiled", true);
+      }
       c.getMethod("setUp").invoke(bench);
       countsClass = Class.forName(FaultBenchmark.Counts.class.getName(), true, loader);
       replication = c.getMethod("replication", countsClass);
@@ -85,13 +90,14 @@ public final class PairedBuilds {
   }
 
   private record Settings(int cores, String runtime, String regions, int pairs, long sliceMs,
-      long speculateNs, boolean intrinsic) {
+      long speculateNs, boolean intrinsic, boolean profiled) {
     static Settings parse(String[] a, int from) {
       return new Settings(Integer.parseInt(a[from]), a[from + 1], a[from + 2],
           a.length > from + 3 ? Integer.parseInt(a[from + 3]) : 16,
           a.length > from + 4 ? Long.parseLong(a[from + 4]) : 1500,
           a.length > from + 5 ? Long.parseLong(a[from + 5]) : 0,
-          a.length > from + 6 && Boolean.parseBoolean(a[from + 6]));
+          a.length > from + 6 && Boolean.parseBoolean(a[from + 6]),
+          a.length > from + 7 && Boolean.parseBoolean(a[from + 7]));
     }
   }
 
@@ -104,7 +110,7 @@ public final class PairedBuilds {
     }
     if (args.length < 5) {
       System.err.println("usage: PairedBuilds OLD.jar NEW.jar CORES RUNTIME REGIONS"
-          + " [PAIRS [SLICE_MS [SPECULATE_NS [INTRINSIC]]]]");
+          + " [PAIRS [SLICE_MS [SPECULATE_NS [INTRINSIC [PROFILED]]]]]");
       System.exit(2);
     }
     for (int i = 0; i < 2; i++) {
