@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every example workload in workloads/ with short settings, and four of them on 160 cores,
-# and compares the deterministic outputs (summary.csv, lock_stat/, violations.txt, the .hgrm
-# latency files) with a reference.
+# and compares every output but the two that record the run itself (manifest.json, with the
+# version and wall time, and SHA256SUMS, which covers it) with a reference: summary.csv,
+# lock_stat/, violations.txt, the latency histograms and logs, the time profile's stacks/,
+# cpu.csv, tasks.csv, the lock and timeline tables and the report page.
 #
 #   scripts/same-results.sh --record REF_DIR    # write the reference (e.g. from a base commit's tree)
 #   scripts/same-results.sh REF_DIR             # run this tree and diff against REF_DIR; exit 1 on any difference
@@ -34,8 +36,7 @@ short=(--set global.runtime=1ms)
 # Keeps only the files whose bytes the run promises to repeat.
 keep_deterministic() {
   local dir="$1"
-  find "$dir" -type f ! \( -name summary.csv -o -name violations.txt -o -name '*.hgrm' \
-    -o -path '*/lock_stat/*' \) -delete
+  find "$dir" -type f \( -name manifest.json -o -name SHA256SUMS \) -delete
   find "$dir" -type d -empty -delete
 }
 
