@@ -82,12 +82,7 @@ public final class DesignCall {
   private int nodeVersion = -1;
   private faultsim.machine.TimeProfile.Node nodeRoot;
   private faultsim.machine.TimeProfile.Node nodeFunction;
-  /**
-   * The stack the time profile's nodes were last found for: the function at each level,
-   * outermost first, and its node; {@link #nodeLevels} of them are in use.
-   */
-  private FunctionCode[] nodeFns = new FunctionCode[0];
-  private faultsim.machine.TimeProfile.Node[] nodePath = new faultsim.machine.TimeProfile.Node[0];
+  /** The number of levels of {@link #nodeFunction}'s path below the root. */
   private int nodeLevels;
   private String nodePrimitive;
   private faultsim.machine.TimeProfile.Node nodeLeaf;
@@ -259,27 +254,33 @@ public final class DesignCall {
     }
     // Charges come at every change of a task's state, mostly several in one function: the node
     // of the stack is looked up again only after a call or a return, and then only below the
-    // levels whose function is the same as before (a return looks up nothing, a call one level).
+    // levels whose function has the same name as before (a return looks up nothing, a call one
+    // level). The levels kept are found from the last node up its parents, which every task of
+    // the job shares, rather than from arrays of the task's own.
     faultsim.machine.TimeProfile.Node n = nodeFunction;
     if (root != nodeRoot || stackVersion != nodeVersion) {
       int levels = depth + 1;
-      if (nodeFns.length < levels) {
-        nodeFns = Arrays.copyOf(nodeFns, Math.max(levels, 2 * nodeFns.length));
-        nodePath = Arrays.copyOf(nodePath, nodeFns.length);
-      }
       int same = 0;
+      n = root;
       if (root == nodeRoot) {
         int most = Math.min(levels, nodeLevels);
-        while (same < most && nodeFns[same] == (same < depth ? frames[same] : fn)) {
-          same++;
+        faultsim.machine.TimeProfile.Node x = nodeFunction;
+        for (int d = nodeLevels - 1; d >= most; d--) {
+          x = x.parent();
+        }
+        // x is the node of level most - 1; a level whose name differs ends the kept prefix.
+        same = most;
+        n = x;
+        for (int d = most - 1; d >= 0; d--) {
+          if (x.name() != (d < depth ? frames[d] : fn).name) {
+            same = d;
+            n = x.parent();
+          }
+          x = x.parent();
         }
       }
-      n = same == 0 ? root : nodePath[same - 1];
       for (int d = same; d < levels; d++) {
-        FunctionCode f = d < depth ? frames[d] : fn;
-        n = n.child(f.name);
-        nodeFns[d] = f;
-        nodePath[d] = n;
+        n = n.child((d < depth ? frames[d] : fn).name);
       }
       nodeLevels = levels;
       nodeRoot = root;

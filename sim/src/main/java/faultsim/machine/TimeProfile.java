@@ -49,6 +49,11 @@ public final class TimeProfile implements Machine.TimeListener {
       return parent;
     }
 
+    /** The frame's name as charged: a function's, a primitive's, a job's for a root. */
+    public String name() {
+      return name;
+    }
+
     /**
      * The frame's name as the folded stacks write it ({@code [wait &mm->mmap_lock]} for what a
      * task waited on), or null for the marker of a wait, which is one frame with the node above
