@@ -44,7 +44,7 @@ public final class TimeProfile implements Machine.TimeListener {
       this.parent = parent;
     }
 
-    /** The frame above this one (toward the root), or null for a task's root. */
+    /** The frame above this one (toward the root), or null for a job's root. */
     public Node parent() {
       return parent;
     }

@@ -177,7 +177,7 @@ public final class TraceRecorder implements TimeProfile.Observer, Machine.HoldLi
       return;
     }
     Track track = track(t);
-    // The path below the task's root (the job, which the track itself stands for), outermost
+    // The path below the job's root (which the task's track itself stands for), outermost
     // first, without wait markers.
     int n = 0;
     for (TimeProfile.Node x = node; x != null && x.parent() != null; x = x.parent()) {
