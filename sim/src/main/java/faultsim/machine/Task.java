@@ -79,13 +79,23 @@ public final class Task extends Engine.Timer {
     return name;
   }
 
+  /** The job the task is one of: its name up to the {@code /} of its number. */
+  public String job() {
+    return jobOf(name);
+  }
+
+  /** The job of the task named {@code taskName} ({@code reader} for {@code reader/3}). */
+  public static String jobOf(String taskName) {
+    int slash = taskName.indexOf('/');
+    return slash < 0 ? taskName : taskName.substring(0, slash);
+  }
+
   /** {@link CodeSite#of}'s answer for a program that cannot say where it is, made once. */
   private String jobSteps;
 
   String jobSteps() {
     if (jobSteps == null) {
-      int slash = name.indexOf('/');
-      jobSteps = (slash < 0 ? name : name.substring(0, slash)) + " steps";
+      jobSteps = job() + " steps";
     }
     return jobSteps;
   }

@@ -156,10 +156,7 @@ public final class TimeProfile implements Machine.TimeListener {
     }
     Node r = roots[id];
     if (r == null) {
-      String name = t.name();
-      int slash = name.indexOf('/');
-      r = roots[id] = jobs.computeIfAbsent(slash < 0 ? name : name.substring(0, slash),
-          job -> new Node(job, null));
+      r = roots[id] = jobs.computeIfAbsent(t.job(), job -> new Node(job, null));
     }
     return r;
   }

@@ -444,8 +444,7 @@ final class Interleaving {
   private static String culpritLine(Column c, int step, Map<Integer, Touches.Touch> touches,
       Focus focus, Column v, int vStep, Map<Integer, Touches.Touch> vTouches) {
     StringBuilder sb = new StringBuilder("culprit: task ").append(c.task());
-    String job = c.task().contains("/") ? c.task().substring(0, c.task().indexOf('/'))
-        : c.task();
+    String job = faultsim.machine.Task.jobOf(c.task());
     long at = -1;
     String did;
     String fn = null;

@@ -436,9 +436,7 @@ public final class Experiment {
   }
 
   private static ReplicationResult.TaskTime taskTime(Task t) {
-    String name = t.name();
-    int slash = name.indexOf('/');
-    return new ReplicationResult.TaskTime(name, slash < 0 ? name : name.substring(0, slash),
+    return new ReplicationResult.TaskTime(t.name(), t.job(),
         t.operations(), t.timeInStateNs(Task.State.BUSY) + t.timeInStateNs(Task.State.RUNNING),
         t.timeInStateNs(Task.State.SPINNING), t.timeInStateNs(Task.State.SLEEPING),
         t.timeInStateNs(Task.State.IO),
