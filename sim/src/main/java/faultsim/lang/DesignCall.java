@@ -77,6 +77,12 @@ public final class DesignCall {
   private boolean enterTrace;
   /** The primitive being run, or that suspended the task (time profiles name it). */
   private String primitive;
+  /**
+   * How a time profile finds {@link #primitive}'s node under the function's: by the primitive's
+   * id ({@link PrimSite#leafId}), by its name ({@link PrimSite#BY_NAME}), or not at all, since
+   * the time is the function's own ({@link PrimSite#NO_LEAF}).
+   */
+  private int leafId;
   /** Changes whenever the call stack does: a time profile's node for it is kept until then. */
   private int stackVersion;
   private int nodeVersion = -1;
@@ -289,11 +295,12 @@ public final class DesignCall {
       nodePrimitive = null;
     }
     String p = primitive;
-    if (p == null || p.equals("cpu")) {
+    if (p == null) {
       return n;
     }
     if (p != nodePrimitive) {
-      nodeLeaf = n.child(p);
+      int id = leafId;
+      nodeLeaf = id >= 0 ? n.leaf(id, p) : id == PrimSite.BY_NAME ? n.child(p) : n;
       nodePrimitive = p;
     }
     return nodeLeaf;
@@ -677,6 +684,7 @@ public final class DesignCall {
     this.pc = nextPc;
     this.sp = sp;
     primitive = site.name;
+    leafId = site.leafId;
     Args view = this.args;
     view.set(site.argKinds, lv, rv, sp);
     if (trace != null && !reference && env.traces(site.primitive)) {
@@ -885,6 +893,7 @@ public final class DesignCall {
     this.sp = sp;
     this.bp = bp;
     primitive = "wait_event";
+    leafId = PrimSite.BY_NAME;
     if (q == null) {
       throw fault(t, f, at, "wait_event(NULL): argument 1 is NULL", null);
     }

@@ -27,10 +27,23 @@ final class PrimSite {
   final byte returnKind;
   final boolean returnsVoid;
   final String location;
+  /**
+   * Where a time profile charges the task's time in this call, under the calling function's
+   * node: the primitive's own node, found by its {@link Primitive#id()} ({@link
+   * faultsim.machine.TimeProfile.Node#leaf}); or, for {@code cpu}, whose time is the function's
+   * own work, {@link #NO_LEAF}.
+   */
+  final int leafId;
+
+  /** {@link #leafId} of a primitive whose time is charged to the calling function itself. */
+  static final int NO_LEAF = -1;
+  /** A leaf found by its name alone (a built-in step such as {@code wait_event}). */
+  static final int BY_NAME = -2;
 
   PrimSite(Primitive p, String location) {
     this.primitive = p;
     this.name = p.name();
+    this.leafId = name.equals("cpu") ? NO_LEAF : p.id();
     this.impl = p.impl();
     this.slotImpl = p.slotImpl();
     this.longImpl = p.longImpl();

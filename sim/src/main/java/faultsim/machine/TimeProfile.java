@@ -37,6 +37,8 @@ public final class TimeProfile implements Machine.TimeListener {
     long ns;
     private Node[] children = NONE;
     private int count;
+    /** Children found by {@link #leaf}, by the number given there; a cache of {@link #child}. */
+    private Node[] leaves = NONE;
     private String frame;
 
     Node(String name, Node parent) {
@@ -69,6 +71,30 @@ public final class TimeProfile implements Machine.TimeListener {
 
     boolean isMarker() {
       return name.charAt(0) == '\u0000';
+    }
+
+    /**
+     * The child frame {@code name}, as {@link #child}, given also a small number that stands for
+     * that name wherever the caller uses it (a primitive's id within its host): a primitive's
+     * node under a function's is then one array load, not a search of the function's children
+     * on nearly every event.
+     */
+    public Node leaf(int id, String name) {
+      Node[] l = leaves;
+      if (id < l.length) {
+        Node n = l[id];
+        // The name is checked too, so a number another caller used for another name can cost
+        // only a search.
+        if (n != null && n.name == name) {
+          return n;
+        }
+      }
+      Node n = child(name);
+      if (id >= l.length) {
+        leaves = l = Arrays.copyOf(l, Math.max(id + 1, 2 * l.length));
+      }
+      l[id] = n;
+      return n;
     }
 
     /** The child frame {@code name}, made on first use. */

@@ -56,12 +56,45 @@ final class TimeProfileStackTest {
         Map.entry("prof;top;other;leaf", 2_000L));
   }
 
-  /** {@code tasks} tasks of job {@code prof}, each calling {@code top} once from time 0. */
+  private static final String SLEEPS = """
+      design prof;
+      void a() { schedule_timeout(1000); cpu(2us); schedule_timeout(3000); }
+      void b() { schedule_timeout(4000); a(); schedule_timeout(5000); }
+      void top() { a(); b(); schedule_timeout(6000); }
+      """;
+
+  /**
+   * Time in a primitive other than {@code cpu} is charged to the primitive's own frame under the
+   * function that called it, and the same primitive under other functions is a frame of each.
+   * Sleeps of {@code top}'s {@code a}: 1 + 3 µs; of {@code b}: 4 + 5 µs; of {@code b}'s
+   * {@code a}: 1 + 3 µs; of {@code top}: 6 µs; each {@code a} works 2 µs itself. 27 µs in all
+   * (a zero-cost machine wakes a sleeper at once). Calls and returns move between the three
+   * functions' sleeps, so the primitive's frame is found again under each of them in turn.
+   */
+  @Test
+  void primitiveTime_chargedUnderEachCallingFunction() throws InputException {
+    Map<String, Long> folded = run(SLEEPS, 1);
+
+    assertThat(folded).containsExactly(
+        Map.entry("prof;[exited]", Scenario.END_NS - 27_000),
+        Map.entry("prof;top;a", 2_000L),
+        Map.entry("prof;top;a;schedule_timeout;[sleep]", 4_000L),
+        Map.entry("prof;top;b;a", 2_000L),
+        Map.entry("prof;top;b;a;schedule_timeout;[sleep]", 4_000L),
+        Map.entry("prof;top;b;schedule_timeout;[sleep]", 9_000L),
+        Map.entry("prof;top;schedule_timeout;[sleep]", 6_000L));
+  }
+
   private static Map<String, Long> run(int tasks) throws InputException {
+    return run(DESIGN, tasks);
+  }
+
+  /** {@code tasks} tasks of job {@code prof}, each calling {@code top} once from time 0. */
+  private static Map<String, Long> run(String design, int tasks) throws InputException {
     Runs r = new Runs(Scenario.zeroCost(tasks, false));
     TimeProfile profile = new TimeProfile();
     r.s.machine().setTimeListener(profile);
-    CompiledDesign d = TestHost.compile(DESIGN);
+    CompiledDesign d = TestHost.compile(design);
     for (int i = 0; i < tasks; i++) {
       DesignProgram p = new DesignProgram(r.env, d.function("top"), () -> new Object[0], 0, 1);
       Task t = r.s.machine().spawn("prof/" + i, p, 0);
