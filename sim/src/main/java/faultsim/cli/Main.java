@@ -229,6 +229,7 @@ public final class Main implements Callable<Integer> {
       int total = w.designs().size() * w.replications();
       Instant started = Instant.now();
       long t0 = System.nanoTime();
+      long retracedBefore = Experiment.RETRACED.get();
       List<ReplicationResult> results;
       if (System.console() != null) {
         try (ProgressBar pb = new ProgressBarBuilder().setTaskName(w.name()).setInitialMax(total)
@@ -256,6 +257,13 @@ public final class Main implements Callable<Integer> {
       ResultsWriter.write(target, w, results, info,
           faultsim.report.Report.finisher(spec.commandLine().getErr()));
       printSummary(o, w, results);
+      long retraced = Experiment.RETRACED.get() - retracedBefore;
+      if (retraced > 0) {
+        // Replications first run keeping no steps; one with an interleaving to show is made
+        // again from its own random numbers with every step kept, which costs its time twice.
+        o.printf(Locale.ROOT, "steps: %d of %d replications had a violation to show and were"
+            + " run again keeping every task's steps, for its interleaving%n", retraced, total);
+      }
       if (faultsim.fault.KernelRun.speculateNsSetting() > 0) {
         o.println(String.format(java.util.Locale.ROOT,
             "speculation: %d replications kept it, %d of their %d events run inline; %d run"

@@ -123,6 +123,40 @@ final class TraceOnDemandTest {
   }
 
   /**
+   * {@code run} says how many replications it made again: of three, in order on one thread, the
+   * first shows the cycle and is made again; the other two share its design's binding and keep
+   * their steps from the start.
+   */
+  @Test
+  void runCommand_saysHowManyReplicationsWereMadeAgain(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("opposed.yaml");
+    java.nio.file.Files.writeString(file, opposedLocks("1ms"));
+    java.io.StringWriter out = new java.io.StringWriter();
+    int status = faultsim.cli.Main.execute(new String[] {"run", file.toString(), "--design",
+        "linux_6_6", "--out", dir.resolve("out").toString(), "--threads", "1",
+        "--replications", "3"}, new java.io.PrintWriter(out, true),
+        new java.io.PrintWriter(new java.io.StringWriter(), true));
+    assertThat(status).isEqualTo(0);
+    assertThat(out.toString()).contains("steps: 1 of 3 replications had a violation to show and"
+        + " were run again keeping every task's steps, for its interleaving");
+  }
+
+  /** A run with nothing to show says nothing of steps. */
+  @Test
+  void runCommand_nothingMadeAgain_saysNothingOfSteps(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("readers.yaml");
+    java.nio.file.Files.writeString(file, READERS);
+    java.io.StringWriter out = new java.io.StringWriter();
+    int status = faultsim.cli.Main.execute(new String[] {"run", file.toString(), "--out",
+        dir.resolve("out").toString(), "--threads", "1"}, new java.io.PrintWriter(out, true),
+        new java.io.PrintWriter(new java.io.StringWriter(), true));
+    assertThat(status).isEqualTo(0);
+    assertThat(out.toString()).contains("results: ").doesNotContain("steps:");
+  }
+
+  /**
    * A sweep runs each replication of a point as a task of its own, which finds its design again.
    * The point's tasks in one process share one binding, as a run's replications do: only the
    * first is made again with its steps kept. (The comment makes the workload's text, and so the
