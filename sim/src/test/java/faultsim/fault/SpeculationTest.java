@@ -145,19 +145,15 @@ final class SpeculationTest {
     // without speculation from the start.
     java.nio.file.Path file = dir.resolve("shared.yaml");
     java.nio.file.Files.writeString(file, SHARED);
-    java.io.StringWriter out = new java.io.StringWriter();
     Experiment.SPECULATION_CONFLICTS.clear();
     long fallbacks = Experiment.SPECULATION_FALLBACKS.get();
     long skipped = Experiment.SPECULATION_SKIPPED.get();
-    int status = faultsim.TestProperties.with(KernelRun.SPECULATE_PROPERTY, "20000",
-        () -> faultsim.cli.Main.execute(new String[] {"run", file.toString(), "--out",
-            dir.resolve("out").toString(), "--threads", "1", "--replications", "3"},
-            new java.io.PrintWriter(out, true),
-            new java.io.PrintWriter(new java.io.StringWriter(), true)));
-    assertThat(status).isEqualTo(0);
+    String out = faultsim.TestProperties.with(KernelRun.SPECULATE_PROPERTY, "20000",
+        () -> faultsim.cli.Cli.out("run", file.toString(), "--out",
+            dir.resolve("out").toString(), "--threads", "1", "--replications", "3"));
     assertThat(Experiment.SPECULATION_FALLBACKS.get() - fallbacks).isEqualTo(1);
     assertThat(Experiment.SPECULATION_SKIPPED.get() - skipped).isEqualTo(2);
-    assertThat(out.toString()).containsPattern(
+    assertThat(out).containsPattern(
         "speculation: first conflict: linux_6_6 replication 0: a (read|write) of .+ came before");
   }
 

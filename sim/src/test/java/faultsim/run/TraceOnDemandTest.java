@@ -132,13 +132,9 @@ final class TraceOnDemandTest {
       java.nio.file.Path dir) throws Exception {
     java.nio.file.Path file = dir.resolve("opposed.yaml");
     java.nio.file.Files.writeString(file, opposedLocks("1ms"));
-    java.io.StringWriter out = new java.io.StringWriter();
-    int status = faultsim.cli.Main.execute(new String[] {"run", file.toString(), "--design",
-        "linux_6_6", "--out", dir.resolve("out").toString(), "--threads", "1",
-        "--replications", "3"}, new java.io.PrintWriter(out, true),
-        new java.io.PrintWriter(new java.io.StringWriter(), true));
-    assertThat(status).isEqualTo(0);
-    assertThat(out.toString()).contains("steps: 1 of 3 replications had a violation to show and"
+    String out = faultsim.cli.Cli.out("run", file.toString(), "--design", "linux_6_6", "--out",
+        dir.resolve("out").toString(), "--threads", "1", "--replications", "3");
+    assertThat(out).contains("steps: 1 of 3 replications had a violation to show and"
         + " were run again keeping every task's steps, for its interleaving");
   }
 
@@ -148,12 +144,9 @@ final class TraceOnDemandTest {
       java.nio.file.Path dir) throws Exception {
     java.nio.file.Path file = dir.resolve("readers.yaml");
     java.nio.file.Files.writeString(file, READERS);
-    java.io.StringWriter out = new java.io.StringWriter();
-    int status = faultsim.cli.Main.execute(new String[] {"run", file.toString(), "--out",
-        dir.resolve("out").toString(), "--threads", "1"}, new java.io.PrintWriter(out, true),
-        new java.io.PrintWriter(new java.io.StringWriter(), true));
-    assertThat(status).isEqualTo(0);
-    assertThat(out.toString()).contains("results: ").doesNotContain("steps:");
+    String out = faultsim.cli.Cli.out("run", file.toString(), "--out",
+        dir.resolve("out").toString(), "--threads", "1");
+    assertThat(out).contains("results: ").doesNotContain("steps:");
   }
 
   /**
