@@ -59,7 +59,7 @@ public final class PairedBuilds {
 
     Build(Path jar, int cores, Settings s)
         throws ReflectiveOperationException, java.io.IOException {
-      name = jar.getFileName().toString() + (s.sameCores() ? "" : " at " + cores + " cores");
+      name = side(jar.toString(), cores, s);
       ClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
           ClassLoader.getPlatformClassLoader());
       Class<?> c = Class.forName(FaultBenchmark.class.getName(), true, loader);
@@ -190,6 +190,7 @@ public final class PairedBuilds {
         Math.sqrt(forward[1] / backward[1]), forward[1], backward[1]);
   }
 
+  /** A build's name in the output: its jar's, and its cores when the two builds' differ. */
   private static String side(String jar, int cores, Settings s) {
     return Path.of(jar).getFileName() + (s.sameCores() ? "" : " at " + cores + " cores");
   }
