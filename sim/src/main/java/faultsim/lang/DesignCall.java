@@ -278,7 +278,7 @@ public final class DesignCall {
         same = most;
         n = x;
         for (int d = most - 1; d >= 0; d--) {
-          if (x.name() != (d < depth ? frames[d] : fn).name) {
+          if (x.name() != levelName(d)) {
             same = d;
             n = x.parent();
           }
@@ -286,7 +286,7 @@ public final class DesignCall {
         }
       }
       for (int d = same; d < levels; d++) {
-        n = n.child((d < depth ? frames[d] : fn).name);
+        n = n.child(levelName(d));
       }
       nodeLevels = levels;
       nodeRoot = root;
@@ -304,6 +304,14 @@ public final class DesignCall {
       nodePrimitive = p;
     }
     return nodeLeaf;
+  }
+
+  /**
+   * The name of the function at level {@code d} of the stack: 0 the outermost, {@link #depth}
+   * the running one.
+   */
+  private String levelName(int d) {
+    return (d < depth ? frames[d] : fn).name;
   }
 
   /**

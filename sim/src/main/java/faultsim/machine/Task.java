@@ -534,7 +534,9 @@ public final class Task extends Engine.Timer {
     core = c;
     lastCoreId = c.id();
     c.setCurrent(this);
-    c.setActivity(coreActivity(State.BUSY), machine.engine().now());
+    // A task given a core is about to run, which is busy to the core; from here on only a
+    // change between spinning and not reaches it (setState).
+    c.setActivity(Core.Activity.BUSY, machine.engine().now());
     sliceUsedNs = 0;
     // Always through the event list, even at zero cost: the task whose step freed the core is
     // still inside that step, and must not see another task's program run within it.
